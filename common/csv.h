@@ -1,0 +1,41 @@
+// A strict RFC 4180 CSV reader: comma-separated fields, optional double
+// quotes, "" for a quote inside quotes, line breaks inside quotes, CRLF or
+// LF line ends, and a UTF-8 byte order mark at the start ignored.
+//
+// A CsvReader reads one stream and is not thread-safe.
+#ifndef IMDI_COMMON_CSV_H_
+#define IMDI_COMMON_CSV_H_
+
+#include <cstdint>
+#include <istream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace imdi {
+
+struct CsvRecord {
+  // Line of the file where the record starts, 1-based.
+  int64_t line = 0;
+  std::vector<std::string> fields;
+};
+
+class CsvReader {
+ public:
+  // Reads from `in`, which must outlive the reader.
+  explicit CsvReader(std::istream& in) : in_(in) {}
+
+  // Reads the next record into `record`. Returns false at the end of input,
+  // or an error for malformed quoting (with the line number).
+  absl::StatusOr<bool> Next(CsvRecord& record);
+
+ private:
+  std::istream& in_;
+  int64_t line_ = 1;
+  bool at_start_ = true;
+};
+
+}  // namespace imdi
+
+#endif  // IMDI_COMMON_CSV_H_

@@ -1,0 +1,134 @@
+#include "common/errors.h"
+
+#include <optional>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace imdi {
+namespace {
+
+template <typename Message>
+std::optional<Message> Payload(const absl::Status& status,
+                               absl::string_view type_url) {
+  auto cord = status.GetPayload(type_url);
+  if (!cord) return std::nullopt;
+  Message message;
+  if (!message.ParseFromString(std::string(*cord))) return std::nullopt;
+  return message;
+}
+
+void SetPayload(absl::Status& status, absl::string_view type_url,
+                const google::protobuf::MessageLite& message) {
+  status.SetPayload(type_url, absl::Cord(message.SerializeAsString()));
+}
+
+}  // namespace
+
+absl::Status MakeError(absl::StatusCode code, absl::string_view reason,
+                       absl::string_view message) {
+  absl::Status status(code, message);
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(reason));
+  SetPayload(status, kErrorInfoTypeUrl, info);
+  return status;
+}
+
+absl::Status InvalidArgumentError(absl::string_view reason,
+                                  const std::vector<FieldViolation>& violations) {
+  std::vector<std::string> parts;
+  google::rpc::BadRequest bad_request;
+  for (const FieldViolation& v : violations) {
+    parts.push_back(absl::StrCat(v.field, ": ", v.description));
+    auto* out = bad_request.add_field_violations();
+    out->set_field(v.field);
+    out->set_description(v.description);
+  }
+  absl::Status status = MakeError(absl::StatusCode::kInvalidArgument, reason,
+                                  absl::StrJoin(parts, "; "));
+  SetPayload(status, kBadRequestTypeUrl, bad_request);
+  return status;
+}
+
+absl::Status InvalidFieldError(absl::string_view field,
+                               absl::string_view description) {
+  return InvalidArgumentError("INVALID_FIELD",
+                              {{std::string(field), std::string(description)}});
+}
+
+absl::Status OutOfRangeFieldError(absl::string_view field,
+                                  absl::string_view description) {
+  absl::Status status =
+      MakeError(absl::StatusCode::kOutOfRange, "OUT_OF_RANGE",
+                absl::StrCat(field, ": ", description));
+  google::rpc::BadRequest bad_request;
+  auto* out = bad_request.add_field_violations();
+  out->set_field(std::string(field));
+  out->set_description(std::string(description));
+  SetPayload(status, kBadRequestTypeUrl, bad_request);
+  return status;
+}
+
+absl::Status FailedPreconditionError(
+    absl::string_view reason, absl::string_view message,
+    const std::vector<PreconditionViolation>& violations) {
+  absl::Status status =
+      MakeError(absl::StatusCode::kFailedPrecondition, reason, message);
+  google::rpc::PreconditionFailure failure;
+  for (const PreconditionViolation& v : violations) {
+    auto* out = failure.add_violations();
+    out->set_type(v.type);
+    out->set_subject(v.subject);
+    out->set_description(v.description);
+  }
+  SetPayload(status, kPreconditionFailureTypeUrl, failure);
+  return status;
+}
+
+std::string ErrorReason(const absl::Status& status) {
+  auto info = Payload<google::rpc::ErrorInfo>(status, kErrorInfoTypeUrl);
+  return info ? info->reason() : std::string();
+}
+
+std::vector<FieldViolation> FieldViolations(const absl::Status& status) {
+  std::vector<FieldViolation> out;
+  auto bad_request = Payload<google::rpc::BadRequest>(status, kBadRequestTypeUrl);
+  if (!bad_request) return out;
+  for (const auto& v : bad_request->field_violations()) {
+    out.push_back({v.field(), v.description()});
+  }
+  return out;
+}
+
+std::vector<PreconditionViolation> PreconditionViolations(
+    const absl::Status& status) {
+  std::vector<PreconditionViolation> out;
+  auto failure = Payload<google::rpc::PreconditionFailure>(
+      status, kPreconditionFailureTypeUrl);
+  if (!failure) return out;
+  for (const auto& v : failure->violations()) {
+    out.push_back({v.type(), v.subject(), v.description()});
+  }
+  return out;
+}
+
+absl::Status PrefixFields(const absl::Status& status, absl::string_view prefix) {
+  auto bad_request = Payload<google::rpc::BadRequest>(status, kBadRequestTypeUrl);
+  if (!bad_request) return status;
+  std::vector<std::string> parts;
+  for (auto& v : *bad_request->mutable_field_violations()) {
+    v.set_field(v.field().empty() ? std::string(prefix)
+                                  : absl::StrCat(prefix, ".", v.field()));
+    parts.push_back(absl::StrCat(v.field(), ": ", v.description()));
+  }
+  absl::Status out(status.code(), absl::StrJoin(parts, "; "));
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    out.SetPayload(url, payload);
+  });
+  SetPayload(out, kBadRequestTypeUrl, *bad_request);
+  return out;
+}
+
+}  // namespace imdi

@@ -1,0 +1,82 @@
+#include "common/grpc_status.h"
+
+#include <string>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/log.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace imdi {
+namespace {
+
+bool IsInternal(absl::StatusCode code) {
+  return code == absl::StatusCode::kInternal ||
+         code == absl::StatusCode::kUnknown ||
+         code == absl::StatusCode::kDataLoss;
+}
+
+// Default reason for errors that carry none: the code's own name.
+std::string DefaultReason(absl::StatusCode code) {
+  return absl::StatusCodeToString(code);
+}
+
+}  // namespace
+
+grpc::Status ToGrpcStatus(const absl::Status& status,
+                          absl::string_view error_domain,
+                          absl::string_view request_id) {
+  if (status.ok()) return grpc::Status::OK;
+
+  google::rpc::Status proto;
+  proto.set_code(static_cast<int>(status.code()));
+  if (IsInternal(status.code())) {
+    Log(LogLevel::kError, request_id,
+        absl::StrCat("internal error: ", status.ToString()));
+    proto.set_message(absl::StrCat(
+        "internal error; the service log has the details under request id ",
+        request_id));
+  } else {
+    proto.set_message(std::string(status.message()));
+  }
+
+  google::rpc::ErrorInfo info;
+  info.set_reason(ErrorReason(status));
+  if (info.reason().empty() || IsInternal(status.code())) {
+    info.set_reason(DefaultReason(status.code()));
+  }
+  info.set_domain(std::string(error_domain));
+  if (!request_id.empty()) {
+    (*info.mutable_metadata())["request_id"] = std::string(request_id);
+  }
+  proto.add_details()->PackFrom(info);
+
+  if (!IsInternal(status.code())) {
+    status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+      if (url == kErrorInfoTypeUrl) return;
+      google::protobuf::Any* any = proto.add_details();
+      any->set_type_url(std::string(url));
+      any->set_value(std::string(payload));
+    });
+  }
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      proto.message(), proto.SerializeAsString());
+}
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  absl::Status out(static_cast<absl::StatusCode>(status.error_code()),
+                   status.error_message());
+  google::rpc::Status proto;
+  if (!status.error_details().empty() &&
+      proto.ParseFromString(status.error_details())) {
+    for (const google::protobuf::Any& any : proto.details()) {
+      out.SetPayload(any.type_url(), absl::Cord(any.value()));
+    }
+  }
+  return out;
+}
+
+}  // namespace imdi

@@ -1,0 +1,55 @@
+#include "common/rpc_scope.h"
+
+#include <random>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "common/grpc_status.h"
+#include "common/log.h"
+
+namespace imdi {
+namespace {
+
+bool SaneRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' &&
+        c != '_' && c != '.' && c != ':') {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return absl::StrFormat("%016x", rng());
+}
+
+RpcScope::RpcScope(grpc::CallbackServerContext* context,
+                   absl::string_view method, absl::string_view error_domain)
+    : method_(method), error_domain_(error_domain), start_(absl::Now()) {
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find(kRequestIdHeader);
+  if (it != metadata.end()) {
+    absl::string_view sent(it->second.data(), it->second.size());
+    if (SaneRequestId(sent)) request_id_ = std::string(sent);
+  }
+  if (request_id_.empty()) request_id_ = NewRequestId();
+  context->AddInitialMetadata(kRequestIdHeader, request_id_);
+}
+
+grpc::Status RpcScope::Finish(const absl::Status& status) {
+  const double ms = absl::ToDoubleMilliseconds(absl::Now() - start_);
+  Log(LogLevel::kInfo, request_id_,
+      absl::StrFormat("%s %s %.2fms%s%s", method_,
+                      absl::StatusCodeToString(status.code()), ms,
+                      status.ok() ? "" : ": ", status.message()));
+  return ToGrpcStatus(status, error_domain_, request_id_);
+}
+
+}  // namespace imdi

@@ -1,0 +1,68 @@
+// Per-call bookkeeping for gRPC handlers: the request id, timing, the log
+// line, and the mapping of the result to a grpc::Status.
+//
+// The request id is the client's `x-request-id` metadata when it sends a
+// sane one, otherwise a fresh random id; it is echoed back in the initial
+// metadata so that a client can quote it. One RpcScope belongs to one call
+// and is not shared between threads.
+#ifndef IMDI_COMMON_RPC_SCOPE_H_
+#define IMDI_COMMON_RPC_SCOPE_H_
+
+#include "absl/strings/string_view.h"
+#include <exception>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+
+namespace imdi {
+
+inline constexpr char kRequestIdHeader[] = "x-request-id";
+
+class RpcScope {
+ public:
+  // `method` names the RPC in logs; `error_domain` fills ErrorInfo.domain.
+  RpcScope(grpc::CallbackServerContext* context, absl::string_view method,
+           absl::string_view error_domain);
+
+  const std::string& request_id() const { return request_id_; }
+  absl::string_view method() const { return method_; }
+
+  // Logs the outcome with the elapsed time and returns the status to send.
+  grpc::Status Finish(const absl::Status& status);
+
+ private:
+  std::string method_;
+  std::string error_domain_;
+  std::string request_id_;
+  absl::Time start_;
+};
+
+// Returns a fresh random request id (16 hex digits).
+std::string NewRequestId();
+
+// Runs `fn(scope)` (which returns absl::Status) for a unary callback RPC and
+// finishes the call with its mapped result. Exceptions never escape a handler.
+template <typename Fn>
+grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
+                                     absl::string_view method,
+                                     absl::string_view error_domain, Fn&& fn) {
+  RpcScope scope(context, method, error_domain);
+  absl::Status status;
+  try {
+    status = std::forward<Fn>(fn)(scope);
+  } catch (const std::exception& e) {
+    status = absl::InternalError(e.what());
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(scope.Finish(status));
+  return reactor;
+}
+
+}  // namespace imdi
+
+#endif  // IMDI_COMMON_RPC_SCOPE_H_

@@ -1,0 +1,65 @@
+// Bootstrap shared by both services: binds the listening address, registers
+// the services with server reflection and the standard health service, and
+// shuts down gracefully.
+//
+// Health: every registered service and the server as a whole ("") report
+// NOT_SERVING until SetServing(true); Shutdown() flips them back to
+// NOT_SERVING before draining calls. ServerHost is thread-safe.
+#ifndef IMDI_COMMON_SERVER_HOST_H_
+#define IMDI_COMMON_SERVER_HOST_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+
+namespace imdi {
+
+class ServerHost {
+ public:
+  // Starts a server on `listen` ("HOST:PORT"; port 0 picks a free port)
+  // serving `services`, which must outlive the host.
+  static absl::StatusOr<std::unique_ptr<ServerHost>> Start(
+      const std::string& listen, const std::vector<grpc::Service*>& services);
+
+  ~ServerHost();
+
+  // The port actually bound.
+  int port() const { return port_; }
+
+  // Sets the health status of the server and each of its services.
+  void SetServing(bool serving);
+
+  // Reports NOT_SERVING, stops accepting calls, and waits up to `grace` for
+  // calls in flight before cancelling them. Idempotent.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  ServerHost(std::unique_ptr<grpc::Server> server, int port);
+
+  std::unique_ptr<grpc::Server> server_;
+  int port_;
+  absl::Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
+};
+
+// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
+// later. Call at the top of main, before any other thread exists.
+void BlockTerminationSignals();
+
+// Waits for SIGINT or SIGTERM (blocked by BlockTerminationSignals) and
+// returns its number.
+int WaitForTerminationSignal();
+
+// Writes `port` to `path` atomically (write to a temporary, then rename), for
+// scripts and tests that start a server on port 0.
+absl::Status WritePortFile(const std::string& path, int port);
+
+}  // namespace imdi
+
+#endif  // IMDI_COMMON_SERVER_HOST_H_

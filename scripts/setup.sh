@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Installs what is missing on a Debian 12 machine (compiler, CMake, gRPC,
+# Protobuf, Abseil, RocksDB, GoogleTest, Node.js for buf), installs buf from
+# npm, then configures and builds the project into build/.
+#
+#   scripts/setup.sh            # install what is missing, then build
+#
+# Sourced by scripts/run.sh and scripts/test.sh.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# Debian packages the build and the tests need.
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config ca-certificates
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
+  jq procps
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    log "need root to install packages: $*"
+    exit 1
+  fi
+}
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  # Node.js and npm only run buf; keep whichever Node.js the machine has.
+  if ! command -v npm >/dev/null 2>&1; then
+    missing+=(nodejs npm)
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+BUF="$ROOT/tools/node/node_modules/@bufbuild/buf-linux-x64/bin/buf"
+
+install_buf() {
+  if [ ! -x "$BUF" ]; then
+    log "installing buf from npm (tools/node)"
+    (cd "$ROOT/tools/node" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+  [ -x "$BUF" ] || { log "buf is missing after npm ci: $BUF"; exit 1; }
+}
+
+build() {
+  log "building into $BUILD_DIR"
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DIMDI_BUF="$BUF" >/dev/null
+  cmake --build "$BUILD_DIR"
+}
+
+setup_and_build() {
+  install_packages
+  install_buf
+  build
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  setup_and_build
+fi

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: unit, storage,
+# integration and end-to-end (real binaries driven with imdictl and buf curl),
+# plus buf lint of the protos.
+#
+#   scripts/test.sh [extra ctest arguments]
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+setup_and_build
+log "running the tests"
+cd "$BUILD_DIR"
+ctest --output-on-failure -j "$(nproc)" "$@"

@@ -1,0 +1,78 @@
+#include "stats-service/domain/aggregate.h"
+
+namespace imdi::stats {
+
+const std::array<RatioDefinition, kNumRatios> kRatios = {{
+    {"settled_of_requested_pct", Count::kRefugeesSettled, Count::kRefugeesRequested,
+     100.0, std::nullopt},
+    {"settled_of_decided_pct", Count::kRefugeesSettled, Count::kRefugeesDecided, 100.0,
+     std::nullopt},
+    {"decided_of_requested_pct", Count::kRefugeesDecided, Count::kRefugeesRequested,
+     100.0, std::nullopt},
+    {"settled_per_1000", Count::kRefugeesSettled, Count::kPopulation, 1000.0,
+     std::nullopt},
+    {"minors_settled_of_requested_pct", Count::kMinorsSettled,
+     Count::kMinorsRequested, 100.0, std::nullopt},
+    {"intro_to_work_or_education_pct", Count::kIntroToWorkOrEducation,
+     Count::kIntroFinished, 100.0, Percent::kIntroToWorkOrEducation},
+    {"intro_followup_work_or_education_pct", Count::kIntroFollowupWorkOrEducation,
+     Count::kIntroFollowupTotal, 100.0, Percent::kIntroFollowupWorkOrEducation},
+}};
+
+namespace {
+
+std::optional<double> Ratio(int64_t numerator, int64_t denominator, double scale) {
+  if (denominator == 0) return std::nullopt;
+  return static_cast<double>(numerator) / static_cast<double>(denominator) * scale;
+}
+
+}  // namespace
+
+AggregateResult ComputeAggregate(const std::vector<const FigureValues*>& members,
+                                 const FigureValues* published) {
+  AggregateResult result;
+  result.municipality_count = static_cast<int>(members.size());
+
+  for (int i = 0; i < kNumCounts; ++i) {
+    CountAggregate& agg = result.counts[i];
+    for (const FigureValues* values : members) {
+      const std::optional<int64_t>& v = values ? values->counts[i] : std::nullopt;
+      if (v) {
+        agg.sum = agg.sum.value_or(0) + *v;
+        ++agg.reported;
+      } else {
+        ++agg.missing;
+      }
+    }
+    if (published) agg.published = published->counts[i];
+  }
+
+  for (int r = 0; r < kNumRatios; ++r) {
+    const RatioDefinition& def = kRatios[r];
+    RatioAggregate& agg = result.ratios[r];
+    int64_t numerator = 0;
+    int64_t denominator = 0;
+    for (const FigureValues* values : members) {
+      if (values == nullptr) continue;
+      const auto& n = (*values)[def.numerator];
+      const auto& d = (*values)[def.denominator];
+      if (!n || !d) continue;
+      numerator += *n;
+      denominator += *d;
+      ++agg.used;
+    }
+    if (agg.used > 0) agg.value = Ratio(numerator, denominator, def.scale);
+    if (published) {
+      const auto& n = (*published)[def.numerator];
+      const auto& d = (*published)[def.denominator];
+      if (n && d) {
+        agg.published = Ratio(*n, *d, def.scale);
+      } else if (def.published_percent) {
+        agg.published = (*published)[*def.published_percent];
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace imdi::stats

@@ -1,0 +1,70 @@
+#include "stats-service/domain/page_token.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+
+namespace imdi::stats {
+namespace {
+
+constexpr unsigned char kFormat = 1;
+constexpr size_t kSize = 1 + 8 + 8 + 4 + 4;
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+
+void Put(std::string& out, uint64_t value, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>(value >> (8 * i)));
+}
+
+uint64_t Get(absl::string_view in, size_t& pos, int bytes) {
+  uint64_t value = 0;
+  for (int i = 0; i < bytes; ++i) value = (value << 8) | static_cast<unsigned char>(in[pos++]);
+  return value;
+}
+
+absl::Status BadToken(absl::string_view why) {
+  return InvalidArgumentError("INVALID_PAGE_TOKEN", {{"page_token", std::string(why)}});
+}
+
+}  // namespace
+
+std::string EncodePageToken(const PageToken& token) {
+  std::string raw;
+  raw.push_back(static_cast<char>(kFormat));
+  Put(raw, token.data_version, 8);
+  Put(raw, token.fingerprint, 8);
+  Put(raw, static_cast<uint32_t>(token.last_id), 4);
+  Put(raw, static_cast<uint32_t>(token.last_year), 4);
+  return absl::WebSafeBase64Escape(raw);
+}
+
+absl::StatusOr<PageToken> DecodePageToken(absl::string_view text,
+                                          uint64_t fingerprint) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(text, &raw) || raw.size() != kSize ||
+      static_cast<unsigned char>(raw[0]) != kFormat) {
+    return BadToken("not a page token issued by this service");
+  }
+  size_t pos = 1;
+  PageToken token;
+  token.data_version = Get(raw, pos, 8);
+  token.fingerprint = Get(raw, pos, 8);
+  token.last_id = static_cast<int32_t>(Get(raw, pos, 4));
+  token.last_year = static_cast<int32_t>(Get(raw, pos, 4));
+  if (token.fingerprint != fingerprint) {
+    return BadToken(
+        "the page token was issued for a request with other parameters; "
+        "repeat the original filter and page size");
+  }
+  return token;
+}
+
+absl::StatusOr<int> EffectivePageSize(int requested) {
+  if (requested < 0) {
+    return InvalidFieldError("page_size", absl::StrCat(requested, " is negative"));
+  }
+  if (requested == 0) return kDefaultPageSize;
+  return requested > kMaxPageSize ? kMaxPageSize : requested;
+}
+
+}  // namespace imdi::stats

@@ -1,0 +1,229 @@
+// StatsCore: the statistics service's business logic over a StatsStore.
+//
+// It resolves municipality codes through the directory, validates figures,
+// checks etags, merges imports field by field, assigns revisions and reads
+// consistent snapshots (every read is pinned to one data version). It knows
+// nothing of gRPC; the transport maps its results and errors.
+//
+// Thread-safe. Writes are serialised by one mutex (read, check, commit must
+// not interleave); reads run concurrently. The municipality directory is an
+// immutable snapshot replaced after each municipality write.
+#ifndef IMDI_STATS_DOMAIN_STATS_CORE_H_
+#define IMDI_STATS_DOMAIN_STATS_CORE_H_
+
+#include "absl/strings/string_view.h"
+#include <bitset>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "stats-service/domain/aggregate.h"
+#include "stats-service/domain/figures.h"
+#include "stats-service/domain/filter.h"
+#include "stats-service/domain/municipality.h"
+#include "stats-service/storage/stats_store.h"
+
+namespace imdi::stats {
+
+// Which parts of a record a write replaces.
+struct FiguresMask {
+  std::bitset<kNumCounts> counts;
+  std::bitset<kNumPercents> percents;
+  bool status = false;
+  bool source = false;
+  bool note = false;
+
+  static FiguresMask All();
+};
+
+// A row of an import, already decoded: the subject may name a municipality
+// by any code it had (kind kMunicipality, id = that code).
+struct ImportRowInput {
+  int64_t line = 0;
+  FiguresRecord record;
+};
+
+struct ImportRowError {
+  int64_t line = 0;
+  std::string field;
+  std::string reason;
+};
+
+struct ImportBatchResult {
+  int64_t rows_received = 0;
+  int64_t rows_changed = 0;
+  int64_t rows_unchanged = 0;
+  int64_t rows_rejected = 0;
+  std::vector<ImportRowError> errors;
+  uint64_t data_version = 0;
+};
+
+struct FiguresPage {
+  std::vector<FiguresRecord> records;
+  std::string next_page_token;
+  uint64_t data_version = 0;
+};
+
+struct MunicipalityPage {
+  std::vector<Municipality> municipalities;
+  std::string next_page_token;
+  uint64_t data_version = 0;
+};
+
+struct ListQuery {
+  std::string filter;
+  int page_size = 0;
+  std::string page_token;
+  uint64_t as_of = 0;  // 0: latest
+};
+
+struct AggregateRead {
+  Subject area;
+  int year = 0;
+  uint64_t data_version = 0;
+  AggregateResult result;
+};
+
+class StatsCore {
+ public:
+  // Loads the municipality directory from `store`, which the core owns.
+  static absl::StatusOr<std::unique_ptr<StatsCore>> Create(
+      std::unique_ptr<StatsStore> store);
+
+  uint64_t data_version() const { return store_->data_version(); }
+
+  // The latest municipality directory (for rendering codes and names).
+  std::shared_ptr<const MunicipalityDirectory> directory() const;
+
+  // Resolves `as_of` (0 = latest) to a data version that exists; OUT_OF_RANGE
+  // on field "as_of_version" for one past the newest, INVALID_ARGUMENT for
+  // a negative one.
+  absl::StatusOr<uint64_t> ResolveVersion(int64_t as_of) const;
+
+  // --- Municipalities ---
+
+  // Creates or replaces one municipality; `etag`, when not empty, must match
+  // the stored revision (ABORTED otherwise).
+  absl::StatusOr<Municipality> UpsertMunicipality(Municipality municipality,
+                                                  absl::string_view etag);
+
+  struct BatchUpsertResult {
+    std::vector<Municipality> municipalities;
+    int changed = 0;
+    uint64_t data_version = 0;
+  };
+  // Creates or replaces many municipalities in one atomic write.
+  absl::StatusOr<BatchUpsertResult> BatchUpsertMunicipalities(
+      std::vector<Municipality> municipalities);
+
+  // The municipality that ever had `code`, as of `as_of`.
+  absl::StatusOr<std::pair<Municipality, uint64_t>> GetMunicipality(int code,
+                                                                    int64_t as_of);
+
+  absl::StatusOr<MunicipalityPage> ListMunicipalities(const ListQuery& query);
+
+  // --- Figures ---
+
+  struct PutResult {
+    FiguresRecord record;
+    bool changed = false;
+  };
+  // Writes the parts of `record` that `mask` selects. `record.subject` may
+  // name a municipality by any code it had. `etag`, when not empty, must
+  // match the stored revision (ABORTED otherwise).
+  absl::StatusOr<PutResult> PutFigures(FiguresRecord record, const FiguresMask& mask,
+                                       absl::string_view etag);
+
+  // The figures of the municipality that had `code`, for `year`.
+  absl::StatusOr<std::pair<FiguresRecord, uint64_t>> GetFigures(int code, int year,
+                                                                int64_t as_of);
+
+  // Many municipality-years at one version, in request order. With
+  // `allow_missing`, a missing record comes back with revision 0 and no
+  // values; otherwise it fails the call with NOT_FOUND.
+  absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> BatchGetFigures(
+      const std::vector<std::pair<int, int>>& code_years, int64_t as_of,
+      bool allow_missing);
+
+  absl::StatusOr<FiguresPage> ListFigures(const ListQuery& query);
+
+  // Reads every record matching a filter at one version, chunk by chunk.
+  // Not thread-safe; one cursor serves one stream.
+  class FiguresCursor {
+   public:
+    uint64_t data_version() const { return data_version_; }
+    // Fills `chunk` with up to `max` records; false when none were left.
+    absl::StatusOr<bool> Next(size_t max, std::vector<FiguresRecord>& chunk);
+
+   private:
+    friend class StatsCore;
+    FiguresCursor(const StatsCore* core, RecordFilter filter,
+                  std::optional<int> municipality, uint64_t data_version)
+        : core_(core), filter_(std::move(filter)), municipality_(municipality),
+          data_version_(data_version) {}
+    const StatsCore* core_;
+    RecordFilter filter_;
+    std::optional<int> municipality_;
+    uint64_t data_version_;
+    std::optional<std::pair<int, int>> after_;
+    bool done_ = false;
+  };
+  absl::StatusOr<std::unique_ptr<FiguresCursor>> StreamFigures(absl::string_view filter,
+                                                               int64_t as_of) const;
+
+  // Every revision of the municipality-year, oldest first.
+  absl::StatusOr<std::vector<FiguresRecord>> GetFiguresHistory(int code, int year);
+
+  // Imports one batch of rows in one atomic write: each row sets the figures
+  // it carries and leaves the others; rows that fail validation are
+  // rejected with line and reason; rows that change nothing write nothing.
+  absl::StatusOr<ImportBatchResult> ImportBatch(absl::string_view source,
+                                                FiguresStatus status,
+                                                std::vector<ImportRowInput> rows);
+
+  // Sums over the municipalities of `area` (country, county, IMDi region)
+  // in `year`, with the area's published totals where stored.
+  absl::StatusOr<AggregateRead> GetAggregate(const Subject& area, int year,
+                                             int64_t as_of);
+
+ private:
+  StatsCore(std::unique_ptr<StatsStore> store,
+            std::shared_ptr<const MunicipalityDirectory> directory)
+      : store_(std::move(store)), directory_(std::move(directory)) {}
+
+  // Resolves a record's subject to its identity (municipality codes to the
+  // municipality's latest code) and checks that it existed in the year.
+  absl::StatusOr<Subject> ResolveSubject(const Subject& subject, int year,
+                                         const MunicipalityDirectory& directory) const;
+
+  // Checks the references of a set of municipalities and commits the changed
+  // ones. Requires write_mu_.
+  absl::StatusOr<BatchUpsertResult> CommitMunicipalities(
+      std::vector<Municipality> municipalities, bool single, absl::string_view etag)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  // Whether a municipality record (id, year) matches `filter`.
+  static bool Matches(const RecordFilter& filter, std::optional<int> municipality,
+                      const MunicipalityDirectory& directory, int id, int year);
+
+  // Scans municipality figures after `after`, up to `limit` records.
+  absl::Status Scan(const RecordFilter& filter, std::optional<int> municipality,
+                    uint64_t version, std::optional<std::pair<int, int>> after,
+                    size_t limit, std::vector<FiguresRecord>& out) const;
+
+  std::unique_ptr<StatsStore> store_;
+  absl::Mutex write_mu_;
+  mutable absl::Mutex directory_mu_;
+  std::shared_ptr<const MunicipalityDirectory> directory_
+      ABSL_GUARDED_BY(directory_mu_);
+};
+
+}  // namespace imdi::stats
+
+#endif  // IMDI_STATS_DOMAIN_STATS_CORE_H_

@@ -1,0 +1,373 @@
+#include "stats-service/service/stats_service.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/log.h"
+#include "common/rpc_scope.h"
+#include "common/status_macros.h"
+#include "stats-service/domain/validation.h"
+#include "stats-service/service/api_convert.h"
+
+namespace imdi::stats {
+namespace {
+
+// Records per StreamFigures message: large enough to amortise framing, small
+// enough to keep messages well under the 4 MB default limit.
+constexpr size_t kStreamChunk = 256;
+
+ListQuery ToQuery(const std::string& filter, int page_size, const std::string& page_token,
+                  int64_t as_of) {
+  return ListQuery{filter, page_size, page_token, static_cast<uint64_t>(std::max<int64_t>(as_of, 0))};
+}
+
+absl::Status CheckAsOf(int64_t as_of) {
+  if (as_of < 0) return InvalidFieldError("as_of_version", absl::StrCat(as_of, " is negative"));
+  return absl::OkStatus();
+}
+
+// Streams the records of one StreamFigures call, a chunk per write.
+class FiguresStreamer final : public grpc::ServerWriteReactor<v1::StreamFiguresResponse> {
+ public:
+  FiguresStreamer(grpc::CallbackServerContext* context, StatsCore* core,
+                  const v1::StreamFiguresRequest& request)
+      : scope_(context, "StreamFigures", kStatsErrorDomain), core_(core) {
+    absl::Status status = CheckAsOf(request.as_of_version());
+    if (status.ok()) {
+      absl::StatusOr<std::unique_ptr<StatsCore::FiguresCursor>> cursor =
+          core_->StreamFigures(request.filter(), request.as_of_version());
+      if (cursor.ok()) {
+        cursor_ = std::move(*cursor);
+      } else {
+        status = cursor.status();
+      }
+    }
+    if (!status.ok()) {
+      Finish(scope_.Finish(status));
+      return;
+    }
+    NextWrite();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(scope_.Finish(absl::CancelledError("the client went away")));
+      return;
+    }
+    NextWrite();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void NextWrite() {
+    std::vector<FiguresRecord> chunk;
+    absl::StatusOr<bool> more = cursor_->Next(kStreamChunk, chunk);
+    if (!more.ok()) {
+      Finish(scope_.Finish(more.status()));
+      return;
+    }
+    // The first message goes out even when empty so that the client learns
+    // the data version.
+    if (!*more && sent_any_) {
+      Finish(scope_.Finish(absl::OkStatus()));
+      return;
+    }
+    sent_any_ = true;
+    response_.Clear();
+    response_.set_data_version(static_cast<int64_t>(cursor_->data_version()));
+    const auto directory = core_->directory();
+    for (const FiguresRecord& record : chunk) {
+      EncodeFigures(record, *directory, response_.add_figures());
+    }
+    StartWrite(&response_);
+  }
+
+  RpcScope scope_;
+  StatsCore* core_;
+  std::unique_ptr<StatsCore::FiguresCursor> cursor_;
+  v1::StreamFiguresResponse response_;
+  bool sent_any_ = false;
+};
+
+// Imports the messages of one ImportFigures stream, one atomic batch each.
+class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRequest> {
+ public:
+  FiguresImporter(grpc::CallbackServerContext* context, StatsCore* core,
+                  v1::ImportFiguresResponse* response)
+      : scope_(context, "ImportFigures", kStatsErrorDomain), core_(core), response_(response) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the client half-closed: the import is complete
+      response_->set_data_version(static_cast<int64_t>(core_->data_version()));
+      Log(LogLevel::kInfo, scope_.request_id(),
+          absl::StrCat("import of ", source_, ": ", response_->rows_received(),
+                       " rows, ", response_->rows_changed(), " changed, ",
+                       response_->rows_unchanged(), " unchanged, ",
+                       response_->rows_rejected(), " rejected"));
+      Finish(scope_.Finish(absl::OkStatus()));
+      return;
+    }
+    absl::Status status = ImportMessage();
+    if (!status.ok()) {
+      Finish(scope_.Finish(status));
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  absl::Status ImportMessage() {
+    if (!request_.source().empty()) source_ = request_.source();
+    if (request_.status() < v1::FIGURES_STATUS_UNSPECIFIED ||
+        request_.status() > v1::FIGURES_STATUS_FINAL) {
+      return InvalidFieldError("status", "unknown status value");
+    }
+    std::vector<ImportRowInput> rows;
+    rows.reserve(request_.rows_size());
+    int64_t undecodable = 0;
+    for (const v1::ImportRow& row : request_.rows()) {
+      absl::StatusOr<FiguresRecord> record = DecodeFigures(row.figures(), "");
+      if (!record.ok()) {
+        ++undecodable;
+        std::vector<FieldViolation> violations = FieldViolations(record.status());
+        AddError(row.line(), violations.empty() ? "" : violations.front().field,
+                 violations.empty() ? std::string(record.status().message())
+                                    : violations.front().description);
+        continue;
+      }
+      rows.push_back({row.line(), std::move(*record)});
+    }
+    IMDI_ASSIGN_OR_RETURN(
+        ImportBatchResult result,
+        core_->ImportBatch(source_, static_cast<FiguresStatus>(request_.status()),
+                           std::move(rows)));
+    response_->set_rows_received(response_->rows_received() + result.rows_received +
+                                 undecodable);
+    response_->set_rows_changed(response_->rows_changed() + result.rows_changed);
+    response_->set_rows_unchanged(response_->rows_unchanged() + result.rows_unchanged);
+    response_->set_rows_rejected(response_->rows_rejected() + undecodable);
+    for (const ImportRowError& error : result.errors) {
+      AddError(error.line, error.field, error.reason);
+    }
+    response_->set_rows_rejected(response_->rows_rejected() + result.rows_rejected);
+    return absl::OkStatus();
+  }
+
+  void AddError(int64_t line, const std::string& field, const std::string& reason) {
+    if (response_->errors_size() >= 1000) return;
+    v1::ImportRowError* error = response_->add_errors();
+    error->set_source(source_);
+    error->set_line(line);
+    error->set_field(field);
+    error->set_reason(reason);
+  }
+
+  RpcScope scope_;
+  StatsCore* core_;
+  v1::ImportFiguresResponse* response_;
+  v1::ImportFiguresRequest request_;
+  std::string source_;
+};
+
+}  // namespace
+
+StatsServiceImpl::Unary* StatsServiceImpl::UpsertMunicipality(
+    Context* context, const v1::UpsertMunicipalityRequest* request,
+    v1::UpsertMunicipalityResponse* response) {
+  return ServeUnary(context, "UpsertMunicipality", kStatsErrorDomain, [&](RpcScope&) {
+    IMDI_ASSIGN_OR_RETURN(Municipality m,
+                          DecodeMunicipality(request->municipality(), "municipality"));
+    IMDI_ASSIGN_OR_RETURN(Municipality stored,
+                          core_->UpsertMunicipality(std::move(m), request->municipality().etag()));
+    EncodeMunicipality(stored, *core_->directory(), response->mutable_municipality());
+    return absl::OkStatus();
+  });
+}
+
+StatsServiceImpl::Unary* StatsServiceImpl::BatchUpsertMunicipalities(
+    Context* context, const v1::BatchUpsertMunicipalitiesRequest* request,
+    v1::BatchUpsertMunicipalitiesResponse* response) {
+  return ServeUnary(context, "BatchUpsertMunicipalities", kStatsErrorDomain, [&](RpcScope&) {
+    std::vector<Municipality> municipalities;
+    std::vector<FieldViolation> violations;
+    for (int i = 0; i < request->municipalities_size(); ++i) {
+      absl::StatusOr<Municipality> m = DecodeMunicipality(
+          request->municipalities(i), absl::StrCat("municipalities[", i, "]"));
+      if (m.ok()) {
+        municipalities.push_back(std::move(*m));
+      } else {
+        for (auto& v : FieldViolations(m.status())) violations.push_back(std::move(v));
+      }
+    }
+    if (!violations.empty()) return InvalidArgumentError("INVALID_MUNICIPALITY", violations);
+    IMDI_ASSIGN_OR_RETURN(StatsCore::BatchUpsertResult result,
+                          core_->BatchUpsertMunicipalities(std::move(municipalities)));
+    const auto directory = core_->directory();
+    for (const Municipality& m : result.municipalities) {
+      EncodeMunicipality(m, *directory, response->add_municipalities());
+    }
+    response->set_changed_count(result.changed);
+    response->set_data_version(static_cast<int64_t>(result.data_version));
+    return absl::OkStatus();
+  });
+}
+
+StatsServiceImpl::Unary* StatsServiceImpl::GetMunicipality(
+    Context* context, const v1::GetMunicipalityRequest* request,
+    v1::GetMunicipalityResponse* response) {
+  return ServeUnary(context, "GetMunicipality", kStatsErrorDomain, [&](RpcScope&) {
+    IMDI_ASSIGN_OR_RETURN(int code, ParseMunicipalityCode(request->code(), "code"));
+    IMDI_ASSIGN_OR_RETURN(auto read, core_->GetMunicipality(code, request->as_of_version()));
+    EncodeMunicipality(read.first, *core_->directory(), response->mutable_municipality());
+    response->set_data_version(static_cast<int64_t>(read.second));
+    return absl::OkStatus();
+  });
+}
+
+StatsServiceImpl::Unary* StatsServiceImpl::ListMunicipalities(
+    Context* context, const v1::ListMunicipalitiesRequest* request,
+    v1::ListMunicipalitiesResponse* response) {
+  return ServeUnary(context, "ListMunicipalities", kStatsErrorDomain, [&](RpcScope&) {
+    IMDI_RETURN_IF_ERROR(CheckAsOf(request->as_of_version()));
+    IMDI_ASSIGN_OR_RETURN(
+        MunicipalityPage page,
+        core_->ListMunicipalities(ToQuery(request->filter(), request->page_size(),
+                                          request->page_token(), request->as_of_version())));
+    const auto directory = core_->directory();
+    for (const Municipality& m : page.municipalities) {
+      EncodeMunicipality(m, *directory, response->add_municipalities());
+    }
+    response->set_next_page_token(page.next_page_token);
+    response->set_data_version(static_cast<int64_t>(page.data_version));
+    return absl::OkStatus();
+  });
+}
+
+StatsServiceImpl::Unary* StatsServiceImpl::PutFigures(Context* context,
+                                                      const v1::PutFiguresRequest* request,
+                                                      v1::PutFiguresResponse* response) {
+  return ServeUnary(context, "PutFigures", kStatsErrorDomain, [&](RpcScope&) {
+    IMDI_ASSIGN_OR_RETURN(FiguresRecord record, DecodeFigures(request->figures(), "figures"));
+    IMDI_ASSIGN_OR_RETURN(FiguresMask mask,
+                          DecodeFiguresMask(request->update_mask(), "update_mask"));
+    IMDI_ASSIGN_OR_RETURN(StatsCore::PutResult result,
+                          core_->PutFigures(std::move(record), mask, request->figures().etag()));
+    EncodeFigures(result.record, *core_->directory(), response->mutable_figures());
+    response->set_changed(result.changed);
+    return absl::OkStatus();
+  });
+}
+
+StatsServiceImpl::Unary* StatsServiceImpl::GetFigures(Context* context,
+                                                      const v1::GetFiguresRequest* request,
+                                                      v1::GetFiguresResponse* response) {
+  return ServeUnary(context, "GetFigures", kStatsErrorDomain, [&](RpcScope&) {
+    IMDI_ASSIGN_OR_RETURN(int code,
+                          ParseMunicipalityCode(request->municipality_code(), "municipality_code"));
+    IMDI_ASSIGN_OR_RETURN(auto read,
+                          core_->GetFigures(code, request->year(), request->as_of_version()));
+    EncodeFigures(read.first, *core_->directory(), response->mutable_figures());
+    response->set_data_version(static_cast<int64_t>(read.second));
+    return absl::OkStatus();
+  });
+}
+
+StatsServiceImpl::Unary* StatsServiceImpl::BatchGetFigures(
+    Context* context, const v1::BatchGetFiguresRequest* request,
+    v1::BatchGetFiguresResponse* response) {
+  return ServeUnary(context, "BatchGetFigures", kStatsErrorDomain, [&](RpcScope&) {
+    std::vector<std::pair<int, int>> keys;
+    std::vector<FieldViolation> violations;
+    for (int i = 0; i < request->keys_size(); ++i) {
+      absl::StatusOr<int> code = ParseMunicipalityCode(
+          request->keys(i).municipality_code(), absl::StrCat("keys[", i, "].municipality_code"));
+      if (!code.ok()) {
+        for (auto& v : FieldViolations(code.status())) violations.push_back(std::move(v));
+        continue;
+      }
+      keys.emplace_back(*code, request->keys(i).year());
+    }
+    if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
+    IMDI_ASSIGN_OR_RETURN(auto read, core_->BatchGetFigures(keys, request->as_of_version(),
+                                                            request->allow_missing()));
+    const auto directory = core_->directory();
+    for (const FiguresRecord& record : read.first) {
+      EncodeFigures(record, *directory, response->add_figures());
+    }
+    response->set_data_version(static_cast<int64_t>(read.second));
+    return absl::OkStatus();
+  });
+}
+
+StatsServiceImpl::Unary* StatsServiceImpl::ListFigures(Context* context,
+                                                       const v1::ListFiguresRequest* request,
+                                                       v1::ListFiguresResponse* response) {
+  return ServeUnary(context, "ListFigures", kStatsErrorDomain, [&](RpcScope&) {
+    IMDI_RETURN_IF_ERROR(CheckAsOf(request->as_of_version()));
+    IMDI_ASSIGN_OR_RETURN(
+        FiguresPage page,
+        core_->ListFigures(ToQuery(request->filter(), request->page_size(),
+                                   request->page_token(), request->as_of_version())));
+    const auto directory = core_->directory();
+    for (const FiguresRecord& record : page.records) {
+      EncodeFigures(record, *directory, response->add_figures());
+    }
+    response->set_next_page_token(page.next_page_token);
+    response->set_data_version(static_cast<int64_t>(page.data_version));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerWriteReactor<v1::StreamFiguresResponse>* StatsServiceImpl::StreamFigures(
+    Context* context, const v1::StreamFiguresRequest* request) {
+  return new FiguresStreamer(context, core_, *request);
+}
+
+StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(
+    Context* context, const v1::GetFiguresHistoryRequest* request,
+    v1::GetFiguresHistoryResponse* response) {
+  return ServeUnary(context, "GetFiguresHistory", kStatsErrorDomain, [&](RpcScope&) {
+    IMDI_ASSIGN_OR_RETURN(int code,
+                          ParseMunicipalityCode(request->municipality_code(), "municipality_code"));
+    IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> history,
+                          core_->GetFiguresHistory(code, request->year()));
+    const auto directory = core_->directory();
+    for (const FiguresRecord& record : history) {
+      EncodeFigures(record, *directory, response->add_revisions());
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerReadReactor<v1::ImportFiguresRequest>* StatsServiceImpl::ImportFigures(
+    Context* context, v1::ImportFiguresResponse* response) {
+  return new FiguresImporter(context, core_, response);
+}
+
+StatsServiceImpl::Unary* StatsServiceImpl::GetAggregate(Context* context,
+                                                        const v1::GetAggregateRequest* request,
+                                                        v1::GetAggregateResponse* response) {
+  return ServeUnary(context, "GetAggregate", kStatsErrorDomain, [&](RpcScope&) {
+    IMDI_ASSIGN_OR_RETURN(Subject area, DecodeArea(request->area(), "area"));
+    IMDI_ASSIGN_OR_RETURN(AggregateRead read,
+                          core_->GetAggregate(area, request->year(), request->as_of_version()));
+    EncodeAggregate(read, response);
+    return absl::OkStatus();
+  });
+}
+
+StatsServiceImpl::Unary* StatsServiceImpl::GetDataVersion(
+    Context* context, const v1::GetDataVersionRequest*, v1::GetDataVersionResponse* response) {
+  return ServeUnary(context, "GetDataVersion", kStatsErrorDomain, [&](RpcScope&) {
+    response->set_data_version(static_cast<int64_t>(core_->data_version()));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace imdi::stats

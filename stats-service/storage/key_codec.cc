@@ -1,0 +1,109 @@
+#include "stats-service/storage/key_codec.h"
+
+namespace imdi::stats::keys {
+namespace {
+
+void PutBigEndian(std::string& out, uint64_t value, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) {
+    out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+  }
+}
+
+uint64_t GetBigEndian(absl::string_view in, size_t pos, int bytes) {
+  uint64_t value = 0;
+  for (int i = 0; i < bytes; ++i) {
+    value = (value << 8) | static_cast<unsigned char>(in[pos + i]);
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string EncodeU64(uint64_t value) {
+  std::string out;
+  PutBigEndian(out, value, 8);
+  return out;
+}
+
+std::optional<uint64_t> DecodeU64(absl::string_view bytes) {
+  if (bytes.size() != 8) return std::nullopt;
+  return GetBigEndian(bytes, 0, 8);
+}
+
+std::string FiguresKindPrefix(Subject::Kind kind) {
+  std::string out;
+  out.push_back(static_cast<char>(RecordType::kFigures));
+  out.push_back(static_cast<char>(kind));
+  return out;
+}
+
+std::string FiguresRecordPrefix(const Subject& subject, int year) {
+  std::string out = FiguresKindPrefix(subject.kind);
+  PutBigEndian(out, static_cast<uint16_t>(subject.id), 2);
+  PutBigEndian(out, static_cast<uint16_t>(year), 2);
+  return out;
+}
+
+std::string FiguresKey(const Subject& subject, int year, uint64_t data_version) {
+  std::string out = FiguresRecordPrefix(subject, year);
+  PutBigEndian(out, data_version, 8);
+  return out;
+}
+
+std::optional<FiguresKeyParts> DecodeFiguresKey(absl::string_view key) {
+  if (key.size() != kFiguresRecordPrefixSize + 8 ||
+      static_cast<uint8_t>(key[0]) != static_cast<uint8_t>(RecordType::kFigures)) {
+    return std::nullopt;
+  }
+  const auto kind = static_cast<uint8_t>(key[1]);
+  if (kind < static_cast<uint8_t>(Subject::Kind::kMunicipality) ||
+      kind > static_cast<uint8_t>(Subject::Kind::kImdiRegion)) {
+    return std::nullopt;
+  }
+  FiguresKeyParts parts;
+  parts.subject.kind = static_cast<Subject::Kind>(kind);
+  parts.subject.id = static_cast<int>(GetBigEndian(key, 2, 2));
+  parts.year = static_cast<int>(GetBigEndian(key, 4, 2));
+  parts.data_version = GetBigEndian(key, 6, 8);
+  return parts;
+}
+
+std::string MunicipalitiesPrefix() {
+  return std::string(1, static_cast<char>(RecordType::kMunicipality));
+}
+
+std::string MunicipalityRecordPrefix(int code) {
+  std::string out = MunicipalitiesPrefix();
+  PutBigEndian(out, static_cast<uint16_t>(code), 2);
+  return out;
+}
+
+std::string MunicipalityKey(int code, uint64_t data_version) {
+  std::string out = MunicipalityRecordPrefix(code);
+  PutBigEndian(out, data_version, 8);
+  return out;
+}
+
+std::optional<MunicipalityKeyParts> DecodeMunicipalityKey(absl::string_view key) {
+  if (key.size() != kMunicipalityRecordPrefixSize + 8 ||
+      static_cast<uint8_t>(key[0]) != static_cast<uint8_t>(RecordType::kMunicipality)) {
+    return std::nullopt;
+  }
+  return MunicipalityKeyParts{static_cast<int>(GetBigEndian(key, 1, 2)),
+                              GetBigEndian(key, 3, 8)};
+}
+
+std::string PrefixEnd(absl::string_view prefix) {
+  std::string out(prefix);
+  while (!out.empty()) {
+    auto last = static_cast<unsigned char>(out.back());
+    if (last != 0xff) {
+      out.back() = static_cast<char>(last + 1);
+      return out;
+    }
+    out.pop_back();
+  }
+  return out;  // empty: no upper bound
+}
+
+}  // namespace imdi::stats::keys

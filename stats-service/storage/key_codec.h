@@ -1,0 +1,75 @@
+// The one key codec of the statistics store, and its column families.
+//
+// Keys are fixed-width big-endian integers behind a one-byte record type, so
+// byte order is (type, subject, year, data version) order and one record's
+// revisions sit next to each other, oldest first:
+//
+//   figures revision:      0x02 | kind u8 | id u16 | year u16 | version u64
+//   municipality revision: 0x01 | code u16 | version u64
+//
+// Meta values (the data version counter) are big-endian u64.
+// Pure functions; thread-safe.
+#ifndef IMDI_STATS_STORAGE_KEY_CODEC_H_
+#define IMDI_STATS_STORAGE_KEY_CODEC_H_
+
+#include "absl/strings/string_view.h"
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "stats-service/domain/figures.h"
+
+namespace imdi::stats::keys {
+
+// Column families. The names are on disk; never rename.
+enum class ColumnFamily : int { kDefault = 0, kMeta = 1, kRevisions = 2 };
+inline constexpr int kNumColumnFamilies = 3;
+inline constexpr std::array<absl::string_view, kNumColumnFamilies> kColumnFamilyNames = {
+    "default", "meta", "revisions"};
+
+// Keys in the meta column family.
+inline constexpr absl::string_view kDataVersionKey = "data_version";
+inline constexpr absl::string_view kSchemaVersionKey = "schema_version";
+inline constexpr uint64_t kSchemaVersion = 1;
+
+// Record types, the first byte of a revision key. Never renumber.
+enum class RecordType : uint8_t { kMunicipality = 1, kFigures = 2 };
+
+std::string EncodeU64(uint64_t value);
+std::optional<uint64_t> DecodeU64(absl::string_view bytes);
+
+// All revisions of one figures record share this prefix.
+std::string FiguresRecordPrefix(const Subject& subject, int year);
+// All figures records of one subject kind share this prefix.
+std::string FiguresKindPrefix(Subject::Kind kind);
+// The key of one revision.
+std::string FiguresKey(const Subject& subject, int year, uint64_t data_version);
+
+struct FiguresKeyParts {
+  Subject subject;
+  int year = 0;
+  uint64_t data_version = 0;
+};
+std::optional<FiguresKeyParts> DecodeFiguresKey(absl::string_view key);
+// Length of FiguresRecordPrefix.
+inline constexpr size_t kFiguresRecordPrefixSize = 1 + 1 + 2 + 2;
+
+std::string MunicipalityRecordPrefix(int code);
+std::string MunicipalitiesPrefix();
+std::string MunicipalityKey(int code, uint64_t data_version);
+
+struct MunicipalityKeyParts {
+  int code = 0;
+  uint64_t data_version = 0;
+};
+std::optional<MunicipalityKeyParts> DecodeMunicipalityKey(absl::string_view key);
+inline constexpr size_t kMunicipalityRecordPrefixSize = 1 + 2;
+
+// The smallest key greater than every key that starts with `prefix`.
+std::string PrefixEnd(absl::string_view prefix);
+
+}  // namespace imdi::stats::keys
+
+#endif  // IMDI_STATS_STORAGE_KEY_CODEC_H_

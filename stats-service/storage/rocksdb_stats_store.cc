@@ -1,0 +1,272 @@
+#include "stats-service/storage/rocksdb_stats_store.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status_macros.h"
+#include "rocksdb/write_batch.h"
+#include "stats-service/storage/key_codec.h"
+#include "stats-service/storage/record_codec.h"
+
+namespace imdi::stats {
+namespace {
+
+absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(what, ": ", status.ToString()));
+}
+
+rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksDbStatsStore>> RocksDbStatsStore::Open(
+    const RocksDbStoreOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.path, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create data directory ", options.path, ": ", ec.message()));
+  }
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.keep_log_file_num = 5;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (absl::string_view name : keys::kColumnFamilyNames) {
+    families.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, families, &handles, &raw);
+  if (!s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open the store at ", options.path, ": ", s.ToString()));
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  auto close_on_error = [&](absl::Status status) {
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    return status;
+  };
+  auto* meta = handles[static_cast<int>(keys::ColumnFamily::kMeta)];
+
+  std::string value;
+  uint64_t schema = 0;
+  s = db->Get(rocksdb::ReadOptions(), meta, ToSlice(keys::kSchemaVersionKey), &value);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions wo;
+    wo.sync = options.sync;
+    s = db->Put(wo, meta, ToSlice(keys::kSchemaVersionKey),
+                keys::EncodeU64(keys::kSchemaVersion));
+    if (!s.ok()) return close_on_error(FromRocks(s, "writing the schema version"));
+    schema = keys::kSchemaVersion;
+  } else if (!s.ok()) {
+    return close_on_error(FromRocks(s, "reading the schema version"));
+  } else {
+    schema = keys::DecodeU64(value).value_or(0);
+  }
+  if (schema != keys::kSchemaVersion) {
+    return close_on_error(absl::FailedPreconditionError(
+        absl::StrCat("the store at ", options.path, " has schema version ", schema,
+                     "; this build reads version ", keys::kSchemaVersion)));
+  }
+
+  uint64_t data_version = 0;
+  s = db->Get(rocksdb::ReadOptions(), meta, ToSlice(keys::kDataVersionKey), &value);
+  if (s.ok()) {
+    std::optional<uint64_t> decoded = keys::DecodeU64(value);
+    if (!decoded) return close_on_error(absl::DataLossError("corrupt data version"));
+    data_version = *decoded;
+  } else if (!s.IsNotFound()) {
+    return close_on_error(FromRocks(s, "reading the data version"));
+  }
+  return std::unique_ptr<RocksDbStatsStore>(
+      new RocksDbStatsStore(std::move(db), std::move(handles), options.sync, data_version));
+}
+
+RocksDbStatsStore::RocksDbStatsStore(std::unique_ptr<rocksdb::DB> db,
+                                     std::vector<rocksdb::ColumnFamilyHandle*> handles,
+                                     bool sync, uint64_t data_version)
+    : db_(std::move(db)), handles_(std::move(handles)), sync_(sync),
+      data_version_(data_version) {}
+
+RocksDbStatsStore::~RocksDbStatsStore() {
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  handles_.clear();
+  db_->Close().PermitUncheckedError();
+}
+
+rocksdb::ColumnFamilyHandle* RocksDbStatsStore::meta() const {
+  return handles_[static_cast<int>(keys::ColumnFamily::kMeta)];
+}
+
+rocksdb::ColumnFamilyHandle* RocksDbStatsStore::revisions() const {
+  return handles_[static_cast<int>(keys::ColumnFamily::kRevisions)];
+}
+
+absl::StatusOr<std::optional<FiguresRecord>> RocksDbStatsStore::ReadFigures(
+    const Subject& subject, int year, uint64_t as_of) const {
+  const std::string prefix = keys::FiguresRecordPrefix(subject, year);
+  const rocksdb::Slice lower = ToSlice(prefix);
+  rocksdb::ReadOptions ro;
+  ro.iterate_lower_bound = &lower;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, revisions()));
+  it->SeekForPrev(keys::FiguresKey(subject, year, as_of));
+  if (!it->Valid()) {
+    IMDI_RETURN_IF_ERROR(FromRocks(it->status(), "reading figures"));
+    return std::nullopt;
+  }
+  if (!it->key().starts_with(lower)) return std::nullopt;
+  IMDI_ASSIGN_OR_RETURN(FiguresRecord record,
+                        DecodeFiguresValue(subject, year, ToView(it->value())));
+  return record;
+}
+
+absl::Status RocksDbStatsStore::ScanFigures(
+    const FiguresScan& scan, absl::FunctionRef<bool(FiguresRecord&&)> visit) const {
+  const std::string kind_prefix = keys::FiguresKindPrefix(scan.kind);
+  const std::string upper_key = keys::PrefixEnd(kind_prefix);
+  const rocksdb::Slice upper = ToSlice(upper_key);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, revisions()));
+
+  if (scan.after) {
+    it->Seek(keys::FiguresRecordPrefix({scan.kind, scan.after->first},
+                                       scan.after->second + 1));
+  } else {
+    it->Seek(kind_prefix);
+  }
+
+  // Within one record the revisions come oldest first; the last one at or
+  // before `as_of` is the visible one.
+  std::string group;
+  std::optional<keys::FiguresKeyParts> candidate;
+  std::string candidate_value;
+  auto flush = [&]() -> absl::StatusOr<bool> {
+    if (!candidate) return true;
+    IMDI_ASSIGN_OR_RETURN(
+        FiguresRecord record,
+        DecodeFiguresValue(candidate->subject, candidate->year, candidate_value));
+    candidate.reset();
+    return visit(std::move(record));
+  };
+
+  while (it->Valid()) {
+    const absl::string_view key = ToView(it->key());
+    std::optional<keys::FiguresKeyParts> parts = keys::DecodeFiguresKey(key);
+    if (!parts) return absl::DataLossError("undecodable figures key");
+    const absl::string_view this_group = key.substr(0, keys::kFiguresRecordPrefixSize);
+    if (this_group != group) {
+      IMDI_ASSIGN_OR_RETURN(bool more, flush());
+      if (!more) return absl::OkStatus();
+      group = std::string(this_group);
+      if (scan.want && !scan.want(parts->subject.id, parts->year)) {
+        it->Seek(keys::PrefixEnd(group));
+        continue;
+      }
+    }
+    if (parts->data_version <= scan.as_of) {
+      candidate = parts;
+      candidate_value.assign(it->value().data(), it->value().size());
+    }
+    it->Next();
+  }
+  IMDI_RETURN_IF_ERROR(FromRocks(it->status(), "scanning figures"));
+  IMDI_ASSIGN_OR_RETURN(bool ignored, flush());
+  (void)ignored;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<FiguresRecord>> RocksDbStatsStore::ReadFiguresHistory(
+    const Subject& subject, int year) const {
+  const std::string prefix = keys::FiguresRecordPrefix(subject, year);
+  const std::string upper_key = keys::PrefixEnd(prefix);
+  const rocksdb::Slice upper = ToSlice(upper_key);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, revisions()));
+  std::vector<FiguresRecord> out;
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    IMDI_ASSIGN_OR_RETURN(FiguresRecord record,
+                          DecodeFiguresValue(subject, year, ToView(it->value())));
+    out.push_back(std::move(record));
+  }
+  IMDI_RETURN_IF_ERROR(FromRocks(it->status(), "reading history"));
+  return out;
+}
+
+absl::StatusOr<std::vector<Municipality>> RocksDbStatsStore::ReadMunicipalities(
+    uint64_t as_of) const {
+  const std::string prefix = keys::MunicipalitiesPrefix();
+  const std::string upper_key = keys::PrefixEnd(prefix);
+  const rocksdb::Slice upper = ToSlice(upper_key);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, revisions()));
+  std::vector<Municipality> out;
+  std::optional<int> candidate_code;
+  std::string candidate_value;
+  int group = -1;
+  auto flush = [&]() -> absl::Status {
+    if (!candidate_code) return absl::OkStatus();
+    IMDI_ASSIGN_OR_RETURN(Municipality m, DecodeMunicipalityValue(candidate_value));
+    out.push_back(std::move(m));
+    candidate_code.reset();
+    return absl::OkStatus();
+  };
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    std::optional<keys::MunicipalityKeyParts> parts =
+        keys::DecodeMunicipalityKey(ToView(it->key()));
+    if (!parts) return absl::DataLossError("undecodable municipality key");
+    if (parts->code != group) {
+      IMDI_RETURN_IF_ERROR(flush());
+      group = parts->code;
+    }
+    if (parts->data_version <= as_of) {
+      candidate_code = parts->code;
+      candidate_value.assign(it->value().data(), it->value().size());
+    }
+  }
+  IMDI_RETURN_IF_ERROR(FromRocks(it->status(), "reading municipalities"));
+  IMDI_RETURN_IF_ERROR(flush());
+  return out;
+}
+
+absl::StatusOr<uint64_t> RocksDbStatsStore::Commit(
+    std::vector<FiguresRecord>& figures, std::vector<Municipality>& municipalities) {
+  absl::MutexLock lock(&commit_mu_);
+  if (figures.empty() && municipalities.empty()) return data_version_.load();
+  const uint64_t version = data_version_.load() + 1;
+  const absl::Time now = absl::Now();
+  rocksdb::WriteBatch batch;
+  for (FiguresRecord& record : figures) {
+    record.data_version = version;
+    record.update_time = now;
+    IMDI_RETURN_IF_ERROR(FromRocks(
+        batch.Put(revisions(), keys::FiguresKey(record.subject, record.year, version),
+                  EncodeFiguresValue(record)),
+        "batching figures"));
+  }
+  for (Municipality& m : municipalities) {
+    m.data_version = version;
+    m.update_time = now;
+    IMDI_RETURN_IF_ERROR(FromRocks(
+        batch.Put(revisions(), keys::MunicipalityKey(m.code, version),
+                  EncodeMunicipalityValue(m)),
+        "batching municipality"));
+  }
+  IMDI_RETURN_IF_ERROR(FromRocks(
+      batch.Put(meta(), ToSlice(keys::kDataVersionKey), keys::EncodeU64(version)),
+      "batching data version"));
+  rocksdb::WriteOptions wo;
+  wo.sync = sync_;
+  IMDI_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &batch), "committing"));
+  data_version_.store(version);
+  return version;
+}
+
+}  // namespace imdi::stats

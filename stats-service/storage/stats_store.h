@@ -1,0 +1,74 @@
+// The statistics service's storage interface: versioned records.
+//
+// Every Commit writes its records as new revisions under one new global
+// data version, atomically. Reads name a data version (`as_of`) and see, for
+// each record, the newest revision written at or before it, so a read at
+// version N returns exactly what was stored then, however much was written
+// since. Old revisions are never deleted.
+//
+// Implementations are thread-safe: reads may run concurrently with each
+// other and with one Commit.
+#ifndef IMDI_STATS_STORAGE_STATS_STORE_H_
+#define IMDI_STATS_STORAGE_STATS_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "stats-service/domain/figures.h"
+#include "stats-service/domain/municipality.h"
+
+namespace imdi::stats {
+
+struct FiguresScan {
+  // Which kind of subject to scan (municipalities, counties, ...).
+  Subject::Kind kind = Subject::Kind::kMunicipality;
+  // Start after this (subject id, year), exclusive; from the start if unset.
+  std::optional<std::pair<int, int>> after;
+  // Read as of this data version.
+  uint64_t as_of = 0;
+  // Cheap predicate on (subject id, year), checked before a value is
+  // decoded; null accepts everything.
+  std::function<bool(int id, int year)> want;
+};
+
+class StatsStore {
+ public:
+  virtual ~StatsStore() = default;
+
+  // The newest committed data version; 0 for an empty store.
+  virtual uint64_t data_version() const = 0;
+
+  // The revision of (subject, year) visible at `as_of`, or nullopt.
+  virtual absl::StatusOr<std::optional<FiguresRecord>> ReadFigures(
+      const Subject& subject, int year, uint64_t as_of) const = 0;
+
+  // Visits the records visible at `scan.as_of` in (subject id, year) order
+  // until `visit` returns false.
+  virtual absl::Status ScanFigures(
+      const FiguresScan& scan,
+      absl::FunctionRef<bool(FiguresRecord&&)> visit) const = 0;
+
+  // Every revision of (subject, year), oldest first.
+  virtual absl::StatusOr<std::vector<FiguresRecord>> ReadFiguresHistory(
+      const Subject& subject, int year) const = 0;
+
+  // Every municipality as visible at `as_of`, ordered by code.
+  virtual absl::StatusOr<std::vector<Municipality>> ReadMunicipalities(
+      uint64_t as_of) const = 0;
+
+  // Writes each record as a new revision (its `revision` field set by the
+  // caller) under one new data version, all or nothing. Fills in
+  // `data_version` and `update_time` of every record and returns the new
+  // data version. Committing nothing is a no-op that returns the current
+  // version.
+  virtual absl::StatusOr<uint64_t> Commit(std::vector<FiguresRecord>& figures,
+                                          std::vector<Municipality>& municipalities) = 0;
+};
+
+}  // namespace imdi::stats
+
+#endif  // IMDI_STATS_STORAGE_STATS_STORE_H_

@@ -1,0 +1,254 @@
+// imdictl: the command-line client for what is awkward through grpcurl.
+//
+//   imdictl load-municipalities --target=HOST:PORT [--klass=FILE] [--regions=FILE]
+//   imdictl import --target=HOST:PORT [--status=final] FILE...
+//   imdictl data-version --target=HOST:PORT
+//
+// Exit status: 0 success; 1 some rows were rejected; 2 usage; 3 a file could
+// not be read; 4 the service failed the call.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/grpc_status.h"
+#include "grpcpp/grpcpp.h"
+#include "imdi/stats/v1/stats.grpc.pb.h"
+#include "stats-service/proto/figure_values_proto.h"
+#include "stats-service/service/api_convert.h"
+#include "tools/import/figures_source.h"
+#include "tools/import/municipality_source.h"
+
+ABSL_FLAG(std::string, target, "127.0.0.1:50051", "The stats-service address, HOST:PORT.");
+ABSL_FLAG(std::string, klass, "data/klass/kommuner-1994-2024.csv",
+          "Statistics Norway's municipality code history (load-municipalities).");
+ABSL_FLAG(std::string, regions, "data/regions/kommuner.json",
+          "IMDi's municipality list with regions (load-municipalities).");
+ABSL_FLAG(std::string, status, "final",
+          "Status to record on imported figures: final, preliminary or unspecified.");
+ABSL_FLAG(int, batch, 500, "Records per ImportFigures message (one atomic write each).");
+ABSL_FLAG(int64_t, max_errors, 50, "Rejected rows to list per file.");
+ABSL_FLAG(int, timeout_seconds, 300, "Deadline of each call.");
+
+namespace {
+
+namespace api = ::imdi::stats::v1;
+using imdi::import::ParsedFile;
+
+constexpr int kExitRejected = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitFile = 3;
+constexpr int kExitRpc = 4;
+
+void SetDeadline(grpc::ClientContext& context) {
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(absl::GetFlag(FLAGS_timeout_seconds)));
+}
+
+int RpcFailed(absl::string_view what, const grpc::Status& status) {
+  std::cerr << "imdictl: " << what << " failed: "
+            << imdi::FromGrpcStatus(status).ToString() << "\n";
+  return kExitRpc;
+}
+
+int LoadMunicipalities(api::StatsService::Stub& stub) {
+  auto source = imdi::import::LoadMunicipalities(absl::GetFlag(FLAGS_klass),
+                                                 absl::GetFlag(FLAGS_regions));
+  if (!source.ok()) {
+    std::cerr << "imdictl: " << source.status().message() << "\n";
+    return kExitFile;
+  }
+  for (const std::string& warning : source->warnings) std::cerr << "note: " << warning << "\n";
+  api::BatchUpsertMunicipalitiesRequest request;
+  auto directory = imdi::stats::MunicipalityDirectory::Build(source->municipalities);
+  if (!directory.ok()) {
+    std::cerr << "imdictl: " << directory.status().message() << "\n";
+    return kExitFile;
+  }
+  for (const imdi::stats::Municipality& m : source->municipalities) {
+    imdi::stats::EncodeMunicipality(m, **directory, request.add_municipalities());
+  }
+  grpc::ClientContext context;
+  SetDeadline(context);
+  api::BatchUpsertMunicipalitiesResponse response;
+  grpc::Status status = stub.BatchUpsertMunicipalities(&context, request, &response);
+  if (!status.ok()) return RpcFailed("BatchUpsertMunicipalities", status);
+  std::cout << absl::StrFormat(
+      "municipalities: %d sent, %d changed, data version %d\n",
+      request.municipalities_size(), response.changed_count(), response.data_version());
+  return 0;
+}
+
+api::FiguresStatus ParseStatus(absl::string_view text, bool& ok) {
+  ok = true;
+  if (text == "final") return api::FIGURES_STATUS_FINAL;
+  if (text == "preliminary") return api::FIGURES_STATUS_PRELIMINARY;
+  if (text == "unspecified") return api::FIGURES_STATUS_UNSPECIFIED;
+  ok = false;
+  return api::FIGURES_STATUS_UNSPECIFIED;
+}
+
+void PrintParseSummary(const std::string& name, const ParsedFile& parsed) {
+  std::cerr << absl::StrFormat("%s: %s, %d rows -> %d records", name,
+                               imdi::import::DescribeKind(parsed.kind), parsed.rows,
+                               parsed.records.size());
+  for (const auto& [reason, count] : parsed.skipped) {
+    std::cerr << absl::StrFormat("\n  skipped %d: %s", count, reason);
+  }
+  std::cerr << "\n";
+}
+
+// Streams one parsed file; returns the number of rejected rows or -1 when
+// the call failed.
+int64_t ImportFile(api::StatsService::Stub& stub, const std::string& path,
+                   const ParsedFile& parsed, api::FiguresStatus status, absl::Time start) {
+  const std::string name = std::filesystem::path(path).filename().string();
+  grpc::ClientContext context;
+  SetDeadline(context);
+  api::ImportFiguresResponse response;
+  std::unique_ptr<grpc::ClientWriter<api::ImportFiguresRequest>> writer(
+      stub.ImportFigures(&context, &response));
+
+  const size_t batch = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_batch)));
+  absl::Time last_report = start;
+  const auto& fields = imdi::stats::FigureFieldsOf<api::Figures>();
+  for (size_t begin = 0; begin < parsed.records.size(); begin += batch) {
+    api::ImportFiguresRequest request;
+    request.set_source(name);
+    request.set_status(status);
+    const size_t end = std::min(parsed.records.size(), begin + batch);
+    for (size_t i = begin; i < end; ++i) {
+      const imdi::import::ImportRecord& record = parsed.records[i];
+      api::ImportRow* row = request.add_rows();
+      row->set_line(record.line);
+      api::Figures* figures = row->mutable_figures();
+      if (record.subject.is_municipality()) {
+        figures->set_municipality_code(imdi::stats::FormatCode(record.subject.id));
+      } else {
+        imdi::stats::EncodeArea(record.subject, figures->mutable_area());
+        figures->mutable_area()->clear_name();
+      }
+      figures->set_year(record.year);
+      imdi::stats::ValuesToProto(record.values, fields, *figures);
+      figures->set_source(record.source);
+      figures->set_note(record.note);
+    }
+    if (!writer->Write(request)) break;  // the server ended the call; Finish says why
+    const absl::Time now = absl::Now();
+    if (now - last_report > absl::Milliseconds(500) || end == parsed.records.size()) {
+      const double seconds = std::max(1e-6, absl::ToDoubleSeconds(now - start));
+      // Rows done: the file rows up to the last record sent.
+      const int64_t rows_done =
+          end == parsed.records.size() ? parsed.rows : parsed.records[end - 1].line - 1;
+      std::cerr << absl::StrFormat("%s: %d/%d rows, %d/%d records sent, %.0f rows/s\n", name,
+                                   rows_done, parsed.rows, end, parsed.records.size(),
+                                   rows_done / seconds);
+      last_report = now;
+    }
+  }
+  writer->WritesDone();
+  grpc::Status finished = writer->Finish();
+  if (!finished.ok()) {
+    RpcFailed(absl::StrCat("ImportFigures of ", path), finished);
+    return -1;
+  }
+  const double seconds = std::max(1e-6, absl::ToDoubleSeconds(absl::Now() - start));
+  std::cout << absl::StrFormat(
+      "%s: %d rows read, %d records: %d changed, %d unchanged, %d rejected; "
+      "%.0f rows/s; data version %d\n",
+      name, parsed.rows, response.rows_received(), response.rows_changed(),
+      response.rows_unchanged(), response.rows_rejected() + parsed.rejected.size(),
+      parsed.rows / seconds, response.data_version());
+  const int64_t rejected =
+      response.rows_rejected() + static_cast<int64_t>(parsed.rejected.size());
+  const int64_t shown_limit = absl::GetFlag(FLAGS_max_errors);
+  int64_t shown = 0;
+  for (const imdi::import::RowProblem& problem : parsed.rejected) {
+    if (shown++ >= shown_limit) break;
+    std::cout << absl::StrFormat("  %s:%d: %s\n", name, problem.line, problem.reason);
+  }
+  for (const api::ImportRowError& error : response.errors()) {
+    if (shown++ >= shown_limit) break;
+    std::cout << absl::StrFormat("  %s:%d: %s%s%s\n", name, error.line(), error.field(),
+                                 error.field().empty() ? "" : ": ", error.reason());
+  }
+  if (rejected > shown_limit) {
+    std::cout << absl::StrFormat("  ... and %d more rejected rows (--max_errors)\n",
+                                 rejected - shown_limit);
+  }
+  return rejected;
+}
+
+int Import(api::StatsService::Stub& stub, const std::vector<std::string>& files) {
+  if (files.empty()) {
+    std::cerr << "imdictl import: name at least one file\n";
+    return kExitUsage;
+  }
+  bool ok = false;
+  const api::FiguresStatus status = ParseStatus(absl::GetFlag(FLAGS_status), ok);
+  if (!ok) {
+    std::cerr << "imdictl: --status must be final, preliminary or unspecified\n";
+    return kExitUsage;
+  }
+  int64_t rejected = 0;
+  for (const std::string& path : files) {
+    const absl::Time start = absl::Now();
+    auto parsed = imdi::import::ParseFiguresPath(path);
+    if (!parsed.ok()) {
+      std::cerr << "imdictl: " << path << ": " << parsed.status().message() << "\n";
+      return kExitFile;
+    }
+    PrintParseSummary(std::filesystem::path(path).filename().string(), *parsed);
+    const int64_t file_rejected = ImportFile(stub, path, *parsed, status, start);
+    if (file_rejected < 0) return kExitRpc;
+    rejected += file_rejected;
+  }
+  return rejected > 0 ? kExitRejected : 0;
+}
+
+int DataVersion(api::StatsService::Stub& stub) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  api::GetDataVersionResponse response;
+  grpc::Status status = stub.GetDataVersion(&context, {}, &response);
+  if (!status.ok()) return RpcFailed("GetDataVersion", status);
+  std::cout << response.data_version() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Command-line client of the IMDi statistics service.\n"
+      "  imdictl load-municipalities --target=HOST:PORT [--klass=FILE] [--regions=FILE]\n"
+      "  imdictl import --target=HOST:PORT [--status=final] FILE...\n"
+      "  imdictl data-version --target=HOST:PORT");
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  if (positional.size() < 2) {
+    std::cerr << absl::ProgramUsageMessage() << "\n";
+    return kExitUsage;
+  }
+  const std::string command = positional[1];
+  std::vector<std::string> args(positional.begin() + 2, positional.end());
+
+  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = api::StatsService::NewStub(channel);
+  if (command == "load-municipalities") return LoadMunicipalities(*stub);
+  if (command == "import") return Import(*stub, args);
+  if (command == "data-version") return DataVersion(*stub);
+  std::cerr << "imdictl: unknown command \"" << command << "\"\n"
+            << absl::ProgramUsageMessage() << "\n";
+  return kExitUsage;
+}

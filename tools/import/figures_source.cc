@@ -1,0 +1,645 @@
+#include "tools/import/figures_source.h"
+
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/csv.h"
+#include "common/status_macros.h"
+
+namespace imdi::import {
+namespace {
+
+using stats::Count;
+using stats::FigureValues;
+using stats::Percent;
+using stats::Subject;
+
+constexpr absl::string_view kNull = "NULL";
+
+// Skip reasons, counted per file.
+constexpr char kSkipDistrict[] = "city district (bydel) rows: not stored";
+constexpr char kSkipCommerce[] = "commerce region (naringsregion) rows: not stored";
+constexpr char kSkipUnknownMunicipality[] =
+    "unknown municipality (9999): not a municipality";
+constexpr char kSkipBySex[] = "breakdowns by sex: only totals are stored";
+constexpr char kSkipDerived[] =
+    "per-mille and three-year columns: derived from counts, not stored";
+constexpr char kSkipReason8[] = "breakdown by reason for leaving: not stored";
+constexpr char kSkipOtherOutcome[] = "outcome 'annet' (other): not stored";
+constexpr char kSkipCohort[] =
+    "cohorts measured more than one year after leaving: not a one-year follow-up";
+constexpr char kSkipAgeBreakdown[] =
+    "breakdowns by immigrant category: only totals are stored";
+constexpr char kSkipOtherStatus[] = "follow-up statuses other than work or education";
+constexpr char kSkipPopulationUnknown[] =
+    "population with an age group without a value: population left unknown";
+
+struct Header {
+  std::map<std::string, size_t> index;
+  bool has(absl::string_view name) const { return index.contains(std::string(name)); }
+};
+
+// A value as printed: absent (".", ":" or empty) or a number with the
+// number of decimals it was printed with.
+struct Printed {
+  std::optional<double> number;
+  int decimals = 0;
+};
+
+absl::StatusOr<Printed> ParsePrinted(absl::string_view text) {
+  Printed out;
+  if (text.empty() || text == "." || text == ":") return out;
+  double value = 0;
+  if (!absl::SimpleAtod(text, &value) || !std::isfinite(value)) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not a number"));
+  }
+  const size_t dot = text.find('.');
+  out.decimals = dot == absl::string_view::npos ? 0 : static_cast<int>(text.size() - dot - 1);
+  out.number = value;
+  return out;
+}
+
+absl::StatusOr<std::optional<int64_t>> ParseCount(absl::string_view text) {
+  IMDI_ASSIGN_OR_RETURN(Printed printed, ParsePrinted(text));
+  if (!printed.number) return std::nullopt;
+  const double v = *printed.number;
+  if (v != std::floor(v)) {
+    return absl::InvalidArgumentError(absl::StrCat("count \"", text, "\" is not a whole number"));
+  }
+  return static_cast<int64_t>(v);
+}
+
+// A percent printed in the file that must agree with the counts it derives
+// from: numerator / denominator * scale.
+struct RatioCheck {
+  int64_t line = 0;
+  std::string label;
+  Printed printed;
+  Count numerator;
+  Count denominator;
+  double scale = 100;
+};
+
+// Collects values per (subject, year) across the rows of one file.
+class Assembler {
+ public:
+  void SetCount(const Subject& subject, int year, int64_t line, Count count,
+                std::optional<int64_t> value) {
+    Entry& e = Touch(subject, year, line);
+    if (!value) return;
+    std::optional<int64_t>& slot = e.record.values[count];
+    if (slot && *slot != *value) {
+      e.problems.push_back(absl::StrCat("line ", line, ": ",
+                                        stats::kCountNames[static_cast<int>(count)], " ",
+                                        *value, " contradicts ", *slot,
+                                        " given earlier in the file"));
+    }
+    slot = value;
+  }
+
+  void SetPercent(const Subject& subject, int year, int64_t line, Percent percent,
+                  std::optional<double> value) {
+    Entry& e = Touch(subject, year, line);
+    if (!value) return;
+    std::optional<double>& slot = e.record.values[percent];
+    if (slot && *slot != *value) {
+      e.problems.push_back(absl::StrCat("line ", line, ": ",
+                                        stats::kPercentNames[static_cast<int>(percent)],
+                                        " contradicts the value given earlier"));
+    }
+    slot = value;
+  }
+
+  void AddCheck(const Subject& subject, int year, RatioCheck check) {
+    Touch(subject, year, check.line).checks.push_back(std::move(check));
+  }
+
+  void AddText(const Subject& subject, int year, int64_t line, absl::string_view source,
+               absl::string_view note) {
+    Entry& e = Touch(subject, year, line);
+    if (!source.empty()) e.sources.insert(std::string(source));
+    if (!note.empty()) e.notes.insert(std::string(note));
+  }
+
+  // A row that belongs to (subject, year) is bad: the whole record is
+  // rejected, since the rest of it cannot be trusted either.
+  void Problem(const Subject& subject, int year, int64_t line, absl::string_view reason) {
+    Touch(subject, year, line).problems.push_back(absl::StrCat("line ", line, ": ", reason));
+  }
+
+  // A row that cannot be placed at all.
+  void Reject(int64_t line, std::string reason) { rejected_.push_back({line, std::move(reason)}); }
+
+  void Finish(ParsedFile& out) {
+    for (auto& [key, e] : entries_) {
+      for (const RatioCheck& check : e.checks) {
+        std::optional<std::string> problem = Verify(check, e.record.values);
+        if (problem) e.problems.push_back(*problem);
+      }
+      if (!e.problems.empty()) {
+        out.rejected.push_back(
+            {e.record.line,
+             absl::StrCat(stats::DescribeSubject(e.record.subject), " ", e.record.year,
+                          " not imported: ", absl::StrJoin(e.problems, "; "))});
+        continue;
+      }
+      if (e.record.values.empty()) continue;
+      e.record.source = absl::StrJoin(e.sources, "; ");
+      e.record.note = absl::StrJoin(e.notes, "; ");
+      out.records.push_back(std::move(e.record));
+    }
+    for (RowProblem& p : rejected_) out.rejected.push_back(std::move(p));
+    std::sort(out.rejected.begin(), out.rejected.end(),
+              [](const RowProblem& a, const RowProblem& b) { return a.line < b.line; });
+  }
+
+ private:
+  struct Entry {
+    ImportRecord record;
+    std::vector<RatioCheck> checks;
+    std::vector<std::string> problems;
+    std::set<std::string> sources;
+    std::set<std::string> notes;
+  };
+
+  Entry& Touch(const Subject& subject, int year, int64_t line) {
+    auto [it, inserted] = entries_.try_emplace(std::make_pair(subject, year));
+    if (inserted) {
+      it->second.record.subject = subject;
+      it->second.record.year = year;
+      it->second.record.line = line;
+    }
+    return it->second;
+  }
+
+  static std::optional<std::string> Verify(const RatioCheck& check, const FigureValues& v) {
+    const auto& n = v[check.numerator];
+    const auto& d = v[check.denominator];
+    if (!check.printed.number || !n || !d || *d == 0) return std::nullopt;
+    const double computed = static_cast<double>(*n) / static_cast<double>(*d) * check.scale;
+    const double tolerance = 0.5 * std::pow(10.0, -check.printed.decimals) + 1e-9;
+    if (std::fabs(computed - *check.printed.number) <= tolerance) return std::nullopt;
+    return absl::StrFormat("line %d: %s %g does not agree with %s/%s = %d/%d = %.4f", check.line,
+                           check.label, *check.printed.number,
+                           stats::kCountNames[static_cast<int>(check.numerator)],
+                           stats::kCountNames[static_cast<int>(check.denominator)], *n, *d,
+                           computed);
+  }
+
+  std::map<std::pair<Subject, int>, Entry> entries_;
+  std::vector<RowProblem> rejected_;
+};
+
+// Where one row of the IMDi export belongs.
+struct AreaColumns {
+  std::string municipality, county, commerce, district;
+};
+
+// Returns the subject, or a skip reason, or an error.
+struct Area {
+  std::optional<Subject> subject;
+  const char* skip = nullptr;
+};
+
+absl::StatusOr<Area> AreaOf(const std::vector<std::string>& f, const Header& h,
+                            const AreaColumns& c) {
+  auto value = [&](const std::string& column) -> absl::string_view {
+    return f[h.index.at(column)];
+  };
+  const absl::string_view municipality = value(c.municipality);
+  const absl::string_view county = value(c.county);
+  const bool is_commerce = value(c.commerce) != kNull;
+  const bool is_district = value(c.district) != kNull;
+  const int named = (municipality != kNull) + (county != kNull) + is_commerce + is_district;
+  if (named != 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the row names ", named, " areas; exactly one of ", c.municipality, ", ",
+                     c.county, ", ", c.commerce, ", ", c.district, " must be set"));
+  }
+  if (is_district) return Area{std::nullopt, kSkipDistrict};
+  if (is_commerce) return Area{std::nullopt, kSkipCommerce};
+  int number = 0;
+  if (municipality != kNull) {
+    if (municipality.size() != 4 || !absl::SimpleAtoi(municipality, &number)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("municipality code \"", municipality, "\" is not four digits"));
+    }
+    if (number == 9999) return Area{std::nullopt, kSkipUnknownMunicipality};
+    return Area{Subject::Municipality(number), nullptr};
+  }
+  if (county.size() != 2 || !absl::SimpleAtoi(county, &number)) {
+    return absl::InvalidArgumentError(absl::StrCat("county code \"", county, "\" is not two digits"));
+  }
+  return Area{number == 0 ? Subject::Country() : Subject::County(number), nullptr};
+}
+
+struct Context {
+  const Header& header;
+  Assembler& assembler;
+  ParsedFile& out;
+  const std::vector<std::string>* fields = nullptr;
+  int64_t line = 0;
+
+  absl::string_view operator[](absl::string_view column) const {
+    return (*fields)[header.index.at(std::string(column))];
+  }
+  void Skip(const char* reason) const { ++out.skipped[reason]; }
+};
+
+std::optional<Count> SettlementCount(absl::string_view measure) {
+  if (measure == "anmodning") return Count::kRefugeesRequested;
+  if (measure == "vedtak") return Count::kRefugeesDecided;
+  if (measure == "bosatt") return Count::kRefugeesSettled;
+  return std::nullopt;
+}
+
+// bosetting.csv: counts as persons, two percents to check, derived columns.
+absl::Status SettlementRow(Context& c, const Subject& subject, int year) {
+  const absl::string_view measure = c["bosetting"];
+  const absl::string_view value = c["tabellvariabel"];
+  if (std::optional<Count> count = SettlementCount(measure)) {
+    if (c["enhet"] != "personer") return absl::InvalidArgumentError("counts must be in persons");
+    IMDI_ASSIGN_OR_RETURN(auto n, ParseCount(value));
+    c.assembler.SetCount(subject, year, c.line, *count, n);
+  } else if (measure == "bosatt_av_anmodede" || measure == "bosatt_av_vedtak") {
+    IMDI_ASSIGN_OR_RETURN(Printed printed, ParsePrinted(value));
+    c.assembler.AddCheck(subject, year,
+                         {c.line, std::string(measure), printed, Count::kRefugeesSettled,
+                          measure == "bosatt_av_anmodede" ? Count::kRefugeesRequested
+                                                          : Count::kRefugeesDecided,
+                          100});
+  } else if (measure == "bosatt_per_1000" || measure == "bosatt_siste_trear" ||
+             measure == "bosatt_per_1000_snitt_trear") {
+    c.Skip(kSkipDerived);
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat("unknown measure \"", measure, "\""));
+  }
+  return absl::OkStatus();
+}
+
+// bosatt_anmodede.csv: each count in persons and as a percent of the request.
+absl::Status SettledOfRequestedRow(Context& c, const Subject& subject, int year) {
+  const absl::string_view measure = c["bosetting"];
+  std::optional<Count> count = SettlementCount(measure);
+  if (!count) return absl::InvalidArgumentError(absl::StrCat("unknown measure \"", measure, "\""));
+  if (c["enhet"] == "personer") {
+    IMDI_ASSIGN_OR_RETURN(auto n, ParseCount(c["tabellvariabel"]));
+    c.assembler.SetCount(subject, year, c.line, *count, n);
+  } else if (c["enhet"] == "prosent") {
+    IMDI_ASSIGN_OR_RETURN(Printed printed, ParsePrinted(c["tabellvariabel"]));
+    c.assembler.AddCheck(subject, year,
+                         {c.line, absl::StrCat(measure, " prosent"), printed, *count,
+                          Count::kRefugeesRequested, 100});
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat("unknown unit \"", c["enhet"], "\""));
+  }
+  return absl::OkStatus();
+}
+
+// intro_avslutning_direkte.csv: who left the programme, and whether directly
+// to work or education (avslutning_arsak_3 = arbutd).
+absl::Status IntroCompletionRow(Context& c, const Subject& subject, int year) {
+  if (c["avslutning_arsak_3"] == kNull) {
+    c.Skip(kSkipReason8);
+    return absl::OkStatus();
+  }
+  if (c["kjonn"] != "alle") {
+    c.Skip(kSkipBySex);
+    return absl::OkStatus();
+  }
+  const absl::string_view outcome = c["avslutning_arsak_3"];
+  if (outcome == "annet") {
+    c.Skip(kSkipOtherOutcome);
+    return absl::OkStatus();
+  }
+  Count count;
+  if (outcome == "alle") {
+    count = Count::kIntroFinished;
+  } else if (outcome == "arbutd") {
+    count = Count::kIntroToWorkOrEducation;
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat("unknown outcome \"", outcome, "\""));
+  }
+  if (c["enhet"] == "personer") {
+    IMDI_ASSIGN_OR_RETURN(auto n, ParseCount(c["tabellvariabel"]));
+    c.assembler.SetCount(subject, year, c.line, count, n);
+  } else if (c["enhet"] == "prosent") {
+    IMDI_ASSIGN_OR_RETURN(Printed printed, ParsePrinted(c["tabellvariabel"]));
+    c.assembler.AddCheck(subject, year,
+                         {c.line, absl::StrCat(outcome, " prosent"), printed, count,
+                          Count::kIntroFinished, 100});
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat("unknown unit \"", c["enhet"], "\""));
+  }
+  return absl::OkStatus();
+}
+
+// intro_status_arbutd.csv: status in year `aar` of those who left the
+// programme in `kohort`. Only the cohort of the year before is a one-year
+// follow-up; it is stored under the cohort's year.
+absl::Status IntroFollowupRow(Context& c, const Subject& subject, int year) {
+  int cohort = 0;
+  if (!absl::SimpleAtoi(c["kohort"], &cohort)) {
+    return absl::InvalidArgumentError(absl::StrCat("cohort \"", c["kohort"], "\" is not a year"));
+  }
+  if (cohort != year - 1) {
+    c.Skip(kSkipCohort);
+    return absl::OkStatus();
+  }
+  if (c["kjonn"] != "alle") {
+    c.Skip(kSkipBySex);
+    return absl::OkStatus();
+  }
+  const absl::string_view status = c["avslutning_status_4"];
+  const absl::string_view unit = c["enhet"];
+  if (status == "alle" && unit == "personer") {
+    IMDI_ASSIGN_OR_RETURN(auto n, ParseCount(c["tabellvariabel"]));
+    c.assembler.SetCount(subject, cohort, c.line, Count::kIntroFollowupTotal, n);
+  } else if (status == "arbutd" && unit == "prosent") {
+    IMDI_ASSIGN_OR_RETURN(Printed printed, ParsePrinted(c["tabellvariabel"]));
+    c.assembler.SetPercent(subject, cohort, c.line, Percent::kIntroFollowupWorkOrEducation,
+                           printed.number);
+  } else if (status == "alle" && unit == "prosent") {
+    // 100 % of the cohort: carries nothing.
+    c.Skip(kSkipOtherStatus);
+  } else {
+    c.Skip(kSkipOtherStatus);
+  }
+  return absl::OkStatus();
+}
+
+constexpr std::array<absl::string_view, 7> kAgeGroups = {"0_5",   "6_15",  "16_19", "20_29",
+                                                         "30_54", "55_66", "67+"};
+
+struct AgeSums {
+  int64_t line = 0;
+  bool broken = false;  // a row was bad; the assembler has the problem
+  std::map<std::string, std::optional<int64_t>> groups;
+};
+
+// befolkning_alder.csv: population on 1 January as the sum of the age
+// groups of everyone (innvkat_3 = alle, kjonn = alle).
+absl::Status PopulationRow(Context& c, const Subject& subject, int year,
+                           std::map<std::pair<Subject, int>, AgeSums>& sums) {
+  if (c["innvkat_3"] != "alle") {
+    c.Skip(kSkipAgeBreakdown);
+    return absl::OkStatus();
+  }
+  if (c["kjonn"] != "alle") {
+    c.Skip(kSkipBySex);
+    return absl::OkStatus();
+  }
+  AgeSums& s = sums[std::make_pair(subject, year)];
+  if (s.line == 0) s.line = c.line;
+  s.broken = true;  // until the row proves good
+  const std::string group(c["alder_grupper"]);
+  if (std::find(kAgeGroups.begin(), kAgeGroups.end(), group) == kAgeGroups.end()) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown age group \"", group, "\""));
+  }
+  IMDI_ASSIGN_OR_RETURN(auto n, ParseCount(c["tabellvariabel"]));
+  if (s.groups.contains(group)) {
+    return absl::InvalidArgumentError(absl::StrCat("age group ", group, " given twice"));
+  }
+  s.groups[group] = n;
+  s.broken = false;
+  return absl::OkStatus();
+}
+
+void FinishPopulation(std::map<std::pair<Subject, int>, AgeSums>& sums, Assembler& assembler,
+                      ParsedFile& out) {
+  for (auto& [key, s] : sums) {
+    if (s.broken) continue;
+    if (s.groups.size() != kAgeGroups.size()) {
+      assembler.Reject(s.line, absl::StrCat(stats::DescribeSubject(key.first), " ", key.second,
+                                            ": ", s.groups.size(), " of ", kAgeGroups.size(),
+                                            " age groups; population not computed"));
+      continue;
+    }
+    int64_t total = 0;
+    bool known = true;
+    for (const auto& [group, value] : s.groups) {
+      if (!value) known = false; else total += *value;
+    }
+    if (!known) {
+      ++out.skipped[kSkipPopulationUnknown];
+      continue;
+    }
+    assembler.SetCount(key.first, key.second, s.line, Count::kPopulation, total);
+  }
+}
+
+// published/figures-*.csv: code, name, year, measure, value, note, source.
+absl::Status PublishedRow(Context& c) {
+  const absl::string_view code = c["code_2016"];
+  int number = 0;
+  Subject subject;
+  if (code == "0000") {
+    subject = Subject::Country();
+  } else if (code.size() == 3 && code[0] == 'F' && absl::SimpleAtoi(code.substr(1), &number)) {
+    subject = Subject::County(number);
+  } else if (absl::StartsWith(code, "R-")) {
+    static const std::map<std::string, stats::ImdiRegion, std::less<>> kRegions = {
+        {"R-OST", stats::ImdiRegion::kOst},   {"R-INDRE-OST", stats::ImdiRegion::kIndreOst},
+        {"R-SOR", stats::ImdiRegion::kSor},   {"R-VEST", stats::ImdiRegion::kVest},
+        {"R-MIDT", stats::ImdiRegion::kMidtNorge}, {"R-NORD", stats::ImdiRegion::kNord}};
+    auto it = kRegions.find(code);
+    if (it == kRegions.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown region code \"", code, "\""));
+    }
+    subject = Subject::Region(it->second);
+  } else if (code.size() == 4 && absl::SimpleAtoi(code, &number)) {
+    subject = Subject::Municipality(number);
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "code \"", code, "\" is neither 0000, F + county, R- + region nor four digits"));
+  }
+  int year = 0;
+  if (!absl::SimpleAtoi(c["year"], &year)) {
+    return absl::InvalidArgumentError(absl::StrCat("year \"", c["year"], "\" is not a number"));
+  }
+  const absl::string_view measure = c["measure"];
+  if (std::optional<Count> count = stats::CountByName(measure)) {
+    IMDI_ASSIGN_OR_RETURN(auto n, ParseCount(c["value"]));
+    c.assembler.SetCount(subject, year, c.line, *count, n);
+  } else if (std::optional<Percent> percent = stats::PercentByName(measure)) {
+    IMDI_ASSIGN_OR_RETURN(Printed printed, ParsePrinted(c["value"]));
+    c.assembler.SetPercent(subject, year, c.line, *percent, printed.number);
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat("unknown measure \"", measure, "\""));
+  }
+  c.assembler.AddText(subject, year, c.line, c["source"], c["note"]);
+  return absl::OkStatus();
+}
+
+struct KindInfo {
+  FileKind kind;
+  std::vector<std::string> columns;  // required
+  std::string table;                 // tabell_navn, "" when none
+  AreaColumns area;
+};
+
+const std::vector<KindInfo>& Kinds() {
+  static const std::vector<KindInfo> kinds = {
+      {FileKind::kSettlement,
+       {"aar", "fylke_id", "bosetting", "enhet", "tabellvariabel", "tabell_navn", "kommune_id",
+        "naringsregion_id", "bydel_id"},
+       "bosetting",
+       {"kommune_id", "fylke_id", "naringsregion_id", "bydel_id"}},
+      {FileKind::kSettledOfRequested,
+       {"aar", "fylke_nr", "bosetting", "enhet", "tabellvariabel", "tabell_navn", "kommune_nr",
+        "naringsregion_nr", "bydel_nr"},
+       "bosatt_anmodede",
+       {"kommune_nr", "fylke_nr", "naringsregion_nr", "bydel_nr"}},
+      {FileKind::kIntroCompletion,
+       {"aar", "bydel_nr", "avslutning_arsak_8", "kjonn", "enhet", "tabellvariabel",
+        "tabell_navn", "avslutning_arsak_3", "fylke_nr", "naringsregion_nr", "kommune_nr"},
+       "intro_avslutning_direkte",
+       {"kommune_nr", "fylke_nr", "naringsregion_nr", "bydel_nr"}},
+      {FileKind::kIntroFollowup,
+       {"aar", "fylke_nr", "kohort", "kjonn", "avslutning_status_4", "enhet", "tabellvariabel",
+        "tabell_navn", "bydel_nr", "kommune_nr", "naringsregion_nr"},
+       "intro_status_arbutd",
+       {"kommune_nr", "fylke_nr", "naringsregion_nr", "bydel_nr"}},
+      {FileKind::kPopulationByAge,
+       {"aar", "bydel_nr", "innvkat_3", "alder_grupper", "kjonn", "enhet", "tabellvariabel",
+        "tabell_navn", "fylke_nr", "naringsregion_nr", "kommune_nr"},
+       "befolkning_alder",
+       {"kommune_nr", "fylke_nr", "naringsregion_nr", "bydel_nr"}},
+      {FileKind::kPublishedFigures,
+       {"code_2016", "name", "year", "measure", "value", "note", "source"},
+       "",
+       {}},
+  };
+  return kinds;
+}
+
+}  // namespace
+
+std::string DescribeKind(FileKind kind) {
+  switch (kind) {
+    case FileKind::kSettlement:
+      return "IMDi settlement (bosetting)";
+    case FileKind::kSettledOfRequested:
+      return "IMDi settled of requested (bosatt_anmodede)";
+    case FileKind::kIntroCompletion:
+      return "IMDi introduction programme completion (intro_avslutning_direkte)";
+    case FileKind::kIntroFollowup:
+      return "IMDi introduction programme follow-up (intro_status_arbutd)";
+    case FileKind::kPopulationByAge:
+      return "IMDi population by age (befolkning_alder)";
+    case FileKind::kPublishedFigures:
+      return "published figures";
+  }
+  return "?";
+}
+
+absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
+  CsvReader reader(in);
+  CsvRecord row;
+  IMDI_ASSIGN_OR_RETURN(bool has_header, reader.Next(row));
+  if (!has_header) return absl::InvalidArgumentError("the file is empty");
+  Header header;
+  for (size_t i = 0; i < row.fields.size(); ++i) header.index[row.fields[i]] = i;
+  const KindInfo* kind = nullptr;
+  for (const KindInfo& k : Kinds()) {
+    if (std::all_of(k.columns.begin(), k.columns.end(),
+                    [&](const std::string& col) { return header.has(col); })) {
+      kind = &k;
+      break;
+    }
+  }
+  if (kind == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unrecognised header (", absl::StrJoin(row.fields, ","),
+        "); expected one of the IMDi export tables or the published figures file"));
+  }
+
+  ParsedFile out;
+  out.kind = kind->kind;
+  Assembler assembler;
+  std::map<std::pair<Subject, int>, AgeSums> age_sums;
+  for (;;) {
+    absl::StatusOr<bool> more = reader.Next(row);
+    if (!more.ok()) {
+      // Quoting broken: nothing after this point can be trusted.
+      out.rejected.push_back({row.line, std::string(more.status().message())});
+      break;
+    }
+    if (!*more) break;
+    ++out.rows;
+    if (row.fields.size() != header.index.size()) {
+      assembler.Reject(row.line, absl::StrCat("expected ", header.index.size(),
+                                              " columns, found ", row.fields.size()));
+      continue;
+    }
+    Context c{header, assembler, out, &row.fields, row.line};
+    absl::Status status;
+    // Set once the row is placed: a later problem rejects that record.
+    std::optional<Subject> record_subject;
+    int record_year = 0;
+    if (kind->kind == FileKind::kPublishedFigures) {
+      status = PublishedRow(c);
+    } else {
+      int year = 0;
+      absl::StatusOr<Area> area = AreaOf(row.fields, header, kind->area);
+      if (c["tabell_navn"] != kind->table) {
+        status = absl::InvalidArgumentError(absl::StrCat(
+            "table \"", c["tabell_navn"], "\" in a file of table \"", kind->table, "\""));
+      } else if (!absl::SimpleAtoi(c["aar"], &year)) {
+        status = absl::InvalidArgumentError(absl::StrCat("year \"", c["aar"], "\" is not a number"));
+      } else if (!area.ok()) {
+        status = area.status();
+      } else if (area->skip != nullptr) {
+        c.Skip(area->skip);
+      } else {
+        record_subject = area->subject;
+        // Follow-up rows are stored under the cohort's year (the one before).
+        record_year = kind->kind == FileKind::kIntroFollowup ? year - 1 : year;
+        switch (kind->kind) {
+          case FileKind::kSettlement:
+            status = SettlementRow(c, *area->subject, year);
+            break;
+          case FileKind::kSettledOfRequested:
+            status = SettledOfRequestedRow(c, *area->subject, year);
+            break;
+          case FileKind::kIntroCompletion:
+            status = IntroCompletionRow(c, *area->subject, year);
+            break;
+          case FileKind::kIntroFollowup:
+            status = IntroFollowupRow(c, *area->subject, year);
+            break;
+          case FileKind::kPopulationByAge:
+            status = PopulationRow(c, *area->subject, year, age_sums);
+            break;
+          case FileKind::kPublishedFigures:
+            break;
+        }
+      }
+    }
+    if (!status.ok()) {
+      if (record_subject) {
+        assembler.Problem(*record_subject, record_year, row.line, status.message());
+      } else {
+        assembler.Reject(row.line, std::string(status.message()));
+      }
+    }
+  }
+  FinishPopulation(age_sums, assembler, out);
+  assembler.Finish(out);
+  return out;
+}
+
+absl::StatusOr<ParsedFile> ParseFiguresPath(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  return ParseFiguresFile(in);
+}
+
+}  // namespace imdi::import

@@ -1,0 +1,77 @@
+// Parses the published figure files into import records.
+//
+// Supported files, recognised by their header:
+//  * IMDi's statistics export (imdikator/): bosetting.csv,
+//    bosatt_anmodede.csv, intro_avslutning_direkte.csv,
+//    intro_status_arbutd.csv, befolkning_alder.csv. Long format: one value
+//    per row, identified by area, year and measure.
+//  * published/figures-2016-2017.csv: one value per row with its source.
+//
+// The files' quirks are handled, not papered over: "." (no value), ":"
+// (suppressed) and empty values are absent, never 0; counts written as
+// "85.00" must be whole; four-digit municipality codes keep their leading
+// zeros; country (00) and county rows become published totals; rows for
+// city districts, commerce regions and breakdowns the store does not keep
+// are skipped and counted; the files' percent columns must agree with the
+// counts they derive from (within the rounding of the printed value), or the
+// record is rejected with the lines involved.
+//
+// Pure functions; thread-safe.
+#ifndef IMDI_TOOLS_IMPORT_FIGURES_SOURCE_H_
+#define IMDI_TOOLS_IMPORT_FIGURES_SOURCE_H_
+
+#include <cstdint>
+#include <istream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "stats-service/domain/figures.h"
+
+namespace imdi::import {
+
+enum class FileKind {
+  kSettlement,            // bosetting.csv
+  kSettledOfRequested,    // bosatt_anmodede.csv
+  kIntroCompletion,       // intro_avslutning_direkte.csv
+  kIntroFollowup,         // intro_status_arbutd.csv
+  kPopulationByAge,       // befolkning_alder.csv
+  kPublishedFigures,      // published/figures-*.csv
+};
+
+// One record to import: the figures a file gives for one subject and year.
+struct ImportRecord {
+  int64_t line = 0;  // first line that contributed
+  stats::Subject subject;  // municipalities by the code in the file
+  int year = 0;
+  stats::FigureValues values;
+  std::string source;  // per-record source, when the file gives one
+  std::string note;
+};
+
+struct RowProblem {
+  int64_t line = 0;
+  std::string reason;
+};
+
+struct ParsedFile {
+  FileKind kind = FileKind::kSettlement;
+  int64_t rows = 0;  // data rows read (the header excluded)
+  std::vector<ImportRecord> records;  // ordered by subject and year
+  std::vector<RowProblem> rejected;
+  std::map<std::string, int64_t> skipped;  // reason -> rows
+};
+
+// Parses one file. Fails only when the file cannot be read as a whole (not
+// CSV, unknown header); row-level problems land in `rejected`.
+absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in);
+
+absl::StatusOr<ParsedFile> ParseFiguresPath(const std::string& path);
+
+// "bosetting.csv (settlement)", for messages.
+std::string DescribeKind(FileKind kind);
+
+}  // namespace imdi::import
+
+#endif  // IMDI_TOOLS_IMPORT_FIGURES_SOURCE_H_

@@ -1,0 +1,320 @@
+#include "tools/import/municipality_source.h"
+
+#include <algorithm>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/csv.h"
+#include "common/status_macros.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace imdi::import {
+namespace {
+
+using stats::CodePeriod;
+using stats::ImdiRegion;
+using stats::Municipality;
+
+// One row of the code history.
+struct CodeEntry {
+  int code = 0;
+  std::string name;                // as written, without the years
+  std::set<std::string> segments;  // name parts used for matching
+  std::optional<int> from;
+  std::optional<int> to;
+  bool has_years = false;          // the text gave a period
+};
+
+// "Nes (Buskerud) (-2019)" -> name "Nes (Buskerud)", to 2019.
+CodeEntry ParseEntry(int code, absl::string_view text) {
+  CodeEntry e;
+  e.code = code;
+  std::string name(absl::StripAsciiWhitespace(text));
+  if (absl::EndsWith(name, ")")) {
+    const size_t open = name.rfind('(');
+    const std::string inner = name.substr(open + 1, name.size() - open - 2);
+    const size_t dash = inner.find('-');
+    int from = 0, to = 0;
+    const bool from_ok = dash != std::string::npos &&
+                         (dash == 0 || absl::SimpleAtoi(inner.substr(0, dash), &from));
+    const bool to_ok =
+        dash != std::string::npos && absl::SimpleAtoi(inner.substr(dash + 1), &to);
+    if (from_ok && to_ok) {
+      e.has_years = true;
+      if (dash > 0) e.from = from;
+      e.to = to;
+      name = std::string(absl::StripAsciiWhitespace(name.substr(0, open)));
+    }
+  }
+  // Collapse doubled spaces ("Kristiansund  (-2007)").
+  std::vector<absl::string_view> words =
+      absl::StrSplit(name, ' ', absl::SkipEmpty());
+  e.name = absl::StrJoin(words, " ");
+  // Match on the name without a county qualifier, each part of a
+  // multilingual name separately ("Harstad - Hárstták").
+  std::string base = e.name;
+  if (absl::EndsWith(base, ")")) base = base.substr(0, base.rfind('('));
+  for (absl::string_view part : absl::StrSplit(base, " - ")) {
+    e.segments.insert(std::string(absl::StripAsciiWhitespace(part)));
+  }
+  return e;
+}
+
+bool SameName(const CodeEntry& a, const std::set<std::string>& segments) {
+  for (const std::string& s : a.segments) {
+    if (segments.contains(s)) return true;
+  }
+  return false;
+}
+
+// A municipality's own codes while it is being assembled.
+struct Lineage {
+  std::vector<CodeEntry> codes;
+  std::vector<int> predecessors;  // identity codes
+  std::optional<int> successor;
+  std::string note;
+
+  void SortCodes() {
+    std::sort(codes.begin(), codes.end(), [](const CodeEntry& a, const CodeEntry& b) {
+      const int at = a.to.value_or(99999), bt = b.to.value_or(99999);
+      return at < bt;
+    });
+  }
+  const CodeEntry& latest() const { return codes.back(); }
+  std::optional<int> EndYear() const { return latest().to; }
+  std::set<std::string> Segments() const { return latest().segments; }
+};
+
+// Splits entries into lineages by name.
+std::vector<Lineage> ByName(const std::vector<CodeEntry>& entries) {
+  std::vector<Lineage> out;
+  for (const CodeEntry& e : entries) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const Lineage& l) {
+      return SameName(e, l.codes.front().segments);
+    });
+    if (it == out.end()) {
+      out.push_back(Lineage{{e}, {}, std::nullopt, ""});
+    } else {
+      it->codes.push_back(e);
+    }
+  }
+  for (Lineage& l : out) l.SortCodes();
+  return out;
+}
+
+std::optional<ImdiRegion> RegionOf(const Lineage& l, const std::map<int, ImdiRegion>& regions) {
+  for (const CodeEntry& e : l.codes) {
+    auto it = regions.find(e.code);
+    if (it != regions.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<int, ImdiRegion>> ParseRegions(std::istream& json) {
+  std::stringstream buffer;
+  buffer << json.rdbuf();
+  google::protobuf::ListValue list;
+  google::protobuf::util::JsonParseOptions options;
+  auto parsed = google::protobuf::util::JsonStringToMessage(buffer.str(), &list, options);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("regions file is not a JSON array: ", parsed.ToString()));
+  }
+  std::map<int, ImdiRegion> out;
+  for (int i = 0; i < list.values_size(); ++i) {
+    const auto& fields = list.values(i).struct_value().fields();
+    auto code = fields.find("code");
+    auto region = fields.find("imdiRegion");
+    if (code == fields.end() || region == fields.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("regions entry ", i, " lacks code or imdiRegion"));
+    }
+    int number = 0;
+    if (code->second.string_value().size() != 4 ||
+        !absl::SimpleAtoi(code->second.string_value(), &number)) {
+      return absl::InvalidArgumentError(absl::StrCat("regions entry ", i, ": bad code \"",
+                                                     code->second.string_value(), "\""));
+    }
+    // "Uoppgitt IMDi-region" (unknown) belongs to the pseudo-municipality
+    // 9999 and maps to no region.
+    if (std::optional<ImdiRegion> r = stats::ParseRegion(region->second.string_value())) {
+      out[number] = *r;
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<MunicipalitySource> BuildMunicipalities(
+    std::istream& klass_csv, const std::map<int, ImdiRegion>& regions) {
+  MunicipalitySource source;
+  CsvReader reader(klass_csv);
+  CsvRecord row;
+  IMDI_ASSIGN_OR_RETURN(bool has_header, reader.Next(row));
+  if (!has_header || row.fields.size() < 4 || row.fields[0] != "GRUPPEKODE" ||
+      row.fields[2] != "KODE" || row.fields[3] != "TEKST") {
+    return absl::InvalidArgumentError(
+        "the code history must start with GRUPPEKODE,GRUPPETEKST,KODE,TEKST");
+  }
+
+  // Entries by group, in file order.
+  std::map<std::string, std::vector<CodeEntry>> groups;
+  for (;;) {
+    IMDI_ASSIGN_OR_RETURN(bool more, reader.Next(row));
+    if (!more) break;
+    if (row.fields.size() != 4) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", row.line, ": expected 4 columns, found ", row.fields.size()));
+    }
+    int code = 0;
+    if (row.fields[2].size() != 4 || !absl::SimpleAtoi(row.fields[2], &code)) {
+      source.warnings.push_back(absl::StrCat("line ", row.line, ": code \"", row.fields[2],
+                                             "\" (", row.fields[3],
+                                             ") is not a four-digit code; passed over"));
+      continue;
+    }
+    if (code == 9999) continue;  // "Uoppgitt kommune": not a municipality
+    groups[row.fields[0]].push_back(ParseEntry(code, row.fields[3]));
+  }
+
+  std::vector<Lineage> current;  // one per 2024 municipality
+  std::vector<Lineage> ended;    // merged into another or divided
+  std::vector<CodeEntry> divided;
+  for (auto& [group, entries] : groups) {
+    int group_code = 0;
+    if (group.size() != 6 || !absl::StartsWith(group, "K.") ||
+        !absl::SimpleAtoi(group.substr(2), &group_code)) {
+      if (group == "K.Rest") {
+        divided = entries;
+      }
+      // Svalbard, Jan Mayen and the continental shelf are not municipalities.
+      continue;
+    }
+    auto head = std::find_if(entries.begin(), entries.end(),
+                             [&](const CodeEntry& e) { return e.code == group_code; });
+    if (head == entries.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("group ", group, " does not list its own code"));
+    }
+    const std::set<std::string> segments = head->segments;
+    std::vector<CodeEntry> own, others;
+    for (const CodeEntry& e : entries) (SameName(e, segments) ? own : others).push_back(e);
+    Lineage main{own, {}, std::nullopt, ""};
+    main.SortCodes();
+    std::vector<Lineage> merged = ByName(others);
+
+    // A renamed municipality (Nes -> Nesbyen): the group's own line starts
+    // with a known year, right after exactly one other line ends.
+    if (merged.size() == 1 && main.codes.front().from &&
+        merged.front().EndYear() == *main.codes.front().from - 1) {
+      for (CodeEntry& e : merged.front().codes) main.codes.push_back(e);
+      main.SortCodes();
+      merged.clear();
+    }
+    for (Lineage& m : merged) {
+      m.successor = group_code;
+      main.predecessors.push_back(m.latest().code);
+      ended.push_back(std::move(m));
+    }
+    current.push_back(std::move(main));
+  }
+
+  // Divided municipalities: join the current one of the same name, if any.
+  for (Lineage& d : ByName(divided)) {
+    auto same = std::find_if(current.begin(), current.end(), [&](const Lineage& c) {
+      return SameName(d.codes.front(), c.Segments()) && c.codes.size() == 1 &&
+             !c.codes.front().has_years;
+    });
+    if (same != current.end()) {
+      for (CodeEntry& e : d.codes) same->codes.push_back(e);
+      same->SortCodes();
+    } else {
+      d.note = "divided between several municipalities (Statistics Norway: "
+               "\"Delte kommuner\")";
+      ended.push_back(std::move(d));
+    }
+  }
+
+  std::map<int, const Lineage*> by_id;
+  for (const Lineage& l : ended) by_id[l.latest().code] = &l;
+  for (const Lineage& l : current) by_id[l.latest().code] = &l;
+
+  for (Lineage& l : current) {
+    // The latest code has no printed period: it starts the year after the
+    // municipality's previous code, or for a municipality formed after 2015
+    // by merger, the year after its predecessors ended.
+    CodeEntry& latest = l.codes.back();
+    if (!latest.from && !latest.has_years) {
+      std::optional<int> previous_end;
+      for (size_t i = 0; i + 1 < l.codes.size(); ++i) {
+        if (l.codes[i].to) previous_end = std::max(previous_end.value_or(0), *l.codes[i].to);
+      }
+      if (!previous_end && !regions.contains(latest.code)) {
+        for (int p : l.predecessors) {
+          std::optional<int> end = by_id.at(p)->EndYear();
+          if (end) previous_end = std::max(previous_end.value_or(0), *end);
+        }
+      }
+      if (!previous_end && !regions.contains(latest.code) && l.predecessors.empty()) {
+        // Not in the (complete) list of 2015 and no known predecessor: formed
+        // from parts of divided municipalities, the year after the divided
+        // municipalities of its county ended (Heim, Orkland: 2020).
+        for (const Lineage& d : ended) {
+          if (!d.note.empty() && d.latest().code / 100 == latest.code / 100 && d.EndYear()) {
+            previous_end = std::max(previous_end.value_or(0), *d.EndYear());
+          }
+        }
+      }
+      if (previous_end) latest.from = *previous_end + 1;
+    }
+  }
+
+  auto to_municipality = [&](const Lineage& l) {
+    Municipality m;
+    m.code = l.latest().code;
+    m.name = l.latest().name;
+    for (const CodeEntry& e : l.codes) m.codes.push_back(CodePeriod{e.code, e.name, e.from, e.to});
+    m.predecessors = l.predecessors;
+    std::sort(m.predecessors.begin(), m.predecessors.end());
+    m.successor = l.successor;
+    m.note = l.note;
+    std::optional<ImdiRegion> region = RegionOf(l, regions);
+    if (!region) {
+      // Formed after 2015: the region its predecessors share, if they do.
+      std::set<ImdiRegion> theirs;
+      for (int p : l.predecessors) {
+        if (auto r = RegionOf(*by_id.at(p), regions)) theirs.insert(*r);
+      }
+      if (theirs.size() == 1) region = *theirs.begin();
+    }
+    m.region = region.value_or(ImdiRegion::kUnknown);
+    return m;
+  };
+  for (const Lineage& l : current) source.municipalities.push_back(to_municipality(l));
+  for (const Lineage& l : ended) source.municipalities.push_back(to_municipality(l));
+  std::sort(source.municipalities.begin(), source.municipalities.end(),
+            [](const Municipality& a, const Municipality& b) { return a.code < b.code; });
+  return source;
+}
+
+absl::StatusOr<MunicipalitySource> LoadMunicipalities(const std::string& klass_path,
+                                                      const std::string& regions_path) {
+  std::ifstream regions_file(regions_path);
+  if (!regions_file) return absl::NotFoundError(absl::StrCat("cannot read ", regions_path));
+  IMDI_ASSIGN_OR_RETURN(auto regions, ParseRegions(regions_file));
+  std::ifstream klass_file(klass_path);
+  if (!klass_file) return absl::NotFoundError(absl::StrCat("cannot read ", klass_path));
+  return BuildMunicipalities(klass_file, regions);
+}
+
+}  // namespace imdi::import
