@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
@@ -81,13 +81,14 @@ absl::Status ApplyClause(const std::string& field, const std::string& op,
                          const Token& value, RecordFilter& filter) {
   const bool equality = op == "=";
   if (field == "year") {
-    int year = 0;
     if (value.kind != TokenKind::kNumber && value.kind != TokenKind::kString) {
       return FilterError("year needs a number");
     }
-    if (!absl::SimpleAtoi(value.text, &year)) {
-      return FilterError(absl::StrCat("\"", value.text, "\" is not a year"));
+    std::optional<int> parsed = ParseDigits(value.text, 4);
+    if (!parsed) {
+      return FilterError(absl::StrCat("\"", value.text, "\" is not a four-digit year"));
     }
+    const int year = *parsed;
     if (op == "=") {
       filter.year_min = std::max(filter.year_min, year);
       filter.year_max = std::min(filter.year_max, year);
@@ -135,9 +136,9 @@ absl::StatusOr<RecordFilter> ParseFilter(absl::string_view text,
   RecordFilter filter;
   IMDI_ASSIGN_OR_RETURN(std::vector<Token> tokens, Tokenize(text));
   size_t i = 0;
-  std::vector<std::string> clauses;
+  int clauses = 0;
   while (tokens[i].kind != TokenKind::kEnd) {
-    if (!clauses.empty()) {
+    if (clauses > 0) {
       if (tokens[i].kind == TokenKind::kIdent && tokens[i].text == "OR") {
         return FilterError("OR is not supported; join comparisons with AND");
       }
@@ -163,12 +164,18 @@ absl::StatusOr<RecordFilter> ParseFilter(absl::string_view text,
       return FilterError(absl::StrCat("expected a value after ", field.text, " ", op.text));
     }
     IMDI_RETURN_IF_ERROR(ApplyClause(field.text, op.text, value, filter));
-    clauses.push_back(absl::StrCat(field.text, op.text, value.text));
+    ++clauses;
     i += 3;
   }
   if (filter.year_min > filter.year_max) filter.contradictory = true;
-  std::sort(clauses.begin(), clauses.end());
-  filter.canonical = absl::StrJoin(clauses, " AND ");
+  // Built from the parsed values, so every spelling of one filter (clause
+  // order, quoting, region names) gives one canonical form.
+  filter.canonical = absl::StrFormat(
+      "year=%d..%d county=%s region=%s municipality=%s%s", filter.year_min, filter.year_max,
+      filter.county ? absl::StrFormat("%02d", *filter.county) : "*",
+      filter.region ? std::string(RegionCode(*filter.region)) : "*",
+      filter.municipality_code ? absl::StrFormat("%04d", *filter.municipality_code) : "*",
+      filter.contradictory ? " none" : "");
   return filter;
 }
 

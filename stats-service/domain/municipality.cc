@@ -40,14 +40,14 @@ int Municipality::CountyIn(int year) const {
 }
 
 bool Municipality::SameContent(const Municipality& other) const {
-  return code == other.code && name == other.name && region == other.region &&
+  return id == other.id && code == other.code && name == other.name && region == other.region &&
          codes == other.codes && predecessors == other.predecessors &&
          successor == other.successor && note == other.note;
 }
 
 std::string MunicipalityEtag(const Municipality& municipality) {
   return absl::StrFormat(
-      "%016x", StableHash(absl::StrCat("municipality:", municipality.code, ":",
+      "%016x", StableHash(absl::StrCat("municipality:", municipality.id, ":",
                                        municipality.data_version)));
 }
 
@@ -55,25 +55,42 @@ absl::StatusOr<std::shared_ptr<const MunicipalityDirectory>>
 MunicipalityDirectory::Build(std::vector<Municipality> municipalities) {
   auto directory = std::make_shared<MunicipalityDirectory>();
   for (Municipality& m : municipalities) {
-    const int id = m.code;
-    for (const CodePeriod& period : m.codes) {
-      auto [it, inserted] = directory->id_by_code_.emplace(period.code, id);
+    const int id = m.id;
+    if (directory->by_id_.contains(id)) {
+      return FailedPreconditionError(
+          "ID_CLAIMED_TWICE", absl::StrCat("two municipalities have the id ", id),
+          {{"ID", absl::StrCat(id), "an id belongs to one municipality"}});
+    }
+    std::vector<int> codes;
+    for (const CodePeriod& period : m.codes) codes.push_back(period.code);
+    codes.push_back(m.code);
+    for (int code : codes) {
+      auto [it, inserted] = directory->id_by_code_.emplace(code, id);
       if (!inserted && it->second != id) {
+        const Municipality& other = directory->by_id_.at(it->second);
         return FailedPreconditionError(
             "CODE_CLAIMED_TWICE",
-            absl::StrCat("code ", FormatCode(period.code), " belongs to both ",
-                         FormatCode(it->second), " and ", FormatCode(id)),
-            {{"CODE", FormatCode(period.code), "a code belongs to one municipality"}});
+            absl::StrCat("code ", FormatCode(code), " belongs to both ", other.name, " (",
+                         FormatCode(other.code), ") and ", m.name, " (", FormatCode(m.code),
+                         ")"),
+            {{"CODE", FormatCode(code), "a code belongs to one municipality"}});
       }
     }
-    directory->id_by_code_.emplace(id, id);
+    directory->id_by_current_code_[m.code] = id;
     directory->by_id_.emplace(id, std::move(m));
   }
   return std::shared_ptr<const MunicipalityDirectory>(std::move(directory));
 }
 
-const Municipality* MunicipalityDirectory::FindById(int code) const {
-  auto it = by_id_.find(code);
+int MunicipalityDirectory::NextId(int code) const {
+  if (!by_id_.contains(code)) return code;
+  int id = 10000;
+  if (!by_id_.empty()) id = std::max(id, by_id_.rbegin()->first + 1);
+  return id;
+}
+
+const Municipality* MunicipalityDirectory::FindById(int id) const {
+  auto it = by_id_.find(id);
   return it == by_id_.end() ? nullptr : &it->second;
 }
 
@@ -101,8 +118,8 @@ absl::StatusOr<const Municipality*> MunicipalityDirectory::ResolveInYear(
   if (m.ValidFrom() && year < *m.ValidFrom()) {
     std::vector<std::string> parts;
     for (int p : m.predecessors) {
-      const Municipality* pm = FindById(p);
-      parts.push_back(absl::StrCat(pm ? pm->name : "?", " (", FormatCode(p), ")"));
+      const Municipality* pm = FindByAnyCode(p);
+      parts.push_back(absl::StrCat(pm ? pm->name : "?", " (", FormatCode(pm ? pm->code : p), ")"));
     }
     what = absl::StrCat("it was formed in ", *m.ValidFrom());
     if (!parts.empty()) {
@@ -112,9 +129,9 @@ absl::StatusOr<const Municipality*> MunicipalityDirectory::ResolveInYear(
   } else {
     what = absl::StrCat("it existed until ", m.ValidTo().value_or(0));
     if (m.successor) {
-      const Municipality* s = FindById(*m.successor);
+      const Municipality* s = FindByAnyCode(*m.successor);
       absl::StrAppend(&what, " and became part of ", s ? s->name : "?", " (",
-                      FormatCode(*m.successor), ")");
+                      FormatCode(s ? s->code : *m.successor), ")");
     }
   }
   return MakeError(absl::StatusCode::kNotFound, "MUNICIPALITY_NOT_IN_YEAR",

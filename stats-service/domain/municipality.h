@@ -1,10 +1,13 @@
 // Municipalities (kommuner) followed through their code changes, and the
 // directory that resolves any code a municipality ever had to it.
 //
-// A Municipality's identity is its latest code (Trondheim: 5001). Its code
-// history lists the codes it had itself (1601 until 2017, then 5001);
-// municipalities merged into it are predecessors with their own records
-// (Klæbu for Trondheim, Flora and Vågsøy for Kinn).
+// A Municipality has a stable internal id (the store's key, assigned when it
+// is first written: its code then, unless taken) and a current code, the
+// latest of its code history (Trondheim: 1601 until 2017, then 5001), so a
+// renumbering adds a code without moving its figures. Municipalities merged
+// into it are predecessors with their own records (Klæbu for Trondheim,
+// Flora and Vågsøy for Kinn); references name any code the other
+// municipality ever had, which resolves to it for good.
 //
 // MunicipalityDirectory is immutable once built, so one instance may be read
 // from any number of threads; share it through std::shared_ptr<const ...>.
@@ -39,12 +42,13 @@ struct CodePeriod {
 };
 
 struct Municipality {
-  int code = 0;  // identity: the latest code
+  int id = 0;    // stable internal id; 0 until assigned by StatsCore
+  int code = 0;  // the current (latest) code
   std::string name;
   ImdiRegion region = ImdiRegion::kUnknown;
   std::vector<CodePeriod> codes;  // oldest first; the last one is `code`
-  std::vector<int> predecessors;  // identity codes merged into this one
-  std::optional<int> successor;   // identity code this one became part of
+  std::vector<int> predecessors;  // codes of the municipalities merged into this one
+  std::optional<int> successor;   // a code of the one this one became part of
   std::string note;
   // Set when written.
   int64_t revision = 0;
@@ -80,8 +84,8 @@ class MunicipalityDirectory {
 
   // The municipality that ever had `code`, or nullptr.
   const Municipality* FindByAnyCode(int code) const;
-  // The municipality whose identity is `code`, or nullptr.
-  const Municipality* FindById(int code) const;
+  // The municipality with internal id `id`, or nullptr.
+  const Municipality* FindById(int id) const;
 
   // The municipality that ever had `code`; NOT_FOUND (reason
   // UNKNOWN_MUNICIPALITY) when none did.
@@ -92,7 +96,7 @@ class MunicipalityDirectory {
   // was then (merged from ..., became part of ...).
   absl::StatusOr<const Municipality*> ResolveInYear(int code, int year) const;
 
-  // Identity codes of the municipalities that belonged to `area` in `year`,
+  // Ids of the municipalities that belonged to `area` in `year`,
   // ascending. Country: all that existed; county: whose code that year
   // starts with the county number; region: of that IMDi region.
   std::vector<int> Members(const Subject& area, int year) const;
@@ -100,12 +104,21 @@ class MunicipalityDirectory {
   // Whether municipality `id` belongs to `county` / `region` in `year`.
   bool InCounty(int id, int county, int year) const;
 
-  // All municipalities ordered by identity code.
+  // All municipalities by id.
   const std::map<int, Municipality>& all() const { return by_id_; }
+
+  // Ids ordered by current code.
+  const std::map<int, int>& ids_by_current_code() const { return id_by_current_code_; }
+
+  // The id a new municipality with current code `code` gets: the code
+  // itself when no municipality has it as id, else the next free id above
+  // the four-digit codes.
+  int NextId(int code) const;
 
  private:
   std::map<int, Municipality> by_id_;
-  std::map<int, int> id_by_code_;
+  std::map<int, int> id_by_code_;          // any code ever held -> id
+  std::map<int, int> id_by_current_code_;  // current code -> id
 };
 
 }  // namespace imdi::stats

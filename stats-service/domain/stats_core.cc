@@ -1,6 +1,7 @@
 #include "stats-service/domain/stats_core.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -9,6 +10,7 @@
 #include "common/status_macros.h"
 #include "stats-service/domain/page_token.h"
 #include "stats-service/domain/validation.h"
+#include "absl/strings/str_join.h"
 
 namespace imdi::stats {
 namespace {
@@ -69,20 +71,64 @@ FiguresMask FiguresMask::All() {
 
 absl::StatusOr<std::unique_ptr<StatsCore>> StatsCore::Create(
     std::unique_ptr<StatsStore> store) {
+  const uint64_t version = store->data_version();
+  IMDI_ASSIGN_OR_RETURN(std::vector<uint64_t> versions, store->ReadMunicipalityVersions());
   IMDI_ASSIGN_OR_RETURN(std::vector<Municipality> municipalities,
-                        store->ReadMunicipalities(store->data_version()));
-  IMDI_ASSIGN_OR_RETURN(auto directory,
-                        MunicipalityDirectory::Build(std::move(municipalities)));
-  return std::unique_ptr<StatsCore>(new StatsCore(std::move(store), std::move(directory)));
+                        store->ReadMunicipalities(version));
+  IMDI_ASSIGN_OR_RETURN(auto latest, MunicipalityDirectory::Build(std::move(municipalities)));
+  IMDI_ASSIGN_OR_RETURN(auto empty, MunicipalityDirectory::Build({}));
+  auto core = std::unique_ptr<StatsCore>(new StatsCore(std::move(store)));
+  absl::MutexLock lock(&core->directory_mu_);
+  core->directories_[0] = std::move(empty);
+  for (uint64_t v : versions) core->directories_[v] = nullptr;
+  core->directories_.rbegin()->second = std::move(latest);
+  return core;
 }
 
 std::shared_ptr<const MunicipalityDirectory> StatsCore::directory() const {
   absl::MutexLock lock(&directory_mu_);
-  return directory_;
+  return directories_.rbegin()->second;
+}
+
+absl::StatusOr<std::shared_ptr<const MunicipalityDirectory>> StatsCore::DirectoryAt(
+    uint64_t version) const {
+  uint64_t from = 0;
+  {
+    absl::MutexLock lock(&directory_mu_);
+    auto it = std::prev(directories_.upper_bound(version));
+    if (it->second) return it->second;
+    from = it->first;
+  }
+  // An older directory, not built yet: read it as it was then.
+  IMDI_ASSIGN_OR_RETURN(std::vector<Municipality> then, store_->ReadMunicipalities(from));
+  IMDI_ASSIGN_OR_RETURN(auto built, MunicipalityDirectory::Build(std::move(then)));
+  absl::MutexLock lock(&directory_mu_);
+  std::shared_ptr<const MunicipalityDirectory>& slot = directories_[from];
+  if (!slot) slot = std::move(built);
+  return slot;
+}
+
+absl::StatusOr<uint64_t> StatsCore::CommitAndPublish(
+    std::vector<FiguresRecord>& figures, std::vector<Municipality>& municipalities,
+    std::shared_ptr<const MunicipalityDirectory> next_directory) {
+  IMDI_ASSIGN_OR_RETURN(uint64_t version, store_->Commit(figures, municipalities));
+  if (!municipalities.empty()) {
+    // The directory of the new version holds the committed revisions (with
+    // their version and time); it is in place before the version is visible.
+    std::map<int, Municipality> committed = next_directory->all();
+    for (const Municipality& m : municipalities) committed[m.id] = m;
+    std::vector<Municipality> all;
+    for (auto& [id, m] : committed) all.push_back(std::move(m));
+    IMDI_ASSIGN_OR_RETURN(auto built, MunicipalityDirectory::Build(std::move(all)));
+    absl::MutexLock lock(&directory_mu_);
+    directories_[version] = std::move(built);
+  }
+  visible_version_.store(version);
+  return version;
 }
 
 absl::StatusOr<uint64_t> StatsCore::ResolveVersion(int64_t as_of) const {
-  const uint64_t current = store_->data_version();
+  const uint64_t current = visible_version_.load();
   if (as_of < 0) {
     return InvalidFieldError("as_of_version", absl::StrCat(as_of, " is negative"));
   }
@@ -99,7 +145,7 @@ absl::StatusOr<Subject> StatsCore::ResolveSubject(
     const Subject& subject, int year, const MunicipalityDirectory& directory) const {
   if (!subject.is_municipality()) return subject;
   IMDI_ASSIGN_OR_RETURN(const Municipality* m, directory.ResolveInYear(subject.id, year));
-  return Subject::Municipality(m->code);
+  return Subject::Municipality(m->id);
 }
 
 // --- Municipalities ---
@@ -123,65 +169,104 @@ absl::StatusOr<StatsCore::BatchUpsertResult> StatsCore::CommitMunicipalities(
   if (!violations.empty()) return InvalidArgumentError("INVALID_MUNICIPALITY", violations);
 
   std::shared_ptr<const MunicipalityDirectory> current = directory();
+  // Each incoming municipality is the existing one that had any of its
+  // codes, or a new one.
+  std::map<int, Municipality> next = current->all();
+  std::vector<int> ids;
+  std::set<int> taken;
+  for (const auto& [id, m] : next) taken.insert(id);
+  for (Municipality& m : incoming) {
+    std::set<int> matches;
+    for (const CodePeriod& period : m.codes) {
+      if (const Municipality* existing = current->FindByAnyCode(period.code)) {
+        matches.insert(existing->id);
+      }
+    }
+    if (matches.size() > 1) {
+      std::vector<std::string> names;
+      for (int id : matches) names.push_back(current->FindById(id)->name);
+      return FailedPreconditionError(
+          "AMBIGUOUS_MUNICIPALITY",
+          absl::StrCat("the codes of ", m.name, " (", FormatCode(m.code),
+                       ") belong to several municipalities: ", absl::StrJoin(names, ", "),
+                       "; a merger is a new municipality with predecessors"),
+          {{"CODE", FormatCode(m.code), "codes must name one municipality"}});
+    }
+    if (!matches.empty()) {
+      m.id = *matches.begin();
+      // A code history only grows: dropping a code would strand lookups and
+      // references that use it.
+      const Municipality& existing = *current->FindById(m.id);
+      std::vector<std::string> dropped;
+      for (const CodePeriod& old_period : existing.codes) {
+        const bool kept = std::any_of(m.codes.begin(), m.codes.end(), [&](const CodePeriod& p) {
+          return p.code == old_period.code;
+        });
+        if (!kept) dropped.push_back(FormatCode(old_period.code));
+      }
+      if (!dropped.empty()) {
+        return FailedPreconditionError(
+            "CODES_DROPPED",
+            absl::StrCat(m.name, " (", FormatCode(m.code), ") is ", existing.name, " (",
+                         FormatCode(existing.code), "), which also had the codes ",
+                         absl::StrJoin(dropped, ", "),
+                         "; a code history only grows, so list every code"),
+            {{"CODE", dropped.front(), "a municipality keeps every code it had"}});
+      }
+    } else {
+      m.id = m.code;
+      if (taken.contains(m.id)) m.id = std::max(10000, *taken.rbegin() + 1);
+    }
+    taken.insert(m.id);
+    ids.push_back(m.id);
+  }
   if (!etag.empty()) {
-    const Municipality* existing = current->FindById(incoming.front().code);
-    const std::string current_etag = existing ? MunicipalityEtag(*existing) : "";
+    auto it = next.find(incoming.front().id);
+    const std::string current_etag = it != next.end() ? MunicipalityEtag(it->second) : "";
     if (current_etag != etag) {
       return EtagMismatch(absl::StrCat("municipality ", FormatCode(incoming.front().code)),
                           etag, current_etag);
     }
   }
 
-  // The directory after the write: every code claimed once, every
-  // reference to a municipality that exists.
-  std::map<int, Municipality> next = current->all();
-  std::vector<Municipality> changed;
   BatchUpsertResult result;
+  std::vector<Municipality> changed;
   for (Municipality& m : incoming) {
-    auto it = next.find(m.code);
-    if (it != next.end() && it->second.SameContent(m)) {
-      result.municipalities.push_back(it->second);
-      continue;
-    }
+    auto it = next.find(m.id);
+    if (it != next.end() && it->second.SameContent(m)) continue;
     m.revision = it == next.end() ? 1 : it->second.revision + 1;
-    next[m.code] = m;
-    changed.push_back(std::move(m));
-    result.municipalities.push_back(changed.back());
+    next[m.id] = m;
+    changed.push_back(m);
   }
-  for (const auto& [id, m] : next) {
+  std::vector<Municipality> all;
+  for (auto& [id, m] : next) all.push_back(m);
+  IMDI_ASSIGN_OR_RETURN(auto next_directory, MunicipalityDirectory::Build(std::move(all)));
+  // Every reference names a municipality that exists after the write.
+  for (const auto& [id, m] : next_directory->all()) {
     std::vector<int> refs = m.predecessors;
     if (m.successor) refs.push_back(*m.successor);
     for (int ref : refs) {
-      if (!next.contains(ref)) {
+      if (next_directory->FindByAnyCode(ref) == nullptr) {
         return FailedPreconditionError(
             "UNKNOWN_REFERENCE",
-            absl::StrCat(m.name, " (", FormatCode(id), ") refers to municipality ",
+            absl::StrCat(m.name, " (", FormatCode(m.code), ") refers to municipality ",
                          FormatCode(ref), ", which does not exist; upsert it first "
                          "or in the same batch"),
             {{"REFERENCE", FormatCode(ref), "referenced municipality must exist"}});
       }
     }
   }
-  std::vector<Municipality> all;
-  for (auto& [id, m] : next) all.push_back(m);
-  IMDI_ASSIGN_OR_RETURN(auto next_directory, MunicipalityDirectory::Build(std::move(all)));
 
   std::vector<FiguresRecord> no_figures;
-  IMDI_ASSIGN_OR_RETURN(result.data_version, store_->Commit(no_figures, changed));
   result.changed = static_cast<int>(changed.size());
-  if (!changed.empty()) {
-    // Rebuild from what was committed so that revision metadata is current.
-    std::map<int, Municipality> committed = next_directory->all();
-    for (Municipality& m : changed) committed[m.code] = m;
-    std::vector<Municipality> rebuilt;
-    for (auto& [id, m] : committed) rebuilt.push_back(std::move(m));
-    IMDI_ASSIGN_OR_RETURN(next_directory, MunicipalityDirectory::Build(std::move(rebuilt)));
-    absl::MutexLock lock(&directory_mu_);
-    directory_ = next_directory;
+  if (changed.empty()) {
+    result.data_version = visible_version_.load();
+  } else {
+    IMDI_ASSIGN_OR_RETURN(result.data_version,
+                          CommitAndPublish(no_figures, changed, next_directory));
+    next_directory = directory();
   }
-  for (Municipality& m : result.municipalities) {
-    if (const Municipality* stored = next_directory->FindById(m.code)) m = *stored;
-  }
+  for (int id : ids) result.municipalities.push_back(*next_directory->FindById(id));
   return result;
 }
 
@@ -206,12 +291,7 @@ absl::StatusOr<StatsCore::BatchUpsertResult> StatsCore::BatchUpsertMunicipalitie
 absl::StatusOr<std::pair<Municipality, uint64_t>> StatsCore::GetMunicipality(
     int code, int64_t as_of) {
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
-  std::shared_ptr<const MunicipalityDirectory> dir = directory();
-  if (version != store_->data_version()) {
-    IMDI_ASSIGN_OR_RETURN(std::vector<Municipality> then,
-                          store_->ReadMunicipalities(version));
-    IMDI_ASSIGN_OR_RETURN(dir, MunicipalityDirectory::Build(std::move(then)));
-  }
+  IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
   IMDI_ASSIGN_OR_RETURN(const Municipality* m, dir->Resolve(code));
   return std::make_pair(*m, version);
 }
@@ -229,21 +309,17 @@ absl::StatusOr<MunicipalityPage> StatsCore::ListMunicipalities(const ListQuery& 
   IMDI_ASSIGN_OR_RETURN(uint64_t version,
                         ResolveVersion(token ? static_cast<int64_t>(token->data_version)
                                              : static_cast<int64_t>(query.as_of)));
-  std::shared_ptr<const MunicipalityDirectory> dir = directory();
-  if (version != store_->data_version()) {
-    IMDI_ASSIGN_OR_RETURN(std::vector<Municipality> then,
-                          store_->ReadMunicipalities(version));
-    IMDI_ASSIGN_OR_RETURN(dir, MunicipalityDirectory::Build(std::move(then)));
-  }
+  IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
 
   MunicipalityPage page;
   page.data_version = version;
   if (filter.contradictory) return page;
   const bool year_filtered =
       filter.year_min != kMinYear || filter.year_max != kMaxYear;
-  for (auto it = token ? dir->all().upper_bound(token->last_id) : dir->all().begin();
-       it != dir->all().end(); ++it) {
-    const Municipality& m = it->second;
+  const std::map<int, int>& by_code = dir->ids_by_current_code();
+  for (auto it = token ? by_code.upper_bound(token->last_id) : by_code.begin();
+       it != by_code.end(); ++it) {
+    const Municipality& m = *dir->FindById(it->second);
     bool matches = true;
     if (year_filtered) {
       matches = false;
@@ -277,7 +353,7 @@ absl::StatusOr<StatsCore::PutResult> StatsCore::PutFigures(FiguresRecord record,
   IMDI_ASSIGN_OR_RETURN(record.subject, ResolveSubject(record.subject, record.year, *dir));
   IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> current,
                         store_->ReadFigures(record.subject, record.year,
-                                            store_->data_version()));
+                                            visible_version_.load()));
   if (!etag.empty()) {
     const std::string current_etag = current ? FiguresEtag(*current) : "";
     if (etag != current_etag) {
@@ -303,7 +379,7 @@ absl::StatusOr<StatsCore::PutResult> StatsCore::PutFigures(FiguresRecord record,
   next.revision = current ? current->revision + 1 : 1;
   std::vector<FiguresRecord> figures{next};
   std::vector<Municipality> no_municipalities;
-  IMDI_RETURN_IF_ERROR(store_->Commit(figures, no_municipalities).status());
+  IMDI_RETURN_IF_ERROR(CommitAndPublish(figures, no_municipalities, nullptr).status());
   return PutResult{std::move(figures.front()), true};
 }
 
@@ -311,7 +387,7 @@ absl::StatusOr<std::pair<FiguresRecord, uint64_t>> StatsCore::GetFigures(
     int code, int year, int64_t as_of) {
   IMDI_RETURN_IF_ERROR(ValidateYear(year, "year"));
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
-  std::shared_ptr<const MunicipalityDirectory> dir = directory();
+  IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
   IMDI_ASSIGN_OR_RETURN(Subject subject,
                         ResolveSubject(Subject::Municipality(code), year, *dir));
   IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> record,
@@ -340,7 +416,7 @@ absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> StatsCore::Batch
   }
   if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
-  std::shared_ptr<const MunicipalityDirectory> dir = directory();
+  IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
   std::vector<FiguresRecord> out;
   out.reserve(code_years.size());
   for (const auto& [code, year] : code_years) {
@@ -385,16 +461,17 @@ bool StatsCore::Matches(const RecordFilter& filter, std::optional<int> municipal
   return true;
 }
 
-absl::Status StatsCore::Scan(const RecordFilter& filter, std::optional<int> municipality,
-                             uint64_t version, std::optional<std::pair<int, int>> after,
-                             size_t limit, std::vector<FiguresRecord>& out) const {
-  std::shared_ptr<const MunicipalityDirectory> dir = directory();
+absl::Status StatsCore::Scan(const RecordFilter& filter,
+                             const MunicipalityDirectory& directory,
+                             std::optional<int> municipality, uint64_t version,
+                             std::optional<std::pair<int, int>> after, size_t limit,
+                             std::vector<FiguresRecord>& out) const {
   FiguresScan scan;
   scan.kind = Subject::Kind::kMunicipality;
   scan.after = after;
   scan.as_of = version;
   scan.want = [&](int id, int year) {
-    return Matches(filter, municipality, *dir, id, year);
+    return Matches(filter, municipality, directory, id, year);
   };
   return store_->ScanFigures(scan, [&](FiguresRecord&& record) {
     out.push_back(std::move(record));
@@ -414,7 +491,7 @@ std::optional<int> FilterMunicipality(RecordFilter& filter,
     filter.contradictory = true;
     return std::nullopt;
   }
-  return m->code;
+  return m->id;
 }
 
 }  // namespace
@@ -431,14 +508,15 @@ absl::StatusOr<FiguresPage> StatsCore::ListFigures(const ListQuery& query) {
   IMDI_ASSIGN_OR_RETURN(uint64_t version,
                         ResolveVersion(token ? static_cast<int64_t>(token->data_version)
                                              : static_cast<int64_t>(query.as_of)));
-  const std::optional<int> municipality = FilterMunicipality(filter, *directory());
+  IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
+  const std::optional<int> municipality = FilterMunicipality(filter, *dir);
   FiguresPage page;
   page.data_version = version;
   if (filter.contradictory) return page;
   std::optional<std::pair<int, int>> after;
   if (token) after = std::make_pair(token->last_id, token->last_year);
   // One record more than the page tells whether another page follows.
-  IMDI_RETURN_IF_ERROR(Scan(filter, municipality, version, after,
+  IMDI_RETURN_IF_ERROR(Scan(filter, *dir, municipality, version, after,
                             static_cast<size_t>(page_size) + 1, page.records));
   if (page.records.size() > static_cast<size_t>(page_size)) {
     page.records.pop_back();
@@ -453,9 +531,10 @@ absl::StatusOr<std::unique_ptr<StatsCore::FiguresCursor>> StatsCore::StreamFigur
     absl::string_view filter_text, int64_t as_of) const {
   IMDI_ASSIGN_OR_RETURN(RecordFilter filter, ParseFilter(filter_text, kFigureFilterFields));
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
-  const std::optional<int> municipality = FilterMunicipality(filter, *directory());
+  IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
+  const std::optional<int> municipality = FilterMunicipality(filter, *dir);
   auto cursor = std::unique_ptr<FiguresCursor>(
-      new FiguresCursor(this, std::move(filter), municipality, version));
+      new FiguresCursor(this, std::move(filter), std::move(dir), municipality, version));
   cursor->done_ = cursor->filter_.contradictory;
   return cursor;
 }
@@ -464,7 +543,8 @@ absl::StatusOr<bool> StatsCore::FiguresCursor::Next(size_t max,
                                                     std::vector<FiguresRecord>& chunk) {
   chunk.clear();
   if (done_) return false;
-  IMDI_RETURN_IF_ERROR(core_->Scan(filter_, municipality_, data_version_, after_, max, chunk));
+  IMDI_RETURN_IF_ERROR(
+      core_->Scan(filter_, *directory_, municipality_, data_version_, after_, max, chunk));
   if (chunk.size() < max) done_ = true;
   if (chunk.empty()) return false;
   after_ = std::make_pair(chunk.back().subject.id, chunk.back().year);
@@ -500,7 +580,7 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
 
   absl::MutexLock lock(&write_mu_);
   std::shared_ptr<const MunicipalityDirectory> dir = directory();
-  const uint64_t version = store_->data_version();
+  const uint64_t version = visible_version_.load();
   // Records this batch touches, keyed by (subject, year): the stored
   // revision it started from and the merged content.
   struct Pending {
@@ -555,9 +635,12 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
     if (status != FiguresStatus::kUnspecified) merged.status = status;
     if (!in.note.empty()) merged.note = in.note;
 
-    if (merged.values == it->second.merged.values &&
-        merged.status == it->second.merged.status &&
-        merged.note == it->second.merged.note) {
+    // A row changes something only if it will be written: a new record
+    // needs at least one figure.
+    const bool creates_nothing = !it->second.stored && merged.values.empty();
+    if (creates_nothing || (merged.values == it->second.merged.values &&
+                            merged.status == it->second.merged.status &&
+                            merged.note == it->second.merged.note)) {
       ++result.rows_unchanged;
       continue;
     }
@@ -581,7 +664,8 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
     writes.push_back(std::move(p.merged));
   }
   std::vector<Municipality> no_municipalities;
-  IMDI_ASSIGN_OR_RETURN(result.data_version, store_->Commit(writes, no_municipalities));
+  IMDI_ASSIGN_OR_RETURN(result.data_version,
+                        CommitAndPublish(writes, no_municipalities, nullptr));
   return result;
 }
 
@@ -589,7 +673,7 @@ absl::StatusOr<AggregateRead> StatsCore::GetAggregate(const Subject& area, int y
                                                       int64_t as_of) {
   IMDI_RETURN_IF_ERROR(ValidateYear(year, "year"));
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
-  std::shared_ptr<const MunicipalityDirectory> dir = directory();
+  IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
   const std::vector<int> members = dir->Members(area, year);
 
   std::map<int, FiguresRecord> records;

@@ -6,13 +6,18 @@
 // nothing of gRPC; the transport maps its results and errors.
 //
 // Thread-safe. Writes are serialised by one mutex (read, check, commit must
-// not interleave); reads run concurrently. The municipality directory is an
-// immutable snapshot replaced after each municipality write.
+// not interleave); reads run concurrently. Municipality directories are
+// immutable snapshots, one per data version at which municipalities were
+// written, so a read at version N resolves codes, counties and regions as
+// they were at N. A data version becomes visible to reads only once its
+// directory is in place.
 #ifndef IMDI_STATS_DOMAIN_STATS_CORE_H_
 #define IMDI_STATS_DOMAIN_STATS_CORE_H_
 
 #include "absl/strings/string_view.h"
+#include <atomic>
 #include <bitset>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -96,10 +101,16 @@ class StatsCore {
   static absl::StatusOr<std::unique_ptr<StatsCore>> Create(
       std::unique_ptr<StatsStore> store);
 
-  uint64_t data_version() const { return store_->data_version(); }
+  // The newest data version reads may name.
+  uint64_t data_version() const { return visible_version_.load(); }
 
-  // The latest municipality directory (for rendering codes and names).
+  // The latest municipality directory.
   std::shared_ptr<const MunicipalityDirectory> directory() const;
+
+  // The municipality directory as it was at `version` (for resolving and
+  // rendering what a read at that version returns).
+  absl::StatusOr<std::shared_ptr<const MunicipalityDirectory>> DirectoryAt(
+      uint64_t version) const;
 
   // Resolves `as_of` (0 = latest) to a data version that exists; OUT_OF_RANGE
   // on field "as_of_version" for one past the newest, INVALID_ARGUMENT for
@@ -108,8 +119,10 @@ class StatsCore {
 
   // --- Municipalities ---
 
-  // Creates or replaces one municipality; `etag`, when not empty, must match
-  // the stored revision (ABORTED otherwise).
+  // Creates or replaces one municipality, found by any of its codes (a new
+  // one gets an id). `predecessors` and `successor` name any code the other
+  // municipality had. `etag`, when not empty, must match the stored
+  // revision (ABORTED otherwise).
   absl::StatusOr<Municipality> UpsertMunicipality(Municipality municipality,
                                                   absl::string_view etag);
 
@@ -161,14 +174,19 @@ class StatsCore {
     // Fills `chunk` with up to `max` records; false when none were left.
     absl::StatusOr<bool> Next(size_t max, std::vector<FiguresRecord>& chunk);
 
+    // The directory of the stream's data version.
+    const MunicipalityDirectory& directory() const { return *directory_; }
+
    private:
     friend class StatsCore;
     FiguresCursor(const StatsCore* core, RecordFilter filter,
+                  std::shared_ptr<const MunicipalityDirectory> directory,
                   std::optional<int> municipality, uint64_t data_version)
-        : core_(core), filter_(std::move(filter)), municipality_(municipality),
-          data_version_(data_version) {}
+        : core_(core), filter_(std::move(filter)), directory_(std::move(directory)),
+          municipality_(municipality), data_version_(data_version) {}
     const StatsCore* core_;
     RecordFilter filter_;
+    std::shared_ptr<const MunicipalityDirectory> directory_;
     std::optional<int> municipality_;
     uint64_t data_version_;
     std::optional<std::pair<int, int>> after_;
@@ -193,9 +211,8 @@ class StatsCore {
                                              int64_t as_of);
 
  private:
-  StatsCore(std::unique_ptr<StatsStore> store,
-            std::shared_ptr<const MunicipalityDirectory> directory)
-      : store_(std::move(store)), directory_(std::move(directory)) {}
+  explicit StatsCore(std::unique_ptr<StatsStore> store)
+      : store_(std::move(store)), visible_version_(store_->data_version()) {}
 
   // Resolves a record's subject to its identity (municipality codes to the
   // municipality's latest code) and checks that it existed in the year.
@@ -213,14 +230,24 @@ class StatsCore {
                       const MunicipalityDirectory& directory, int id, int year);
 
   // Scans municipality figures after `after`, up to `limit` records.
-  absl::Status Scan(const RecordFilter& filter, std::optional<int> municipality,
-                    uint64_t version, std::optional<std::pair<int, int>> after,
-                    size_t limit, std::vector<FiguresRecord>& out) const;
+  absl::Status Scan(const RecordFilter& filter, const MunicipalityDirectory& directory,
+                    std::optional<int> municipality, uint64_t version,
+                    std::optional<std::pair<int, int>> after, size_t limit,
+                    std::vector<FiguresRecord>& out) const;
+
+  // Commits and then makes the new version visible. Requires write_mu_.
+  absl::StatusOr<uint64_t> CommitAndPublish(
+      std::vector<FiguresRecord>& figures, std::vector<Municipality>& municipalities,
+      std::shared_ptr<const MunicipalityDirectory> next_directory)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   std::unique_ptr<StatsStore> store_;
   absl::Mutex write_mu_;
+  std::atomic<uint64_t> visible_version_;
   mutable absl::Mutex directory_mu_;
-  std::shared_ptr<const MunicipalityDirectory> directory_
+  // Directory by the data version from which it holds; null until built
+  // (old versions are built on first use). Always has an entry for 0.
+  mutable std::map<uint64_t, std::shared_ptr<const MunicipalityDirectory>> directories_
       ABSL_GUARDED_BY(directory_mu_);
 };
 

@@ -6,18 +6,6 @@
 namespace imdi::stats {
 namespace {
 
-bool AllDigits(absl::string_view text) {
-  for (char c : text) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-int ToInt(absl::string_view digits) {
-  int value = 0;
-  for (char c : digits) value = value * 10 + (c - '0');
-  return value;
-}
 
 struct PartOfWhole {
   Count part;
@@ -35,6 +23,16 @@ constexpr PartOfWhole kParts[] = {
 
 }  // namespace
 
+std::optional<int> ParseDigits(absl::string_view text, size_t width) {
+  if (text.size() != width || width > 9) return std::nullopt;
+  int value = 0;
+  for (char c : text) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
 std::string FieldPath(absl::string_view prefix, absl::string_view field) {
   return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
 }
@@ -42,23 +40,25 @@ std::string FieldPath(absl::string_view prefix, absl::string_view field) {
 absl::StatusOr<int> ParseMunicipalityCode(absl::string_view text,
                                           absl::string_view field) {
   if (text.empty()) return InvalidFieldError(field, "a municipality code is required");
-  if (text.size() != 4 || !AllDigits(text)) {
+  std::optional<int> code = ParseDigits(text, 4);
+  if (!code) {
     return InvalidFieldError(
         field, absl::StrCat("\"", text,
                             "\" is not a municipality code: expected four digits "
                             "with leading zeros, e.g. \"0906\""));
   }
-  return ToInt(text);
+  return *code;
 }
 
 absl::StatusOr<int> ParseCountyCode(absl::string_view text, absl::string_view field) {
-  if (text.size() != 2 || !AllDigits(text)) {
+  std::optional<int> county = ParseDigits(text, 2);
+  if (!county) {
     return InvalidFieldError(
         field, absl::StrCat("\"", text,
                             "\" is not a county code: expected two digits, "
                             "e.g. \"09\""));
   }
-  return ToInt(text);
+  return *county;
 }
 
 absl::Status ValidateYear(int year, absl::string_view field) {
@@ -150,7 +150,11 @@ std::vector<FieldViolation> CheckMunicipality(const Municipality& m,
       if (!p.valid_to) {
         out.push_back({field + ".valid_to_year",
                        "every code but the latest needs the last year it was valid"});
-      } else if (next.valid_from && *next.valid_from <= *p.valid_to) {
+      } else if (!next.valid_from) {
+        out.push_back({absl::StrCat(FieldPath(prefix, "code_history"), "[", i + 1,
+                                    "].valid_from_year"),
+                       "every code after the first needs the first year it was valid"});
+      } else if (*next.valid_from <= *p.valid_to) {
         out.push_back({field, "overlaps the next code; list codes oldest first"});
       }
     }

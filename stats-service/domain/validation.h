@@ -5,6 +5,7 @@
 #define IMDI_STATS_DOMAIN_VALIDATION_H_
 
 #include "absl/strings/string_view.h"
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,10 @@ namespace imdi::stats {
 inline constexpr int64_t kMaxPopulation = 10'000'000;
 inline constexpr int64_t kMaxRefugeesPerMunicipality = 50'000;
 inline constexpr int64_t kMaxRefugeesPerArea = 1'000'000;
+
+// Exactly `width` ASCII digits, nothing else (no sign, no spaces): the
+// number, or nullopt.
+std::optional<int> ParseDigits(absl::string_view text, size_t width);
 
 // A municipality code: exactly four digits ("0906"). Returns the number.
 absl::StatusOr<int> ParseMunicipalityCode(absl::string_view text,

@@ -184,7 +184,7 @@ void EncodeFigures(const FiguresRecord& record, const MunicipalityDirectory& dir
                    api::Figures* out) {
   if (record.subject.is_municipality()) {
     out->set_municipality_code(FormatCode(record.subject.id));
-    if (const Municipality* m = directory.FindByAnyCode(record.subject.id)) {
+    if (const Municipality* m = directory.FindById(record.subject.id)) {
       out->set_municipality_code(FormatCode(m->code));
       const CodePeriod* period = m->CodeIn(record.year);
       out->set_code_at_the_time(FormatCode(period ? period->code : m->code));
@@ -220,19 +220,15 @@ void EncodeMunicipality(const Municipality& m, const MunicipalityDirectory& dire
     if (period.valid_from) p->set_valid_from_year(*period.valid_from);
     if (period.valid_to) p->set_valid_to_year(*period.valid_to);
   }
-  auto name_of = [&](int code) {
-    const Municipality* other = directory.FindById(code);
-    return other ? other->name : std::string();
+  // References hold any code the other municipality had; show its current
+  // code and name.
+  auto render = [&](int code, api::MunicipalityRef* ref) {
+    const Municipality* other = directory.FindByAnyCode(code);
+    ref->set_code(FormatCode(other ? other->code : code));
+    ref->set_name(other ? other->name : std::string());
   };
-  for (int p : m.predecessors) {
-    api::MunicipalityRef* ref = out->add_predecessors();
-    ref->set_code(FormatCode(p));
-    ref->set_name(name_of(p));
-  }
-  if (m.successor) {
-    out->mutable_successor()->set_code(FormatCode(*m.successor));
-    out->mutable_successor()->set_name(name_of(*m.successor));
-  }
+  for (int p : m.predecessors) render(p, out->add_predecessors());
+  if (m.successor) render(*m.successor, out->mutable_successor());
   if (m.ValidFrom()) out->set_valid_from_year(*m.ValidFrom());
   if (m.ValidTo()) out->set_valid_to_year(*m.ValidTo());
   out->set_note(m.note);

@@ -77,9 +77,8 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<v1::StreamFiguresR
     sent_any_ = true;
     response_.Clear();
     response_.set_data_version(static_cast<int64_t>(cursor_->data_version()));
-    const auto directory = core_->directory();
     for (const FiguresRecord& record : chunk) {
-      EncodeFigures(record, *directory, response_.add_figures());
+      EncodeFigures(record, cursor_->directory(), response_.add_figures());
     }
     StartWrite(&response_);
   }
@@ -224,7 +223,8 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetMunicipality(
   return ServeUnary(context, "GetMunicipality", kStatsErrorDomain, [&](RpcScope&) {
     IMDI_ASSIGN_OR_RETURN(int code, ParseMunicipalityCode(request->code(), "code"));
     IMDI_ASSIGN_OR_RETURN(auto read, core_->GetMunicipality(code, request->as_of_version()));
-    EncodeMunicipality(read.first, *core_->directory(), response->mutable_municipality());
+    IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
+    EncodeMunicipality(read.first, *directory, response->mutable_municipality());
     response->set_data_version(static_cast<int64_t>(read.second));
     return absl::OkStatus();
   });
@@ -239,7 +239,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::ListMunicipalities(
         MunicipalityPage page,
         core_->ListMunicipalities(ToQuery(request->filter(), request->page_size(),
                                           request->page_token(), request->as_of_version())));
-    const auto directory = core_->directory();
+    IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(page.data_version));
     for (const Municipality& m : page.municipalities) {
       EncodeMunicipality(m, *directory, response->add_municipalities());
     }
@@ -272,7 +272,8 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFigures(Context* context,
                           ParseMunicipalityCode(request->municipality_code(), "municipality_code"));
     IMDI_ASSIGN_OR_RETURN(auto read,
                           core_->GetFigures(code, request->year(), request->as_of_version()));
-    EncodeFigures(read.first, *core_->directory(), response->mutable_figures());
+    IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
+    EncodeFigures(read.first, *directory, response->mutable_figures());
     response->set_data_version(static_cast<int64_t>(read.second));
     return absl::OkStatus();
   });
@@ -296,7 +297,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::BatchGetFigures(
     if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
     IMDI_ASSIGN_OR_RETURN(auto read, core_->BatchGetFigures(keys, request->as_of_version(),
                                                             request->allow_missing()));
-    const auto directory = core_->directory();
+    IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
     for (const FiguresRecord& record : read.first) {
       EncodeFigures(record, *directory, response->add_figures());
     }
@@ -314,7 +315,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::ListFigures(Context* context,
         FiguresPage page,
         core_->ListFigures(ToQuery(request->filter(), request->page_size(),
                                    request->page_token(), request->as_of_version())));
-    const auto directory = core_->directory();
+    IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(page.data_version));
     for (const FiguresRecord& record : page.records) {
       EncodeFigures(record, *directory, response->add_figures());
     }

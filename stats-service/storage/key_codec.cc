@@ -72,14 +72,14 @@ std::string MunicipalitiesPrefix() {
   return std::string(1, static_cast<char>(RecordType::kMunicipality));
 }
 
-std::string MunicipalityRecordPrefix(int code) {
+std::string MunicipalityRecordPrefix(int id) {
   std::string out = MunicipalitiesPrefix();
-  PutBigEndian(out, static_cast<uint16_t>(code), 2);
+  PutBigEndian(out, static_cast<uint16_t>(id), 2);
   return out;
 }
 
-std::string MunicipalityKey(int code, uint64_t data_version) {
-  std::string out = MunicipalityRecordPrefix(code);
+std::string MunicipalityKey(int id, uint64_t data_version) {
+  std::string out = MunicipalityRecordPrefix(id);
   PutBigEndian(out, data_version, 8);
   return out;
 }

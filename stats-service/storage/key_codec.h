@@ -5,7 +5,7 @@
 // revisions sit next to each other, oldest first:
 //
 //   figures revision:      0x02 | kind u8 | id u16 | year u16 | version u64
-//   municipality revision: 0x01 | code u16 | version u64
+//   municipality revision: 0x01 | id u16 | version u64
 //
 // Meta values (the data version counter) are big-endian u64.
 // Pure functions; thread-safe.
@@ -56,12 +56,12 @@ std::optional<FiguresKeyParts> DecodeFiguresKey(absl::string_view key);
 // Length of FiguresRecordPrefix.
 inline constexpr size_t kFiguresRecordPrefixSize = 1 + 1 + 2 + 2;
 
-std::string MunicipalityRecordPrefix(int code);
+std::string MunicipalityRecordPrefix(int id);
 std::string MunicipalitiesPrefix();
-std::string MunicipalityKey(int code, uint64_t data_version);
+std::string MunicipalityKey(int id, uint64_t data_version);
 
 struct MunicipalityKeyParts {
-  int code = 0;
+  int id = 0;
   uint64_t data_version = 0;
 };
 std::optional<MunicipalityKeyParts> DecodeMunicipalityKey(absl::string_view key);

@@ -49,6 +49,7 @@ absl::StatusOr<FiguresRecord> DecodeFiguresValue(const Subject& subject, int yea
 
 std::string EncodeMunicipalityValue(const Municipality& m) {
   schema::StoredMunicipality stored;
+  stored.set_id(m.id);
   stored.set_code(FormatCode(m.code));
   stored.set_name(m.name);
   stored.set_imdi_region(static_cast<int32_t>(m.region));
@@ -75,6 +76,7 @@ absl::StatusOr<Municipality> DecodeMunicipalityValue(absl::string_view bytes) {
   }
   auto code = [](const std::string& text) { return std::atoi(text.c_str()); };
   Municipality m;
+  m.id = stored.id();
   m.code = code(stored.code());
   m.name = stored.name();
   m.region = static_cast<ImdiRegion>(stored.imdi_region());

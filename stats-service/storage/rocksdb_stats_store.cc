@@ -1,5 +1,6 @@
 #include "stats-service/storage/rocksdb_stats_store.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -222,18 +223,38 @@ absl::StatusOr<std::vector<Municipality>> RocksDbStatsStore::ReadMunicipalities(
     std::optional<keys::MunicipalityKeyParts> parts =
         keys::DecodeMunicipalityKey(ToView(it->key()));
     if (!parts) return absl::DataLossError("undecodable municipality key");
-    if (parts->code != group) {
+    if (parts->id != group) {
       IMDI_RETURN_IF_ERROR(flush());
-      group = parts->code;
+      group = parts->id;
     }
     if (parts->data_version <= as_of) {
-      candidate_code = parts->code;
+      candidate_code = parts->id;
       candidate_value.assign(it->value().data(), it->value().size());
     }
   }
   IMDI_RETURN_IF_ERROR(FromRocks(it->status(), "reading municipalities"));
   IMDI_RETURN_IF_ERROR(flush());
   return out;
+}
+
+absl::StatusOr<std::vector<uint64_t>> RocksDbStatsStore::ReadMunicipalityVersions() const {
+  const std::string prefix = keys::MunicipalitiesPrefix();
+  const std::string upper_key = keys::PrefixEnd(prefix);
+  const rocksdb::Slice upper = ToSlice(upper_key);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, revisions()));
+  std::vector<uint64_t> versions;
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    std::optional<keys::MunicipalityKeyParts> parts =
+        keys::DecodeMunicipalityKey(ToView(it->key()));
+    if (!parts) return absl::DataLossError("undecodable municipality key");
+    versions.push_back(parts->data_version);
+  }
+  IMDI_RETURN_IF_ERROR(FromRocks(it->status(), "reading municipality versions"));
+  std::sort(versions.begin(), versions.end());
+  versions.erase(std::unique(versions.begin(), versions.end()), versions.end());
+  return versions;
 }
 
 absl::StatusOr<uint64_t> RocksDbStatsStore::Commit(
@@ -255,7 +276,7 @@ absl::StatusOr<uint64_t> RocksDbStatsStore::Commit(
     m.data_version = version;
     m.update_time = now;
     IMDI_RETURN_IF_ERROR(FromRocks(
-        batch.Put(revisions(), keys::MunicipalityKey(m.code, version),
+        batch.Put(revisions(), keys::MunicipalityKey(m.id, version),
                   EncodeMunicipalityValue(m)),
         "batching municipality"));
   }

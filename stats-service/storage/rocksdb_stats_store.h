@@ -48,6 +48,7 @@ class RocksDbStatsStore final : public StatsStore {
       const Subject& subject, int year) const override;
   absl::StatusOr<std::vector<Municipality>> ReadMunicipalities(
       uint64_t as_of) const override;
+  absl::StatusOr<std::vector<uint64_t>> ReadMunicipalityVersions() const override;
   absl::StatusOr<uint64_t> Commit(std::vector<FiguresRecord>& figures,
                                   std::vector<Municipality>& municipalities) override;
 

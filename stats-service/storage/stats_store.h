@@ -56,9 +56,12 @@ class StatsStore {
   virtual absl::StatusOr<std::vector<FiguresRecord>> ReadFiguresHistory(
       const Subject& subject, int year) const = 0;
 
-  // Every municipality as visible at `as_of`, ordered by code.
+  // Every municipality as visible at `as_of`, ordered by id.
   virtual absl::StatusOr<std::vector<Municipality>> ReadMunicipalities(
       uint64_t as_of) const = 0;
+
+  // The data versions at which municipalities were written, ascending.
+  virtual absl::StatusOr<std::vector<uint64_t>> ReadMunicipalityVersions() const = 0;
 
   // Writes each record as a new revision (its `revision` field set by the
   // caller) under one new data version, all or nothing. Fills in

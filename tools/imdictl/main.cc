@@ -24,9 +24,8 @@
 #include "common/grpc_status.h"
 #include "grpcpp/grpcpp.h"
 #include "imdi/stats/v1/stats.grpc.pb.h"
-#include "stats-service/proto/figure_values_proto.h"
-#include "stats-service/service/api_convert.h"
 #include "tools/import/figures_source.h"
+#include "tools/import/import_requests.h"
 #include "tools/import/municipality_source.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "The stats-service address, HOST:PORT.");
@@ -69,23 +68,19 @@ int LoadMunicipalities(api::StatsService::Stub& stub) {
     return kExitFile;
   }
   for (const std::string& warning : source->warnings) std::cerr << "note: " << warning << "\n";
-  api::BatchUpsertMunicipalitiesRequest request;
-  auto directory = imdi::stats::MunicipalityDirectory::Build(source->municipalities);
-  if (!directory.ok()) {
-    std::cerr << "imdictl: " << directory.status().message() << "\n";
+  auto request = imdi::import::MunicipalitiesRequest(*source);
+  if (!request.ok()) {
+    std::cerr << "imdictl: " << request.status().message() << "\n";
     return kExitFile;
-  }
-  for (const imdi::stats::Municipality& m : source->municipalities) {
-    imdi::stats::EncodeMunicipality(m, **directory, request.add_municipalities());
   }
   grpc::ClientContext context;
   SetDeadline(context);
   api::BatchUpsertMunicipalitiesResponse response;
-  grpc::Status status = stub.BatchUpsertMunicipalities(&context, request, &response);
+  grpc::Status status = stub.BatchUpsertMunicipalities(&context, *request, &response);
   if (!status.ok()) return RpcFailed("BatchUpsertMunicipalities", status);
   std::cout << absl::StrFormat(
       "municipalities: %d sent, %d changed, data version %d\n",
-      request.municipalities_size(), response.changed_count(), response.data_version());
+      request->municipalities_size(), response.changed_count(), response.data_version());
   return 0;
 }
 
@@ -119,39 +114,21 @@ int64_t ImportFile(api::StatsService::Stub& stub, const std::string& path,
   std::unique_ptr<grpc::ClientWriter<api::ImportFiguresRequest>> writer(
       stub.ImportFigures(&context, &response));
 
-  const size_t batch = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_batch)));
+  const std::vector<api::ImportFiguresRequest> requests = imdi::import::ImportRequests(
+      parsed, name, status, static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_batch))));
   absl::Time last_report = start;
-  const auto& fields = imdi::stats::FigureFieldsOf<api::Figures>();
-  for (size_t begin = 0; begin < parsed.records.size(); begin += batch) {
-    api::ImportFiguresRequest request;
-    request.set_source(name);
-    request.set_status(status);
-    const size_t end = std::min(parsed.records.size(), begin + batch);
-    for (size_t i = begin; i < end; ++i) {
-      const imdi::import::ImportRecord& record = parsed.records[i];
-      api::ImportRow* row = request.add_rows();
-      row->set_line(record.line);
-      api::Figures* figures = row->mutable_figures();
-      if (record.subject.is_municipality()) {
-        figures->set_municipality_code(imdi::stats::FormatCode(record.subject.id));
-      } else {
-        imdi::stats::EncodeArea(record.subject, figures->mutable_area());
-        figures->mutable_area()->clear_name();
-      }
-      figures->set_year(record.year);
-      imdi::stats::ValuesToProto(record.values, fields, *figures);
-      figures->set_source(record.source);
-      figures->set_note(record.note);
-    }
+  size_t sent = 0;
+  for (const api::ImportFiguresRequest& request : requests) {
     if (!writer->Write(request)) break;  // the server ended the call; Finish says why
+    sent += request.rows_size();
     const absl::Time now = absl::Now();
-    if (now - last_report > absl::Milliseconds(500) || end == parsed.records.size()) {
+    if (now - last_report > absl::Milliseconds(500) || sent == parsed.records.size()) {
       const double seconds = std::max(1e-6, absl::ToDoubleSeconds(now - start));
       // Rows done: the file rows up to the last record sent.
       const int64_t rows_done =
-          end == parsed.records.size() ? parsed.rows : parsed.records[end - 1].line - 1;
+          sent == parsed.records.size() ? parsed.rows : parsed.records[sent - 1].line - 1;
       std::cerr << absl::StrFormat("%s: %d/%d rows, %d/%d records sent, %.0f rows/s\n", name,
-                                   rows_done, parsed.rows, end, parsed.records.size(),
+                                   rows_done, parsed.rows, sent, parsed.records.size(),
                                    rows_done / seconds);
       last_report = now;
     }

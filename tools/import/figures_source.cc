@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "common/csv.h"
 #include "common/status_macros.h"
+#include "stats-service/domain/validation.h"
 
 namespace imdi::import {
 namespace {
@@ -129,7 +130,9 @@ class Assembler {
   }
 
   // A row that belongs to (subject, year) is bad: the whole record is
-  // rejected, since the rest of it cannot be trusted either.
+  // rejected, since the rest of it cannot be trusted either. (Rows of the
+  // published figures file stand alone, each with its own source; a bad one
+  // is rejected by itself.)
   void Problem(const Subject& subject, int year, int64_t line, absl::string_view reason) {
     Touch(subject, year, line).problems.push_back(absl::StrCat("line ", line, ": ", reason));
   }
@@ -225,19 +228,20 @@ absl::StatusOr<Area> AreaOf(const std::vector<std::string>& f, const Header& h,
   }
   if (is_district) return Area{std::nullopt, kSkipDistrict};
   if (is_commerce) return Area{std::nullopt, kSkipCommerce};
-  int number = 0;
   if (municipality != kNull) {
-    if (municipality.size() != 4 || !absl::SimpleAtoi(municipality, &number)) {
+    std::optional<int> code = stats::ParseDigits(municipality, 4);
+    if (!code) {
       return absl::InvalidArgumentError(
           absl::StrCat("municipality code \"", municipality, "\" is not four digits"));
     }
-    if (number == 9999) return Area{std::nullopt, kSkipUnknownMunicipality};
-    return Area{Subject::Municipality(number), nullptr};
+    if (*code == 9999) return Area{std::nullopt, kSkipUnknownMunicipality};
+    return Area{Subject::Municipality(*code), nullptr};
   }
-  if (county.size() != 2 || !absl::SimpleAtoi(county, &number)) {
+  std::optional<int> number = stats::ParseDigits(county, 2);
+  if (!number) {
     return absl::InvalidArgumentError(absl::StrCat("county code \"", county, "\" is not two digits"));
   }
-  return Area{number == 0 ? Subject::Country() : Subject::County(number), nullptr};
+  return Area{*number == 0 ? Subject::Country() : Subject::County(*number), nullptr};
 }
 
 struct Context {
@@ -345,10 +349,11 @@ absl::Status IntroCompletionRow(Context& c, const Subject& subject, int year) {
 // programme in `kohort`. Only the cohort of the year before is a one-year
 // follow-up; it is stored under the cohort's year.
 absl::Status IntroFollowupRow(Context& c, const Subject& subject, int year) {
-  int cohort = 0;
-  if (!absl::SimpleAtoi(c["kohort"], &cohort)) {
+  std::optional<int> parsed_cohort = stats::ParseDigits(c["kohort"], 4);
+  if (!parsed_cohort) {
     return absl::InvalidArgumentError(absl::StrCat("cohort \"", c["kohort"], "\" is not a year"));
   }
+  const int cohort = *parsed_cohort;
   if (cohort != year - 1) {
     c.Skip(kSkipCohort);
     return absl::OkStatus();
@@ -384,6 +389,19 @@ struct AgeSums {
   std::map<std::string, std::optional<int64_t>> groups;
 };
 
+absl::Status AddAgeGroup(const Context& c, AgeSums& s) {
+  const std::string group(c["alder_grupper"]);
+  if (std::find(kAgeGroups.begin(), kAgeGroups.end(), group) == kAgeGroups.end()) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown age group \"", group, "\""));
+  }
+  IMDI_ASSIGN_OR_RETURN(auto n, ParseCount(c["tabellvariabel"]));
+  if (s.groups.contains(group)) {
+    return absl::InvalidArgumentError(absl::StrCat("age group ", group, " given twice"));
+  }
+  s.groups[group] = n;
+  return absl::OkStatus();
+}
+
 // befolkning_alder.csv: population on 1 January as the sum of the age
 // groups of everyone (innvkat_3 = alle, kjonn = alle).
 absl::Status PopulationRow(Context& c, const Subject& subject, int year,
@@ -398,18 +416,11 @@ absl::Status PopulationRow(Context& c, const Subject& subject, int year,
   }
   AgeSums& s = sums[std::make_pair(subject, year)];
   if (s.line == 0) s.line = c.line;
-  s.broken = true;  // until the row proves good
-  const std::string group(c["alder_grupper"]);
-  if (std::find(kAgeGroups.begin(), kAgeGroups.end(), group) == kAgeGroups.end()) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown age group \"", group, "\""));
-  }
-  IMDI_ASSIGN_OR_RETURN(auto n, ParseCount(c["tabellvariabel"]));
-  if (s.groups.contains(group)) {
-    return absl::InvalidArgumentError(absl::StrCat("age group ", group, " given twice"));
-  }
-  s.groups[group] = n;
-  s.broken = false;
-  return absl::OkStatus();
+  absl::Status status = AddAgeGroup(c, s);
+  // The caller rejects the whole record with this row's problem; the sum is
+  // then not reported again.
+  if (!status.ok()) s.broken = true;
+  return status;
 }
 
 void FinishPopulation(std::map<std::pair<Subject, int>, AgeSums>& sums, Assembler& assembler,
@@ -438,12 +449,15 @@ void FinishPopulation(std::map<std::pair<Subject, int>, AgeSums>& sums, Assemble
 // published/figures-*.csv: code, name, year, measure, value, note, source.
 absl::Status PublishedRow(Context& c) {
   const absl::string_view code = c["code_2016"];
-  int number = 0;
+  std::optional<int> county = code.size() == 3 && code[0] == 'F'
+                                  ? stats::ParseDigits(code.substr(1), 2)
+                                  : std::nullopt;
+  std::optional<int> municipality = stats::ParseDigits(code, 4);
   Subject subject;
   if (code == "0000") {
     subject = Subject::Country();
-  } else if (code.size() == 3 && code[0] == 'F' && absl::SimpleAtoi(code.substr(1), &number)) {
-    subject = Subject::County(number);
+  } else if (county) {
+    subject = Subject::County(*county);
   } else if (absl::StartsWith(code, "R-")) {
     static const std::map<std::string, stats::ImdiRegion, std::less<>> kRegions = {
         {"R-OST", stats::ImdiRegion::kOst},   {"R-INDRE-OST", stats::ImdiRegion::kIndreOst},
@@ -454,16 +468,17 @@ absl::Status PublishedRow(Context& c) {
       return absl::InvalidArgumentError(absl::StrCat("unknown region code \"", code, "\""));
     }
     subject = Subject::Region(it->second);
-  } else if (code.size() == 4 && absl::SimpleAtoi(code, &number)) {
-    subject = Subject::Municipality(number);
+  } else if (municipality) {
+    subject = Subject::Municipality(*municipality);
   } else {
     return absl::InvalidArgumentError(absl::StrCat(
         "code \"", code, "\" is neither 0000, F + county, R- + region nor four digits"));
   }
-  int year = 0;
-  if (!absl::SimpleAtoi(c["year"], &year)) {
-    return absl::InvalidArgumentError(absl::StrCat("year \"", c["year"], "\" is not a number"));
+  std::optional<int> parsed_year = stats::ParseDigits(c["year"], 4);
+  if (!parsed_year) {
+    return absl::InvalidArgumentError(absl::StrCat("year \"", c["year"], "\" is not a year"));
   }
+  const int year = *parsed_year;
   const absl::string_view measure = c["measure"];
   if (std::optional<Count> count = stats::CountByName(measure)) {
     IMDI_ASSIGN_OR_RETURN(auto n, ParseCount(c["value"]));
@@ -587,13 +602,14 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
     if (kind->kind == FileKind::kPublishedFigures) {
       status = PublishedRow(c);
     } else {
-      int year = 0;
+      std::optional<int> parsed_year = stats::ParseDigits(c["aar"], 4);
+      const int year = parsed_year.value_or(0);
       absl::StatusOr<Area> area = AreaOf(row.fields, header, kind->area);
       if (c["tabell_navn"] != kind->table) {
         status = absl::InvalidArgumentError(absl::StrCat(
             "table \"", c["tabell_navn"], "\" in a file of table \"", kind->table, "\""));
-      } else if (!absl::SimpleAtoi(c["aar"], &year)) {
-        status = absl::InvalidArgumentError(absl::StrCat("year \"", c["aar"], "\" is not a number"));
+      } else if (!parsed_year) {
+        status = absl::InvalidArgumentError(absl::StrCat("year \"", c["aar"], "\" is not a year"));
       } else if (!area.ok()) {
         status = area.status();
       } else if (area->skip != nullptr) {

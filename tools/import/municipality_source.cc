@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "common/csv.h"
 #include "common/status_macros.h"
+#include "stats-service/domain/validation.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -43,14 +44,14 @@ CodeEntry ParseEntry(int code, absl::string_view text) {
     const size_t open = name.rfind('(');
     const std::string inner = name.substr(open + 1, name.size() - open - 2);
     const size_t dash = inner.find('-');
-    int from = 0, to = 0;
-    const bool from_ok = dash != std::string::npos &&
-                         (dash == 0 || absl::SimpleAtoi(inner.substr(0, dash), &from));
-    const bool to_ok =
-        dash != std::string::npos && absl::SimpleAtoi(inner.substr(dash + 1), &to);
-    if (from_ok && to_ok) {
+    std::optional<int> from, to;
+    if (dash != std::string::npos) {
+      if (dash > 0) from = stats::ParseDigits(absl::string_view(inner).substr(0, dash), 4);
+      to = stats::ParseDigits(absl::string_view(inner).substr(dash + 1), 4);
+    }
+    if (to && (dash == 0 || from)) {
       e.has_years = true;
-      if (dash > 0) e.from = from;
+      e.from = from;
       e.to = to;
       name = std::string(absl::StripAsciiWhitespace(name.substr(0, open)));
     }
@@ -140,16 +141,15 @@ absl::StatusOr<std::map<int, ImdiRegion>> ParseRegions(std::istream& json) {
       return absl::InvalidArgumentError(
           absl::StrCat("regions entry ", i, " lacks code or imdiRegion"));
     }
-    int number = 0;
-    if (code->second.string_value().size() != 4 ||
-        !absl::SimpleAtoi(code->second.string_value(), &number)) {
+    std::optional<int> number = stats::ParseDigits(code->second.string_value(), 4);
+    if (!number) {
       return absl::InvalidArgumentError(absl::StrCat("regions entry ", i, ": bad code \"",
                                                      code->second.string_value(), "\""));
     }
     // "Uoppgitt IMDi-region" (unknown) belongs to the pseudo-municipality
     // 9999 and maps to no region.
     if (std::optional<ImdiRegion> r = stats::ParseRegion(region->second.string_value())) {
-      out[number] = *r;
+      out[*number] = *r;
     }
   }
   return out;
@@ -176,30 +176,31 @@ absl::StatusOr<MunicipalitySource> BuildMunicipalities(
       return absl::InvalidArgumentError(
           absl::StrCat("line ", row.line, ": expected 4 columns, found ", row.fields.size()));
     }
-    int code = 0;
-    if (row.fields[2].size() != 4 || !absl::SimpleAtoi(row.fields[2], &code)) {
+    std::optional<int> parsed_code = stats::ParseDigits(row.fields[2], 4);
+    if (!parsed_code) {
       source.warnings.push_back(absl::StrCat("line ", row.line, ": code \"", row.fields[2],
                                              "\" (", row.fields[3],
                                              ") is not a four-digit code; passed over"));
       continue;
     }
-    if (code == 9999) continue;  // "Uoppgitt kommune": not a municipality
-    groups[row.fields[0]].push_back(ParseEntry(code, row.fields[3]));
+    if (*parsed_code == 9999) continue;  // "Uoppgitt kommune": not a municipality
+    groups[row.fields[0]].push_back(ParseEntry(*parsed_code, row.fields[3]));
   }
 
   std::vector<Lineage> current;  // one per 2024 municipality
   std::vector<Lineage> ended;    // merged into another or divided
   std::vector<CodeEntry> divided;
   for (auto& [group, entries] : groups) {
-    int group_code = 0;
-    if (group.size() != 6 || !absl::StartsWith(group, "K.") ||
-        !absl::SimpleAtoi(group.substr(2), &group_code)) {
+    std::optional<int> group_number =
+        absl::StartsWith(group, "K.") ? stats::ParseDigits(group.substr(2), 4) : std::nullopt;
+    if (!group_number) {
       if (group == "K.Rest") {
         divided = entries;
       }
       // Svalbard, Jan Mayen and the continental shelf are not municipalities.
       continue;
     }
+    const int group_code = *group_number;
     auto head = std::find_if(entries.begin(), entries.end(),
                              [&](const CodeEntry& e) { return e.code == group_code; });
     if (head == entries.end()) {
@@ -282,6 +283,7 @@ absl::StatusOr<MunicipalitySource> BuildMunicipalities(
   auto to_municipality = [&](const Lineage& l) {
     Municipality m;
     m.code = l.latest().code;
+    m.id = m.code;  // ids are assigned by the service; this one is local
     m.name = l.latest().name;
     for (const CodeEntry& e : l.codes) m.codes.push_back(CodePeriod{e.code, e.name, e.from, e.to});
     m.predecessors = l.predecessors;

@@ -1,0 +1,588 @@
+// The statistics service end to end in one process: a real gRPC server on
+// port 0 over a real RocksDB store, driven through the generated stub, with
+// the bundled municipalities and IMDi figures loaded.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+#include "common/grpc_status.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "tests/testing/stats_server.h"
+#include "tools/import/import_requests.h"
+
+namespace imdi::stats {
+namespace {
+
+namespace api = ::imdi::stats::v1;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+const std::string kData = std::string(IMDI_SOURCE_DIR) + "/data/";
+
+// The status of a failed call with its google.rpc details as payloads.
+absl::Status Failed(const grpc::Status& status) { return FromGrpcStatus(status); }
+
+std::vector<std::string> Fields(const grpc::Status& status) {
+  std::vector<std::string> out;
+  for (const FieldViolation& v : FieldViolations(Failed(status))) out.push_back(v.field);
+  return out;
+}
+
+class StatsServiceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto municipalities =
+        import::LoadMunicipalities(kData + "klass/kommuner-1994-2024.csv",
+                                   kData + "regions/kommuner.json");
+    ASSERT_TRUE(municipalities.ok()) << municipalities.status();
+    municipalities_ = new import::MunicipalitySource(std::move(*municipalities));
+    for (const char* file : {"imdikator/bosetting.csv", "imdikator/bosatt_anmodede.csv",
+                             "imdikator/befolkning_alder.csv"}) {
+      auto parsed = import::ParseFiguresPath(kData + file);
+      ASSERT_TRUE(parsed.ok()) << parsed.status();
+      files_.push_back(new import::ParsedFile(std::move(*parsed)));
+    }
+  }
+  static void TearDownTestSuite() {
+    delete municipalities_;
+    for (auto* f : files_) delete f;
+    files_.clear();
+  }
+
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(LoadMunicipalities()); }
+
+  void LoadMunicipalities() {
+    auto request = import::MunicipalitiesRequest(*municipalities_);
+    ASSERT_TRUE(request.ok());
+    grpc::ClientContext context;
+    api::BatchUpsertMunicipalitiesResponse response;
+    grpc::Status status = server_.stub().BatchUpsertMunicipalities(&context, *request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  api::ImportFiguresResponse Import(const import::ParsedFile& parsed, size_t batch = 500) {
+    grpc::ClientContext context;
+    api::ImportFiguresResponse response;
+    auto writer = server_.stub().ImportFigures(&context, &response);
+    for (const auto& request :
+         import::ImportRequests(parsed, "test.csv", api::FIGURES_STATUS_FINAL, batch)) {
+      EXPECT_TRUE(writer->Write(request));
+    }
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  void ImportAll() {
+    for (const auto* f : files_) Import(*f);
+  }
+
+  grpc::Status GetFigures(const std::string& code, int year, api::GetFiguresResponse* out,
+                          int64_t as_of = 0) {
+    grpc::ClientContext context;
+    api::GetFiguresRequest request;
+    request.set_municipality_code(code);
+    request.set_year(year);
+    request.set_as_of_version(as_of);
+    return server_.stub().GetFigures(&context, request, out);
+  }
+
+  int64_t DataVersion() {
+    grpc::ClientContext context;
+    api::GetDataVersionResponse response;
+    EXPECT_TRUE(server_.stub().GetDataVersion(&context, {}, &response).ok());
+    return response.data_version();
+  }
+
+  std::vector<api::Figures> ListAll(const std::string& filter, int page_size,
+                                    int* pages = nullptr) {
+    std::vector<api::Figures> out;
+    std::string token;
+    int count = 0;
+    do {
+      grpc::ClientContext context;
+      api::ListFiguresRequest request;
+      request.set_filter(filter);
+      request.set_page_size(page_size);
+      request.set_page_token(token);
+      api::ListFiguresResponse response;
+      grpc::Status status = server_.stub().ListFigures(&context, request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      for (const auto& f : response.figures()) out.push_back(f);
+      token = response.next_page_token();
+      ++count;
+    } while (!token.empty());
+    if (pages) *pages = count;
+    return out;
+  }
+
+  static import::MunicipalitySource* municipalities_;
+  static std::vector<import::ParsedFile*> files_;
+  imdi::testing::StatsServer server_;
+};
+
+import::MunicipalitySource* StatsServiceTest::municipalities_ = nullptr;
+std::vector<import::ParsedFile*> StatsServiceTest::files_;
+
+TEST_F(StatsServiceTest, AnyCodeAMunicipalityHadReachesItsFigures) {
+  ImportAll();
+  api::GetFiguresResponse trondheim_old, trondheim_new, arendal_old, arendal_new;
+  ASSERT_TRUE(GetFigures("1601", 2014, &trondheim_old).ok());
+  ASSERT_TRUE(GetFigures("5001", 2014, &trondheim_new).ok());
+  ASSERT_TRUE(GetFigures("0906", 2014, &arendal_old).ok());
+  ASSERT_TRUE(GetFigures("4203", 2014, &arendal_new).ok());
+
+  EXPECT_EQ(trondheim_old.figures().municipality_code(), "5001");
+  EXPECT_EQ(trondheim_old.figures().code_at_the_time(), "1601");
+  EXPECT_EQ(trondheim_old.figures().municipality_name(), "Trondheim");
+  EXPECT_EQ(trondheim_old.figures().SerializeAsString(),
+            trondheim_new.figures().SerializeAsString());
+  EXPECT_EQ(arendal_old.figures().SerializeAsString(), arendal_new.figures().SerializeAsString());
+  const api::Figures& arendal = arendal_old.figures();
+  EXPECT_EQ(arendal.municipality_code(), "4203");
+  EXPECT_EQ(arendal.code_at_the_time(), "0906");
+  EXPECT_EQ(arendal.refugees_requested(), 95);
+  EXPECT_EQ(arendal.refugees_decided(), 95);
+  EXPECT_EQ(arendal.refugees_settled(), 85);
+  EXPECT_EQ(arendal.population(), 43841);
+  EXPECT_EQ(arendal.status(), api::FIGURES_STATUS_FINAL);
+  EXPECT_FALSE(arendal.etag().empty());
+}
+
+TEST_F(StatsServiceTest, UnknownIsAbsentAndZeroIsZero) {
+  ImportAll();
+  api::GetFiguresResponse lavangen;
+  ASSERT_TRUE(GetFigures("1920", 2012, &lavangen).ok());
+  EXPECT_FALSE(lavangen.figures().has_refugees_decided());
+  ASSERT_TRUE(lavangen.figures().has_refugees_requested());
+  EXPECT_EQ(lavangen.figures().refugees_requested(), 0);
+  EXPECT_FALSE(lavangen.figures().has_minors_settled());
+}
+
+TEST_F(StatsServiceTest, MalformedRequestsAreInvalidArgumentWithTheField) {
+  api::GetFiguresResponse response;
+  grpc::Status bad_code = GetFigures("906", 2014, &response);
+  EXPECT_EQ(bad_code.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Fields(bad_code), ElementsAre("municipality_code"));
+  EXPECT_EQ(ErrorReason(Failed(bad_code)), "INVALID_FIELD");
+
+  grpc::Status bad_year = GetFigures("0906", 1989, &response);
+  EXPECT_EQ(bad_year.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Fields(bad_year), ElementsAre("year"));
+
+  grpc::Status unknown = GetFigures("0999", 2014, &response);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ErrorReason(Failed(unknown)), "UNKNOWN_MUNICIPALITY");
+
+  grpc::Status no_figures = GetFigures("0906", 2030, &response);
+  EXPECT_EQ(no_figures.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ErrorReason(Failed(no_figures)), "FIGURES_NOT_FOUND");
+
+  grpc::Status not_yet = GetFigures("4602", 2014, &response);  // Kinn, formed 2020
+  EXPECT_EQ(not_yet.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ErrorReason(Failed(not_yet)), "MUNICIPALITY_NOT_IN_YEAR");
+  EXPECT_THAT(not_yet.error_message(), HasSubstr("Flora (1401)"));
+
+  grpc::Status future = GetFigures("0906", 2014, &response, DataVersion() + 1);
+  EXPECT_EQ(future.error_code(), grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_THAT(Fields(future), ElementsAre("as_of_version"));
+}
+
+TEST_F(StatsServiceTest, EveryErrorCarriesTheRequestIdTheClientSent) {
+  grpc::ClientContext context;
+  context.AddMetadata("x-request-id", "test-request-1");
+  api::GetFiguresRequest request;
+  request.set_municipality_code("x");
+  api::GetFiguresResponse response;
+  grpc::Status status = server_.stub().GetFigures(&context, request, &response);
+  ASSERT_FALSE(status.ok());
+  auto echoed = context.GetServerInitialMetadata().find("x-request-id");
+  ASSERT_NE(echoed, context.GetServerInitialMetadata().end());
+  EXPECT_EQ(std::string(echoed->second.data(), echoed->second.size()), "test-request-1");
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(status.error_details()));
+  google::rpc::ErrorInfo info;
+  ASSERT_TRUE(details.details(0).UnpackTo(&info));
+  EXPECT_EQ(info.domain(), "stats.imdi.no");
+  EXPECT_EQ(info.metadata().at("request_id"), "test-request-1");
+}
+
+TEST_F(StatsServiceTest, PutFiguresVersionsAndRefusesStaleEtags) {
+  api::PutFiguresRequest put;
+  put.mutable_figures()->set_municipality_code("1601");  // an old code of Trondheim
+  put.mutable_figures()->set_year(2016);
+  put.mutable_figures()->set_refugees_settled(627);
+  put.mutable_figures()->set_minors_settled(123);
+  put.mutable_figures()->set_source("IMDi 2017");
+  api::PutFiguresResponse first;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(server_.stub().PutFigures(&context, put, &first).ok());
+  }
+  EXPECT_TRUE(first.changed());
+  EXPECT_EQ(first.figures().municipality_code(), "5001");
+  EXPECT_EQ(first.figures().revision(), 1);
+  const int64_t v1 = first.figures().data_version();
+
+  // Update with the current etag and a mask: only the masked field changes.
+  api::PutFiguresRequest update;
+  update.mutable_figures()->set_municipality_code("5001");
+  update.mutable_figures()->set_year(2016);
+  update.mutable_figures()->set_refugees_requested(600);
+  update.mutable_figures()->set_etag(first.figures().etag());
+  update.mutable_update_mask()->add_paths("refugees_requested");
+  api::PutFiguresResponse second;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(server_.stub().PutFigures(&context, update, &second).ok());
+  }
+  EXPECT_EQ(second.figures().revision(), 2);
+  EXPECT_EQ(second.figures().refugees_settled(), 627);
+  EXPECT_EQ(second.figures().refugees_requested(), 600);
+  EXPECT_NE(second.figures().etag(), first.figures().etag());
+
+  // The first etag is now stale: ABORTED, and nothing changes.
+  const int64_t before = DataVersion();
+  update.mutable_figures()->set_refugees_requested(1);
+  api::PutFiguresResponse stale;
+  grpc::ClientContext context;
+  grpc::Status status = server_.stub().PutFigures(&context, update, &stale);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(ErrorReason(Failed(status)), "ETAG_MISMATCH");
+  EXPECT_EQ(DataVersion(), before);
+  api::GetFiguresResponse now;
+  ASSERT_TRUE(GetFigures("5001", 2016, &now).ok());
+  EXPECT_EQ(now.figures().refugees_requested(), 600);
+
+  // As of the first write, the first revision exactly.
+  api::GetFiguresResponse then;
+  ASSERT_TRUE(GetFigures("5001", 2016, &then, v1).ok());
+  EXPECT_FALSE(then.figures().has_refugees_requested());
+  EXPECT_EQ(then.figures().revision(), 1);
+  EXPECT_EQ(then.data_version(), v1);
+
+  grpc::ClientContext history_context;
+  api::GetFiguresHistoryRequest history_request;
+  history_request.set_municipality_code("1601");
+  history_request.set_year(2016);
+  api::GetFiguresHistoryResponse history;
+  ASSERT_TRUE(server_.stub().GetFiguresHistory(&history_context, history_request, &history).ok());
+  ASSERT_EQ(history.revisions_size(), 2);
+  EXPECT_EQ(history.revisions(0).revision(), 1);
+  EXPECT_EQ(history.revisions(1).refugees_requested(), 600);
+}
+
+TEST_F(StatsServiceTest, RejectedWritesChangeNothing) {
+  const int64_t before = DataVersion();
+  api::PutFiguresRequest put;
+  put.mutable_figures()->set_municipality_code("0906");
+  put.mutable_figures()->set_year(2014);
+  put.mutable_figures()->set_refugees_settled(-1);
+  put.mutable_figures()->set_minors_requested(5);
+  put.mutable_figures()->set_refugees_requested(2);
+  api::PutFiguresResponse response;
+  grpc::ClientContext context;
+  grpc::Status status = server_.stub().PutFigures(&context, put, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Fields(status), ::testing::UnorderedElementsAre("figures.refugees_settled",
+                                                              "figures.minors_requested"));
+  EXPECT_EQ(DataVersion(), before);
+
+  api::PutFiguresRequest unknown_mask;
+  unknown_mask.mutable_figures()->set_municipality_code("0906");
+  unknown_mask.mutable_figures()->set_year(2014);
+  unknown_mask.mutable_update_mask()->add_paths("revision");
+  grpc::ClientContext mask_context;
+  status = server_.stub().PutFigures(&mask_context, unknown_mask, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Fields(status), ElementsAre("update_mask"));
+  EXPECT_EQ(DataVersion(), before);
+}
+
+TEST_F(StatsServiceTest, ImportIsIdempotentAndReportsRowsWithLines) {
+  const api::ImportFiguresResponse first = Import(*files_[0]);
+  EXPECT_EQ(first.rows_received(), static_cast<int64_t>(files_[0]->records.size()));
+  EXPECT_EQ(first.rows_changed(), first.rows_received());
+  EXPECT_EQ(first.rows_rejected(), 0);
+  const int64_t after_first = DataVersion();
+
+  const api::ImportFiguresResponse again = Import(*files_[0], 97);
+  EXPECT_EQ(again.rows_changed(), 0);
+  EXPECT_EQ(again.rows_unchanged(), again.rows_received());
+  EXPECT_EQ(DataVersion(), after_first);  // no new revisions, no new version
+
+  // A stream with a bad row: that row is reported, the others are written.
+  import::ParsedFile bad;
+  import::ImportRecord good;
+  good.line = 7;
+  good.subject = Subject::Municipality(906);
+  good.year = 2015;
+  good.values[Count::kRefugeesSettled] = 120;
+  import::ImportRecord unknown = good;
+  unknown.line = 8;
+  unknown.subject = Subject::Municipality(999);
+  import::ImportRecord negative = good;
+  negative.line = 9;
+  negative.subject = Subject::Municipality(1601);
+  negative.values[Count::kRefugeesSettled] = -3;
+  bad.records = {good, unknown, negative};
+  const api::ImportFiguresResponse mixed = Import(bad);
+  EXPECT_EQ(mixed.rows_received(), 3);
+  EXPECT_EQ(mixed.rows_changed(), 1);
+  EXPECT_EQ(mixed.rows_rejected(), 2);
+  ASSERT_EQ(mixed.errors_size(), 2);
+  std::set<int64_t> lines = {mixed.errors(0).line(), mixed.errors(1).line()};
+  EXPECT_EQ(lines, (std::set<int64_t>{8, 9}));
+  for (const auto& e : mixed.errors()) {
+    EXPECT_EQ(e.source(), "test.csv");
+    EXPECT_FALSE(e.reason().empty());
+  }
+  api::GetFiguresResponse written;
+  ASSERT_TRUE(GetFigures("0906", 2015, &written).ok());
+  EXPECT_EQ(written.figures().refugees_settled(), 120);
+}
+
+TEST_F(StatsServiceTest, BatchGetKeepsOrderAndPinsOneVersion) {
+  ImportAll();
+  grpc::ClientContext context;
+  api::BatchGetFiguresRequest request;
+  for (auto [code, year] : std::vector<std::pair<const char*, int>>{
+           {"0906", 2014}, {"1601", 2012}, {"4203", 2013}}) {
+    api::FiguresKey* key = request.add_keys();
+    key->set_municipality_code(code);
+    key->set_year(year);
+  }
+  api::BatchGetFiguresResponse response;
+  ASSERT_TRUE(server_.stub().BatchGetFigures(&context, request, &response).ok());
+  ASSERT_EQ(response.figures_size(), 3);
+  EXPECT_EQ(response.figures(0).year(), 2014);
+  EXPECT_EQ(response.figures(1).municipality_code(), "5001");
+  EXPECT_EQ(response.figures(1).year(), 2012);
+  EXPECT_EQ(response.figures(2).municipality_code(), "4203");
+  for (const auto& f : response.figures()) EXPECT_LE(f.data_version(), response.data_version());
+
+  // A year without figures fails the batch unless allow_missing.
+  api::FiguresKey* missing = request.add_keys();
+  missing->set_municipality_code("0906");
+  missing->set_year(2030);
+  grpc::ClientContext strict_context;
+  EXPECT_EQ(server_.stub().BatchGetFigures(&strict_context, request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  request.set_allow_missing(true);
+  grpc::ClientContext lenient_context;
+  ASSERT_TRUE(server_.stub().BatchGetFigures(&lenient_context, request, &response).ok());
+  ASSERT_EQ(response.figures_size(), 4);
+  EXPECT_EQ(response.figures(3).revision(), 0);
+  EXPECT_FALSE(response.figures(3).has_refugees_settled());
+}
+
+TEST_F(StatsServiceTest, ListFiguresPagesCoverEverythingOnceAtOneVersion) {
+  ImportAll();
+  const std::string filter = "county_code = \"09\" AND year >= 2013";
+  int pages = 0;
+  std::vector<api::Figures> paged = ListAll(filter, 7, &pages);
+  // Aust-Agder had 15 municipalities in 2013-2014, each with figures.
+  EXPECT_EQ(paged.size(), 30u);
+  EXPECT_EQ(pages, 5);
+  std::set<std::pair<std::string, int>> seen;
+  for (const auto& f : paged) {
+    EXPECT_TRUE(f.code_at_the_time().starts_with("09")) << f.code_at_the_time();
+    EXPECT_GE(f.year(), 2013);
+    EXPECT_TRUE(seen.emplace(f.municipality_code(), f.year()).second) << "duplicate";
+  }
+
+  // A page token pins the first page's data version: writes in between do
+  // not shift or change later pages.
+  grpc::ClientContext first_context;
+  api::ListFiguresRequest request;
+  request.set_filter(filter);
+  request.set_page_size(10);
+  api::ListFiguresResponse first;
+  ASSERT_TRUE(server_.stub().ListFigures(&first_context, request, &first).ok());
+  api::PutFiguresRequest put;
+  put.mutable_figures()->set_municipality_code("0906");
+  put.mutable_figures()->set_year(2014);
+  put.mutable_figures()->set_refugees_settled(1);
+  put.mutable_update_mask()->add_paths("refugees_settled");
+  grpc::ClientContext put_context;
+  api::PutFiguresResponse put_response;
+  ASSERT_TRUE(server_.stub().PutFigures(&put_context, put, &put_response).ok());
+  request.set_page_token(first.next_page_token());
+  std::vector<api::Figures> rest;
+  api::ListFiguresResponse page;
+  do {
+    grpc::ClientContext context;
+    ASSERT_TRUE(server_.stub().ListFigures(&context, request, &page).ok());
+    EXPECT_EQ(page.data_version(), first.data_version());
+    for (const auto& f : page.figures()) rest.push_back(f);
+    request.set_page_token(page.next_page_token());
+  } while (!page.next_page_token().empty());
+  EXPECT_EQ(first.figures_size() + rest.size(), 30u);
+  for (const auto& f : rest) {
+    if (f.municipality_code() == "4203" && f.year() == 2014) {
+      EXPECT_EQ(f.refugees_settled(), 85);
+    }
+  }
+
+  // The token belongs to its filter.
+  grpc::ClientContext other_context;
+  api::ListFiguresRequest other;
+  other.set_filter("county_code = \"10\"");
+  other.set_page_token(first.next_page_token());
+  api::ListFiguresResponse ignored;
+  grpc::Status status = server_.stub().ListFigures(&other_context, other, &ignored);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Fields(status), ElementsAre("page_token"));
+}
+
+TEST_F(StatsServiceTest, FiltersRejectUnknownFields) {
+  grpc::ClientContext context;
+  api::ListFiguresRequest request;
+  request.set_filter("kommune = \"0906\"");
+  api::ListFiguresResponse response;
+  grpc::Status status = server_.stub().ListFigures(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Fields(status), ElementsAre("filter"));
+  EXPECT_EQ(ErrorReason(Failed(status)), "INVALID_FILTER");
+  EXPECT_THAT(status.error_message(), HasSubstr("kommune"));
+}
+
+TEST_F(StatsServiceTest, StreamFiguresMatchesListFiguresAtOneVersion) {
+  ImportAll();
+  const std::string filter = "imdi_region = MIDT_NORGE AND year = 2014";
+  std::vector<api::Figures> listed = ListAll(filter, 1000);
+  grpc::ClientContext context;
+  api::StreamFiguresRequest request;
+  request.set_filter(filter);
+  auto reader = server_.stub().StreamFigures(&context, request);
+  api::StreamFiguresResponse chunk;
+  std::vector<api::Figures> streamed;
+  std::set<int64_t> versions;
+  while (reader->Read(&chunk)) {
+    versions.insert(chunk.data_version());
+    for (const auto& f : chunk.figures()) streamed.push_back(f);
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(versions.size(), 1u);
+  // IMDi Midt-Norge had 84 municipalities in 2015 (regions/kommuner.json).
+  EXPECT_EQ(streamed.size(), 84u);
+  ASSERT_EQ(streamed.size(), listed.size());
+  for (size_t i = 0; i < streamed.size(); ++i) {
+    EXPECT_EQ(streamed[i].SerializeAsString(), listed[i].SerializeAsString());
+  }
+}
+
+TEST_F(StatsServiceTest, NationalAggregateSitsNextToThePublishedTotal) {
+  ImportAll();
+  grpc::ClientContext context;
+  api::GetAggregateRequest request;
+  request.mutable_area()->set_kind(api::AREA_KIND_COUNTRY);
+  request.set_year(2014);
+  api::GetAggregateResponse response;
+  ASSERT_TRUE(server_.stub().GetAggregate(&context, request, &response).ok());
+  EXPECT_EQ(response.municipality_count(), 428);
+  // Published national total 7,784 (bosatt_anmodede.csv) against the sum
+  // over municipalities, 7,719 (65 settled in unknown municipalities).
+  EXPECT_EQ(response.refugees_settled().sum(), 7719);
+  EXPECT_EQ(response.refugees_settled().published(), 7784);
+  EXPECT_EQ(response.refugees_settled().published_minus_sum(), 65);
+  EXPECT_EQ(response.refugees_settled().municipalities_missing(), 0);
+  EXPECT_EQ(response.area().name(), "Norge");
+  // The ratio comes from the sums, not from averaging municipal ratios.
+  EXPECT_NEAR(response.settled_of_requested_pct().value(), 7719.0 / 10973.0 * 100, 1e-9);
+  EXPECT_FALSE(response.intro_finished().has_sum());
+  EXPECT_EQ(response.intro_finished().municipalities_missing(), 428);
+}
+
+TEST_F(StatsServiceTest, RegionAggregateCountsMissingValues) {
+  ImportAll();
+  grpc::ClientContext context;
+  api::GetAggregateRequest request;
+  request.mutable_area()->set_kind(api::AREA_KIND_IMDI_REGION);
+  request.mutable_area()->set_imdi_region(api::IMDI_REGION_NORD);
+  request.set_year(2012);
+  api::GetAggregateResponse response;
+  ASSERT_TRUE(server_.stub().GetAggregate(&context, request, &response).ok());
+  EXPECT_EQ(response.area().name(), "IMDi Nord");
+  // Lavangen's decision (vedtak) for 2012 is not known.
+  EXPECT_GE(response.refugees_decided().municipalities_missing(), 1);
+  EXPECT_EQ(response.refugees_decided().municipalities_reported() +
+                response.refugees_decided().municipalities_missing(),
+            response.municipality_count());
+
+  grpc::ClientContext bad_context;
+  request.mutable_area()->set_imdi_region(api::IMDI_REGION_UNSPECIFIED);
+  grpc::Status status = server_.stub().GetAggregate(&bad_context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Fields(status), ElementsAre("area.imdi_region"));
+}
+
+TEST_F(StatsServiceTest, MunicipalitiesKeepTheirHistory) {
+  grpc::ClientContext context;
+  api::GetMunicipalityRequest request;
+  request.set_code("4602");
+  api::GetMunicipalityResponse response;
+  ASSERT_TRUE(server_.stub().GetMunicipality(&context, request, &response).ok());
+  const api::Municipality& kinn = response.municipality();
+  EXPECT_EQ(kinn.name(), "Kinn");
+  EXPECT_EQ(kinn.imdi_region(), api::IMDI_REGION_VEST);
+  ASSERT_EQ(kinn.predecessors_size(), 2);
+  EXPECT_EQ(kinn.predecessors(0).name(), "Flora");
+  EXPECT_EQ(kinn.predecessors(1).name(), "Vågsøy");
+  EXPECT_EQ(kinn.valid_from_year(), 2020);
+
+  grpc::ClientContext list_context;
+  api::ListMunicipalitiesRequest list;
+  list.set_filter("imdi_region = \"MIDT_NORGE\" AND year = 2015");
+  list.set_page_size(1000);
+  api::ListMunicipalitiesResponse listed;
+  ASSERT_TRUE(server_.stub().ListMunicipalities(&list_context, list, &listed).ok());
+  EXPECT_EQ(listed.municipalities_size(), 84);
+
+  // Upsert with a stale etag is refused.
+  api::UpsertMunicipalityRequest upsert;
+  *upsert.mutable_municipality() = kinn;
+  upsert.mutable_municipality()->set_note("updated");
+  upsert.mutable_municipality()->set_etag("stale");
+  grpc::ClientContext upsert_context;
+  api::UpsertMunicipalityResponse upserted;
+  EXPECT_EQ(server_.stub().UpsertMunicipality(&upsert_context, upsert, &upserted).error_code(),
+            grpc::StatusCode::ABORTED);
+  upsert.mutable_municipality()->set_etag(kinn.etag());
+  grpc::ClientContext ok_context;
+  ASSERT_TRUE(server_.stub().UpsertMunicipality(&ok_context, upsert, &upserted).ok());
+  EXPECT_EQ(upserted.municipality().note(), "updated");
+  EXPECT_EQ(upserted.municipality().revision(), 2);
+}
+
+TEST_F(StatsServiceTest, RestartKeepsEverything) {
+  ImportAll();
+  api::GetFiguresResponse before;
+  ASSERT_TRUE(GetFigures("0906", 2014, &before).ok());
+  const int64_t version = DataVersion();
+  server_.Stop();
+  server_.Start();
+  EXPECT_EQ(DataVersion(), version);
+  api::GetFiguresResponse after;
+  ASSERT_TRUE(GetFigures("4203", 2014, &after).ok());
+  EXPECT_EQ(after.figures().SerializeAsString(), before.figures().SerializeAsString());
+}
+
+TEST_F(StatsServiceTest, HealthIsServing) {
+  auto health = grpc::health::v1::Health::NewStub(server_.channel());
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(&context, {}, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+}  // namespace
+}  // namespace imdi::stats

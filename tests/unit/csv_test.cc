@@ -1,0 +1,185 @@
+// Tests of the strict RFC 4180 reader in common/csv.h: quoting, line ends,
+// the byte order mark, empty fields, and errors that name the line.
+#include "common/csv.h"
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace imdi {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+// Reads every record of `text`; the first error ends the reading.
+absl::StatusOr<std::vector<CsvRecord>> ReadAll(const std::string& text) {
+  std::istringstream in(text);
+  CsvReader reader(in);
+  std::vector<CsvRecord> out;
+  for (;;) {
+    CsvRecord record;
+    absl::StatusOr<bool> more = reader.Next(record);
+    if (!more.ok()) return more.status();
+    if (!*more) return out;
+    out.push_back(std::move(record));
+  }
+}
+
+std::vector<std::vector<std::string>> Fields(const std::vector<CsvRecord>& records) {
+  std::vector<std::vector<std::string>> out;
+  for (const CsvRecord& r : records) out.push_back(r.fields);
+  return out;
+}
+
+std::vector<int64_t> Lines(const std::vector<CsvRecord>& records) {
+  std::vector<int64_t> out;
+  for (const CsvRecord& r : records) out.push_back(r.line);
+  return out;
+}
+
+using Row = std::vector<std::string>;
+
+TEST(CsvReaderTest, ReadsPlainRecordsWithTheirLines) {
+  auto records = ReadAll("kode,navn\n0301,Oslo\n4601,Bergen\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(Fields(*records), ElementsAre(Row{"kode", "navn"}, Row{"0301", "Oslo"},
+                                            Row{"4601", "Bergen"}));
+  EXPECT_THAT(Lines(*records), ElementsAre(1, 2, 3));
+}
+
+TEST(CsvReaderTest, LastRecordNeedsNoLineEnd) {
+  auto records = ReadAll("a,b\nc,d");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(Fields(*records), ElementsAre(Row{"a", "b"}, Row{"c", "d"}));
+}
+
+TEST(CsvReaderTest, EmptyInputHasNoRecords) {
+  auto records = ReadAll("");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(*records, IsEmpty());
+}
+
+TEST(CsvReaderTest, QuotedFieldKeepsCommas) {
+  auto records = ReadAll("\"Oslo, Norway\",0301\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(Fields(*records), ElementsAre(Row{"Oslo, Norway", "0301"}));
+}
+
+TEST(CsvReaderTest, DoubledQuoteInsideQuotesIsOneQuote) {
+  auto records = ReadAll("\"the \"\"new\"\" Kinn\",x\n\"\"\"\"\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(Fields(*records), ElementsAre(Row{"the \"new\" Kinn", "x"}, Row{"\""}));
+}
+
+TEST(CsvReaderTest, LineBreakInsideQuotesIsPartOfTheFieldAndCountsAsALine) {
+  auto records = ReadAll(
+      "1,\"first line\nsecond line\nthird line\"\n"
+      "2,plain\n"
+      "3,\"again\n\"\n"
+      "4,last\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(Fields(*records),
+              ElementsAre(Row{"1", "first line\nsecond line\nthird line"},
+                          Row{"2", "plain"}, Row{"3", "again\n"}, Row{"4", "last"}));
+  // Each record reports the line it starts on in the file.
+  EXPECT_THAT(Lines(*records), ElementsAre(1, 4, 5, 7));
+}
+
+TEST(CsvReaderTest, CrlfLineEndsAreNotPartOfFields) {
+  auto records = ReadAll("a,b\r\n\"c\",\"d\"\r\ne,\r\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(Fields(*records), ElementsAre(Row{"a", "b"}, Row{"c", "d"}, Row{"e", ""}));
+  EXPECT_THAT(Lines(*records), ElementsAre(1, 2, 3));
+}
+
+TEST(CsvReaderTest, CrlfInsideQuotesIsKeptAndCounted) {
+  auto records = ReadAll("\"x\r\ny\",z\r\nnext,row\r\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(Fields(*records), ElementsAre(Row{"x\r\ny", "z"}, Row{"next", "row"}));
+  EXPECT_THAT(Lines(*records), ElementsAre(1, 3));
+}
+
+TEST(CsvReaderTest, Utf8ByteOrderMarkIsIgnored) {
+  auto records = ReadAll("\xEF\xBB\xBFkode,navn\n5001,Trondheim\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(Fields(*records),
+              ElementsAre(Row{"kode", "navn"}, Row{"5001", "Trondheim"}));
+  EXPECT_THAT(Lines(*records), ElementsAre(1, 2));
+}
+
+TEST(CsvReaderTest, ByteOrderMarkBeforeAQuotedField) {
+  auto records = ReadAll("\xEF\xBB\xBF\"kode\",navn\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(Fields(*records), ElementsAre(Row{"kode", "navn"}));
+}
+
+TEST(CsvReaderTest, ByteOrderMarkAloneIsAnEmptyFile) {
+  auto records = ReadAll("\xEF\xBB\xBF");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(*records, IsEmpty());
+}
+
+TEST(CsvReaderTest, NonAsciiTextIsKeptByteForByte) {
+  auto records = ReadAll("1439,V\xC3\xA5gs\xC3\xB8y\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(Fields(*records), ElementsAre(Row{"1439", "V\xC3\xA5gs\xC3\xB8y"}));
+}
+
+TEST(CsvReaderTest, EmptyFieldsAreKept) {
+  auto records = ReadAll(",,\na,,b\n\"\",x\nlast,\n");
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(Fields(*records), ElementsAre(Row{"", "", ""}, Row{"a", "", "b"},
+                                            Row{"", "x"}, Row{"last", ""}));
+}
+
+TEST(CsvReaderTest, StrayQuoteInUnquotedFieldNamesItsLine) {
+  auto records = ReadAll("a,b\nc,d\"e\n");
+  ASSERT_FALSE(records.ok());
+  EXPECT_EQ(records.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(records.status().message(), HasSubstr("line 2"));
+}
+
+TEST(CsvReaderTest, TextAfterClosingQuoteNamesItsLine) {
+  auto records = ReadAll("a\nb\n\"quoted\"tail,c\n");
+  ASSERT_FALSE(records.ok());
+  EXPECT_EQ(records.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(records.status().message(), HasSubstr("line 3"));
+}
+
+TEST(CsvReaderTest, ErrorAfterAMultiLineFieldNamesTheRightLine) {
+  // The quoted field spans lines 1-3, so the bad record is on line 4.
+  auto records = ReadAll("\"one\ntwo\nthree\",x\nbad\"quote\n");
+  ASSERT_FALSE(records.ok());
+  EXPECT_EQ(records.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(records.status().message(), HasSubstr("line 4"));
+  EXPECT_THAT(records.status().message(), Not(HasSubstr("line 1")));
+}
+
+TEST(CsvReaderTest, UnclosedQuoteNamesTheLineWhereTheRecordStarts) {
+  auto records = ReadAll("a,b\nc,\"never closed\nmore text\n");
+  ASSERT_FALSE(records.ok());
+  EXPECT_EQ(records.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(records.status().message(), HasSubstr("line 2"));
+  EXPECT_THAT(records.status().message(), HasSubstr("not closed"));
+}
+
+TEST(CsvReaderTest, RecordsBeforeAnErrorAreDelivered) {
+  std::istringstream in("good,row\nbad\"row\n");
+  CsvReader reader(in);
+  CsvRecord record;
+  absl::StatusOr<bool> first = reader.Next(record);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(*first);
+  EXPECT_THAT(record.fields, ElementsAre("good", "row"));
+  EXPECT_FALSE(reader.Next(record).ok());
+}
+
+}  // namespace
+}  // namespace imdi

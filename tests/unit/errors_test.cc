@@ -1,0 +1,149 @@
+// Tests of the error vocabulary in common/errors.h: reasons, field
+// violations and precondition violations survive as absl::Status payloads
+// encoded as the standard google.rpc messages.
+#include "common/errors.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "gtest/gtest.h"
+
+namespace imdi {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+TEST(ErrorsTest, MakeErrorCarriesCodeMessageAndReason) {
+  absl::Status status =
+      MakeError(absl::StatusCode::kNotFound, "UNKNOWN_MUNICIPALITY", "no such code");
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(status.message(), "no such code");
+  EXPECT_EQ(ErrorReason(status), "UNKNOWN_MUNICIPALITY");
+  EXPECT_THAT(FieldViolations(status), IsEmpty());
+  EXPECT_THAT(PreconditionViolations(status), IsEmpty());
+}
+
+TEST(ErrorsTest, PlainStatusHasNoReasonOrViolations) {
+  absl::Status status = absl::InvalidArgumentError("plain");
+  EXPECT_EQ(ErrorReason(status), "");
+  EXPECT_THAT(FieldViolations(status), IsEmpty());
+  EXPECT_THAT(PreconditionViolations(status), IsEmpty());
+  EXPECT_EQ(ErrorReason(absl::OkStatus()), "");
+}
+
+TEST(ErrorsTest, InvalidArgumentRoundTripsEveryViolationInOrder) {
+  const std::vector<FieldViolation> violations = {
+      {"figures.refugees_settled", "-1 is negative"},
+      {"figures.population", "not plausible"},
+  };
+  absl::Status status = InvalidArgumentError("INVALID_FIGURES", violations);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorReason(status), "INVALID_FIGURES");
+  EXPECT_EQ(FieldViolations(status), violations);
+  EXPECT_EQ(status.message(),
+            "figures.refugees_settled: -1 is negative; figures.population: not plausible");
+}
+
+TEST(ErrorsTest, InvalidFieldErrorNamesOneField) {
+  absl::Status status = InvalidFieldError("page_size", "-3 is negative");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorReason(status), "INVALID_FIELD");
+  EXPECT_THAT(FieldViolations(status),
+              ElementsAre(FieldViolation{"page_size", "-3 is negative"}));
+}
+
+TEST(ErrorsTest, OutOfRangeFieldErrorNamesTheField) {
+  absl::Status status = OutOfRangeFieldError("as_of_version", "too new");
+  EXPECT_EQ(status.code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(ErrorReason(status), "OUT_OF_RANGE");
+  EXPECT_THAT(FieldViolations(status),
+              ElementsAre(FieldViolation{"as_of_version", "too new"}));
+  EXPECT_THAT(status.message(), HasSubstr("as_of_version"));
+}
+
+TEST(ErrorsTest, FailedPreconditionRoundTripsViolations) {
+  absl::Status status = FailedPreconditionError(
+      "UNKNOWN_REFERENCE", "refers to a missing municipality",
+      {{"REFERENCE", "1401", "must exist"}, {"STATE", "4602", "not yet"}});
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status.message(), "refers to a missing municipality");
+  EXPECT_EQ(ErrorReason(status), "UNKNOWN_REFERENCE");
+  std::vector<PreconditionViolation> got = PreconditionViolations(status);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].type, "REFERENCE");
+  EXPECT_EQ(got[0].subject, "1401");
+  EXPECT_EQ(got[0].description, "must exist");
+  EXPECT_EQ(got[1].type, "STATE");
+  EXPECT_EQ(got[1].subject, "4602");
+  EXPECT_EQ(got[1].description, "not yet");
+  EXPECT_THAT(FieldViolations(status), IsEmpty());
+}
+
+// The edge forwards payloads unchanged, so they must be the standard
+// google.rpc messages under their standard type URLs.
+TEST(ErrorsTest, PayloadsAreStandardGoogleRpcMessages) {
+  absl::Status status = InvalidFieldError("filter", "bad");
+  auto info_bytes = status.GetPayload(kErrorInfoTypeUrl);
+  ASSERT_TRUE(info_bytes.has_value());
+  google::rpc::ErrorInfo info;
+  ASSERT_TRUE(info.ParseFromString(std::string(*info_bytes)));
+  EXPECT_EQ(info.reason(), "INVALID_FIELD");
+
+  auto bad_request_bytes = status.GetPayload(kBadRequestTypeUrl);
+  ASSERT_TRUE(bad_request_bytes.has_value());
+  google::rpc::BadRequest bad_request;
+  ASSERT_TRUE(bad_request.ParseFromString(std::string(*bad_request_bytes)));
+  ASSERT_EQ(bad_request.field_violations_size(), 1);
+  EXPECT_EQ(bad_request.field_violations(0).field(), "filter");
+  EXPECT_EQ(bad_request.field_violations(0).description(), "bad");
+
+  absl::Status precondition = FailedPreconditionError("R", "m", {{"T", "S", "D"}});
+  auto failure_bytes = precondition.GetPayload(kPreconditionFailureTypeUrl);
+  ASSERT_TRUE(failure_bytes.has_value());
+  google::rpc::PreconditionFailure failure;
+  ASSERT_TRUE(failure.ParseFromString(std::string(*failure_bytes)));
+  ASSERT_EQ(failure.violations_size(), 1);
+  EXPECT_EQ(failure.violations(0).subject(), "S");
+}
+
+TEST(ErrorsTest, PrefixFieldsPrefixesEveryPathAndKeepsTheRest) {
+  absl::Status inner = InvalidArgumentError(
+      "INVALID_FIGURES", {{"population", "too big"}, {"minors_settled", "too many"}});
+  absl::Status outer = PrefixFields(inner, "figures");
+  EXPECT_EQ(outer.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorReason(outer), "INVALID_FIGURES");
+  EXPECT_THAT(FieldViolations(outer),
+              ElementsAre(FieldViolation{"figures.population", "too big"},
+                          FieldViolation{"figures.minors_settled", "too many"}));
+  EXPECT_EQ(outer.message(),
+            "figures.population: too big; figures.minors_settled: too many");
+}
+
+TEST(ErrorsTest, PrefixFieldsTurnsAnEmptyPathIntoThePrefix) {
+  absl::Status outer = PrefixFields(InvalidFieldError("", "whole message bad"), "figures");
+  EXPECT_THAT(FieldViolations(outer),
+              ElementsAre(FieldViolation{"figures", "whole message bad"}));
+}
+
+TEST(ErrorsTest, PrefixFieldsNests) {
+  absl::Status status = PrefixFields(
+      PrefixFields(InvalidFieldError("valid_to_year", "x"), "code_history[0]"),
+      "municipality");
+  EXPECT_THAT(FieldViolations(status),
+              ElementsAre(FieldViolation{"municipality.code_history[0].valid_to_year", "x"}));
+}
+
+TEST(ErrorsTest, PrefixFieldsLeavesErrorsWithoutFieldsAlone) {
+  absl::Status status = FailedPreconditionError("R", "message", {{"T", "S", "D"}});
+  absl::Status prefixed = PrefixFields(status, "figures");
+  EXPECT_EQ(prefixed, status);
+  EXPECT_EQ(PrefixFields(absl::OkStatus(), "figures"), absl::OkStatus());
+}
+
+}  // namespace
+}  // namespace imdi

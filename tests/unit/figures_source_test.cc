@@ -1,0 +1,963 @@
+// Tests of the figures importer (tools/import/figures_source.h) on the real
+// IMDi export files under data/ and on small synthetic files for the quirks
+// and failure paths.
+//
+// The expected values of the real files were read off the files themselves
+// (grep/csv), not off the importer: e.g. bosetting.csv line 10578 is
+// Arendal's 2014 request of "95.00" persons.
+#include "tools/import/figures_source.h"
+
+#include <algorithm>
+#include <map>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace imdi::import {
+
+// Readable failure messages (found by argument-dependent lookup).
+void PrintTo(const ImportRecord& r, std::ostream* os) {
+  *os << stats::DescribeSubject(r.subject) << " " << r.year << " (line " << r.line << ")";
+}
+
+namespace {
+
+using stats::Count;
+using stats::ImdiRegion;
+using stats::Percent;
+using stats::Subject;
+using ::testing::ElementsAreArray;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Optional;
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+// Parses a real file once per test binary; the files are read-only inputs.
+const ParsedFile& Real(const std::string& relative) {
+  static auto* cache = new std::map<std::string, ParsedFile>();
+  auto it = cache->find(relative);
+  if (it == cache->end()) {
+    absl::StatusOr<ParsedFile> parsed =
+        ParseFiguresPath(absl::StrCat(IMDI_SOURCE_DIR, "/data/", relative));
+    EXPECT_TRUE(parsed.ok()) << relative << ": " << parsed.status();
+    it = cache->emplace(relative, parsed.ok() ? *std::move(parsed) : ParsedFile{}).first;
+  }
+  return it->second;
+}
+
+absl::StatusOr<ParsedFile> ParseText(const std::string& text) {
+  std::istringstream in(text);
+  return ParseFiguresFile(in);
+}
+
+// Parses a synthetic file that must be readable as a whole.
+ParsedFile MustParse(const std::string& text) {
+  absl::StatusOr<ParsedFile> parsed = ParseText(text);
+  EXPECT_TRUE(parsed.ok()) << parsed.status() << "\n" << text;
+  return parsed.ok() ? *std::move(parsed) : ParsedFile{};
+}
+
+const ImportRecord* Find(const ParsedFile& file, const Subject& subject, int year) {
+  for (const ImportRecord& r : file.records) {
+    if (r.subject == subject && r.year == year) return &r;
+  }
+  return nullptr;
+}
+
+bool AnyRecordFor(const ParsedFile& file, const Subject& subject) {
+  return std::any_of(file.records.begin(), file.records.end(),
+                     [&](const ImportRecord& r) { return r.subject == subject; });
+}
+
+// Rows skipped for reasons whose text mentions `word` ("bydel", ...).
+int64_t SkippedMentioning(const ParsedFile& file, absl::string_view word) {
+  int64_t n = 0;
+  for (const auto& [reason, rows] : file.skipped) {
+    if (absl::StrContains(reason, word)) n += rows;
+  }
+  return n;
+}
+
+std::vector<int64_t> RejectedLines(const ParsedFile& file) {
+  std::vector<int64_t> lines;
+  for (const RowProblem& p : file.rejected) lines.push_back(p.line);
+  return lines;
+}
+
+std::string DescribeRejected(const ParsedFile& file) {
+  std::vector<std::string> parts;
+  for (const RowProblem& p : file.rejected) parts.push_back(absl::StrCat(p.line, ": ", p.reason));
+  return absl::StrJoin(parts, "\n");
+}
+
+bool SortedBySubjectAndYear(const ParsedFile& file) {
+  for (size_t i = 1; i < file.records.size(); ++i) {
+    const ImportRecord& a = file.records[i - 1];
+    const ImportRecord& b = file.records[i];
+    if (!(std::make_pair(a.subject, a.year) < std::make_pair(b.subject, b.year))) return false;
+  }
+  return true;
+}
+
+// Synthetic bosetting.csv: header and rows for one municipality.
+constexpr char kSettlementHeader[] =
+    "aar,fylke_id,bosetting,enhet,tabellvariabel,tabell_navn,kommune_id,naringsregion_id,"
+    "bydel_id\n";
+
+std::string SettlementRow(absl::string_view year, absl::string_view municipality,
+                          absl::string_view measure, absl::string_view unit,
+                          absl::string_view value) {
+  return absl::StrCat(year, ",NULL,", measure, ",", unit, ",", value, ",bosetting,", municipality,
+                      ",NULL,NULL\n");
+}
+
+// Arendal 2014 as in the real file, with `ratio` as bosatt_av_anmodede
+// (line 5).
+std::string ArendalWithRatio(absl::string_view ratio) {
+  return absl::StrCat(kSettlementHeader,                                                //
+                      SettlementRow("2014", "0906", "anmodning", "personer", "95.00"),  // 2
+                      SettlementRow("2014", "0906", "vedtak", "personer", "95.00"),     // 3
+                      SettlementRow("2014", "0906", "bosatt", "personer", "85.00"),     // 4
+                      SettlementRow("2014", "0906", "bosatt_av_anmodede", "prosent", ratio));
+}
+
+constexpr char kSettledOfRequestedHeader[] =
+    "aar,fylke_nr,bosetting,enhet,tabellvariabel,tabell_navn,kommune_nr,naringsregion_nr,"
+    "bydel_nr\n";
+
+constexpr char kFollowupHeader[] =
+    "aar,fylke_nr,kohort,kjonn,avslutning_status_4,enhet,tabellvariabel,tabell_navn,bydel_nr,"
+    "kommune_nr,naringsregion_nr\n";
+
+std::string FollowupRow(absl::string_view cohort, absl::string_view sex, absl::string_view status,
+                        absl::string_view unit, absl::string_view value) {
+  return absl::StrCat("2013,NULL,", cohort, ",", sex, ",", status, ",", unit, ",", value,
+                      ",intro_status_arbutd,NULL,0906,NULL\n");
+}
+
+constexpr char kPopulationHeader[] =
+    "aar,bydel_nr,innvkat_3,alder_grupper,kjonn,enhet,tabellvariabel,tabell_navn,fylke_nr,"
+    "naringsregion_nr,kommune_nr\n";
+
+std::string PopulationRow(absl::string_view group, absl::string_view value,
+                          absl::string_view category = "alle", absl::string_view sex = "alle") {
+  return absl::StrCat("2014,NULL,", category, ",", group, ",", sex, ",personer,", value,
+                      ",befolkning_alder,NULL,NULL,0906\n");
+}
+
+// Arendal's seven age groups of 2014 as in the real file (sum 43841), with
+// the value of the first group replaced by `first`.
+std::string ArendalPopulation(absl::string_view first) {
+  return absl::StrCat(kPopulationHeader, PopulationRow("0_5", first),  // line 2
+                      PopulationRow("6_15", "5336"), PopulationRow("16_19", "2301"),
+                      PopulationRow("20_29", "5398"), PopulationRow("30_54", "14745"),
+                      PopulationRow("55_66", "6758"), PopulationRow("67+", "6161"));
+}
+
+constexpr char kPublishedHeader[] = "code_2016,name,year,measure,value,note,source\n";
+
+// ---------------------------------------------------------------------------
+// The real IMDi export files
+
+TEST(RealFiguresFiles, SettlementCountsLandInTheirRecords) {
+  const ParsedFile& f = Real("imdikator/bosetting.csv");
+  EXPECT_EQ(f.kind, FileKind::kSettlement);
+  EXPECT_EQ(f.rows, 12848);  // wc -l minus the header
+
+  const ImportRecord* arendal = Find(f, Subject::Municipality(906), 2014);
+  ASSERT_NE(arendal, nullptr);
+  EXPECT_THAT(arendal->values[Count::kRefugeesRequested], Optional(95));
+  EXPECT_THAT(arendal->values[Count::kRefugeesDecided], Optional(95));
+  EXPECT_THAT(arendal->values[Count::kRefugeesSettled], Optional(85));
+  EXPECT_EQ(arendal->values[Count::kPopulation], std::nullopt);
+  EXPECT_EQ(arendal->line, 10578);  // the "anmodning" row, Arendal's first of 2014
+
+  // Lavangen 2012: vedtak is "." (no value); anmodning and bosatt are a real 0.
+  const ImportRecord* lavangen = Find(f, Subject::Municipality(1920), 2012);
+  ASSERT_NE(lavangen, nullptr);
+  EXPECT_EQ(lavangen->values[Count::kRefugeesDecided], std::nullopt);
+  EXPECT_THAT(lavangen->values[Count::kRefugeesRequested], Optional(0));
+  EXPECT_THAT(lavangen->values[Count::kRefugeesSettled], Optional(0));
+  EXPECT_EQ(lavangen->line, 3282);
+}
+
+TEST(RealFiguresFiles, SettlementHasCountiesButNotTheCountry) {
+  const ParsedFile& f = Real("imdikator/bosetting.csv");
+  EXPECT_FALSE(AnyRecordFor(f, Subject::Country()));
+  // Østfold 2012, the first data line: anmodning 425, vedtak 201.
+  const ImportRecord* ostfold = Find(f, Subject::County(1), 2012);
+  ASSERT_NE(ostfold, nullptr);
+  EXPECT_THAT(ostfold->values[Count::kRefugeesRequested], Optional(425));
+  EXPECT_THAT(ostfold->values[Count::kRefugeesDecided], Optional(201));
+  EXPECT_EQ(ostfold->line, 2);
+  // Every county of 2014 except 13 (which does not exist) has its totals.
+  for (int county : {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 17, 18, 19, 20}) {
+    EXPECT_NE(Find(f, Subject::County(county), 2014), nullptr) << "county " << county;
+  }
+  // County 99 ("unknown") has only "." in 2012 and 2013: no record; in 2014
+  // 65 settled and nothing else.
+  EXPECT_EQ(Find(f, Subject::County(99), 2012), nullptr);
+  EXPECT_EQ(Find(f, Subject::County(99), 2013), nullptr);
+  const ImportRecord* unknown = Find(f, Subject::County(99), 2014);
+  ASSERT_NE(unknown, nullptr);
+  EXPECT_THAT(unknown->values[Count::kRefugeesSettled], Optional(65));
+  EXPECT_EQ(unknown->values[Count::kRefugeesRequested], std::nullopt);
+  EXPECT_EQ(unknown->values[Count::kRefugeesDecided], std::nullopt);
+  // Halden (0101) has no row in bosetting.csv at all.
+  EXPECT_FALSE(AnyRecordFor(f, Subject::Municipality(101)));
+}
+
+TEST(RealFiguresFiles, SettlementSkipsAndRejectsNothingElse) {
+  const ParsedFile& f = Real("imdikator/bosetting.csv");
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  // Counted with a CSV reader over the file: rows whose bydel_id /
+  // naringsregion_id is set, and the per-mille and three-year columns of the
+  // remaining rows.
+  EXPECT_EQ(SkippedMentioning(f, "bydel"), 144);
+  EXPECT_EQ(SkippedMentioning(f, "naringsregion"), 1976);
+  EXPECT_EQ(SkippedMentioning(f, "per-mille"), 4023);
+  EXPECT_EQ(SkippedMentioning(f, "9999"), 0);  // the file has no 9999 rows
+  EXPECT_TRUE(SortedBySubjectAndYear(f));
+
+  // Sum of settled over municipalities in 2014, as the data README says
+  // (smaller than the published national total of 7784).
+  int64_t settled = 0;
+  for (const ImportRecord& r : f.records) {
+    if (r.subject.is_municipality() && r.year == 2014) {
+      settled += r.values[Count::kRefugeesSettled].value_or(0);
+    }
+  }
+  EXPECT_EQ(settled, 7697);
+}
+
+TEST(RealFiguresFiles, SettledOfRequestedHasTheNationalTotal) {
+  const ParsedFile& f = Real("imdikator/bosatt_anmodede.csv");
+  EXPECT_EQ(f.kind, FileKind::kSettledOfRequested);
+  EXPECT_EQ(f.rows, 9696);
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+
+  // fylke_nr 00 is all of Norway.
+  const ImportRecord* norway = Find(f, Subject::Country(), 2014);
+  ASSERT_NE(norway, nullptr);
+  EXPECT_THAT(norway->values[Count::kRefugeesSettled], Optional(7784));
+  EXPECT_THAT(norway->values[Count::kRefugeesRequested], Optional(10973));
+  EXPECT_THAT(norway->values[Count::kRefugeesDecided], Optional(8084));
+  EXPECT_EQ(norway->line, 6500);
+  EXPECT_FALSE(AnyRecordFor(f, Subject::County(0)));
+
+  // Halden is here although absent from bosetting.csv; its 2013 percent is
+  // printed "33.33333333" (10 of 30).
+  const ImportRecord* halden = Find(f, Subject::Municipality(101), 2012);
+  ASSERT_NE(halden, nullptr);
+  EXPECT_THAT(halden->values[Count::kRefugeesRequested], Optional(30));
+  EXPECT_THAT(halden->values[Count::kRefugeesDecided], Optional(10));
+  EXPECT_THAT(halden->values[Count::kRefugeesSettled], Optional(6));
+  const ImportRecord* halden13 = Find(f, Subject::Municipality(101), 2013);
+  ASSERT_NE(halden13, nullptr);
+  EXPECT_THAT(halden13->values[Count::kRefugeesSettled], Optional(10));
+
+  // County 99: only "." before 2014, then 65 settled.
+  EXPECT_EQ(Find(f, Subject::County(99), 2012), nullptr);
+  EXPECT_EQ(Find(f, Subject::County(99), 2013), nullptr);
+  const ImportRecord* unknown = Find(f, Subject::County(99), 2014);
+  ASSERT_NE(unknown, nullptr);
+  EXPECT_THAT(unknown->values[Count::kRefugeesSettled], Optional(65));
+  EXPECT_EQ(unknown->values[Count::kRefugeesRequested], std::nullopt);
+
+  EXPECT_EQ(SkippedMentioning(f, "bydel"), 114);
+  EXPECT_EQ(SkippedMentioning(f, "naringsregion"), 1500);
+  EXPECT_TRUE(SortedBySubjectAndYear(f));
+}
+
+TEST(RealFiguresFiles, IntroCompletion) {
+  const ParsedFile& f = Real("imdikator/intro_avslutning_direkte.csv");
+  EXPECT_EQ(f.kind, FileKind::kIntroCompletion);
+  EXPECT_EQ(f.rows, 33180);
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+
+  const ImportRecord* arendal = Find(f, Subject::Municipality(906), 2014);
+  ASSERT_NE(arendal, nullptr);
+  EXPECT_THAT(arendal->values[Count::kIntroFinished], Optional(46));
+  EXPECT_THAT(arendal->values[Count::kIntroToWorkOrEducation], Optional(19));
+
+  const ImportRecord* norway = Find(f, Subject::Country(), 2014);
+  ASSERT_NE(norway, nullptr);
+  EXPECT_THAT(norway->values[Count::kIntroFinished], Optional(3229));
+
+  // The 60 rows of "unknown municipality" 9999 are skipped, not imported.
+  EXPECT_FALSE(AnyRecordFor(f, Subject::Municipality(9999)));
+  EXPECT_EQ(SkippedMentioning(f, "9999"), 60);
+  EXPECT_EQ(SkippedMentioning(f, "bydel"), 1140);
+  EXPECT_EQ(SkippedMentioning(f, "naringsregion"), 5040);
+}
+
+TEST(RealFiguresFiles, IntroFollowupKeepsOnlyTheOneYearCohort) {
+  const ParsedFile& f = Real("imdikator/intro_status_arbutd.csv");
+  EXPECT_EQ(f.kind, FileKind::kIntroFollowup);
+  EXPECT_EQ(f.rows, 18183);
+
+  // Measured in 2013; the cohort that left in 2012 is stored under 2012.
+  const ImportRecord* arendal = Find(f, Subject::Municipality(906), 2012);
+  ASSERT_NE(arendal, nullptr);
+  EXPECT_THAT(arendal->values[Count::kIntroFollowupTotal], Optional(25));
+  EXPECT_THAT(arendal->values[Percent::kIntroFollowupWorkOrEducation], Optional(68.0));
+  // Nothing under the measurement year or the older cohorts (2008, 2010).
+  for (int year : {2008, 2010, 2011, 2013}) {
+    EXPECT_EQ(Find(f, Subject::Municipality(906), year), nullptr) << year;
+  }
+  for (const ImportRecord& r : f.records) EXPECT_EQ(r.year, 2012);
+
+  const ImportRecord* norway = Find(f, Subject::Country(), 2012);
+  ASSERT_NE(norway, nullptr);
+  EXPECT_THAT(norway->values[Count::kIntroFollowupTotal], Optional(3843));
+  EXPECT_THAT(norway->values[Percent::kIntroFollowupWorkOrEducation], Optional(62.0));
+
+  // Every county's total of the 2012 cohort is printed "192.15" persons:
+  // each of those 19 records is rejected, with its line.
+  EXPECT_THAT(RejectedLines(f),
+              ElementsAreArray<int64_t>({63, 96, 129, 162, 195, 228, 261, 294, 327, 360, 393, 426,
+                                         459, 492, 525, 558, 591, 624, 657}));
+  for (const RowProblem& p : f.rejected) {
+    EXPECT_THAT(p.reason, HasSubstr("192.15"));
+    EXPECT_THAT(p.reason, HasSubstr(absl::StrCat("line ", p.line)));
+  }
+  for (int county = 1; county <= 20; ++county) {
+    EXPECT_EQ(Find(f, Subject::County(county), 2012), nullptr) << "county " << county;
+  }
+  // Rows of the 2008 and 2010 cohorts outside city districts and commerce
+  // regions, counted with a CSV reader.
+  EXPECT_EQ(SkippedMentioning(f, "cohort"), 9856);
+  EXPECT_EQ(SkippedMentioning(f, "bydel"), 627);
+  EXPECT_EQ(SkippedMentioning(f, "naringsregion"), 2772);
+  // 216 subjects have a 2012-cohort value; 19 counties rejected.
+  EXPECT_EQ(f.records.size(), 197u);
+}
+
+TEST(RealFiguresFiles, PopulationIsTheSumOfTheAgeGroups) {
+  const ParsedFile& f = Real("imdikator/befolkning_alder.csv");
+  EXPECT_EQ(f.kind, FileKind::kPopulationByAge);
+  EXPECT_EQ(f.rows, 34713);
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+
+  // 3142 + 5336 + 2301 + 5398 + 14745 + 6758 + 6161
+  const ImportRecord* arendal = Find(f, Subject::Municipality(906), 2014);
+  ASSERT_NE(arendal, nullptr);
+  EXPECT_THAT(arendal->values[Count::kPopulation], Optional(43841));
+  // 13724 + 20153 + 8549 + 32635 + 62803 + 23096 + 21075
+  const ImportRecord* trondheim = Find(f, Subject::Municipality(1601), 2014);
+  ASSERT_NE(trondheim, nullptr);
+  EXPECT_THAT(trondheim->values[Count::kPopulation], Optional(182035));
+  // Norway on 1 January 2014.
+  const ImportRecord* norway = Find(f, Subject::Country(), 2014);
+  ASSERT_NE(norway, nullptr);
+  EXPECT_THAT(norway->values[Count::kPopulation], Optional(5109056));
+
+  // County 99 has "." in every age group: population unknown, no record.
+  EXPECT_EQ(Find(f, Subject::County(99), 2014), nullptr);
+  EXPECT_EQ(SkippedMentioning(f, "without a value"), 1);
+  EXPECT_EQ(SkippedMentioning(f, "bydel"), 1197);
+  EXPECT_EQ(SkippedMentioning(f, "naringsregion"), 5229);
+}
+
+TEST(RealFiguresFiles, PublishedFigures) {
+  const ParsedFile& f = Real("published/figures-2016-2017.csv");
+  EXPECT_EQ(f.kind, FileKind::kPublishedFigures);
+  EXPECT_EQ(f.rows, 179);
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+
+  const ImportRecord* norway = Find(f, Subject::Country(), 2016);
+  ASSERT_NE(norway, nullptr);
+  EXPECT_THAT(norway->values[Count::kRefugeesSettled], Optional(15291));
+  EXPECT_THAT(norway->values[Count::kMinorsRequested], Optional(4637));
+  // Two sources for the country's 2016 figures, both kept.
+  EXPECT_THAT(norway->source, HasSubstr("planlegging-og-bosetting/anmodning-og-vedtak"));
+  EXPECT_THAT(norway->source, HasSubstr("arsrapport-for-busetting-2016"));
+
+  const ImportRecord* ostfold = Find(f, Subject::County(1), 2016);
+  ASSERT_NE(ostfold, nullptr);
+  EXPECT_THAT(ostfold->values[Count::kRefugeesRequested], Optional(780));
+
+  const ImportRecord* midt = Find(f, Subject::Region(ImdiRegion::kMidtNorge), 2016);
+  ASSERT_NE(midt, nullptr);
+  EXPECT_THAT(midt->values[Count::kRefugeesSettled], Optional(2702));
+
+  const ImportRecord* arendal = Find(f, Subject::Municipality(906), 2016);
+  ASSERT_NE(arendal, nullptr);
+  EXPECT_THAT(arendal->values[Count::kRefugeesDecided], Optional(150));
+  EXPECT_THAT(arendal->values[Count::kMinorsDecided], Optional(35));
+  EXPECT_EQ(arendal->source, "seed 000_ee52cdf1a6cb159a.txt");
+  EXPECT_EQ(arendal->note,
+            "the municipality decided to settle 150 persons including 35 unaccompanied minors");
+
+  // Bergen's two rows repeat one note (with quoted quotes): kept once.
+  const ImportRecord* bergen = Find(f, Subject::Municipality(1201), 2016);
+  ASSERT_NE(bergen, nullptr);
+  EXPECT_EQ(bergen->note,
+            "the seed says Bergen was asked to settle 720 including 160 unaccompanied minors, "
+            "and did (\"Det gjorde kommunen\")");
+
+  const ImportRecord* trondheim = Find(f, Subject::Municipality(1601), 2016);
+  ASSERT_NE(trondheim, nullptr);
+  EXPECT_THAT(trondheim->values[Percent::kIntroToWorkOrEducation], Optional(53.0));
+  EXPECT_THAT(trondheim->values[Count::kRefugeesSettled], Optional(627));
+}
+
+TEST(RealFiguresFiles, MissingFileIsNotFound) {
+  absl::StatusOr<ParsedFile> parsed =
+      ParseFiguresPath(IMDI_SOURCE_DIR "/data/imdikator/no-such-file.csv");
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kNotFound);
+}
+
+// ---------------------------------------------------------------------------
+// Values as printed
+
+TEST(FiguresQuirks, NoValueMarkersAreAbsentNotZero) {
+  const ParsedFile f = MustParse(
+      absl::StrCat(kSettlementHeader,                                               //
+                   SettlementRow("2014", "0906", "anmodning", "personer", "0.00"),  // a real 0
+                   SettlementRow("2014", "0906", "vedtak", "personer", "."),        //
+                   SettlementRow("2014", "0906", "bosatt", "personer", ":"),        //
+                   SettlementRow("2013", "0906", "anmodning", "personer", ""),      //
+                   SettlementRow("2013", "0906", "vedtak", "personer", "12.00"),    //
+                   SettlementRow("2013", "0906", "bosatt", "personer", "0")));
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  const ImportRecord* r14 = Find(f, Subject::Municipality(906), 2014);
+  ASSERT_NE(r14, nullptr);
+  EXPECT_THAT(r14->values[Count::kRefugeesRequested], Optional(0));
+  EXPECT_EQ(r14->values[Count::kRefugeesDecided], std::nullopt);
+  EXPECT_EQ(r14->values[Count::kRefugeesSettled], std::nullopt);
+  const ImportRecord* r13 = Find(f, Subject::Municipality(906), 2013);
+  ASSERT_NE(r13, nullptr);
+  EXPECT_EQ(r13->values[Count::kRefugeesRequested], std::nullopt);
+  EXPECT_THAT(r13->values[Count::kRefugeesDecided], Optional(12));
+  EXPECT_THAT(r13->values[Count::kRefugeesSettled], Optional(0));
+}
+
+TEST(FiguresQuirks, RecordWithOnlyNoValuesIsNotImported) {
+  const ParsedFile f = MustParse(
+      absl::StrCat(kSettlementHeader, SettlementRow("2012", "0906", "anmodning", "personer", "."),
+                   SettlementRow("2012", "0906", "bosatt", "personer", ":")));
+  EXPECT_THAT(f.records, IsEmpty());
+  EXPECT_THAT(f.rejected, IsEmpty());
+  EXPECT_EQ(f.rows, 2);
+}
+
+TEST(FiguresQuirks, WholeCountsWithDecimalsAreAccepted) {
+  const ParsedFile f = MustParse(
+      absl::StrCat(kSettlementHeader, SettlementRow("2014", "0906", "bosatt", "personer", "85.00"),
+                   SettlementRow("2014", "0906", "anmodning", "personer", "95.0")));
+  const ImportRecord* r = Find(f, Subject::Municipality(906), 2014);
+  ASSERT_NE(r, nullptr);
+  EXPECT_THAT(r->values[Count::kRefugeesSettled], Optional(85));
+  EXPECT_THAT(r->values[Count::kRefugeesRequested], Optional(95));
+}
+
+TEST(FiguresQuirks, FractionalCountRejectsTheRecordNamingTheLine) {
+  const ParsedFile f =
+      MustParse(absl::StrCat(kSettlementHeader,                                                //
+                             SettlementRow("2014", "0906", "anmodning", "personer", "95.00"),  // 2
+                             SettlementRow("2014", "0906", "bosatt", "personer", "85.5"),      // 3
+                             SettlementRow("2014", "0301", "bosatt", "personer", "12.00")));   // 4
+  EXPECT_EQ(Find(f, Subject::Municipality(906), 2014), nullptr);
+  ASSERT_EQ(f.rejected.size(), 1u) << DescribeRejected(f);
+  EXPECT_EQ(f.rejected[0].line, 2);  // the record's first line
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("line 3"));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("85.5"));
+  // Other records of the file are unaffected.
+  const ImportRecord* oslo = Find(f, Subject::Municipality(301), 2014);
+  ASSERT_NE(oslo, nullptr);
+  EXPECT_THAT(oslo->values[Count::kRefugeesSettled], Optional(12));
+}
+
+TEST(FiguresQuirks, TextValueRejectsTheRecord) {
+  const ParsedFile f = MustParse(
+      absl::StrCat(kSettlementHeader, SettlementRow("2014", "0906", "bosatt", "personer", "n/a")));
+  EXPECT_THAT(f.records, IsEmpty());
+  ASSERT_EQ(f.rejected.size(), 1u);
+  EXPECT_EQ(f.rejected[0].line, 2);
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("n/a"));
+}
+
+// ---------------------------------------------------------------------------
+// Area codes
+
+TEST(FiguresQuirks, MunicipalityCodesKeepLeadingZeros) {
+  const ParsedFile f =
+      MustParse(absl::StrCat(kSettlementHeader,                                              //
+                             SettlementRow("2014", "0906", "bosatt", "personer", "85.00"),   // 2
+                             SettlementRow("2014", "906", "bosatt", "personer", "85.00"),    // 3
+                             SettlementRow("2014", "09060", "bosatt", "personer", "85.00"),  // 4
+                             SettlementRow("2014", "1601", "bosatt", "personer", "300")));   // 5
+  ASSERT_EQ(f.records.size(), 2u);
+  EXPECT_EQ(f.records[0].subject, Subject::Municipality(906));
+  EXPECT_EQ(f.records[1].subject, Subject::Municipality(1601));
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({3, 4}));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("\"906\""));
+  EXPECT_THAT(f.rejected[1].reason, HasSubstr("\"09060\""));
+}
+
+TEST(FiguresQuirks, MunicipalityCodeWithSignOrSpaceIsNotFourDigits) {
+  // Four characters, but not four digits: each row must be rejected rather
+  // than read as municipality 906 or -906.
+  const ParsedFile f =
+      MustParse(absl::StrCat(kSettlementHeader,                                             //
+                             SettlementRow("2014", "+906", "bosatt", "personer", "85.00"),  // 2
+                             SettlementRow("2014", "-906", "bosatt", "personer", "85.00"),  // 3
+                             SettlementRow("2014", " 906", "bosatt", "personer", "85.00")));
+  EXPECT_THAT(f.records, IsEmpty());
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2, 3, 4}));
+}
+
+TEST(FiguresQuirks, CountryCountyAndSkippedAreas) {
+  const ParsedFile f = MustParse(absl::StrCat(
+      kSettledOfRequestedHeader,
+      "2014,00,bosatt,personer,7784,bosatt_anmodede,NULL,NULL,NULL\n",   // country
+      "2014,09,bosatt,personer,300,bosatt_anmodede,NULL,NULL,NULL\n",    // county 9
+      "2014,NULL,bosatt,personer,99,bosatt_anmodede,NULL,78,NULL\n",     // commerce region
+      "2014,NULL,bosatt,personer,5,bosatt_anmodede,NULL,NULL,030101\n",  // city district
+      "2014,NULL,bosatt,personer,1,bosatt_anmodede,9999,NULL,NULL\n",    // unknown
+      "2014,9,bosatt,personer,1,bosatt_anmodede,NULL,NULL,NULL\n"));     // line 7: bad county
+  ASSERT_EQ(f.records.size(), 2u) << DescribeRejected(f);
+  EXPECT_THAT(f.records[0].values[Count::kRefugeesSettled], Optional(7784));
+  EXPECT_EQ(f.records[0].subject, Subject::Country());
+  EXPECT_EQ(f.records[1].subject, Subject::County(9));
+  EXPECT_THAT(f.records[1].values[Count::kRefugeesSettled], Optional(300));
+  EXPECT_EQ(SkippedMentioning(f, "naringsregion"), 1);
+  EXPECT_EQ(SkippedMentioning(f, "bydel"), 1);
+  EXPECT_EQ(SkippedMentioning(f, "9999"), 1);
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({7}));
+}
+
+TEST(FiguresQuirks, RowNamingTwoAreasOrNoneIsRejectedWithItsLine) {
+  const ParsedFile f = MustParse(absl::StrCat(
+      kSettlementHeader,
+      "2014,09,bosatt,personer,85.00,bosetting,0906,NULL,NULL\n",    // 2: county and municipality
+      "2014,NULL,bosatt,personer,85.00,bosetting,NULL,NULL,NULL\n",  // 3: none
+      "2014,NULL,bosatt,personer,85.00,bosetting,NULL,32,030101\n",  // 4: two skipped kinds
+      SettlementRow("2014", "0301", "bosatt", "personer", "12")));   // 5: fine
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2, 3, 4}));
+  ASSERT_EQ(f.records.size(), 1u);
+  EXPECT_EQ(f.records[0].subject, Subject::Municipality(301));
+  EXPECT_EQ(SkippedMentioning(f, "bydel") + SkippedMentioning(f, "naringsregion"), 0);
+}
+
+// ---------------------------------------------------------------------------
+// Ratio columns against the counts
+
+TEST(FiguresQuirks, RatioThatDisagreesWithTheCountsRejectsTheRecord) {
+  const ParsedFile f = MustParse(ArendalWithRatio("50.00"));  // 85 of 95 is 89.47 %
+  EXPECT_THAT(f.records, IsEmpty());
+  ASSERT_EQ(f.rejected.size(), 1u);
+  EXPECT_EQ(f.rejected[0].line, 2);
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("line 5"));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("bosatt_av_anmodede"));
+}
+
+TEST(FiguresQuirks, RatioAgreesWithinTheRoundingOfThePrintedValue) {
+  // 85 / 95 * 100 = 89.4737
+  struct Case {
+    const char* printed;
+    bool accepted;
+  };
+  for (const Case& c : std::vector<Case>{{"89.47", true},
+                                         {"89.474", true},
+                                         {"89.5", true},
+                                         {"89", true},
+                                         {"89.00", false},
+                                         {"89.4", false},
+                                         {"89.48", false},
+                                         {"90", false},
+                                         {".", true},
+                                         {"", true}}) {
+    SCOPED_TRACE(c.printed);
+    const ParsedFile f = MustParse(ArendalWithRatio(c.printed));
+    EXPECT_EQ(f.records.size(), c.accepted ? 1u : 0u);
+    EXPECT_EQ(f.rejected.size(), c.accepted ? 0u : 1u) << DescribeRejected(f);
+    if (c.accepted && !f.records.empty()) {
+      EXPECT_THAT(f.records[0].values[Count::kRefugeesSettled], Optional(85));
+    }
+  }
+}
+
+TEST(FiguresQuirks, RatioOrderInTheFileDoesNotMatter) {
+  // The percent comes before the counts it derives from.
+  const ParsedFile f = MustParse(absl::StrCat(
+      kSettlementHeader, SettlementRow("2014", "0906", "bosatt_av_anmodede", "prosent", "10.00"),
+      SettlementRow("2014", "0906", "anmodning", "personer", "95"),
+      SettlementRow("2014", "0906", "bosatt", "personer", "85")));
+  EXPECT_THAT(f.records, IsEmpty());
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2}));
+}
+
+TEST(FiguresQuirks, SettledOfDecidedIsCheckedAgainstTheDecision) {
+  // 85 settled of 100 requested and 85 decided: 100 % of the decision.
+  auto file = [](absl::string_view of_decided) {
+    return absl::StrCat(kSettlementHeader,
+                        SettlementRow("2014", "0906", "anmodning", "personer", "100"),
+                        SettlementRow("2014", "0906", "vedtak", "personer", "85"),
+                        SettlementRow("2014", "0906", "bosatt", "personer", "85"),
+                        SettlementRow("2014", "0906", "bosatt_av_anmodede", "prosent", "85.00"),
+                        SettlementRow("2014", "0906", "bosatt_av_vedtak", "prosent", of_decided));
+  };
+  const ParsedFile good = MustParse(file("100.00"));
+  EXPECT_EQ(good.records.size(), 1u) << DescribeRejected(good);
+  const ParsedFile bad = MustParse(file("85.00"));
+  EXPECT_THAT(bad.records, IsEmpty());
+  ASSERT_EQ(bad.rejected.size(), 1u);
+  EXPECT_THAT(bad.rejected[0].reason, HasSubstr("line 6"));
+}
+
+TEST(FiguresQuirks, RatioWithZeroRequestIsNotChecked) {
+  // Lavangen-style: nothing requested, the percent cannot be computed.
+  const ParsedFile f = MustParse(absl::StrCat(
+      kSettlementHeader, SettlementRow("2012", "1920", "anmodning", "personer", "0.00"),
+      SettlementRow("2012", "1920", "bosatt", "personer", "0.00"),
+      SettlementRow("2012", "1920", "bosatt_av_anmodede", "prosent", "0.00")));
+  ASSERT_EQ(f.records.size(), 1u) << DescribeRejected(f);
+  EXPECT_THAT(f.records[0].values[Count::kRefugeesRequested], Optional(0));
+}
+
+TEST(FiguresQuirks, SettledOfRequestedPercentsAreChecked) {
+  // Halden 2012 from the real file: 30 requested, 10 decided, 6 settled.
+  auto file = [](absl::string_view decided_percent) {
+    return absl::StrCat(kSettledOfRequestedHeader,
+                        "2012,NULL,anmodning,personer,30,bosatt_anmodede,0101,NULL,NULL\n",
+                        "2012,NULL,anmodning,prosent,100,bosatt_anmodede,0101,NULL,NULL\n",
+                        "2012,NULL,bosatt,personer,6,bosatt_anmodede,0101,NULL,NULL\n",
+                        "2012,NULL,bosatt,prosent,20.00,bosatt_anmodede,0101,NULL,NULL\n",
+                        "2012,NULL,vedtak,personer,10,bosatt_anmodede,0101,NULL,NULL\n",
+                        absl::StrCat("2012,NULL,vedtak,prosent,", decided_percent,
+                                     ",bosatt_anmodede,0101,NULL,NULL\n"));
+  };
+  const ParsedFile good = MustParse(file("33.33"));
+  ASSERT_EQ(good.records.size(), 1u) << DescribeRejected(good);
+  EXPECT_THAT(good.records[0].values[Count::kRefugeesDecided], Optional(10));
+  const ParsedFile bad = MustParse(file("50.00"));
+  EXPECT_THAT(bad.records, IsEmpty());
+  ASSERT_EQ(bad.rejected.size(), 1u);
+  EXPECT_THAT(bad.rejected[0].reason, HasSubstr("line 7"));
+}
+
+// ---------------------------------------------------------------------------
+// Contradictions and malformed rows
+
+TEST(FiguresQuirks, ContradictingValuesRejectTheRecord) {
+  const ParsedFile f =
+      MustParse(absl::StrCat(kSettlementHeader,                                               //
+                             SettlementRow("2014", "0906", "bosatt", "personer", "85.00"),    // 2
+                             SettlementRow("2014", "0301", "bosatt", "personer", "12.00"),    // 3
+                             SettlementRow("2014", "0906", "bosatt", "personer", "86.00")));  // 4
+  EXPECT_EQ(Find(f, Subject::Municipality(906), 2014), nullptr);
+  ASSERT_EQ(f.rejected.size(), 1u);
+  EXPECT_EQ(f.rejected[0].line, 2);
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("line 4"));
+  EXPECT_NE(Find(f, Subject::Municipality(301), 2014), nullptr);
+}
+
+TEST(FiguresQuirks, RepeatingTheSameValueIsNotAContradiction) {
+  const ParsedFile f = MustParse(
+      absl::StrCat(kSettlementHeader, SettlementRow("2014", "0906", "bosatt", "personer", "85.00"),
+                   SettlementRow("2014", "0906", "bosatt", "personer", "85")));
+  ASSERT_EQ(f.records.size(), 1u) << DescribeRejected(f);
+  EXPECT_THAT(f.records[0].values[Count::kRefugeesSettled], Optional(85));
+}
+
+TEST(FiguresQuirks, UnknownMeasureRejectsItsRecord) {
+  const ParsedFile f = MustParse(
+      absl::StrCat(kSettlementHeader, SettlementRow("2014", "0906", "bosatt", "personer", "85.00"),
+                   SettlementRow("2014", "0906", "utvandret", "personer", "3")));  // line 3
+  EXPECT_THAT(f.records, IsEmpty());
+  ASSERT_EQ(f.rejected.size(), 1u);
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("line 3"));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("utvandret"));
+}
+
+TEST(FiguresQuirks, CountsInAnotherUnitRejectTheRecord) {
+  const ParsedFile f = MustParse(
+      absl::StrCat(kSettlementHeader, SettlementRow("2014", "0906", "bosatt", "prosent", "85.00")));
+  EXPECT_THAT(f.records, IsEmpty());
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2}));
+}
+
+TEST(FiguresQuirks, MalformedRowsAreRejectedWithTheirLines) {
+  const ParsedFile f = MustParse(absl::StrCat(
+      kSettlementHeader,
+      "2014,NULL,bosatt,personer,85.00,bosetting,0906,NULL\n",             // 2: 8 columns
+      "20x4,NULL,bosatt,personer,85.00,bosetting,0301,NULL,NULL\n",        // 3: year
+      "2014,NULL,bosatt,personer,85.00,bosatt_anmodede,1601,NULL,NULL\n",  // 4: other table
+      SettlementRow("2014", "1201", "bosatt", "personer", "40")));         // 5
+  EXPECT_EQ(f.rows, 4);
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2, 3, 4}));
+  ASSERT_EQ(f.records.size(), 1u);
+  EXPECT_EQ(f.records[0].subject, Subject::Municipality(1201));
+}
+
+TEST(FiguresQuirks, BrokenQuotingStopsTheFileWithTheLine) {
+  const ParsedFile f = MustParse(absl::StrCat(
+      kSettlementHeader, SettlementRow("2014", "0301", "bosatt", "personer", "12"),
+      "2014,NULL,bosatt,personer,\"85.00,bosetting,0906,NULL,NULL\n"));  // line 3: unclosed
+  ASSERT_FALSE(f.rejected.empty());
+  EXPECT_EQ(f.rejected.back().line, 3);
+  EXPECT_EQ(Find(f, Subject::Municipality(906), 2014), nullptr);
+}
+
+TEST(FiguresQuirks, UnknownHeaderOrEmptyFileIsAnError) {
+  EXPECT_EQ(ParseText("kommune,aar,verdi\n0906,2014,85\n").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseText("").status().code(), absl::StatusCode::kInvalidArgument);
+  // A header missing one required column of bosetting.csv.
+  EXPECT_EQ(ParseText("aar,fylke_id,bosetting,enhet,tabellvariabel,tabell_navn,kommune_id,"
+                      "naringsregion_id\n")
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(FiguresQuirks, HeaderOnlyFileHasNoRows) {
+  const ParsedFile f = MustParse(kSettlementHeader);
+  EXPECT_EQ(f.kind, FileKind::kSettlement);
+  EXPECT_EQ(f.rows, 0);
+  EXPECT_THAT(f.records, IsEmpty());
+  EXPECT_THAT(f.rejected, IsEmpty());
+}
+
+TEST(FiguresQuirks, KindIsDetectedFromTheHeaderWhateverTheColumnOrder) {
+  // bosatt_anmodede.csv's columns, reordered and quoted.
+  const ParsedFile f = MustParse(
+      "\"tabellvariabel\",\"aar\",\"kommune_nr\",\"fylke_nr\",\"bosetting\",\"enhet\","
+      "\"tabell_navn\",\"naringsregion_nr\",\"bydel_nr\"\n"
+      "\"30\",\"2012\",\"0101\",\"NULL\",\"anmodning\",\"personer\",\"bosatt_anmodede\","
+      "\"NULL\",\"NULL\"\n");
+  EXPECT_EQ(f.kind, FileKind::kSettledOfRequested);
+  ASSERT_EQ(f.records.size(), 1u) << DescribeRejected(f);
+  EXPECT_EQ(f.records[0].subject, Subject::Municipality(101));
+  EXPECT_THAT(f.records[0].values[Count::kRefugeesRequested], Optional(30));
+}
+
+// ---------------------------------------------------------------------------
+// Introduction programme and population
+
+TEST(FiguresQuirks, IntroFollowupStoresTheCohortOfTheYearBefore) {
+  const ParsedFile f = MustParse(
+      absl::StrCat(kFollowupHeader,                                         //
+                   FollowupRow("2012", "alle", "alle", "personer", "25"),   // 2
+                   FollowupRow("2012", "alle", "alle", "prosent", "100"),   // 3
+                   FollowupRow("2012", "alle", "arbutd", "prosent", "68"),  // 4
+                   FollowupRow("2012", "0", "alle", "personer", "11"),      // 5: by sex
+                   FollowupRow("2010", "alle", "alle", "personer", "30"),   // 6: older cohort
+                   FollowupRow("2008", "alle", "arbutd", "prosent", "50"),  // 7: older cohort
+                   FollowupRow("2012", "alle", "ledig_tiltak", "prosent", "12")));
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  ASSERT_EQ(f.records.size(), 1u);
+  const ImportRecord& r = f.records[0];
+  EXPECT_EQ(r.subject, Subject::Municipality(906));
+  EXPECT_EQ(r.year, 2012);
+  EXPECT_EQ(r.line, 2);
+  EXPECT_THAT(r.values[Count::kIntroFollowupTotal], Optional(25));
+  EXPECT_THAT(r.values[Percent::kIntroFollowupWorkOrEducation], Optional(68.0));
+  EXPECT_EQ(r.values[Count::kIntroFollowupWorkOrEducation], std::nullopt);
+  EXPECT_EQ(SkippedMentioning(f, "cohort"), 2);
+  EXPECT_EQ(SkippedMentioning(f, "sex"), 1);
+}
+
+TEST(FiguresQuirks, IntroFollowupFractionalPersonsRejectTheRecord) {
+  const ParsedFile f = MustParse(absl::StrCat(
+      kFollowupHeader, FollowupRow("2012", "alle", "alle", "personer", "192.15"),
+      FollowupRow("2012", "alle", "arbutd", "prosent", "68"),
+      FollowupRow("2010", "alle", "alle", "personer", "192.15")));  // skipped: older cohort
+  EXPECT_THAT(f.records, IsEmpty());
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2}));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("2012"));
+}
+
+TEST(FiguresQuirks, IntroCompletionChecksItsPercent) {
+  constexpr char kHeader[] =
+      "aar,bydel_nr,avslutning_arsak_8,kjonn,enhet,tabellvariabel,tabell_navn,"
+      "avslutning_arsak_3,fylke_nr,naringsregion_nr,kommune_nr\n";
+  auto row = [](absl::string_view reason8, absl::string_view sex, absl::string_view unit,
+                absl::string_view value, absl::string_view reason3) {
+    return absl::StrCat("2014,NULL,", reason8, ",", sex, ",", unit, ",", value,
+                        ",intro_avslutning_direkte,", reason3, ",NULL,NULL,0906\n");
+  };
+  auto file = [&](absl::string_view percent) {
+    return absl::StrCat(kHeader, row("arbeid", "alle", "personer", "11", "NULL"),  // reason 8
+                        row("NULL", "alle", "personer", "46", "alle"),             // 3
+                        row("NULL", "alle", "personer", "19", "arbutd"),           // 4
+                        row("NULL", "alle", "prosent", percent, "arbutd"),         // 5
+                        row("NULL", "0", "personer", "9", "arbutd"),               // by sex
+                        row("NULL", "alle", "personer", "27", "annet"));           // other
+  };
+  const ParsedFile good = MustParse(file("41.30434783"));  // 19 / 46
+  ASSERT_EQ(good.records.size(), 1u) << DescribeRejected(good);
+  EXPECT_THAT(good.records[0].values[Count::kIntroFinished], Optional(46));
+  EXPECT_THAT(good.records[0].values[Count::kIntroToWorkOrEducation], Optional(19));
+  EXPECT_EQ(SkippedMentioning(good, "reason"), 1);
+  EXPECT_EQ(SkippedMentioning(good, "sex"), 1);
+  EXPECT_EQ(SkippedMentioning(good, "annet"), 1);
+  const ParsedFile bad = MustParse(file("58.7"));
+  EXPECT_THAT(bad.records, IsEmpty());
+  ASSERT_EQ(bad.rejected.size(), 1u);
+  EXPECT_THAT(bad.rejected[0].reason, HasSubstr("line 5"));
+}
+
+TEST(FiguresQuirks, PopulationSumsTheSevenAgeGroupsOfEveryone) {
+  const ParsedFile f =
+      MustParse(absl::StrCat(ArendalPopulation("3142"), PopulationRow("0_5", "999", "innvandrere"),
+                             PopulationRow("0_5", "1500", "alle", "0")));
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  ASSERT_EQ(f.records.size(), 1u);
+  EXPECT_THAT(f.records[0].values[Count::kPopulation], Optional(43841));
+  EXPECT_EQ(f.records[0].line, 2);
+}
+
+TEST(FiguresQuirks, PopulationWithAnAbsentAgeGroupIsUnknown) {
+  const ParsedFile f = MustParse(ArendalPopulation("."));
+  EXPECT_THAT(f.records, IsEmpty());
+  EXPECT_THAT(f.rejected, IsEmpty());
+  EXPECT_EQ(SkippedMentioning(f, "without a value"), 1);
+}
+
+TEST(FiguresQuirks, PopulationWithAMissingAgeGroupIsRejected) {
+  const ParsedFile f = MustParse(
+      absl::StrCat(kPopulationHeader, PopulationRow("0_5", "3142"), PopulationRow("6_15", "5336"),
+                   PopulationRow("16_19", "2301"), PopulationRow("20_29", "5398"),
+                   PopulationRow("30_54", "14745"), PopulationRow("55_66", "6758")));  // no 67+
+  EXPECT_THAT(f.records, IsEmpty());
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2}));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("6 of 7"));
+}
+
+TEST(FiguresQuirks, PopulationWithAFractionalAgeGroupIsRejectedOnce) {
+  // The bad row comes first; the six good rows after it must not hide it,
+  // and the record is reported once, naming the bad line.
+  const ParsedFile f = MustParse(ArendalPopulation("3142.5"));
+  EXPECT_THAT(f.records, IsEmpty());
+  ASSERT_EQ(f.rejected.size(), 1u) << DescribeRejected(f);
+  EXPECT_EQ(f.rejected[0].line, 2);
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("3142.5"));
+}
+
+TEST(FiguresQuirks, PopulationWithARepeatedAgeGroupIsRejected) {
+  const ParsedFile f =
+      MustParse(absl::StrCat(ArendalPopulation("3142"), PopulationRow("6_15", "5336")));  // 9
+  EXPECT_THAT(f.records, IsEmpty());
+  ASSERT_EQ(f.rejected.size(), 1u) << DescribeRejected(f);
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("line 9"));
+}
+
+TEST(FiguresQuirks, PopulationWithAnUnknownAgeGroupIsRejected) {
+  const ParsedFile f =
+      MustParse(absl::StrCat(ArendalPopulation("3142"), PopulationRow("90+", "12")));  // 9
+  EXPECT_THAT(f.records, IsEmpty());
+  ASSERT_FALSE(f.rejected.empty());
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("line 9"));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("90+"));
+}
+
+// ---------------------------------------------------------------------------
+// The published figures file
+
+TEST(PublishedFigures, SubjectsFromCodes) {
+  const ParsedFile f = MustParse(absl::StrCat(
+      kPublishedHeader,                                          //
+      "0000,Norge,2016,refugees_settled,15291,,src-a\n",         // 2
+      "F01,fylke Østfold,2016,refugees_requested,780,,src-b\n",  // 3
+      "R-MIDT,\"IMDi Midt-Norge (Møre og Romsdal)\",2016,refugees_settled,2702,,src-c\n",
+      "0906,Arendal,2016,refugees_decided,150,,src-d\n",                     // 5
+      "1601,Trondheim,2016,intro_to_work_or_education_pct,53.5,,src-e\n"));  // 6
+  EXPECT_EQ(f.kind, FileKind::kPublishedFigures);
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  ASSERT_EQ(f.records.size(), 5u);
+  const ImportRecord* norway = Find(f, Subject::Country(), 2016);
+  ASSERT_NE(norway, nullptr);
+  EXPECT_THAT(norway->values[Count::kRefugeesSettled], Optional(15291));
+  const ImportRecord* ostfold = Find(f, Subject::County(1), 2016);
+  ASSERT_NE(ostfold, nullptr);
+  EXPECT_THAT(ostfold->values[Count::kRefugeesRequested], Optional(780));
+  const ImportRecord* midt = Find(f, Subject::Region(ImdiRegion::kMidtNorge), 2016);
+  ASSERT_NE(midt, nullptr);
+  EXPECT_THAT(midt->values[Count::kRefugeesSettled], Optional(2702));
+  EXPECT_EQ(midt->source, "src-c");
+  const ImportRecord* arendal = Find(f, Subject::Municipality(906), 2016);
+  ASSERT_NE(arendal, nullptr);
+  EXPECT_EQ(arendal->line, 5);
+  const ImportRecord* trondheim = Find(f, Subject::Municipality(1601), 2016);
+  ASSERT_NE(trondheim, nullptr);
+  EXPECT_THAT(trondheim->values[Percent::kIntroToWorkOrEducation], Optional(53.5));
+}
+
+TEST(PublishedFigures, JoinsSourcesAndNotesPerRecord) {
+  const ParsedFile f = MustParse(
+      absl::StrCat(kPublishedHeader,  //
+                   "0906,Arendal,2016,refugees_decided,150,decided 150,seed A\n",
+                   "0906,Arendal,2016,minors_decided,35,,seed A\n",
+                   "0906,Arendal,2016,refugees_settled,140,\"settled, in the end\",annual report\n",
+                   "0906,Arendal,2017,refugees_decided,60,,other\n"));
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  const ImportRecord* r16 = Find(f, Subject::Municipality(906), 2016);
+  ASSERT_NE(r16, nullptr);
+  EXPECT_THAT(r16->values[Count::kRefugeesDecided], Optional(150));
+  EXPECT_THAT(r16->values[Count::kMinorsDecided], Optional(35));
+  EXPECT_THAT(r16->values[Count::kRefugeesSettled], Optional(140));
+  // Each distinct source and note once; one record's texts never leak into
+  // another's.
+  EXPECT_THAT(r16->source, HasSubstr("seed A"));
+  EXPECT_THAT(r16->source, HasSubstr("annual report"));
+  EXPECT_EQ(r16->source.find("seed A"), r16->source.rfind("seed A"));
+  EXPECT_THAT(r16->source, ::testing::Not(HasSubstr("other")));
+  EXPECT_THAT(r16->note, HasSubstr("decided 150"));
+  EXPECT_THAT(r16->note, HasSubstr("settled, in the end"));
+  const ImportRecord* r17 = Find(f, Subject::Municipality(906), 2017);
+  ASSERT_NE(r17, nullptr);
+  EXPECT_EQ(r17->source, "other");
+  EXPECT_EQ(r17->note, "");
+}
+
+TEST(PublishedFigures, UnknownMeasureOrCodeIsRejectedWithItsLine) {
+  const ParsedFile f = MustParse(
+      absl::StrCat(kPublishedHeader,                                    //
+                   "0906,Arendal,2016,refugees_decided,150,,s\n",       // 2
+                   "0906,Arendal,2016,refugees_welcomed,150,,s\n",      // 3: unknown measure
+                   "R-VESTLAND,Vestland,2016,refugees_settled,1,,s\n",  // 4: unknown region
+                   "906,Arendal,2016,refugees_settled,1,,s\n",          // 5: three digits
+                   "F01,fylke Østfold,20x6,refugees_settled,1,,s\n",    // 6: year
+                   "0301,Oslo,2016,refugees_settled,10.5,,s\n"));       // 7: fractional
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({3, 4, 5, 6, 7}));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("refugees_welcomed"));
+  const ImportRecord* arendal = Find(f, Subject::Municipality(906), 2016);
+  ASSERT_NE(arendal, nullptr);
+  EXPECT_THAT(arendal->values[Count::kRefugeesDecided], Optional(150));
+  EXPECT_EQ(arendal->values[Count::kRefugeesSettled], std::nullopt);
+  const ImportRecord* oslo = Find(f, Subject::Municipality(301), 2016);
+  EXPECT_TRUE(oslo == nullptr || !oslo->values[Count::kRefugeesSettled].has_value());
+}
+
+TEST(PublishedFigures, ContradictingRowsRejectTheRecord) {
+  const ParsedFile f =
+      MustParse(absl::StrCat(kPublishedHeader, "0906,Arendal,2016,refugees_decided,150,,s1\n",
+                             "0906,Arendal,2016,refugees_decided,151,,s2\n"));
+  EXPECT_THAT(f.records, IsEmpty());
+  ASSERT_EQ(f.rejected.size(), 1u);
+  EXPECT_EQ(f.rejected[0].line, 2);
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("line 3"));
+}
+
+TEST(DescribeKindTest, NamesTheTable) {
+  EXPECT_THAT(DescribeKind(FileKind::kSettlement), HasSubstr("bosetting"));
+  EXPECT_THAT(DescribeKind(FileKind::kSettledOfRequested), HasSubstr("bosatt_anmodede"));
+  EXPECT_THAT(DescribeKind(FileKind::kIntroCompletion), HasSubstr("intro_avslutning_direkte"));
+  EXPECT_THAT(DescribeKind(FileKind::kIntroFollowup), HasSubstr("intro_status_arbutd"));
+  EXPECT_THAT(DescribeKind(FileKind::kPopulationByAge), HasSubstr("befolkning_alder"));
+}
+
+}  // namespace
+}  // namespace imdi::import
