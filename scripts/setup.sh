@@ -53,7 +53,10 @@ BUF="$ROOT/tools/node/node_modules/@bufbuild/buf-linux-x64/bin/buf"
 install_buf() {
   if [ ! -x "$BUF" ]; then
     log "installing buf from npm (tools/node)"
-    (cd "$ROOT/tools/node" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    # package.json pins the exact version; buf's own package pins its
+    # platform binary. No lock file: lock files differ between npm versions.
+    (cd "$ROOT/tools/node" && npm install --no-audit --no-fund --no-package-lock \
+      --loglevel=error >/dev/null)
   fi
   [ -x "$BUF" ] || { log "buf is missing after npm ci: $BUF"; exit 1; }
 }
