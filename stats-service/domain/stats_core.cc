@@ -424,8 +424,9 @@ absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> StatsCore::Batch
         ResolveSubject(Subject::Municipality(code), year, *dir);
     if (!subject.ok()) {
       if (allow_missing && ErrorReason(subject.status()) == "MUNICIPALITY_NOT_IN_YEAR") {
+        // Known, but not in that year: no figures, like a missing record.
         FiguresRecord empty;
-        empty.subject = Subject::Municipality(code);
+        empty.subject = Subject::Municipality((*dir->Resolve(code))->id);
         empty.year = year;
         out.push_back(std::move(empty));
         continue;
