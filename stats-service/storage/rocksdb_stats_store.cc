@@ -21,6 +21,30 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
 rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
 
+// An iterator over the keys that start with `prefix`, positioned at `start`
+// (the prefix itself by default). It owns the upper bound the iterator
+// points at, so it is neither copied nor moved.
+class PrefixScan {
+ public:
+  PrefixScan(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, const std::string& prefix,
+             const std::string& start = "")
+      : upper_(keys::PrefixEnd(prefix)), upper_slice_(upper_) {
+    rocksdb::ReadOptions options;
+    options.iterate_upper_bound = &upper_slice_;
+    it_.reset(db->NewIterator(options, family));
+    it_->Seek(start.empty() ? prefix : start);
+  }
+  PrefixScan(const PrefixScan&) = delete;
+  PrefixScan& operator=(const PrefixScan&) = delete;
+
+  rocksdb::Iterator* operator->() const { return it_.get(); }
+
+ private:
+  const std::string upper_;
+  const rocksdb::Slice upper_slice_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RocksDbStatsStore>> RocksDbStatsStore::Open(
@@ -129,18 +153,10 @@ absl::StatusOr<std::optional<FiguresRecord>> RocksDbStatsStore::ReadFigures(
 absl::Status RocksDbStatsStore::ScanFigures(
     const FiguresScan& scan, absl::FunctionRef<bool(FiguresRecord&&)> visit) const {
   const std::string kind_prefix = keys::FiguresKindPrefix(scan.kind);
-  const std::string upper_key = keys::PrefixEnd(kind_prefix);
-  const rocksdb::Slice upper = ToSlice(upper_key);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, revisions()));
-
-  if (scan.after) {
-    it->Seek(keys::FiguresRecordPrefix({scan.kind, scan.after->first},
-                                       scan.after->second + 1));
-  } else {
-    it->Seek(kind_prefix);
-  }
+  PrefixScan it(db_.get(), revisions(), kind_prefix,
+                scan.after ? keys::FiguresRecordPrefix({scan.kind, scan.after->first},
+                                                       scan.after->second + 1)
+                           : "");
 
   // Within one record the revisions come oldest first; the last one at or
   // before `as_of` is the visible one.
@@ -184,14 +200,9 @@ absl::Status RocksDbStatsStore::ScanFigures(
 
 absl::StatusOr<std::vector<FiguresRecord>> RocksDbStatsStore::ReadFiguresHistory(
     const Subject& subject, int year) const {
-  const std::string prefix = keys::FiguresRecordPrefix(subject, year);
-  const std::string upper_key = keys::PrefixEnd(prefix);
-  const rocksdb::Slice upper = ToSlice(upper_key);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, revisions()));
+  PrefixScan it(db_.get(), revisions(), keys::FiguresRecordPrefix(subject, year));
   std::vector<FiguresRecord> out;
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
+  for (; it->Valid(); it->Next()) {
     IMDI_ASSIGN_OR_RETURN(FiguresRecord record,
                           DecodeFiguresValue(subject, year, ToView(it->value())));
     out.push_back(std::move(record));
@@ -202,12 +213,7 @@ absl::StatusOr<std::vector<FiguresRecord>> RocksDbStatsStore::ReadFiguresHistory
 
 absl::StatusOr<std::vector<Municipality>> RocksDbStatsStore::ReadMunicipalities(
     uint64_t as_of) const {
-  const std::string prefix = keys::MunicipalitiesPrefix();
-  const std::string upper_key = keys::PrefixEnd(prefix);
-  const rocksdb::Slice upper = ToSlice(upper_key);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, revisions()));
+  PrefixScan it(db_.get(), revisions(), keys::MunicipalitiesPrefix());
   std::vector<Municipality> out;
   std::optional<int> candidate_code;
   std::string candidate_value;
@@ -219,7 +225,7 @@ absl::StatusOr<std::vector<Municipality>> RocksDbStatsStore::ReadMunicipalities(
     candidate_code.reset();
     return absl::OkStatus();
   };
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
+  for (; it->Valid(); it->Next()) {
     std::optional<keys::MunicipalityKeyParts> parts =
         keys::DecodeMunicipalityKey(ToView(it->key()));
     if (!parts) return absl::DataLossError("undecodable municipality key");
@@ -238,14 +244,9 @@ absl::StatusOr<std::vector<Municipality>> RocksDbStatsStore::ReadMunicipalities(
 }
 
 absl::StatusOr<std::vector<uint64_t>> RocksDbStatsStore::ReadMunicipalityVersions() const {
-  const std::string prefix = keys::MunicipalitiesPrefix();
-  const std::string upper_key = keys::PrefixEnd(prefix);
-  const rocksdb::Slice upper = ToSlice(upper_key);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, revisions()));
+  PrefixScan it(db_.get(), revisions(), keys::MunicipalitiesPrefix());
   std::vector<uint64_t> versions;
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
+  for (; it->Valid(); it->Next()) {
     std::optional<keys::MunicipalityKeyParts> parts =
         keys::DecodeMunicipalityKey(ToView(it->key()));
     if (!parts) return absl::DataLossError("undecodable municipality key");

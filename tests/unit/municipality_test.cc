@@ -16,6 +16,7 @@
 #include "common/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/municipalities.h"
 
 namespace imdi::stats {
 namespace {
@@ -24,49 +25,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-constexpr std::optional<int> kOpen = std::nullopt;
+using namespace examples;  // NOLINT: the shared test municipalities
 
-Municipality Make(int code, const std::string& name, ImdiRegion region,
-                  std::vector<CodePeriod> codes, std::vector<int> predecessors = {},
-                  std::optional<int> successor = std::nullopt) {
-  Municipality m;
-  m.id = code;
-  m.code = code;
-  m.name = name;
-  m.region = region;
-  m.codes = std::move(codes);
-  m.predecessors = std::move(predecessors);
-  m.successor = successor;
-  return m;
-}
-
-Municipality Oslo() {
-  return Make(301, "Oslo", ImdiRegion::kOst, {{301, "Oslo", kOpen, kOpen}});
-}
-Municipality Trondheim() {
-  return Make(5001, "Trondheim", ImdiRegion::kMidtNorge,
-              {{1601, "Trondheim", kOpen, 2017}, {5001, "Trondheim", 2018, kOpen}},
-              {5030});
-}
-Municipality Klaebu() {
-  return Make(5030, "Klæbu", ImdiRegion::kMidtNorge,
-              {{1662, "Klæbu", kOpen, 2017}, {5030, "Klæbu", 2018, 2019}}, {}, 5001);
-}
-Municipality Flora() {
-  return Make(1401, "Flora", ImdiRegion::kVest, {{1401, "Flora", kOpen, 2019}}, {}, 4602);
-}
-Municipality Vagsoy() {
-  return Make(1439, "Vågsøy", ImdiRegion::kVest, {{1439, "Vågsøy", kOpen, 2019}}, {},
-              4602);
-}
-Municipality Kinn() {
-  return Make(4602, "Kinn", ImdiRegion::kVest, {{4602, "Kinn", 2020, kOpen}},
-              {1401, 1439});
-}
-Municipality Bergen() {
-  return Make(4601, "Bergen", ImdiRegion::kVest,
-              {{1201, "Bergen", kOpen, 2019}, {4601, "Bergen", 2020, kOpen}});
-}
 
 std::shared_ptr<const MunicipalityDirectory> Directory() {
   auto directory = MunicipalityDirectory::Build(

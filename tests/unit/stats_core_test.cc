@@ -22,6 +22,7 @@
 #include "common/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/municipalities.h"
 #include "stats-service/domain/page_token.h"
 #include "stats-service/domain/validation.h"
 #include "tests/fakes/in_memory_stats_store.h"
@@ -35,56 +36,12 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Optional;
 
-constexpr std::optional<int> kOpen = std::nullopt;
+using namespace examples;  // NOLINT: the shared test municipalities
 using Key = std::pair<int, int>;  // (municipality identity, year)
 
 // --- Builders ---
 
-Municipality Make(int code, const std::string& name, ImdiRegion region,
-                  std::vector<CodePeriod> codes, std::vector<int> predecessors = {},
-                  std::optional<int> successor = std::nullopt) {
-  Municipality m;
-  m.id = code;  // what StatsCore assigns to a new municipality; the store tests need it
-  m.code = code;
-  m.name = name;
-  m.region = region;
-  m.codes = std::move(codes);
-  m.predecessors = std::move(predecessors);
-  m.successor = successor;
-  return m;
-}
 
-Municipality Oslo() {
-  return Make(301, "Oslo", ImdiRegion::kOst, {{301, "Oslo", kOpen, kOpen}});
-}
-Municipality Trondheim() {
-  return Make(5001, "Trondheim", ImdiRegion::kMidtNorge,
-              {{1601, "Trondheim", kOpen, 2017}, {5001, "Trondheim", 2018, kOpen}},
-              {5030});
-}
-Municipality Klaebu() {
-  return Make(5030, "Klæbu", ImdiRegion::kMidtNorge,
-              {{1662, "Klæbu", kOpen, 2017}, {5030, "Klæbu", 2018, 2019}}, {}, 5001);
-}
-Municipality Flora() {
-  return Make(1401, "Flora", ImdiRegion::kVest, {{1401, "Flora", kOpen, 2019}}, {}, 4602);
-}
-Municipality Vagsoy() {
-  return Make(1439, "Vågsøy", ImdiRegion::kVest, {{1439, "Vågsøy", kOpen, 2019}}, {},
-              4602);
-}
-Municipality Kinn() {
-  return Make(4602, "Kinn", ImdiRegion::kVest, {{4602, "Kinn", 2020, kOpen}},
-              {1401, 1439});
-}
-Municipality Bergen() {
-  return Make(4601, "Bergen", ImdiRegion::kVest,
-              {{1201, "Bergen", kOpen, 2019}, {4601, "Bergen", 2020, kOpen}});
-}
-
-std::vector<Municipality> AllMunicipalities() {
-  return {Oslo(), Trondheim(), Klaebu(), Flora(), Vagsoy(), Kinn(), Bergen()};
-}
 
 using Counts = std::vector<std::pair<Count, int64_t>>;
 
