@@ -114,20 +114,18 @@ std::vector<PreconditionViolation> PreconditionViolations(
   return out;
 }
 
-absl::Status PrefixFields(const absl::Status& status, absl::string_view prefix) {
-  auto bad_request = Payload<google::rpc::BadRequest>(status, kBadRequestTypeUrl);
-  if (!bad_request) return status;
-  std::vector<std::string> parts;
-  for (auto& v : *bad_request->mutable_field_violations()) {
-    v.set_field(v.field().empty() ? std::string(prefix)
-                                  : absl::StrCat(prefix, ".", v.field()));
-    parts.push_back(absl::StrCat(v.field(), ": ", v.description()));
+void AddErrorMetadata(absl::Status& status, absl::string_view key, absl::string_view value) {
+  google::rpc::ErrorInfo info =
+      Payload<google::rpc::ErrorInfo>(status, kErrorInfoTypeUrl).value_or(google::rpc::ErrorInfo());
+  (*info.mutable_metadata())[std::string(key)] = std::string(value);
+  SetPayload(status, kErrorInfoTypeUrl, info);
+}
+
+std::map<std::string, std::string> ErrorMetadata(const absl::Status& status) {
+  std::map<std::string, std::string> out;
+  if (auto info = Payload<google::rpc::ErrorInfo>(status, kErrorInfoTypeUrl)) {
+    for (const auto& [key, value] : info->metadata()) out[key] = value;
   }
-  absl::Status out(status.code(), absl::StrJoin(parts, "; "));
-  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
-    out.SetPayload(url, payload);
-  });
-  SetPayload(out, kBadRequestTypeUrl, *bad_request);
   return out;
 }
 

@@ -11,6 +11,7 @@
 #define IMDI_COMMON_ERRORS_H_
 
 #include "absl/strings/string_view.h"
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,9 +65,12 @@ std::vector<FieldViolation> FieldViolations(const absl::Status& status);
 std::vector<PreconditionViolation> PreconditionViolations(
     const absl::Status& status);
 
-// Prefixes every field violation's path with `prefix` + "." (for errors of a
-// nested message, e.g. "figures"), keeping reason and message.
-absl::Status PrefixFields(const absl::Status& status, absl::string_view prefix);
+// Adds `key`: `value` to the metadata of the status's ErrorInfo (e.g. what
+// a failed stream had already committed). Keeps the reason.
+void AddErrorMetadata(absl::Status& status, absl::string_view key, absl::string_view value);
+
+// The metadata of the status's ErrorInfo.
+std::map<std::string, std::string> ErrorMetadata(const absl::Status& status);
 
 // Payload type URLs used for the details above.
 inline constexpr absl::string_view kErrorInfoTypeUrl =

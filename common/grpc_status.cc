@@ -44,6 +44,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status,
 
   google::rpc::ErrorInfo info;
   info.set_reason(ErrorReason(status));
+  for (const auto& [key, value] : ErrorMetadata(status)) (*info.mutable_metadata())[key] = value;
   if (info.reason().empty() || IsInternal(status.code())) {
     info.set_reason(DefaultReason(status.code()));
   }

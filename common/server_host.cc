@@ -26,7 +26,7 @@ sigset_t TerminationSignals() {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(
-    const std::string& listen, const std::vector<grpc::Service*>& services) {
+    const std::string& listen, const std::vector<HostedService>& services) {
   // Reflection only answers when its plugin is initialised explicitly (the
   // linker drops the static registration otherwise). Touching the health
   // descriptor keeps grpc.health.v1 describable over reflection.
@@ -37,23 +37,24 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
-  for (grpc::Service* service : services) {
-    builder.RegisterService(service);
-  }
+  for (const HostedService& hosted : services) builder.RegisterService(hosted.service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", listen,
                      " (address in use or not valid)"));
   }
+  // Known to health checks by name too, and not serving until told.
+  if (auto* health = server->GetHealthCheckService()) {
+    health->SetServingStatus("", false);
+    for (const HostedService& hosted : services) health->SetServingStatus(hosted.name, false);
+  }
   return std::unique_ptr<ServerHost>(
       new ServerHost(std::move(server), port));
 }
 
 ServerHost::ServerHost(std::unique_ptr<grpc::Server> server, int port)
-    : server_(std::move(server)), port_(port) {
-  SetServing(false);
-}
+    : server_(std::move(server)), port_(port) {}
 
 ServerHost::~ServerHost() { Shutdown(absl::Seconds(5)); }
 

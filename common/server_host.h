@@ -20,12 +20,18 @@
 
 namespace imdi {
 
+// A service to host and its full gRPC name (for health checks by name).
+struct HostedService {
+  grpc::Service* service;
+  std::string name;  // e.g. "imdi.stats.v1.StatsService"
+};
+
 class ServerHost {
  public:
   // Starts a server on `listen` ("HOST:PORT"; port 0 picks a free port)
   // serving `services`, which must outlive the host.
   static absl::StatusOr<std::unique_ptr<ServerHost>> Start(
-      const std::string& listen, const std::vector<grpc::Service*>& services);
+      const std::string& listen, const std::vector<HostedService>& services);
 
   ~ServerHost();
 

@@ -48,7 +48,13 @@ install_packages() {
   fi
 }
 
-BUF="$ROOT/tools/node/node_modules/@bufbuild/buf-linux-x64/bin/buf"
+# buf's native binary for this machine (npm installs the matching package).
+case "$(uname -m)" in
+  x86_64) BUF_PLATFORM=linux-x64 ;;
+  aarch64 | arm64) BUF_PLATFORM=linux-aarch64 ;;
+  *) BUF_PLATFORM="linux-$(uname -m)" ;;
+esac
+BUF="$ROOT/tools/node/node_modules/@bufbuild/buf-$BUF_PLATFORM/bin/buf"
 
 install_buf() {
   if [ ! -x "$BUF" ]; then
@@ -58,7 +64,7 @@ install_buf() {
     (cd "$ROOT/tools/node" && npm install --no-audit --no-fund --no-package-lock \
       --loglevel=error >/dev/null)
   fi
-  [ -x "$BUF" ] || { log "buf is missing after npm ci: $BUF"; exit 1; }
+  [ -x "$BUF" ] || { log "buf is missing after npm install: $BUF"; exit 1; }
 }
 
 build() {

@@ -53,7 +53,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   imdi::stats::StatsServiceImpl service(core->get());
-  auto host = imdi::ServerHost::Start(absl::GetFlag(FLAGS_listen), {&service});
+  auto host = imdi::ServerHost::Start(
+      absl::GetFlag(FLAGS_listen),
+      {{&service, imdi::stats::v1::StatsService::service_full_name()}});
   if (!host.ok()) {
     imdi::LogError(std::string(host.status().message()));
     return 1;

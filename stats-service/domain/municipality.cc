@@ -82,13 +82,6 @@ MunicipalityDirectory::Build(std::vector<Municipality> municipalities) {
   return std::shared_ptr<const MunicipalityDirectory>(std::move(directory));
 }
 
-int MunicipalityDirectory::NextId(int code) const {
-  if (!by_id_.contains(code)) return code;
-  int id = 10000;
-  if (!by_id_.empty()) id = std::max(id, by_id_.rbegin()->first + 1);
-  return id;
-}
-
 const Municipality* MunicipalityDirectory::FindById(int id) const {
   auto it = by_id_.find(id);
   return it == by_id_.end() ? nullptr : &it->second;

@@ -110,11 +110,6 @@ class MunicipalityDirectory {
   // Ids ordered by current code.
   const std::map<int, int>& ids_by_current_code() const { return id_by_current_code_; }
 
-  // The id a new municipality with current code `code` gets: the code
-  // itself when no municipality has it as id, else the next free id above
-  // the four-digit codes.
-  int NextId(int code) const;
-
  private:
   std::map<int, Municipality> by_id_;
   std::map<int, int> id_by_code_;          // any code ever held -> id

@@ -2,6 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/big_endian.h"
 #include "common/errors.h"
 
 namespace imdi::stats {
@@ -12,13 +13,9 @@ constexpr size_t kSize = 1 + 8 + 8 + 4 + 4;
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 
-void Put(std::string& out, uint64_t value, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>(value >> (8 * i)));
-}
-
 uint64_t Get(absl::string_view in, size_t& pos, int bytes) {
-  uint64_t value = 0;
-  for (int i = 0; i < bytes; ++i) value = (value << 8) | static_cast<unsigned char>(in[pos++]);
+  const uint64_t value = GetBigEndian(in, pos, bytes);
+  pos += bytes;
   return value;
 }
 
@@ -31,10 +28,10 @@ absl::Status BadToken(absl::string_view why) {
 std::string EncodePageToken(const PageToken& token) {
   std::string raw;
   raw.push_back(static_cast<char>(kFormat));
-  Put(raw, token.data_version, 8);
-  Put(raw, token.fingerprint, 8);
-  Put(raw, static_cast<uint32_t>(token.last_id), 4);
-  Put(raw, static_cast<uint32_t>(token.last_year), 4);
+  PutBigEndian(raw, token.data_version, 8);
+  PutBigEndian(raw, token.fingerprint, 8);
+  PutBigEndian(raw, static_cast<uint32_t>(token.last_id), 4);
+  PutBigEndian(raw, static_cast<uint32_t>(token.last_year), 4);
   return absl::WebSafeBase64Escape(raw);
 }
 

@@ -15,7 +15,6 @@
 namespace imdi::stats {
 namespace {
 
-constexpr size_t kMaxImportErrors = 1000;
 constexpr size_t kMaxBatchGet = 1000;
 
 const std::vector<absl::string_view> kFigureFilterFields = {
@@ -76,18 +75,18 @@ absl::StatusOr<std::unique_ptr<StatsCore>> StatsCore::Create(
   IMDI_ASSIGN_OR_RETURN(std::vector<Municipality> municipalities,
                         store->ReadMunicipalities(version));
   IMDI_ASSIGN_OR_RETURN(auto latest, MunicipalityDirectory::Build(std::move(municipalities)));
-  IMDI_ASSIGN_OR_RETURN(auto empty, MunicipalityDirectory::Build({}));
   auto core = std::unique_ptr<StatsCore>(new StatsCore(std::move(store)));
   absl::MutexLock lock(&core->directory_mu_);
-  core->directories_[0] = std::move(empty);
+  core->directories_[0] = nullptr;
   for (uint64_t v : versions) core->directories_[v] = nullptr;
-  core->directories_.rbegin()->second = std::move(latest);
+  core->directories_.rbegin()->second = latest;
+  core->latest_ = std::move(latest);
   return core;
 }
 
 std::shared_ptr<const MunicipalityDirectory> StatsCore::directory() const {
   absl::MutexLock lock(&directory_mu_);
-  return directories_.rbegin()->second;
+  return latest_;
 }
 
 absl::StatusOr<std::shared_ptr<const MunicipalityDirectory>> StatsCore::DirectoryAt(
@@ -99,12 +98,20 @@ absl::StatusOr<std::shared_ptr<const MunicipalityDirectory>> StatsCore::Director
     if (it->second) return it->second;
     from = it->first;
   }
-  // An older directory, not built yet: read it as it was then.
+  // An older directory that is not in memory: read it as it was then, and
+  // keep a few of those.
   IMDI_ASSIGN_OR_RETURN(std::vector<Municipality> then, store_->ReadMunicipalities(from));
   IMDI_ASSIGN_OR_RETURN(auto built, MunicipalityDirectory::Build(std::move(then)));
   absl::MutexLock lock(&directory_mu_);
   std::shared_ptr<const MunicipalityDirectory>& slot = directories_[from];
-  if (!slot) slot = std::move(built);
+  if (slot) return slot;
+  slot = std::move(built);
+  cached_old_.push_back(from);
+  if (cached_old_.size() > kOldDirectoriesKept) {
+    auto oldest = directories_.find(cached_old_.front());
+    if (oldest->second != latest_) oldest->second = nullptr;
+    cached_old_.pop_front();
+  }
   return slot;
 }
 
@@ -112,19 +119,40 @@ absl::StatusOr<uint64_t> StatsCore::CommitAndPublish(
     std::vector<FiguresRecord>& figures, std::vector<Municipality>& municipalities,
     std::shared_ptr<const MunicipalityDirectory> next_directory) {
   IMDI_ASSIGN_OR_RETURN(uint64_t version, store_->Commit(figures, municipalities));
-  if (!municipalities.empty()) {
-    // The directory of the new version holds the committed revisions (with
-    // their version and time); it is in place before the version is visible.
-    std::map<int, Municipality> committed = next_directory->all();
-    for (const Municipality& m : municipalities) committed[m.id] = m;
-    std::vector<Municipality> all;
-    for (auto& [id, m] : committed) all.push_back(std::move(m));
-    IMDI_ASSIGN_OR_RETURN(auto built, MunicipalityDirectory::Build(std::move(all)));
+  if (municipalities.empty()) {
+    visible_version_.store(version);
+    return version;
+  }
+  // The directory of the new version holds the committed revisions (with
+  // their version and time); it is in place before the version is visible.
+  std::map<int, Municipality> committed = next_directory->all();
+  for (const Municipality& m : municipalities) committed[m.id] = m;
+  std::vector<Municipality> all;
+  for (auto& [id, m] : committed) all.push_back(std::move(m));
+  IMDI_ASSIGN_OR_RETURN(auto built, MunicipalityDirectory::Build(std::move(all)));
+  {
     absl::MutexLock lock(&directory_mu_);
-    directories_[version] = std::move(built);
+    directories_[version] = built;
   }
   visible_version_.store(version);
+  absl::MutexLock lock(&directory_mu_);
+  // The previous latest directory is now an old one: rebuilt on demand.
+  for (auto& [v, dir] : directories_) {
+    if (dir == latest_) dir = nullptr;
+  }
+  latest_ = std::move(built);
   return version;
+}
+
+absl::StatusOr<uint64_t> StatsCore::ListVersion(const std::optional<PageToken>& token,
+                                                int64_t as_of) const {
+  if (!token) return ResolveVersion(as_of);
+  if (token->data_version > visible_version_.load()) {
+    return InvalidArgumentError(
+        "INVALID_PAGE_TOKEN",
+        {{"page_token", "the page token names a data version this store does not have"}});
+  }
+  return token->data_version;
 }
 
 absl::StatusOr<uint64_t> StatsCore::ResolveVersion(int64_t as_of) const {
@@ -151,31 +179,35 @@ absl::StatusOr<Subject> StatsCore::ResolveSubject(
 // --- Municipalities ---
 
 absl::StatusOr<StatsCore::BatchUpsertResult> StatsCore::CommitMunicipalities(
-    std::vector<Municipality> incoming, bool single, absl::string_view etag) {
+    std::vector<Municipality> incoming, const std::vector<std::string>& etags, bool single) {
+  auto path = [&](size_t i) {
+    return single ? std::string("municipality") : absl::StrCat("municipalities[", i, "]");
+  };
+  // Each entry on its own, then within the request: a code names one entry.
   std::vector<FieldViolation> violations;
-  std::set<int> seen;
+  std::map<int, size_t> entry_of_code;
   for (size_t i = 0; i < incoming.size(); ++i) {
-    const std::string prefix =
-        single ? std::string("municipality") : absl::StrCat("municipalities[", i, "]");
-    for (FieldViolation& v : CheckMunicipality(incoming[i], prefix)) {
+    for (FieldViolation& v : CheckMunicipality(incoming[i], path(i))) {
       violations.push_back(std::move(v));
     }
-    if (!seen.insert(incoming[i].code).second) {
-      violations.push_back({prefix + ".code", absl::StrCat("municipality ",
-                                                           FormatCode(incoming[i].code),
-                                                           " appears twice")});
+    for (const CodePeriod& period : incoming[i].codes) {
+      auto [it, inserted] = entry_of_code.emplace(period.code, i);
+      if (!inserted && it->second != i) {
+        violations.push_back({path(i) + ".code_history",
+                              absl::StrCat("code ", FormatCode(period.code),
+                                           " also appears in ", path(it->second))});
+      }
     }
   }
   if (!violations.empty()) return InvalidArgumentError("INVALID_MUNICIPALITY", violations);
 
-  std::shared_ptr<const MunicipalityDirectory> current = directory();
-  // Each incoming municipality is the existing one that had any of its
-  // codes, or a new one.
+  // Each entry is the existing municipality that had any of its codes, or a
+  // new one; an existing one keeps every code it had.
+  const std::shared_ptr<const MunicipalityDirectory> current = directory();
   std::map<int, Municipality> next = current->all();
-  std::vector<int> ids;
-  std::set<int> taken;
-  for (const auto& [id, m] : next) taken.insert(id);
-  for (Municipality& m : incoming) {
+  int next_new_id = std::max(10000, next.empty() ? 0 : next.rbegin()->first + 1);
+  for (size_t i = 0; i < incoming.size(); ++i) {
+    Municipality& m = incoming[i];
     std::set<int> matches;
     for (const CodePeriod& period : m.codes) {
       if (const Municipality* existing = current->FindByAnyCode(period.code)) {
@@ -192,61 +224,75 @@ absl::StatusOr<StatsCore::BatchUpsertResult> StatsCore::CommitMunicipalities(
                        "; a merger is a new municipality with predecessors"),
           {{"CODE", FormatCode(m.code), "codes must name one municipality"}});
     }
-    if (!matches.empty()) {
-      m.id = *matches.begin();
-      // A code history only grows: dropping a code would strand lookups and
-      // references that use it.
-      const Municipality& existing = *current->FindById(m.id);
-      std::vector<std::string> dropped;
-      for (const CodePeriod& old_period : existing.codes) {
-        const bool kept = std::any_of(m.codes.begin(), m.codes.end(), [&](const CodePeriod& p) {
-          return p.code == old_period.code;
-        });
-        if (!kept) dropped.push_back(FormatCode(old_period.code));
-      }
-      if (!dropped.empty()) {
-        return FailedPreconditionError(
-            "CODES_DROPPED",
-            absl::StrCat(m.name, " (", FormatCode(m.code), ") is ", existing.name, " (",
-                         FormatCode(existing.code), "), which also had the codes ",
-                         absl::StrJoin(dropped, ", "),
-                         "; a code history only grows, so list every code"),
-            {{"CODE", dropped.front(), "a municipality keeps every code it had"}});
-      }
-    } else {
-      m.id = m.code;
-      if (taken.contains(m.id)) m.id = std::max(10000, *taken.rbegin() + 1);
+    if (matches.empty()) {
+      m.id = next.contains(m.code) ? next_new_id++ : m.code;
+      m.revision = 0;
+      continue;
     }
-    taken.insert(m.id);
-    ids.push_back(m.id);
+    m.id = *matches.begin();
+    const Municipality& existing = *current->FindById(m.id);
+    std::vector<std::string> dropped;
+    for (const CodePeriod& old_period : existing.codes) {
+      if (!entry_of_code.contains(old_period.code)) dropped.push_back(FormatCode(old_period.code));
+    }
+    if (!dropped.empty()) {
+      // A code history only grows: dropping a code would strand lookups
+      // and references that use it.
+      return FailedPreconditionError(
+          "CODES_DROPPED",
+          absl::StrCat(m.name, " (", FormatCode(m.code), ") is ", existing.name, " (",
+                       FormatCode(existing.code), "), which also had the codes ",
+                       absl::StrJoin(dropped, ", "), "; a code history only grows, so list every code"),
+          {{"CODE", dropped.front(), "a municipality keeps every code it had"}});
+    }
+    m.revision = existing.revision;
   }
-  if (!etag.empty()) {
-    auto it = next.find(incoming.front().id);
+  for (size_t i = 0; i < incoming.size() && i < etags.size(); ++i) {
+    if (etags[i].empty()) continue;
+    auto it = next.find(incoming[i].id);
     const std::string current_etag = it != next.end() ? MunicipalityEtag(it->second) : "";
-    if (current_etag != etag) {
-      return EtagMismatch(absl::StrCat("municipality ", FormatCode(incoming.front().code)),
-                          etag, current_etag);
+    if (current_etag != etags[i]) {
+      return EtagMismatch(absl::StrCat("municipality ", FormatCode(incoming[i].code)), etags[i],
+                          current_etag);
     }
   }
 
-  BatchUpsertResult result;
   std::vector<Municipality> changed;
+  std::vector<int> ids;
   for (Municipality& m : incoming) {
+    ids.push_back(m.id);
     auto it = next.find(m.id);
     if (it != next.end() && it->second.SameContent(m)) continue;
-    m.revision = it == next.end() ? 1 : it->second.revision + 1;
+    m.revision += 1;
     next[m.id] = m;
     changed.push_back(m);
   }
   std::vector<Municipality> all;
   for (auto& [id, m] : next) all.push_back(m);
   IMDI_ASSIGN_OR_RETURN(auto next_directory, MunicipalityDirectory::Build(std::move(all)));
-  // Every reference names a municipality that exists after the write.
-  for (const auto& [id, m] : next_directory->all()) {
+  IMDI_RETURN_IF_ERROR(CheckReferences(*next_directory));
+  IMDI_RETURN_IF_ERROR(CheckFiguresWithinValidity(changed, *next_directory));
+
+  BatchUpsertResult result;
+  result.changed = static_cast<int>(changed.size());
+  if (changed.empty()) {
+    result.data_version = visible_version_.load();
+  } else {
+    std::vector<FiguresRecord> no_figures;
+    IMDI_ASSIGN_OR_RETURN(result.data_version,
+                          CommitAndPublish(no_figures, changed, next_directory));
+    next_directory = directory();
+  }
+  for (int id : ids) result.municipalities.push_back(*next_directory->FindById(id));
+  return result;
+}
+
+absl::Status StatsCore::CheckReferences(const MunicipalityDirectory& directory) {
+  for (const auto& [id, m] : directory.all()) {
     std::vector<int> refs = m.predecessors;
     if (m.successor) refs.push_back(*m.successor);
     for (int ref : refs) {
-      if (next_directory->FindByAnyCode(ref) == nullptr) {
+      if (directory.FindByAnyCode(ref) == nullptr) {
         return FailedPreconditionError(
             "UNKNOWN_REFERENCE",
             absl::StrCat(m.name, " (", FormatCode(m.code), ") refers to municipality ",
@@ -256,18 +302,35 @@ absl::StatusOr<StatsCore::BatchUpsertResult> StatsCore::CommitMunicipalities(
       }
     }
   }
+  return absl::OkStatus();
+}
 
-  std::vector<FiguresRecord> no_figures;
-  result.changed = static_cast<int>(changed.size());
-  if (changed.empty()) {
-    result.data_version = visible_version_.load();
-  } else {
-    IMDI_ASSIGN_OR_RETURN(result.data_version,
-                          CommitAndPublish(no_figures, changed, next_directory));
-    next_directory = directory();
+absl::Status StatsCore::CheckFiguresWithinValidity(const std::vector<Municipality>& changed,
+                                                   const MunicipalityDirectory& directory) const {
+  std::set<int> ids;
+  for (const Municipality& m : changed) {
+    if (m.revision > 1) ids.insert(m.id);
   }
-  for (int id : ids) result.municipalities.push_back(*next_directory->FindById(id));
-  return result;
+  if (ids.empty()) return absl::OkStatus();
+  FiguresScan scan;
+  scan.as_of = visible_version_.load();
+  scan.want = [&](int id, int year) {
+    return ids.contains(id) && !directory.FindById(id)->ExistedIn(year);
+  };
+  std::optional<FiguresRecord> outside;
+  IMDI_RETURN_IF_ERROR(store_->ScanFigures(scan, [&](FiguresRecord&& record) {
+    outside = std::move(record);
+    return false;
+  }));
+  if (!outside) return absl::OkStatus();
+  const Municipality& m = *directory.FindById(outside->subject.id);
+  return FailedPreconditionError(
+      "FIGURES_OUTSIDE_VALIDITY",
+      absl::StrCat(m.name, " (", FormatCode(m.code), ") has figures for ", outside->year,
+                   ", a year its new code history leaves out; correct the years or the "
+                   "figures first"),
+      {{"FIGURES", absl::StrCat(FormatCode(m.code), "/", outside->year),
+        "figures must fall within the municipality's years"}});
 }
 
 absl::StatusOr<Municipality> StatsCore::UpsertMunicipality(Municipality municipality,
@@ -275,17 +338,18 @@ absl::StatusOr<Municipality> StatsCore::UpsertMunicipality(Municipality municipa
   absl::MutexLock lock(&write_mu_);
   std::vector<Municipality> one;
   one.push_back(std::move(municipality));
-  IMDI_ASSIGN_OR_RETURN(BatchUpsertResult result, CommitMunicipalities(std::move(one), /*single=*/true, etag));
+  IMDI_ASSIGN_OR_RETURN(BatchUpsertResult result,
+                        CommitMunicipalities(std::move(one), {std::string(etag)}, /*single=*/true));
   return std::move(result.municipalities.front());
 }
 
 absl::StatusOr<StatsCore::BatchUpsertResult> StatsCore::BatchUpsertMunicipalities(
-    std::vector<Municipality> municipalities) {
+    std::vector<Municipality> municipalities, std::vector<std::string> etags) {
   if (municipalities.empty()) {
     return InvalidFieldError("municipalities", "at least one municipality is required");
   }
   absl::MutexLock lock(&write_mu_);
-  return CommitMunicipalities(std::move(municipalities), /*single=*/false, "");
+  return CommitMunicipalities(std::move(municipalities), etags, /*single=*/false);
 }
 
 absl::StatusOr<std::pair<Municipality, uint64_t>> StatsCore::GetMunicipality(
@@ -301,14 +365,12 @@ absl::StatusOr<MunicipalityPage> StatsCore::ListMunicipalities(const ListQuery& 
                         ParseFilter(query.filter, kMunicipalityFilterFields));
   IMDI_ASSIGN_OR_RETURN(int page_size, EffectivePageSize(query.page_size));
   const uint64_t fingerprint =
-      ListFingerprint("municipalities", filter, static_cast<int64_t>(query.as_of));
+      ListFingerprint("municipalities", filter, query.as_of);
   std::optional<PageToken> token;
   if (!query.page_token.empty()) {
     IMDI_ASSIGN_OR_RETURN(token, DecodePageToken(query.page_token, fingerprint));
   }
-  IMDI_ASSIGN_OR_RETURN(uint64_t version,
-                        ResolveVersion(token ? static_cast<int64_t>(token->data_version)
-                                             : static_cast<int64_t>(query.as_of)));
+  IMDI_ASSIGN_OR_RETURN(uint64_t version, ListVersion(token, query.as_of));
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
 
   MunicipalityPage page;
@@ -373,6 +435,9 @@ absl::StatusOr<StatsCore::PutResult> StatsCore::PutFigures(FiguresRecord record,
   ApplyMask(record, mask, next);
   std::vector<FieldViolation> violations =
       CheckFigureValues(next.values, next.subject.is_municipality(), "figures");
+  if (!current && next.values.empty()) {
+    violations.push_back({"figures", "a new record needs at least one figure"});
+  }
   if (!violations.empty()) return InvalidArgumentError("INVALID_FIGURES", violations);
 
   if (current && current->SameContent(next)) return PutResult{*current, false};
@@ -384,12 +449,11 @@ absl::StatusOr<StatsCore::PutResult> StatsCore::PutFigures(FiguresRecord record,
 }
 
 absl::StatusOr<std::pair<FiguresRecord, uint64_t>> StatsCore::GetFigures(
-    int code, int year, int64_t as_of) {
+    const Subject& requested, int year, int64_t as_of) {
   IMDI_RETURN_IF_ERROR(ValidateYear(year, "year"));
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
-  IMDI_ASSIGN_OR_RETURN(Subject subject,
-                        ResolveSubject(Subject::Municipality(code), year, *dir));
+  IMDI_ASSIGN_OR_RETURN(Subject subject, ResolveSubject(requested, year, *dir));
   IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> record,
                         store_->ReadFigures(subject, year, version));
   if (!record) {
@@ -501,14 +565,12 @@ absl::StatusOr<FiguresPage> StatsCore::ListFigures(const ListQuery& query) {
   IMDI_ASSIGN_OR_RETURN(RecordFilter filter, ParseFilter(query.filter, kFigureFilterFields));
   IMDI_ASSIGN_OR_RETURN(int page_size, EffectivePageSize(query.page_size));
   const uint64_t fingerprint =
-      ListFingerprint("figures", filter, static_cast<int64_t>(query.as_of));
+      ListFingerprint("figures", filter, query.as_of);
   std::optional<PageToken> token;
   if (!query.page_token.empty()) {
     IMDI_ASSIGN_OR_RETURN(token, DecodePageToken(query.page_token, fingerprint));
   }
-  IMDI_ASSIGN_OR_RETURN(uint64_t version,
-                        ResolveVersion(token ? static_cast<int64_t>(token->data_version)
-                                             : static_cast<int64_t>(query.as_of)));
+  IMDI_ASSIGN_OR_RETURN(uint64_t version, ListVersion(token, query.as_of));
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
   const std::optional<int> municipality = FilterMunicipality(filter, *dir);
   FiguresPage page;
@@ -552,14 +614,16 @@ absl::StatusOr<bool> StatsCore::FiguresCursor::Next(size_t max,
   return true;
 }
 
-absl::StatusOr<std::vector<FiguresRecord>> StatsCore::GetFiguresHistory(int code,
-                                                                        int year) {
+absl::StatusOr<std::vector<FiguresRecord>> StatsCore::GetFiguresHistory(
+    const Subject& requested, int year) {
   IMDI_RETURN_IF_ERROR(ValidateYear(year, "year"));
-  std::shared_ptr<const MunicipalityDirectory> dir = directory();
-  IMDI_ASSIGN_OR_RETURN(Subject subject,
-                        ResolveSubject(Subject::Municipality(code), year, *dir));
+  const uint64_t version = visible_version_.load();
+  IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
+  IMDI_ASSIGN_OR_RETURN(Subject subject, ResolveSubject(requested, year, *dir));
   IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> history,
                         store_->ReadFiguresHistory(subject, year));
+  // A commit in flight is not visible yet.
+  std::erase_if(history, [&](const FiguresRecord& r) { return r.data_version > version; });
   if (history.empty()) {
     return MakeError(absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND",
                      absl::StrCat("no figures for ", Describe(subject, *dir), " in ", year));
@@ -570,6 +634,10 @@ absl::StatusOr<std::vector<FiguresRecord>> StatsCore::GetFiguresHistory(int code
 absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view source,
                                                          FiguresStatus status,
                                                          std::vector<ImportRowInput> rows) {
+  if (rows.size() > kMaxImportRowsPerMessage) {
+    return InvalidFieldError("rows", absl::StrCat(rows.size(), " rows in one batch; at most ",
+                                                  kMaxImportRowsPerMessage));
+  }
   ImportBatchResult result;
   result.rows_received = static_cast<int64_t>(rows.size());
   auto reject = [&](int64_t line, std::string field, std::string reason) {
@@ -626,22 +694,20 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
       it = pending.emplace(key, std::move(p)).first;
     }
 
+    // The row sets the figures it carries, its note when it has one, and
+    // the import's status when one is given.
+    FiguresMask mask;
+    for (int i = 0; i < kNumCounts; ++i) mask.counts[i] = in.values.counts[i].has_value();
+    for (int i = 0; i < kNumPercents; ++i) mask.percents[i] = in.values.percents[i].has_value();
+    mask.status = status != FiguresStatus::kUnspecified;
+    mask.note = !in.note.empty();
+    in.status = status;
     FiguresRecord merged = it->second.merged;
-    for (int i = 0; i < kNumCounts; ++i) {
-      if (in.values.counts[i]) merged.values.counts[i] = in.values.counts[i];
-    }
-    for (int i = 0; i < kNumPercents; ++i) {
-      if (in.values.percents[i]) merged.values.percents[i] = in.values.percents[i];
-    }
-    if (status != FiguresStatus::kUnspecified) merged.status = status;
-    if (!in.note.empty()) merged.note = in.note;
-
+    ApplyMask(in, mask, merged);
     // A row changes something only if it will be written: a new record
     // needs at least one figure.
     const bool creates_nothing = !it->second.stored && merged.values.empty();
-    if (creates_nothing || (merged.values == it->second.merged.values &&
-                            merged.status == it->second.merged.status &&
-                            merged.note == it->second.merged.note)) {
+    if (creates_nothing || merged.SameContent(it->second.merged)) {
       ++result.rows_unchanged;
       continue;
     }

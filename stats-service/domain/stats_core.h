@@ -17,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include <atomic>
 #include <bitset>
+#include <deque>
 #include <map>
 #include <cstdint>
 #include <memory>
@@ -32,6 +33,7 @@
 #include "stats-service/domain/figures.h"
 #include "stats-service/domain/filter.h"
 #include "stats-service/domain/municipality.h"
+#include "stats-service/domain/page_token.h"
 #include "stats-service/storage/stats_store.h"
 
 namespace imdi::stats {
@@ -60,6 +62,11 @@ struct ImportRowError {
   std::string reason;
 };
 
+// Rejected rows listed per import response; the rest are only counted.
+inline constexpr size_t kMaxImportErrors = 1000;
+// Rows one import message may carry (one atomic write each).
+inline constexpr size_t kMaxImportRowsPerMessage = 5000;
+
 struct ImportBatchResult {
   int64_t rows_received = 0;
   int64_t rows_changed = 0;
@@ -85,7 +92,7 @@ struct ListQuery {
   std::string filter;
   int page_size = 0;
   std::string page_token;
-  uint64_t as_of = 0;  // 0: latest
+  int64_t as_of = 0;  // 0: latest
 };
 
 struct AggregateRead {
@@ -131,9 +138,10 @@ class StatsCore {
     int changed = 0;
     uint64_t data_version = 0;
   };
-  // Creates or replaces many municipalities in one atomic write.
+  // Creates or replaces many municipalities in one atomic write; `etags[i]`,
+  // when given and not empty, must match the stored revision of entry i.
   absl::StatusOr<BatchUpsertResult> BatchUpsertMunicipalities(
-      std::vector<Municipality> municipalities);
+      std::vector<Municipality> municipalities, std::vector<std::string> etags = {});
 
   // The municipality that ever had `code`, as of `as_of`.
   absl::StatusOr<std::pair<Municipality, uint64_t>> GetMunicipality(int code,
@@ -155,7 +163,13 @@ class StatsCore {
 
   // The figures of the municipality that had `code`, for `year`.
   absl::StatusOr<std::pair<FiguresRecord, uint64_t>> GetFigures(int code, int year,
-                                                                int64_t as_of);
+                                                                int64_t as_of) {
+    return GetFigures(Subject::Municipality(code), year, as_of);
+  }
+  // The same for a municipality (by any code it had) or an area's published
+  // totals.
+  absl::StatusOr<std::pair<FiguresRecord, uint64_t>> GetFigures(const Subject& subject,
+                                                                int year, int64_t as_of);
 
   // Many municipality-years at one version, in request order. With
   // `allow_missing`, a missing record comes back with revision 0 and no
@@ -196,7 +210,11 @@ class StatsCore {
                                                                int64_t as_of) const;
 
   // Every revision of the municipality-year, oldest first.
-  absl::StatusOr<std::vector<FiguresRecord>> GetFiguresHistory(int code, int year);
+  absl::StatusOr<std::vector<FiguresRecord>> GetFiguresHistory(int code, int year) {
+    return GetFiguresHistory(Subject::Municipality(code), year);
+  }
+  absl::StatusOr<std::vector<FiguresRecord>> GetFiguresHistory(const Subject& subject,
+                                                               int year);
 
   // Imports one batch of rows in one atomic write: each row sets the figures
   // it carries and leaves the others; rows that fail validation are
@@ -214,6 +232,10 @@ class StatsCore {
   explicit StatsCore(std::unique_ptr<StatsStore> store)
       : store_(std::move(store)), visible_version_(store_->data_version()) {}
 
+  // The version a listing reads: the page token's, or `as_of` resolved.
+  absl::StatusOr<uint64_t> ListVersion(const std::optional<PageToken>& token,
+                                       int64_t as_of) const;
+
   // Resolves a record's subject to its identity (municipality codes to the
   // municipality's latest code) and checks that it existed in the year.
   absl::StatusOr<Subject> ResolveSubject(const Subject& subject, int year,
@@ -222,7 +244,16 @@ class StatsCore {
   // Checks the references of a set of municipalities and commits the changed
   // ones. Requires write_mu_.
   absl::StatusOr<BatchUpsertResult> CommitMunicipalities(
-      std::vector<Municipality> municipalities, bool single, absl::string_view etag)
+      std::vector<Municipality> municipalities, const std::vector<std::string>& etags,
+      bool single) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  // Every predecessor and successor names a municipality of `directory`.
+  static absl::Status CheckReferences(const MunicipalityDirectory& directory);
+
+  // Changing a municipality's years must not leave stored figures outside
+  // them (they would be unreachable). Requires write_mu_.
+  absl::Status CheckFiguresWithinValidity(const std::vector<Municipality>& changed,
+                                          const MunicipalityDirectory& directory) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   // Whether a municipality record (id, year) matches `filter`.
@@ -244,11 +275,17 @@ class StatsCore {
   std::unique_ptr<StatsStore> store_;
   absl::Mutex write_mu_;
   std::atomic<uint64_t> visible_version_;
+  // How many directories of old versions stay in memory.
+  static constexpr size_t kOldDirectoriesKept = 4;
   mutable absl::Mutex directory_mu_;
-  // Directory by the data version from which it holds; null until built
-  // (old versions are built on first use). Always has an entry for 0.
+  // Directory by the data version from which it holds; null when not in
+  // memory (built again on use). Always has an entry for 0.
   mutable std::map<uint64_t, std::shared_ptr<const MunicipalityDirectory>> directories_
       ABSL_GUARDED_BY(directory_mu_);
+  // The directory of the newest version; always in memory.
+  std::shared_ptr<const MunicipalityDirectory> latest_ ABSL_GUARDED_BY(directory_mu_);
+  // Old versions whose directories were built on demand, oldest first.
+  mutable std::deque<uint64_t> cached_old_ ABSL_GUARDED_BY(directory_mu_);
 };
 
 }  // namespace imdi::stats

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string>
 
 namespace imdi::stats {
@@ -37,8 +38,13 @@ void ValuesToProto(const FigureValues& values, const FigureFieldTable& fields,
   const auto* reflection = message.GetReflection();
   for (int i = 0; i < kNumCounts; ++i) {
     if (values.counts[i]) {
-      reflection->SetInt32(&message, fields.counts[i],
-                           static_cast<int32_t>(*values.counts[i]));
+      const int64_t v = *values.counts[i];
+      if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
+        std::fprintf(stderr, "figure %s = %lld does not fit int32\n",
+                     fields.counts[i]->name().c_str(), static_cast<long long>(v));
+        std::abort();
+      }
+      reflection->SetInt32(&message, fields.counts[i], static_cast<int32_t>(v));
     } else {
       reflection->ClearField(&message, fields.counts[i]);
     }
@@ -67,17 +73,6 @@ FigureValues ValuesFromProto(const google::protobuf::Message& message,
     }
   }
   return values;
-}
-
-const FieldDescriptor* FindFigureField(const FigureFieldTable& fields,
-                                       absl::string_view name) {
-  for (const FieldDescriptor* f : fields.counts) {
-    if (f->name() == name) return f;
-  }
-  for (const FieldDescriptor* f : fields.percents) {
-    if (f->name() == name) return f;
-  }
-  return nullptr;
 }
 
 }  // namespace imdi::stats

@@ -36,15 +36,14 @@ const FigureFieldTable& FigureFieldsOf() {
   return table;
 }
 
+// Counts must fit int32 (validation bounds them far below); a value that
+// does not is a programming error and dies rather than wrap around.
 void ValuesToProto(const FigureValues& values, const FigureFieldTable& fields,
                    google::protobuf::Message& message);
 
 FigureValues ValuesFromProto(const google::protobuf::Message& message,
                              const FigureFieldTable& fields);
 
-// The field named `name` among the figures, or nullptr.
-const google::protobuf::FieldDescriptor* FindFigureField(
-    const FigureFieldTable& fields, absl::string_view name);
 
 }  // namespace imdi::stats
 

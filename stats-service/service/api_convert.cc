@@ -1,5 +1,9 @@
 #include "stats-service/service/api_convert.h"
 
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/errors.h"
@@ -47,6 +51,18 @@ absl::StatusOr<Subject> DecodeArea(const api::Area& area, absl::string_view pref
                                "AREA_KIND_COUNTRY, AREA_KIND_COUNTY or "
                                "AREA_KIND_IMDI_REGION is required");
   }
+}
+
+absl::StatusOr<Subject> DecodeSubject(const std::string& municipality_code, bool has_area,
+                                      const api::Area& area) {
+  if (!has_area) {
+    IMDI_ASSIGN_OR_RETURN(int code, ParseMunicipalityCode(municipality_code, "municipality_code"));
+    return Subject::Municipality(code);
+  }
+  if (!municipality_code.empty()) {
+    return InvalidFieldError("area", "set either municipality_code or area, not both");
+  }
+  return DecodeArea(area, "area");
 }
 
 absl::StatusOr<FiguresRecord> DecodeFigures(const api::Figures& figures,
@@ -240,16 +256,46 @@ void EncodeMunicipality(const Municipality& m, const MunicipalityDirectory& dire
   }
 }
 
+namespace {
+
+// The AggregateValue and AggregateRatio fields of GetAggregateResponse,
+// named like the domain's counts and ratios; looked up once, and a missing
+// one stops the service at its first aggregate rather than misreport.
+struct AggregateFields {
+  std::array<const google::protobuf::FieldDescriptor*, kNumCounts> counts{};
+  std::array<const google::protobuf::FieldDescriptor*, kNumRatios> ratios{};
+
+  AggregateFields() {
+    const auto* descriptor = api::GetAggregateResponse::descriptor();
+    auto require = [&](absl::string_view name, const google::protobuf::Descriptor* type) {
+      const auto* field = descriptor->FindFieldByName(std::string(name));
+      if (field == nullptr || field->message_type() != type) {
+        std::fprintf(stderr, "GetAggregateResponse lacks the field %s\n", std::string(name).c_str());
+        std::abort();
+      }
+      return field;
+    };
+    for (int i = 0; i < kNumCounts; ++i) {
+      counts[i] = require(kCountNames[i], api::AggregateValue::descriptor());
+    }
+    for (int r = 0; r < kNumRatios; ++r) {
+      ratios[r] = require(kRatios[r].name, api::AggregateRatio::descriptor());
+    }
+  }
+};
+
+}  // namespace
+
 void EncodeAggregate(const AggregateRead& read, api::GetAggregateResponse* out) {
+  static const AggregateFields fields;
   EncodeArea(read.area, out->mutable_area());
   out->set_year(read.year);
   out->set_data_version(static_cast<int64_t>(read.data_version));
   out->set_municipality_count(read.result.municipality_count);
-  const auto* descriptor = out->GetDescriptor();
   const auto* reflection = out->GetReflection();
   for (int i = 0; i < kNumCounts; ++i) {
-    const auto* field = descriptor->FindFieldByName(std::string(kCountNames[i]));
-    auto* value = static_cast<api::AggregateValue*>(reflection->MutableMessage(out, field));
+    auto* value =
+        static_cast<api::AggregateValue*>(reflection->MutableMessage(out, fields.counts[i]));
     const CountAggregate& agg = read.result.counts[i];
     if (agg.sum) value->set_sum(*agg.sum);
     value->set_municipalities_reported(agg.reported);
@@ -258,8 +304,8 @@ void EncodeAggregate(const AggregateRead& read, api::GetAggregateResponse* out) 
     if (agg.sum && agg.published) value->set_published_minus_sum(*agg.published - *agg.sum);
   }
   for (int r = 0; r < kNumRatios; ++r) {
-    const auto* field = descriptor->FindFieldByName(std::string(kRatios[r].name));
-    auto* ratio = static_cast<api::AggregateRatio*>(reflection->MutableMessage(out, field));
+    auto* ratio =
+        static_cast<api::AggregateRatio*>(reflection->MutableMessage(out, fields.ratios[r]));
     const RatioAggregate& agg = read.result.ratios[r];
     if (agg.value) ratio->set_value(*agg.value);
     ratio->set_municipalities_used(agg.used);

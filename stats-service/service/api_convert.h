@@ -21,6 +21,11 @@ namespace api = ::imdi::stats::v1;
 // An area: the country, a county by code, or an IMDi region.
 absl::StatusOr<Subject> DecodeArea(const api::Area& area, absl::string_view prefix);
 
+// What a read names: a municipality by any code it had, or (when `has_area`)
+// an area; not both.
+absl::StatusOr<Subject> DecodeSubject(const std::string& municipality_code, bool has_area,
+                                      const api::Area& area);
+
 // The record a Figures message names and carries: subject (a municipality by
 // any code it had, or an area), year, values, status, source and note.
 absl::StatusOr<FiguresRecord> DecodeFigures(const api::Figures& figures,

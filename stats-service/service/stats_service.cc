@@ -17,36 +17,19 @@ namespace {
 // enough to keep messages well under the 4 MB default limit.
 constexpr size_t kStreamChunk = 256;
 
-ListQuery ToQuery(const std::string& filter, int page_size, const std::string& page_token,
-                  int64_t as_of) {
-  return ListQuery{filter, page_size, page_token, static_cast<uint64_t>(std::max<int64_t>(as_of, 0))};
-}
-
-absl::Status CheckAsOf(int64_t as_of) {
-  if (as_of < 0) return InvalidFieldError("as_of_version", absl::StrCat(as_of, " is negative"));
-  return absl::OkStatus();
-}
-
 // Streams the records of one StreamFigures call, a chunk per write.
 class FiguresStreamer final : public grpc::ServerWriteReactor<v1::StreamFiguresResponse> {
  public:
   FiguresStreamer(grpc::CallbackServerContext* context, StatsCore* core,
                   const v1::StreamFiguresRequest& request)
-      : scope_(context, "StreamFigures", kStatsErrorDomain), core_(core) {
-    absl::Status status = CheckAsOf(request.as_of_version());
-    if (status.ok()) {
-      absl::StatusOr<std::unique_ptr<StatsCore::FiguresCursor>> cursor =
-          core_->StreamFigures(request.filter(), request.as_of_version());
-      if (cursor.ok()) {
-        cursor_ = std::move(*cursor);
-      } else {
-        status = cursor.status();
-      }
-    }
-    if (!status.ok()) {
-      Finish(scope_.Finish(status));
+      : scope_(context, "StreamFigures", kStatsErrorDomain) {
+    absl::StatusOr<std::unique_ptr<StatsCore::FiguresCursor>> cursor =
+        core->StreamFigures(request.filter(), request.as_of_version());
+    if (!cursor.ok()) {
+      Finish(scope_.Finish(cursor.status()));
       return;
     }
+    cursor_ = std::move(*cursor);
     NextWrite();
   }
 
@@ -84,35 +67,44 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<v1::StreamFiguresR
   }
 
   RpcScope scope_;
-  StatsCore* core_;
   std::unique_ptr<StatsCore::FiguresCursor> cursor_;
   v1::StreamFiguresResponse response_;
   bool sent_any_ = false;
 };
 
 // Imports the messages of one ImportFigures stream, one atomic batch each.
+// A message that cannot be imported as a whole has its rows reported as
+// rejected and the stream goes on; only a failure of the service itself ends
+// the call, and then the error says what was already committed.
 class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRequest> {
  public:
   FiguresImporter(grpc::CallbackServerContext* context, StatsCore* core,
                   v1::ImportFiguresResponse* response)
-      : scope_(context, "ImportFigures", kStatsErrorDomain), core_(core), response_(response) {
+      : context_(context),
+        scope_(context, "ImportFigures", kStatsErrorDomain),
+        core_(core),
+        response_(response) {
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) {  // the client half-closed: the import is complete
+    if (!ok) {
+      if (context_->IsCancelled()) {
+        Finish(scope_.Finish(WithProgress(absl::CancelledError("the client cancelled the import"))));
+        return;
+      }
+      // The client half-closed: the import is complete.
       response_->set_data_version(static_cast<int64_t>(core_->data_version()));
       Log(LogLevel::kInfo, scope_.request_id(),
-          absl::StrCat("import of ", source_, ": ", response_->rows_received(),
-                       " rows, ", response_->rows_changed(), " changed, ",
-                       response_->rows_unchanged(), " unchanged, ",
-                       response_->rows_rejected(), " rejected"));
+          absl::StrCat("import of ", source_, ": ", response_->rows_received(), " rows, ",
+                       response_->rows_changed(), " changed, ", response_->rows_unchanged(),
+                       " unchanged, ", response_->rows_rejected(), " rejected"));
       Finish(scope_.Finish(absl::OkStatus()));
       return;
     }
     absl::Status status = ImportMessage();
     if (!status.ok()) {
-      Finish(scope_.Finish(status));
+      Finish(scope_.Finish(WithProgress(std::move(status))));
       return;
     }
     StartRead(&request_);
@@ -123,43 +115,53 @@ class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRe
  private:
   absl::Status ImportMessage() {
     if (!request_.source().empty()) source_ = request_.source();
+    response_->set_rows_received(response_->rows_received() + request_.rows_size());
+    std::string whole_message_problem;
     if (request_.status() < v1::FIGURES_STATUS_UNSPECIFIED ||
         request_.status() > v1::FIGURES_STATUS_FINAL) {
-      return InvalidFieldError("status", "unknown status value");
+      whole_message_problem = absl::StrCat("unknown status value ", request_.status());
+    } else if (static_cast<size_t>(request_.rows_size()) > kMaxImportRowsPerMessage) {
+      whole_message_problem = absl::StrCat("the message carries ", request_.rows_size(),
+                                           " rows; at most ", kMaxImportRowsPerMessage);
     }
+    if (!whole_message_problem.empty()) {
+      for (const v1::ImportRow& row : request_.rows()) {
+        Reject(row.line(), whole_message_problem.starts_with("unknown status") ? "status" : "rows",
+               whole_message_problem);
+      }
+      return absl::OkStatus();
+    }
+
     std::vector<ImportRowInput> rows;
     rows.reserve(request_.rows_size());
-    int64_t undecodable = 0;
     for (const v1::ImportRow& row : request_.rows()) {
       absl::StatusOr<FiguresRecord> record = DecodeFigures(row.figures(), "");
       if (!record.ok()) {
-        ++undecodable;
         std::vector<FieldViolation> violations = FieldViolations(record.status());
-        AddError(row.line(), violations.empty() ? "" : violations.front().field,
-                 violations.empty() ? std::string(record.status().message())
-                                    : violations.front().description);
+        Reject(row.line(), violations.empty() ? "" : violations.front().field,
+               violations.empty() ? std::string(record.status().message())
+                                  : violations.front().description);
         continue;
       }
       rows.push_back({row.line(), std::move(*record)});
     }
-    IMDI_ASSIGN_OR_RETURN(
-        ImportBatchResult result,
-        core_->ImportBatch(source_, static_cast<FiguresStatus>(request_.status()),
-                           std::move(rows)));
-    response_->set_rows_received(response_->rows_received() + result.rows_received +
-                                 undecodable);
+    IMDI_ASSIGN_OR_RETURN(ImportBatchResult result,
+                          core_->ImportBatch(source_,
+                                             static_cast<FiguresStatus>(request_.status()),
+                                             std::move(rows)));
     response_->set_rows_changed(response_->rows_changed() + result.rows_changed);
     response_->set_rows_unchanged(response_->rows_unchanged() + result.rows_unchanged);
-    response_->set_rows_rejected(response_->rows_rejected() + undecodable);
-    for (const ImportRowError& error : result.errors) {
-      AddError(error.line, error.field, error.reason);
-    }
-    response_->set_rows_rejected(response_->rows_rejected() + result.rows_rejected);
+    // Rows the core rejected, counted there; only the listed ones are named.
+    response_->set_rows_rejected(response_->rows_rejected() + result.rows_rejected -
+                                 static_cast<int64_t>(result.errors.size()));
+    for (const ImportRowError& error : result.errors) Reject(error.line, error.field, error.reason);
+    if (result.rows_changed > 0) committed_version_ = result.data_version;
     return absl::OkStatus();
   }
 
-  void AddError(int64_t line, const std::string& field, const std::string& reason) {
-    if (response_->errors_size() >= 1000) return;
+  void Reject(int64_t line, const std::string& field, const std::string& reason) {
+    response_->set_rows_rejected(response_->rows_rejected() + 1);
+    if (static_cast<size_t>(response_->errors_size()) >= kMaxImportErrors) return;
     v1::ImportRowError* error = response_->add_errors();
     error->set_source(source_);
     error->set_line(line);
@@ -167,11 +169,21 @@ class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRe
     error->set_reason(reason);
   }
 
+  // The messages before a failure stay committed; say how far it got.
+  absl::Status WithProgress(absl::Status status) const {
+    AddErrorMetadata(status, "rows_received", absl::StrCat(response_->rows_received()));
+    AddErrorMetadata(status, "rows_changed", absl::StrCat(response_->rows_changed()));
+    AddErrorMetadata(status, "committed_data_version", absl::StrCat(committed_version_));
+    return status;
+  }
+
+  grpc::CallbackServerContext* context_;
   RpcScope scope_;
   StatsCore* core_;
   v1::ImportFiguresResponse* response_;
   v1::ImportFiguresRequest request_;
   std::string source_;
+  uint64_t committed_version_ = 0;
 };
 
 }  // namespace
@@ -234,11 +246,10 @@ StatsServiceImpl::Unary* StatsServiceImpl::ListMunicipalities(
     Context* context, const v1::ListMunicipalitiesRequest* request,
     v1::ListMunicipalitiesResponse* response) {
   return ServeUnary(context, "ListMunicipalities", kStatsErrorDomain, [&](RpcScope&) {
-    IMDI_RETURN_IF_ERROR(CheckAsOf(request->as_of_version()));
-    IMDI_ASSIGN_OR_RETURN(
-        MunicipalityPage page,
-        core_->ListMunicipalities(ToQuery(request->filter(), request->page_size(),
-                                          request->page_token(), request->as_of_version())));
+    IMDI_ASSIGN_OR_RETURN(MunicipalityPage page,
+                          core_->ListMunicipalities({request->filter(), request->page_size(),
+                                                     request->page_token(),
+                                                     request->as_of_version()}));
     IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(page.data_version));
     for (const Municipality& m : page.municipalities) {
       EncodeMunicipality(m, *directory, response->add_municipalities());
@@ -268,10 +279,11 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFigures(Context* context,
                                                       const v1::GetFiguresRequest* request,
                                                       v1::GetFiguresResponse* response) {
   return ServeUnary(context, "GetFigures", kStatsErrorDomain, [&](RpcScope&) {
-    IMDI_ASSIGN_OR_RETURN(int code,
-                          ParseMunicipalityCode(request->municipality_code(), "municipality_code"));
+    IMDI_ASSIGN_OR_RETURN(Subject subject,
+                          DecodeSubject(request->municipality_code(), request->has_area(),
+                                        request->area()));
     IMDI_ASSIGN_OR_RETURN(auto read,
-                          core_->GetFigures(code, request->year(), request->as_of_version()));
+                          core_->GetFigures(subject, request->year(), request->as_of_version()));
     IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
     EncodeFigures(read.first, *directory, response->mutable_figures());
     response->set_data_version(static_cast<int64_t>(read.second));
@@ -294,6 +306,10 @@ StatsServiceImpl::Unary* StatsServiceImpl::BatchGetFigures(
       }
       keys.emplace_back(*code, request->keys(i).year());
     }
+    for (int i = 0; i < request->keys_size(); ++i) {
+      absl::Status year = ValidateYear(request->keys(i).year(), absl::StrCat("keys[", i, "].year"));
+      for (auto& v : FieldViolations(year)) violations.push_back(std::move(v));
+    }
     if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
     IMDI_ASSIGN_OR_RETURN(auto read, core_->BatchGetFigures(keys, request->as_of_version(),
                                                             request->allow_missing()));
@@ -310,11 +326,9 @@ StatsServiceImpl::Unary* StatsServiceImpl::ListFigures(Context* context,
                                                        const v1::ListFiguresRequest* request,
                                                        v1::ListFiguresResponse* response) {
   return ServeUnary(context, "ListFigures", kStatsErrorDomain, [&](RpcScope&) {
-    IMDI_RETURN_IF_ERROR(CheckAsOf(request->as_of_version()));
-    IMDI_ASSIGN_OR_RETURN(
-        FiguresPage page,
-        core_->ListFigures(ToQuery(request->filter(), request->page_size(),
-                                   request->page_token(), request->as_of_version())));
+    IMDI_ASSIGN_OR_RETURN(FiguresPage page,
+                          core_->ListFigures({request->filter(), request->page_size(),
+                                              request->page_token(), request->as_of_version()}));
     IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(page.data_version));
     for (const FiguresRecord& record : page.records) {
       EncodeFigures(record, *directory, response->add_figures());
@@ -334,10 +348,11 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(
     Context* context, const v1::GetFiguresHistoryRequest* request,
     v1::GetFiguresHistoryResponse* response) {
   return ServeUnary(context, "GetFiguresHistory", kStatsErrorDomain, [&](RpcScope&) {
-    IMDI_ASSIGN_OR_RETURN(int code,
-                          ParseMunicipalityCode(request->municipality_code(), "municipality_code"));
+    IMDI_ASSIGN_OR_RETURN(Subject subject,
+                          DecodeSubject(request->municipality_code(), request->has_area(),
+                                        request->area()));
     IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> history,
-                          core_->GetFiguresHistory(code, request->year()));
+                          core_->GetFiguresHistory(subject, request->year()));
     const auto directory = core_->directory();
     for (const FiguresRecord& record : history) {
       EncodeFigures(record, *directory, response->add_revisions());

@@ -1,23 +1,8 @@
 #include "stats-service/storage/key_codec.h"
 
+#include "common/big_endian.h"
+
 namespace imdi::stats::keys {
-namespace {
-
-void PutBigEndian(std::string& out, uint64_t value, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) {
-    out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-  }
-}
-
-uint64_t GetBigEndian(absl::string_view in, size_t pos, int bytes) {
-  uint64_t value = 0;
-  for (int i = 0; i < bytes; ++i) {
-    value = (value << 8) | static_cast<unsigned char>(in[pos + i]);
-  }
-  return value;
-}
-
-}  // namespace
 
 std::string EncodeU64(uint64_t value) {
   std::string out;

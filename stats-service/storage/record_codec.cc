@@ -1,7 +1,9 @@
 #include "stats-service/storage/record_codec.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "imdi/stats/storage/v1/storage.pb.h"
+#include "stats-service/domain/validation.h"
 #include "stats-service/proto/figure_values_proto.h"
 
 namespace imdi::stats {
@@ -74,20 +76,30 @@ absl::StatusOr<Municipality> DecodeMunicipalityValue(absl::string_view bytes) {
   if (!stored.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::DataLossError("undecodable municipality value");
   }
-  auto code = [](const std::string& text) { return std::atoi(text.c_str()); };
+  auto code = [](const std::string& text) -> absl::StatusOr<int> {
+    std::optional<int> parsed = ParseDigits(text, 4);
+    if (!parsed) return absl::DataLossError(absl::StrCat("stored code \"", text, "\""));
+    return *parsed;
+  };
   Municipality m;
   m.id = stored.id();
-  m.code = code(stored.code());
+  IMDI_ASSIGN_OR_RETURN(m.code, code(stored.code()));
   m.name = stored.name();
   m.region = static_cast<ImdiRegion>(stored.imdi_region());
   for (const auto& period : stored.codes()) {
-    CodePeriod out{code(period.code()), period.name(), std::nullopt, std::nullopt};
+    CodePeriod out{0, period.name(), std::nullopt, std::nullopt};
+    IMDI_ASSIGN_OR_RETURN(out.code, code(period.code()));
     if (period.has_valid_from_year()) out.valid_from = period.valid_from_year();
     if (period.has_valid_to_year()) out.valid_to = period.valid_to_year();
     m.codes.push_back(std::move(out));
   }
-  for (const std::string& p : stored.predecessor_codes()) m.predecessors.push_back(code(p));
-  if (!stored.successor_code().empty()) m.successor = code(stored.successor_code());
+  for (const std::string& p : stored.predecessor_codes()) {
+    IMDI_ASSIGN_OR_RETURN(int predecessor, code(p));
+    m.predecessors.push_back(predecessor);
+  }
+  if (!stored.successor_code().empty()) {
+    IMDI_ASSIGN_OR_RETURN(m.successor, code(stored.successor_code()));
+  }
   m.note = stored.note();
   m.revision = stored.revision();
   m.data_version = static_cast<uint64_t>(stored.data_version());

@@ -407,9 +407,12 @@ TEST_F(StatsServiceTest, ListFiguresPagesCoverEverythingOnceAtOneVersion) {
   request.set_page_size(10);
   api::ListFiguresResponse first;
   ASSERT_TRUE(server_.stub().ListFigures(&first_context, request, &first).ok());
+  // Change the last record of the listing, which is on a later page.
+  const api::Figures target = paged.back();
+  ASSERT_NE(target.refugees_settled(), 1);
   api::PutFiguresRequest put;
-  put.mutable_figures()->set_municipality_code("0906");
-  put.mutable_figures()->set_year(2014);
+  put.mutable_figures()->set_municipality_code(target.municipality_code());
+  put.mutable_figures()->set_year(target.year());
   put.mutable_figures()->set_refugees_settled(1);
   put.mutable_update_mask()->add_paths("refugees_settled");
   grpc::ClientContext put_context;
@@ -426,11 +429,10 @@ TEST_F(StatsServiceTest, ListFiguresPagesCoverEverythingOnceAtOneVersion) {
     request.set_page_token(page.next_page_token());
   } while (!page.next_page_token().empty());
   EXPECT_EQ(first.figures_size() + rest.size(), 30u);
-  for (const auto& f : rest) {
-    if (f.municipality_code() == "4203" && f.year() == 2014) {
-      EXPECT_EQ(f.refugees_settled(), 85);
-    }
-  }
+  ASSERT_FALSE(rest.empty());
+  EXPECT_EQ(rest.back().municipality_code(), target.municipality_code());
+  EXPECT_EQ(rest.back().year(), target.year());
+  EXPECT_EQ(rest.back().refugees_settled(), target.refugees_settled());
 
   // The token belongs to its filter.
   grpc::ClientContext other_context;
@@ -576,12 +578,70 @@ TEST_F(StatsServiceTest, RestartKeepsEverything) {
   EXPECT_EQ(after.figures().SerializeAsString(), before.figures().SerializeAsString());
 }
 
-TEST_F(StatsServiceTest, HealthIsServing) {
+TEST_F(StatsServiceTest, HealthIsServingForTheServerAndTheService) {
   auto health = grpc::health::v1::Health::NewStub(server_.channel());
+  for (const std::string service : {"", "imdi.stats.v1.StatsService"}) {
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    grpc::health::v1::HealthCheckResponse response;
+    ASSERT_TRUE(health->Check(&context, request, &response).ok()) << service;
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << service;
+  }
+}
+
+TEST_F(StatsServiceTest, PublishedTotalsOfAnAreaAreReadable) {
+  ImportAll();
   grpc::ClientContext context;
-  grpc::health::v1::HealthCheckResponse response;
-  ASSERT_TRUE(health->Check(&context, {}, &response).ok());
-  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  api::GetFiguresRequest request;
+  request.mutable_area()->set_kind(api::AREA_KIND_COUNTRY);
+  request.set_year(2014);
+  api::GetFiguresResponse response;
+  ASSERT_TRUE(server_.stub().GetFigures(&context, request, &response).ok());
+  EXPECT_EQ(response.figures().area().kind(), api::AREA_KIND_COUNTRY);
+  EXPECT_EQ(response.figures().refugees_settled(), 7784);
+  EXPECT_TRUE(response.figures().municipality_code().empty());
+  EXPECT_FALSE(response.figures().etag().empty());
+
+  grpc::ClientContext both_context;
+  request.set_municipality_code("0906");
+  grpc::Status both = server_.stub().GetFigures(&both_context, request, &response);
+  EXPECT_EQ(both.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Fields(both), ElementsAre("area"));
+}
+
+TEST_F(StatsServiceTest, AMessageThatCannotBeImportedRejectsItsRowsAndTheStreamGoesOn) {
+  grpc::ClientContext context;
+  api::ImportFiguresResponse response;
+  auto writer = server_.stub().ImportFigures(&context, &response);
+  api::ImportFiguresRequest bad;
+  bad.set_source("mixed.csv");
+  bad.set_status(static_cast<api::FiguresStatus>(7));
+  for (int line : {2, 3}) {
+    api::ImportRow* row = bad.add_rows();
+    row->set_line(line);
+    row->mutable_figures()->set_municipality_code("0906");
+    row->mutable_figures()->set_year(2016);
+    row->mutable_figures()->set_refugees_decided(150);
+  }
+  ASSERT_TRUE(writer->Write(bad));
+  api::ImportFiguresRequest good = bad;
+  good.set_status(api::FIGURES_STATUS_FINAL);
+  good.mutable_rows()->DeleteSubrange(1, 1);
+  good.mutable_rows(0)->set_line(4);
+  ASSERT_TRUE(writer->Write(good));
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(response.rows_received(), 3);
+  EXPECT_EQ(response.rows_rejected(), 2);
+  EXPECT_EQ(response.rows_changed(), 1);
+  ASSERT_EQ(response.errors_size(), 2);
+  EXPECT_EQ(response.errors(0).field(), "status");
+  EXPECT_EQ(response.errors(0).line(), 2);
+  api::GetFiguresResponse written;
+  ASSERT_TRUE(GetFigures("4203", 2016, &written).ok());
+  EXPECT_EQ(written.figures().refugees_decided(), 150);
+  EXPECT_EQ(written.figures().status(), api::FIGURES_STATUS_FINAL);
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ class StatsServer {
     ASSERT_TRUE(core.ok()) << core.status();
     core_ = std::move(*core);
     service_ = std::make_unique<stats::StatsServiceImpl>(core_.get());
-    auto host = ServerHost::Start("127.0.0.1:0", {service_.get()});
+    auto host = ServerHost::Start(
+        "127.0.0.1:0", {{service_.get(), stats::v1::StatsService::service_full_name()}});
     ASSERT_TRUE(host.ok()) << host.status();
     host_ = std::move(*host);
     host_->SetServing(true);

@@ -111,38 +111,15 @@ TEST(ErrorsTest, PayloadsAreStandardGoogleRpcMessages) {
   EXPECT_EQ(failure.violations(0).subject(), "S");
 }
 
-TEST(ErrorsTest, PrefixFieldsPrefixesEveryPathAndKeepsTheRest) {
-  absl::Status inner = InvalidArgumentError(
-      "INVALID_FIGURES", {{"population", "too big"}, {"minors_settled", "too many"}});
-  absl::Status outer = PrefixFields(inner, "figures");
-  EXPECT_EQ(outer.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(ErrorReason(outer), "INVALID_FIGURES");
-  EXPECT_THAT(FieldViolations(outer),
-              ElementsAre(FieldViolation{"figures.population", "too big"},
-                          FieldViolation{"figures.minors_settled", "too many"}));
-  EXPECT_EQ(outer.message(),
-            "figures.population: too big; figures.minors_settled: too many");
-}
-
-TEST(ErrorsTest, PrefixFieldsTurnsAnEmptyPathIntoThePrefix) {
-  absl::Status outer = PrefixFields(InvalidFieldError("", "whole message bad"), "figures");
-  EXPECT_THAT(FieldViolations(outer),
-              ElementsAre(FieldViolation{"figures", "whole message bad"}));
-}
-
-TEST(ErrorsTest, PrefixFieldsNests) {
-  absl::Status status = PrefixFields(
-      PrefixFields(InvalidFieldError("valid_to_year", "x"), "code_history[0]"),
-      "municipality");
-  EXPECT_THAT(FieldViolations(status),
-              ElementsAre(FieldViolation{"municipality.code_history[0].valid_to_year", "x"}));
-}
-
-TEST(ErrorsTest, PrefixFieldsLeavesErrorsWithoutFieldsAlone) {
-  absl::Status status = FailedPreconditionError("R", "message", {{"T", "S", "D"}});
-  absl::Status prefixed = PrefixFields(status, "figures");
-  EXPECT_EQ(prefixed, status);
-  EXPECT_EQ(PrefixFields(absl::OkStatus(), "figures"), absl::OkStatus());
+TEST(ErrorsTest, MetadataJoinsTheErrorInfoAndKeepsTheReason) {
+  absl::Status status = MakeError(absl::StatusCode::kInternal, "STORE_FAILED", "disk");
+  AddErrorMetadata(status, "data_version", "41");
+  AddErrorMetadata(status, "rows_committed", "500");
+  EXPECT_EQ(ErrorReason(status), "STORE_FAILED");
+  const std::map<std::string, std::string> metadata = ErrorMetadata(status);
+  EXPECT_EQ(metadata.at("data_version"), "41");
+  EXPECT_EQ(metadata.at("rows_committed"), "500");
+  EXPECT_TRUE(ErrorMetadata(absl::InternalError("plain")).empty());
 }
 
 }  // namespace

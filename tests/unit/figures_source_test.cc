@@ -959,5 +959,23 @@ TEST(DescribeKindTest, NamesTheTable) {
   EXPECT_THAT(DescribeKind(FileKind::kPopulationByAge), HasSubstr("befolkning_alder"));
 }
 
+TEST(FiguresQuirks, CountsBeyondInt32AreRejectedNotWrapped) {
+  std::istringstream in(
+      "code_2016,name,year,measure,value,note,source\n"
+      "0906,Arendal,2016,refugees_settled,4294967296,,x\n"
+      "0906,Arendal,2016,refugees_decided,1e300,,x\n"
+      "0906,Arendal,2016,refugees_requested,-5,,x\n"
+      "0906,Arendal,2016,minors_settled,35,,x\n");
+  auto parsed = ParseFiguresFile(in);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->rejected.size(), 3u);
+  EXPECT_THAT(parsed->rejected[0].reason, HasSubstr("too large"));
+  EXPECT_EQ(parsed->rejected[0].line, 2);
+  EXPECT_THAT(parsed->rejected[2].reason, HasSubstr("negative"));
+  ASSERT_EQ(parsed->records.size(), 1u);
+  EXPECT_FALSE(parsed->records[0].values[Count::kRefugeesSettled].has_value());
+  EXPECT_EQ(parsed->records[0].values[Count::kMinorsSettled], 35);
+}
+
 }  // namespace
 }  // namespace imdi::import

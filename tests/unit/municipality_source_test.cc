@@ -511,5 +511,17 @@ TEST(BuildMunicipalitiesTest, RenameIsOneLineOfCodes) {
   EXPECT_THAT(CodeIn(m, 2024), Optional(3322));
 }
 
+TEST(RealMunicipalities, EveryMunicipalityHasAnImdiRegion) {
+  for (const Municipality& m : Real().source.municipalities) {
+    EXPECT_NE(m.region, ImdiRegion::kUnknown) << m.name << " (" << m.code << ")";
+  }
+  // Ended before 2015: the region of what it became part of.
+  EXPECT_EQ(Resolve(1915)->region, ImdiRegion::kNord);       // Bjarkøy
+  EXPECT_EQ(Resolve(1556)->region, ImdiRegion::kMidtNorge);  // Frei
+  // Formed in 2020 from parts of divided municipalities of its county.
+  EXPECT_EQ(Resolve(5055)->region, ImdiRegion::kMidtNorge);  // Heim
+  EXPECT_EQ(Real().source.warnings.size(), 1u) << "only the malformed code 0716u is noted";
+}
+
 }  // namespace
 }  // namespace imdi::import

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/errors.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/municipalities.h"
@@ -30,6 +31,7 @@
 namespace imdi::stats {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
@@ -378,8 +380,59 @@ TEST_F(StatsCoreTest, InvalidMunicipalitiesNameTheirFields) {
 
   auto twice = core_->BatchUpsertMunicipalities({Oslo(), Bergen(), Oslo()});
   EXPECT_EQ(twice.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(Paths(twice.status()), ElementsAre("municipalities[2].code"));
+  EXPECT_THAT(Paths(twice.status()), ElementsAre("municipalities[2].code_history"));
   EXPECT_EQ(core_->data_version(), 0u);
+}
+
+TEST_F(StatsCoreTest, TwoEntriesNamingOneMunicipalityAreRejected) {
+  SeedDirectory();
+  const uint64_t version = core_->data_version();
+  // Both are Trondheim: one keeps its codes, the other adds one.
+  Municipality renumbered = Trondheim();
+  renumbered.codes.back().valid_to = 2029;
+  renumbered.codes.push_back({5099, "Trondheim", 2030, kOpen});
+  renumbered.code = 5099;
+  auto result = core_->BatchUpsertMunicipalities({Trondheim(), renumbered});
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Paths(result.status()), Contains("municipalities[1].code_history"));
+  EXPECT_EQ(core_->data_version(), version);
+}
+
+TEST_F(StatsCoreTest, BatchUpsertChecksEachEntrysEtag) {
+  SeedDirectory();
+  auto oslo = core_->GetMunicipality(301, 0);
+  ASSERT_TRUE(oslo.ok());
+  const uint64_t version = core_->data_version();
+  Municipality renamed_oslo = Oslo();
+  renamed_oslo.note = "changed";
+  Municipality renamed_bergen = Bergen();
+  renamed_bergen.note = "changed";
+  auto stale = core_->BatchUpsertMunicipalities({renamed_bergen, renamed_oslo}, {"", "stale"});
+  ExpectError(stale.status(), absl::StatusCode::kAborted, "ETAG_MISMATCH");
+  EXPECT_EQ(core_->data_version(), version);  // Bergen was not written either
+  auto fresh = core_->BatchUpsertMunicipalities({renamed_bergen, renamed_oslo},
+                                                {"", MunicipalityEtag(oslo->first)});
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_EQ(fresh->changed, 2);
+}
+
+TEST_F(StatsCoreTest, ChangingYearsMayNotStrandFigures) {
+  SeedDirectory();
+  Put(Record(4601, 2016, {{Count::kRefugeesSettled, 720}}));
+  const uint64_t version = core_->data_version();
+  // Bergen "formed in 2020" would leave its 2016 figures outside its years.
+  Municipality late = Make(4601, "Bergen", ImdiRegion::kVest,
+                           {{1201, "Bergen", 2017, 2019}, {4601, "Bergen", 2020, kOpen}});
+  auto result = core_->UpsertMunicipality(late, "");
+  ExpectError(result.status(), absl::StatusCode::kFailedPrecondition,
+              "FIGURES_OUTSIDE_VALIDITY");
+  EXPECT_THAT(result.status().message(), HasSubstr("2016"));
+  EXPECT_EQ(core_->data_version(), version);
+  EXPECT_EQ(Get(1201, 2016).values[Count::kRefugeesSettled], 720);
+  // Years that keep every figure are fine.
+  Municipality early = Make(4601, "Bergen", ImdiRegion::kVest,
+                            {{1201, "Bergen", 1972, 2019}, {4601, "Bergen", 2020, kOpen}});
+  EXPECT_TRUE(core_->UpsertMunicipality(early, "").ok());
 }
 
 TEST_F(StatsCoreTest, UpsertThatDropsACodeIsRejected) {
@@ -528,6 +581,49 @@ TEST_F(StatsCoreTest, PutFiguresCreatesRevisionOne) {
   EXPECT_EQ(got.revision, 1);
   EXPECT_EQ(got.data_version, before + 1);
   EXPECT_EQ(got.update_time, put->record.update_time);
+}
+
+TEST_F(StatsCoreTest, PutFiguresDoesNotCreateAnEmptyRecord) {
+  SeedDirectory();
+  const uint64_t version = core_->data_version();
+  auto result = core_->PutFigures(Record(301, 2016, {}), FiguresMask::All(), "");
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Paths(result.status()), ElementsAre("figures"));
+  EXPECT_EQ(core_->data_version(), version);
+  EXPECT_EQ(core_->GetFigures(301, 2016, 0).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(StatsCoreTest, AreasHaveRecordsAndHistoryToo) {
+  SeedDirectory();
+  Put(RecordFor(Subject::Country(), 2016, {{Count::kRefugeesSettled, 15291}}));
+  Put(RecordFor(Subject::Country(), 2016, {{Count::kRefugeesSettled, 15290}}));
+  auto read = core_->GetFigures(Subject::Country(), 2016, 0);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->first.values[Count::kRefugeesSettled], 15290);
+  auto history = core_->GetFiguresHistory(Subject::Country(), 2016);
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].values[Count::kRefugeesSettled], 15291);
+}
+
+TEST_F(StatsCoreTest, ReadsAtManyOldVersionsKeepTheirDirectories) {
+  // More old directories than stay in memory: each is rebuilt as it was.
+  ASSERT_TRUE(core_->UpsertMunicipality(Oslo(), "").ok());
+  std::vector<uint64_t> versions;
+  for (int i = 0; i < 10; ++i) {
+    Municipality oslo = Oslo();
+    oslo.name = absl::StrCat("Oslo ", i);
+    auto written = core_->UpsertMunicipality(oslo, "");
+    ASSERT_TRUE(written.ok()) << written.status();
+    versions.push_back(written->data_version);
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 10; ++i) {
+      auto dir = core_->DirectoryAt(versions[i]);
+      ASSERT_TRUE(dir.ok());
+      EXPECT_EQ((*dir)->FindByAnyCode(301)->name, absl::StrCat("Oslo ", i));
+    }
+  }
 }
 
 TEST_F(StatsCoreTest, PutFiguresByAnOldCodeStoresUnderTheIdentity) {

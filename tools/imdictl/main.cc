@@ -21,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/errors.h"
 #include "common/grpc_status.h"
 #include "grpcpp/grpcpp.h"
 #include "imdi/stats/v1/stats.grpc.pb.h"
@@ -35,7 +36,8 @@ ABSL_FLAG(std::string, regions, "data/regions/kommuner.json",
           "IMDi's municipality list with regions (load-municipalities).");
 ABSL_FLAG(std::string, status, "final",
           "Status to record on imported figures: final, preliminary or unspecified.");
-ABSL_FLAG(int, batch, 500, "Records per ImportFigures message (one atomic write each).");
+ABSL_FLAG(int, batch, 500,
+          "Records per ImportFigures message (one atomic write each), 1 to 5000.");
 ABSL_FLAG(int64_t, max_errors, 50, "Rejected rows to list per file.");
 ABSL_FLAG(int, timeout_seconds, 300, "Deadline of each call.");
 
@@ -55,8 +57,13 @@ void SetDeadline(grpc::ClientContext& context) {
 }
 
 int RpcFailed(absl::string_view what, const grpc::Status& status) {
-  std::cerr << "imdictl: " << what << " failed: "
-            << imdi::FromGrpcStatus(status).ToString() << "\n";
+  const absl::Status error = imdi::FromGrpcStatus(status);
+  std::cerr << "imdictl: " << what << " failed: " << absl::StatusCodeToString(error.code())
+            << ": " << error.message();
+  for (const auto& [key, value] : imdi::ErrorMetadata(error)) {
+    std::cerr << "\n  " << key << ": " << value;
+  }
+  std::cerr << "\n";
   return kExitRpc;
 }
 
@@ -115,7 +122,7 @@ int64_t ImportFile(api::StatsService::Stub& stub, const std::string& path,
       stub.ImportFigures(&context, &response));
 
   const std::vector<api::ImportFiguresRequest> requests = imdi::import::ImportRequests(
-      parsed, name, status, static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_batch))));
+      parsed, name, status, static_cast<size_t>(absl::GetFlag(FLAGS_batch)));
   absl::Time last_report = start;
   size_t sent = 0;
   for (const api::ImportFiguresRequest& request : requests) {
@@ -169,6 +176,10 @@ int64_t ImportFile(api::StatsService::Stub& stub, const std::string& path,
 int Import(api::StatsService::Stub& stub, const std::vector<std::string>& files) {
   if (files.empty()) {
     std::cerr << "imdictl import: name at least one file\n";
+    return kExitUsage;
+  }
+  if (absl::GetFlag(FLAGS_batch) < 1 || absl::GetFlag(FLAGS_batch) > 5000) {
+    std::cerr << "imdictl: --batch must be 1 to 5000\n";
     return kExitUsage;
   }
   bool ok = false;

@@ -1,6 +1,7 @@
 #include "tools/import/figures_source.h"
 
 #include <cmath>
+#include <limits>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -73,6 +74,11 @@ absl::StatusOr<std::optional<int64_t>> ParseCount(absl::string_view text) {
   const double v = *printed.number;
   if (v != std::floor(v)) {
     return absl::InvalidArgumentError(absl::StrCat("count \"", text, "\" is not a whole number"));
+  }
+  if (v < 0) return absl::InvalidArgumentError(absl::StrCat("count \"", text, "\" is negative"));
+  // Counts travel as int32; a larger one is not a count of people.
+  if (v > std::numeric_limits<int32_t>::max()) {
+    return absl::InvalidArgumentError(absl::StrCat("count \"", text, "\" is too large"));
   }
   return static_cast<int64_t>(v);
 }

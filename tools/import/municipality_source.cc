@@ -120,6 +120,18 @@ std::optional<ImdiRegion> RegionOf(const Lineage& l, const std::map<int, ImdiReg
   return std::nullopt;
 }
 
+// The region all of `codes` (identity codes of lineages) share, if any.
+std::optional<ImdiRegion> SharedRegion(const std::vector<int>& codes,
+                                       const std::map<int, const Lineage*>& by_id,
+                                       const std::map<int, ImdiRegion>& regions) {
+  std::set<ImdiRegion> theirs;
+  for (int code : codes) {
+    if (auto r = RegionOf(*by_id.at(code), regions)) theirs.insert(*r);
+  }
+  if (theirs.size() != 1) return std::nullopt;
+  return *theirs.begin();
+}
+
 }  // namespace
 
 absl::StatusOr<std::map<int, ImdiRegion>> ParseRegions(std::istream& json) {
@@ -291,13 +303,23 @@ absl::StatusOr<MunicipalitySource> BuildMunicipalities(
     m.successor = l.successor;
     m.note = l.note;
     std::optional<ImdiRegion> region = RegionOf(l, regions);
+    // Formed after 2015 by a merger: the region its predecessors share.
+    if (!region) region = SharedRegion(l.predecessors, by_id, regions);
+    // Ended before 2015: the region of the municipality it became part of.
+    if (!region && l.successor) region = RegionOf(*by_id.at(*l.successor), regions);
+    // Formed from parts of divided municipalities: theirs in its county.
     if (!region) {
-      // Formed after 2015: the region its predecessors share, if they do.
-      std::set<ImdiRegion> theirs;
-      for (int p : l.predecessors) {
-        if (auto r = RegionOf(*by_id.at(p), regions)) theirs.insert(*r);
+      std::vector<int> divided_here;
+      for (const Lineage& d : ended) {
+        if (!d.note.empty() && d.latest().code / 100 == l.latest().code / 100) {
+          divided_here.push_back(d.latest().code);
+        }
       }
-      if (theirs.size() == 1) region = *theirs.begin();
+      if (l.predecessors.empty()) region = SharedRegion(divided_here, by_id, regions);
+    }
+    if (!region) {
+      source.warnings.push_back(absl::StrCat(l.latest().name, " (", stats::FormatCode(l.latest().code),
+                                             "): no IMDi region in the sources"));
     }
     m.region = region.value_or(ImdiRegion::kUnknown);
     return m;
