@@ -116,18 +116,18 @@ class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRe
   absl::Status ImportMessage() {
     if (!request_.source().empty()) source_ = request_.source();
     response_->set_rows_received(response_->rows_received() + request_.rows_size());
-    std::string whole_message_problem;
+    // A problem of the message as a whole: every row is rejected with it.
+    std::optional<FieldViolation> whole_message;
     if (request_.status() < v1::FIGURES_STATUS_UNSPECIFIED ||
         request_.status() > v1::FIGURES_STATUS_FINAL) {
-      whole_message_problem = absl::StrCat("unknown status value ", request_.status());
+      whole_message = {"status", absl::StrCat("unknown status value ", request_.status())};
     } else if (static_cast<size_t>(request_.rows_size()) > kMaxImportRowsPerMessage) {
-      whole_message_problem = absl::StrCat("the message carries ", request_.rows_size(),
-                                           " rows; at most ", kMaxImportRowsPerMessage);
+      whole_message = {"rows", absl::StrCat("the message carries ", request_.rows_size(),
+                                            " rows; at most ", kMaxImportRowsPerMessage)};
     }
-    if (!whole_message_problem.empty()) {
+    if (whole_message) {
       for (const v1::ImportRow& row : request_.rows()) {
-        Reject(row.line(), whole_message_problem.starts_with("unknown status") ? "status" : "rows",
-               whole_message_problem);
+        Reject(row.line(), whole_message->field, whole_message->description);
       }
       return absl::OkStatus();
     }
