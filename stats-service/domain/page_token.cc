@@ -51,7 +51,7 @@ absl::StatusOr<PageToken> DecodePageToken(absl::string_view text,
   if (token.fingerprint != fingerprint) {
     return BadToken(
         "the page token was issued for a request with other parameters; "
-        "repeat the original filter and page size");
+        "repeat the original filter and as_of_version");
   }
   return token;
 }
