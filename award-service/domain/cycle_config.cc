@@ -1,0 +1,226 @@
+#include "award-service/domain/cycle_config.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/errors.h"
+
+namespace imdi::award {
+namespace {
+
+constexpr int kMaxSpanYears = 10;
+constexpr int kMaxRequirementDepth = 8;
+
+bool IsName(const std::string& name) {
+  if (name.empty() || name.size() > 63 || !absl::ascii_islower(name[0])) return false;
+  for (char c : name) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '_') return false;
+  }
+  return true;
+}
+
+class Checker {
+ public:
+  void Check(bool ok, std::string field, std::string description) {
+    if (!ok) violations_.push_back({std::move(field), std::move(description)});
+  }
+  const std::vector<FieldViolation>& violations() const { return violations_; }
+
+ private:
+  std::vector<FieldViolation> violations_;
+};
+
+void CheckThreshold(Checker& check, const v1::Threshold& t, const std::string& field) {
+  check.Check(t.percent() >= 0 && t.percent() <= 100000, field + ".percent",
+              "must be between 0 and 100000");
+}
+
+void CheckSpan(Checker& check, int span, const std::string& field) {
+  check.Check(span >= 0 && span <= kMaxSpanYears, field,
+              absl::StrCat("must be between 0 and ", kMaxSpanYears));
+}
+
+void CheckCriterion(Checker& check, const v1::Criterion& c, const std::string& f) {
+  check.Check(IsName(c.name()), f + ".name",
+              "must be 1-63 lower case letters, digits or '_', starting with a letter");
+  switch (c.kind_case()) {
+    case v1::Criterion::kSettledVsRequested:
+      check.Check(c.settled_vs_requested().has_threshold(), f + ".settled_vs_requested.threshold",
+                  "is required");
+      CheckThreshold(check, c.settled_vs_requested().threshold(),
+                     f + ".settled_vs_requested.threshold");
+      CheckSpan(check, c.settled_vs_requested().span_years(),
+                f + ".settled_vs_requested.span_years");
+      break;
+    case v1::Criterion::kMinorsSettled:
+      check.Check(c.minors_settled().min_settled() >= 0, f + ".minors_settled.min_settled",
+                  "must not be negative");
+      check.Check(c.minors_settled().min_settled() > 0 || c.minors_settled().has_of_requested(),
+                  f + ".minors_settled", "needs min_settled or of_requested");
+      CheckThreshold(check, c.minors_settled().of_requested(), f + ".minors_settled.of_requested");
+      break;
+    case v1::Criterion::kSettledPerThousand:
+      check.Check(c.settled_per_thousand().has_of_comparables(),
+                  f + ".settled_per_thousand.of_comparables", "is required");
+      CheckThreshold(check, c.settled_per_thousand().of_comparables(),
+                     f + ".settled_per_thousand.of_comparables");
+      CheckSpan(check, c.settled_per_thousand().span_years(),
+                f + ".settled_per_thousand.span_years");
+      break;
+    case v1::Criterion::kRegionShare:
+      check.Check(c.region_share().has_share(), f + ".region_share.share", "is required");
+      CheckThreshold(check, c.region_share().share(), f + ".region_share.share");
+      check.Check(c.region_share().share().percent() <= 100, f + ".region_share.share.percent",
+                  "a share is at most 100");
+      break;
+    case v1::Criterion::kIntroOutcome:
+      check.Check(c.intro_outcome().measure() != v1::INTRO_MEASURE_UNSPECIFIED,
+                  f + ".intro_outcome.measure", "is required");
+      check.Check(c.intro_outcome().has_threshold(), f + ".intro_outcome.threshold",
+                  "is required");
+      CheckThreshold(check, c.intro_outcome().threshold(), f + ".intro_outcome.threshold");
+      check.Check(c.intro_outcome().threshold().percent() <= 100,
+                  f + ".intro_outcome.threshold.percent", "a share is at most 100");
+      break;
+    case v1::Criterion::kAssessed:
+      check.Check(c.assessed().min_justification_chars() >= 0,
+                  f + ".assessed.min_justification_chars", "must not be negative");
+      break;
+    case v1::Criterion::KIND_NOT_SET:
+      check.Check(false, f, "needs a kind (settled_vs_requested, minors_settled, "
+                            "settled_per_thousand, region_share, intro_outcome or assessed)");
+      break;
+  }
+}
+
+void CheckRequirement(Checker& check, const v1::Requirement& r, const std::string& f,
+                      const std::set<std::string>& names, int depth) {
+  if (depth > kMaxRequirementDepth) {
+    check.Check(false, f, absl::StrCat("nests deeper than ", kMaxRequirementDepth, " levels"));
+    return;
+  }
+  const google::protobuf::RepeatedPtrField<v1::Requirement>* operands = nullptr;
+  std::string operands_field;
+  switch (r.node_case()) {
+    case v1::Requirement::kCriterion:
+      check.Check(names.count(r.criterion()) > 0, f + ".criterion",
+                  absl::StrCat("names no criterion of the cycle: \"", r.criterion(), "\""));
+      return;
+    case v1::Requirement::kAllOf:
+      operands = &r.all_of().requirements();
+      operands_field = f + ".all_of.requirements";
+      break;
+    case v1::Requirement::kAnyOf:
+      operands = &r.any_of().requirements();
+      operands_field = f + ".any_of.requirements";
+      break;
+    case v1::Requirement::kAtLeast:
+      operands = &r.at_least().requirements();
+      operands_field = f + ".at_least.requirements";
+      check.Check(r.at_least().count() >= 1 && r.at_least().count() <= operands->size(),
+                  f + ".at_least.count",
+                  absl::StrCat("must be between 1 and the number of requirements (",
+                               operands->size(), ")"));
+      break;
+    case v1::Requirement::NODE_NOT_SET:
+      check.Check(false, f, "needs criterion, all_of, any_of or at_least");
+      return;
+  }
+  check.Check(!operands->empty(), operands_field, "must not be empty");
+  for (int i = 0; i < operands->size(); ++i) {
+    CheckRequirement(check, (*operands)[i], absl::StrCat(operands_field, "[", i, "]"), names,
+                     depth + 1);
+  }
+}
+
+void CheckDecisionPolicy(Checker& check, const v1::DecisionPolicy& p, const std::string& f) {
+  check.Check(p.kind() != v1::DECISION_KIND_UNSPECIFIED, f + ".kind", "is required");
+  if (p.kind() == v1::DECISION_KIND_PUBLIC_VOTE_FINALISTS) {
+    check.Check(p.finalist_count() >= 1, f + ".finalist_count",
+                "must be at least 1 when a public vote picks finalists");
+  }
+  if (p.kind() == v1::DECISION_KIND_WEIGHTED_BLEND) {
+    check.Check(p.vote_weight() > 0 && p.vote_weight() < 1, f + ".vote_weight",
+                "must be between 0 and 1 (exclusive) for a weighted blend");
+  }
+  check.Check(!p.scoring_criteria().empty(), f + ".scoring_criteria", "must not be empty");
+  std::set<std::string> names;
+  for (int i = 0; i < p.scoring_criteria_size(); ++i) {
+    const auto& c = p.scoring_criteria(i);
+    const std::string cf = absl::StrCat(f, ".scoring_criteria[", i, "]");
+    check.Check(IsName(c.name()), cf + ".name",
+                "must be 1-63 lower case letters, digits or '_', starting with a letter");
+    check.Check(names.insert(c.name()).second, cf + ".name",
+                absl::StrCat("duplicate scoring criterion \"", c.name(), "\""));
+    check.Check(c.weight() > 0, cf + ".weight", "must be positive");
+  }
+  check.Check(p.max_score() > p.min_score(), f + ".max_score", "must be above min_score");
+  for (int i = 0; i < p.tie_breaks_size(); ++i) {
+    const auto& t = p.tie_breaks(i);
+    const std::string tf = absl::StrCat(f, ".tie_breaks[", i, "]");
+    check.Check(t.kind() != v1::TIE_BREAK_KIND_UNSPECIFIED, tf + ".kind", "is required");
+    if (t.kind() == v1::TIE_BREAK_KIND_HIGHER_CRITERION_SCORE) {
+      check.Check(names.count(t.criterion()) > 0, tf + ".criterion",
+                  absl::StrCat("names no scoring criterion: \"", t.criterion(), "\""));
+    }
+    if (t.kind() == v1::TIE_BREAK_KIND_HIGHER_VOTE_SHARE) {
+      check.Check(HasPublicVote(p), tf + ".kind", "the decision policy has no public vote");
+    }
+  }
+}
+
+}  // namespace
+
+bool HasPublicVote(const v1::DecisionPolicy& policy) {
+  return policy.kind() == v1::DECISION_KIND_PUBLIC_VOTE_FINALISTS ||
+         policy.kind() == v1::DECISION_KIND_WEIGHTED_BLEND;
+}
+
+absl::Status ValidateCycleId(absl::string_view id, absl::string_view field) {
+  bool ok = !id.empty() && id.size() <= 63 && id[0] != '-';
+  for (char c : id) {
+    ok = ok && (absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-');
+  }
+  if (ok) return absl::OkStatus();
+  return InvalidFieldError(field,
+                           "must be 1-63 lower case letters, digits or '-', not starting with '-'");
+}
+
+absl::Status ValidateCycleConfig(const v1::CycleConfig& config, absl::string_view prefix) {
+  Checker check;
+  const std::string p(prefix);
+  check.Check(!config.title().empty(), p + ".title", "is required");
+  check.Check(config.award_year() >= 2008 && config.award_year() <= 2100, p + ".award_year",
+              "must be between 2008 (the first prize) and 2100");
+  check.Check(config.figures_year() >= 2000 && config.figures_year() <= config.award_year(),
+              p + ".figures_year", "must be between 2000 and the award year");
+  check.Check(!config.criteria().empty(), p + ".criteria", "must not be empty");
+  std::set<std::string> names;
+  for (int i = 0; i < config.criteria_size(); ++i) {
+    const std::string f = absl::StrCat(p, ".criteria[", i, "]");
+    CheckCriterion(check, config.criteria(i), f);
+    check.Check(names.insert(config.criteria(i).name()).second, f + ".name",
+                absl::StrCat("duplicate criterion \"", config.criteria(i).name(), "\""));
+  }
+  check.Check(config.has_requirement(), p + ".requirement", "is required");
+  if (config.has_requirement()) {
+    CheckRequirement(check, config.requirement(), p + ".requirement", names, 0);
+  }
+  const auto& np = config.nomination_policy();
+  check.Check(!np.nominators().empty(), p + ".nomination_policy.nominators",
+              "must name at least one kind of nominator");
+  for (int i = 0; i < np.nominators_size(); ++i) {
+    check.Check(np.nominators(i) != v1::NOMINATOR_KIND_UNSPECIFIED,
+                absl::StrCat(p, ".nomination_policy.nominators[", i, "]"), "must be specified");
+  }
+  check.Check(np.max_per_region() >= 0, p + ".nomination_policy.max_per_region",
+              "must not be negative");
+  CheckDecisionPolicy(check, config.decision_policy(), p + ".decision_policy");
+  if (check.violations().empty()) return absl::OkStatus();
+  return InvalidArgumentError("INVALID_CYCLE_CONFIG", check.violations());
+}
+
+}  // namespace imdi::award
