@@ -502,6 +502,25 @@ v1::Evaluation Evaluate(const v1::CycleConfig& config, const EvaluationInput& in
   return out;
 }
 
+void ApplyAssessments(const v1::CycleConfig& config,
+                      const std::map<std::string, v1::AssessmentClaim>& claims,
+                      v1::Evaluation& evaluation) {
+  EvaluationInput input;
+  input.claims = claims;
+  std::map<std::string, v1::CriterionResult> results;
+  for (v1::CriterionResult& result : *evaluation.mutable_criteria()) {
+    for (const v1::Criterion& criterion : config.criteria()) {
+      if (criterion.name() == result.criterion() && criterion.has_assessed()) {
+        result = EvaluateCriterion(criterion, config.figures_year(), input);
+      }
+    }
+    results.emplace(result.criterion(), result);
+  }
+  *evaluation.mutable_requirement() = Combine(config.requirement(), results);
+  evaluation.set_verdict(evaluation.requirement().verdict());
+  evaluation.set_eligible(IsEligible(evaluation.verdict()));
+}
+
 std::pair<int, int> YearsRead(const v1::CycleConfig& config) {
   int span = 1;
   for (const v1::Criterion& c : config.criteria()) {

@@ -57,6 +57,13 @@ v1::CriterionResult EvaluateCriterion(const v1::Criterion& criterion, int figure
 v1::RequirementResult Combine(const v1::Requirement& requirement,
                               const std::map<std::string, v1::CriterionResult>& results);
 
+// Re-evaluates the assessed criteria of `evaluation` under `claims` (the
+// jury's confirmations) and recombines the requirement; figure criteria keep
+// their results.
+void ApplyAssessments(const v1::CycleConfig& config,
+                      const std::map<std::string, v1::AssessmentClaim>& claims,
+                      v1::Evaluation& evaluation);
+
 // MET or NEEDS_ASSESSMENT: may be nominated without an override.
 bool IsEligible(v1::Verdict verdict);
 

@@ -3,10 +3,16 @@
 //   imdictl load-municipalities --target=HOST:PORT [--klass=FILE] [--regions=FILE]
 //   imdictl import --target=HOST:PORT [--status=final] FILE...
 //   imdictl data-version --target=HOST:PORT
+//   imdictl create-cycle --award_target=HOST:PORT --cycle_id=ID CONFIG_FILE
+//   imdictl load-winners --award_target=HOST:PORT [--from_year=Y] [--to_year=Y] CSV_FILE
+//
+// The award commands send a request_id derived from their input, so running
+// one again with the same input changes nothing.
 //
 // Exit status: 0 success; 1 some rows were rejected; 2 usage; 3 a file could
 // not be read; 4 the service failed the call.
 #include <chrono>
+#include <fstream>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -24,7 +30,9 @@
 #include "common/errors.h"
 #include "common/grpc_status.h"
 #include "grpcpp/grpcpp.h"
+#include "imdi/award/v1/award.grpc.pb.h"
 #include "imdi/stats/v1/stats.grpc.pb.h"
+#include "tools/award/award_files.h"
 #include "tools/import/figures_source.h"
 #include "tools/import/import_requests.h"
 #include "tools/import/municipality_source.h"
@@ -40,6 +48,11 @@ ABSL_FLAG(int, batch, 500,
           "Records per ImportFigures message (one atomic write each), 1 to 5000.");
 ABSL_FLAG(int64_t, max_errors, 50, "Rejected rows to list per file.");
 ABSL_FLAG(int, timeout_seconds, 300, "Deadline of each call.");
+ABSL_FLAG(std::string, award_target, "127.0.0.1:50052",
+          "The award-service address, HOST:PORT (create-cycle, load-winners).");
+ABSL_FLAG(std::string, cycle_id, "", "Identifier of the cycle to create (create-cycle).");
+ABSL_FLAG(int, from_year, 2008, "First award year to load (load-winners).");
+ABSL_FLAG(int, to_year, 2100, "Last award year to load (load-winners).");
 
 namespace {
 
@@ -214,6 +227,70 @@ int DataVersion(api::StatsService::Stub& stub) {
   return 0;
 }
 
+// A request id that is the same for the same input (FNV-1a of its bytes).
+std::string InputRequestId(absl::string_view command, const google::protobuf::Message& input) {
+  uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : input.SerializeAsString()) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return absl::StrFormat("imdictl-%s-%016x", command, hash);
+}
+
+int CreateCycle(imdi::award::v1::AwardService::Stub& stub, const std::vector<std::string>& files) {
+  if (files.size() != 1 || absl::GetFlag(FLAGS_cycle_id).empty()) {
+    std::cerr << "imdictl: create-cycle needs --cycle_id and one configuration file\n";
+    return kExitUsage;
+  }
+  auto config = imdi::award_files::LoadCycleConfig(files[0]);
+  if (!config.ok()) {
+    std::cerr << "imdictl: " << config.status().message() << "\n";
+    return kExitFile;
+  }
+  imdi::award::v1::CreateCycleRequest request;
+  request.set_cycle_id(absl::GetFlag(FLAGS_cycle_id));
+  *request.mutable_config() = *config;
+  request.set_request_id(InputRequestId("create-cycle", request));
+  grpc::ClientContext context;
+  SetDeadline(context);
+  imdi::award::v1::CreateCycleResponse response;
+  grpc::Status status = stub.CreateCycle(&context, request, &response);
+  if (!status.ok()) return RpcFailed("CreateCycle", status);
+  std::cout << "cycle " << response.cycle().cycle_id() << ": " << response.cycle().config().title()
+            << ", state " << imdi::award::v1::CycleState_Name(response.cycle().state())
+            << ", etag " << response.cycle().etag() << "\n";
+  return 0;
+}
+
+int LoadWinners(imdi::award::v1::AwardService::Stub& stub, const std::vector<std::string>& files) {
+  if (files.size() != 1) {
+    std::cerr << "imdictl: load-winners needs one award-history CSV file\n";
+    return kExitUsage;
+  }
+  std::ifstream in(files[0]);
+  if (!in) {
+    std::cerr << "imdictl: cannot read " << files[0] << "\n";
+    return kExitFile;
+  }
+  auto winners = imdi::award_files::ParseWinnersHistory(in, absl::GetFlag(FLAGS_from_year),
+                                                        absl::GetFlag(FLAGS_to_year));
+  if (!winners.ok()) {
+    std::cerr << "imdictl: " << files[0] << ": " << winners.status().message() << "\n";
+    return kExitFile;
+  }
+  imdi::award::v1::ImportWinnersRequest request;
+  for (auto& w : *winners) *request.add_winners() = std::move(w);
+  request.set_request_id(InputRequestId("load-winners", request));
+  grpc::ClientContext context;
+  SetDeadline(context);
+  imdi::award::v1::ImportWinnersResponse response;
+  grpc::Status status = stub.ImportWinners(&context, request, &response);
+  if (!status.ok()) return RpcFailed("ImportWinners", status);
+  std::cout << "winners: " << request.winners_size() << " read, " << response.added_count()
+            << " added, " << response.unchanged_count() << " already recorded\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -221,7 +298,9 @@ int main(int argc, char** argv) {
       "Command-line client of the IMDi statistics service.\n"
       "  imdictl load-municipalities --target=HOST:PORT [--klass=FILE] [--regions=FILE]\n"
       "  imdictl import --target=HOST:PORT [--status=final] FILE...\n"
-      "  imdictl data-version --target=HOST:PORT");
+      "  imdictl data-version --target=HOST:PORT\n"
+      "  imdictl create-cycle --award_target=HOST:PORT --cycle_id=ID CONFIG_FILE\n"
+      "  imdictl load-winners --award_target=HOST:PORT [--from_year=Y] [--to_year=Y] CSV_FILE");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() < 2) {
     std::cerr << absl::ProgramUsageMessage() << "\n";
@@ -230,6 +309,11 @@ int main(int argc, char** argv) {
   const std::string command = positional[1];
   std::vector<std::string> args(positional.begin() + 2, positional.end());
 
+  if (command == "create-cycle" || command == "load-winners") {
+    auto award = imdi::award::v1::AwardService::NewStub(grpc::CreateChannel(
+        absl::GetFlag(FLAGS_award_target), grpc::InsecureChannelCredentials()));
+    return command == "create-cycle" ? CreateCycle(*award, args) : LoadWinners(*award, args);
+  }
   auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target),
                                      grpc::InsecureChannelCredentials());
   auto stub = api::StatsService::NewStub(channel);

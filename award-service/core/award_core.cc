@@ -1,0 +1,1549 @@
+#include "award-service/core/award_core.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "award-service/domain/criteria.h"
+#include "award-service/domain/cycle_config.h"
+#include "award-service/domain/decision.h"
+#include "award-service/domain/workflow.h"
+#include "common/errors.h"
+#include "common/status_macros.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace imdi::award {
+
+// What one change did, for the audit trail.
+struct AwardCore::Step {
+  std::string detail;
+  std::string nomination_id;
+  std::vector<v1::Winner> winners;
+};
+
+namespace {
+
+constexpr int kMaxRequestIdLength = 128;
+constexpr int kMaxTextLength = 20000;
+constexpr int kDefaultCyclePage = 50;
+constexpr int kMaxCyclePage = 500;
+constexpr int kDefaultAuditPage = 100;
+constexpr int kMaxAuditPage = 1000;
+
+uint64_t Fnv1a(absl::string_view bytes) {
+  uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+std::string Etag(absl::string_view what, int64_t revision) {
+  return absl::StrFormat("%016x", Fnv1a(absl::StrCat(what, "@", revision)));
+}
+
+// Deterministic bytes of `request` without its request_id field.
+std::string Fingerprint(const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> copy(request.New());
+  copy->CopyFrom(request);
+  const auto* field = copy->GetDescriptor()->FindFieldByName("request_id");
+  if (field != nullptr) copy->GetReflection()->ClearField(copy.get(), field);
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    copy->SerializeToCodedStream(&coded);
+  }
+  return absl::StrFormat("%016x", Fnv1a(bytes));
+}
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+}
+
+absl::Time FromProto(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(t));
+}
+
+absl::Status CheckRequestId(const std::string& request_id) {
+  if (request_id.size() > kMaxRequestIdLength) {
+    return InvalidFieldError("request_id",
+                             absl::StrCat("must be at most ", kMaxRequestIdLength, " characters"));
+  }
+  for (char c : request_id) {
+    if (!absl::ascii_isgraph(c)) {
+      return InvalidFieldError("request_id", "must be printable ASCII without spaces");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckMunicipalityCode(const std::string& code, absl::string_view field) {
+  if (code.size() == 4 && std::all_of(code.begin(), code.end(), absl::ascii_isdigit)) {
+    return absl::OkStatus();
+  }
+  return InvalidFieldError(field, "must be a four-digit municipality code, e.g. \"5001\"");
+}
+
+absl::Status CheckText(const std::string& text, absl::string_view field, bool required) {
+  if (required && text.empty()) return InvalidFieldError(field, "is required");
+  if (text.size() > kMaxTextLength) {
+    return InvalidFieldError(field, absl::StrCat("must be at most ", kMaxTextLength, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDate(const std::string& date, absl::string_view field) {
+  std::vector<std::string> parts = absl::StrSplit(date, '-');
+  int y = 0, m = 0, d = 0;
+  if (parts.size() == 3 && parts[0].size() == 4 && parts[1].size() == 2 && parts[2].size() == 2 &&
+      absl::SimpleAtoi(parts[0], &y) && absl::SimpleAtoi(parts[1], &m) &&
+      absl::SimpleAtoi(parts[2], &d) && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+    return absl::OkStatus();
+  }
+  return InvalidFieldError(field, "must be a date YYYY-MM-DD");
+}
+
+absl::Status NotFound(absl::string_view reason, absl::string_view what) {
+  return MakeError(absl::StatusCode::kNotFound, reason, what);
+}
+
+absl::Status CheckEtag(const std::string& given, const std::string& current,
+                       absl::string_view what) {
+  if (given.empty() || given == current) return absl::OkStatus();
+  return MakeError(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+                   absl::StrCat("the ", what, " changed since it was read (etag ", given,
+                                ", now ", current, "); read it again and retry"));
+}
+
+absl::Status Refuse(absl::string_view reason, absl::string_view type, absl::string_view subject,
+                    absl::string_view message) {
+  return FailedPreconditionError(reason, message,
+                                 {{std::string(type), std::string(subject), std::string(message)}});
+}
+
+v1::Nomination* FindNomination(storage::v1::CycleRecord& record, const std::string& id) {
+  for (v1::Nomination& n : *record.mutable_nominations()) {
+    if (n.nomination_id() == id) return &n;
+  }
+  return nullptr;
+}
+
+v1::Juror* FindJuror(v1::Cycle& cycle, const std::string& id) {
+  for (v1::Juror& j : *cycle.mutable_jurors()) {
+    if (j.juror_id() == id) return &j;
+  }
+  return nullptr;
+}
+
+std::map<std::string, v1::AssessmentClaim> ClaimMap(
+    const google::protobuf::RepeatedPtrField<v1::AssessmentClaim>& claims) {
+  std::map<std::string, v1::AssessmentClaim> out;
+  for (const auto& c : claims) out[c.criterion()] = c;
+  return out;
+}
+
+// Checks claimed assessed criteria against the configuration.
+absl::Status CheckClaims(const v1::CycleConfig& config,
+                         const google::protobuf::RepeatedPtrField<v1::AssessmentClaim>& claims) {
+  std::vector<FieldViolation> violations;
+  std::set<std::string> seen;
+  for (int i = 0; i < claims.size(); ++i) {
+    const auto& claim = claims[i];
+    const std::string field = absl::StrCat("claims[", i, "]");
+    const v1::Criterion* criterion = nullptr;
+    for (const auto& c : config.criteria()) {
+      if (c.name() == claim.criterion()) criterion = &c;
+    }
+    if (criterion == nullptr || !criterion->has_assessed()) {
+      std::vector<std::string> assessed;
+      for (const auto& c : config.criteria()) {
+        if (c.has_assessed()) assessed.push_back(c.name());
+      }
+      violations.push_back({field + ".criterion",
+                            absl::StrCat("\"", claim.criterion(),
+                                         "\" is not an assessed criterion of the cycle (",
+                                         absl::StrJoin(assessed, ", "), ")")});
+      continue;
+    }
+    if (!seen.insert(claim.criterion()).second) {
+      violations.push_back({field + ".criterion", "claimed twice"});
+    }
+    const int min_chars = std::max(1, criterion->assessed().min_justification_chars());
+    if (static_cast<int>(claim.justification().size()) < min_chars) {
+      violations.push_back({field + ".justification",
+                            absl::StrCat("needs a written justification of at least ", min_chars,
+                                         " characters")});
+    }
+    if (claim.justification().size() > static_cast<size_t>(kMaxTextLength)) {
+      violations.push_back({field + ".justification",
+                            absl::StrCat("must be at most ", kMaxTextLength, " bytes")});
+    }
+  }
+  if (violations.empty()) return absl::OkStatus();
+  return InvalidArgumentError("INVALID_CLAIMS", violations);
+}
+
+// Candidates the jury decides among: active nominees (finalists only when a
+// vote picks finalists).
+std::vector<const v1::Nomination*> Candidates(const storage::v1::CycleRecord& record) {
+  const bool finalists_only = record.cycle().config().decision_policy().kind() ==
+                              v1::DECISION_KIND_PUBLIC_VOTE_FINALISTS;
+  std::vector<const v1::Nomination*> out;
+  for (const v1::Nomination& n : record.nominations()) {
+    if (n.state() != v1::NOMINATION_STATE_ACTIVE) continue;
+    if (finalists_only && !n.finalist()) continue;
+    out.push_back(&n);
+  }
+  return out;
+}
+
+std::string EncodeToken(absl::string_view kind, absl::string_view scope, int64_t position) {
+  return absl::WebSafeBase64Escape(absl::StrCat(kind, "|", scope, "|", position));
+}
+
+absl::StatusOr<int64_t> DecodeToken(const std::string& token, absl::string_view kind,
+                                    absl::string_view scope) {
+  if (token.empty()) return 0;
+  std::string raw;
+  std::vector<std::string> parts;
+  int64_t position = 0;
+  if (absl::WebSafeBase64Unescape(token, &raw)) parts = absl::StrSplit(raw, '|');
+  if (parts.size() != 3 || parts[0] != kind || parts[1] != scope ||
+      !absl::SimpleAtoi(parts[2], &position) || position < 0) {
+    return InvalidFieldError("page_token",
+                             "is not a token of this listing; start again without one");
+  }
+  return position;
+}
+
+int PageSize(int requested, int fallback, int max) {
+  if (requested <= 0) return fallback;
+  return std::min(requested, max);
+}
+
+}  // namespace
+
+AwardCore::AwardCore(AwardStore* store, StatsClient* stats, Comparables comparables,
+                     AwardCoreOptions options)
+    : store_(store), stats_(stats), comparables_(std::move(comparables)),
+      options_(std::move(options)) {}
+
+// --------------------------------------------------------------------------
+// Plumbing.
+
+absl::StatusOr<AwardCore::Record> AwardCore::LoadCycle(const std::string& cycle_id) const {
+  IMDI_RETURN_IF_ERROR(ValidateCycleId(cycle_id));
+  IMDI_ASSIGN_OR_RETURN(std::optional<Record> record, store_->ReadCycle(cycle_id));
+  if (!record) return NotFound("CYCLE_NOT_FOUND", absl::StrCat("no cycle \"", cycle_id, "\""));
+  return *std::move(record);
+}
+
+absl::StatusOr<bool> AwardCore::Replay(absl::string_view method,
+                                       const google::protobuf::Message& request,
+                                       const std::string& request_id,
+                                       google::protobuf::Message& response) {
+  if (request_id.empty()) return false;
+  IMDI_RETURN_IF_ERROR(CheckRequestId(request_id));
+  IMDI_ASSIGN_OR_RETURN(std::optional<storage::v1::RequestRecord> stored,
+                        store_->ReadRequest(request_id));
+  if (!stored) return false;
+  if (stored->method() != method || stored->fingerprint() != Fingerprint(request)) {
+    return MakeError(absl::StatusCode::kInvalidArgument, "REQUEST_ID_REUSED",
+                     absl::StrCat("request_id \"", request_id,
+                                  "\" was used for a different request (", stored->method(),
+                                  "); use a fresh id per request"));
+  }
+  if (!response.ParseFromString(stored->response())) {
+    return absl::DataLossError("a stored response cannot be decoded");
+  }
+  return true;
+}
+
+absl::Status AwardCore::Mutate(
+    absl::string_view method, const google::protobuf::Message& request,
+    const std::string& request_id, const std::string& cycle_id, const Caller& caller,
+    const std::function<absl::Status(Record&, Step&)>& apply, google::protobuf::Message& response,
+    const std::function<void(const Record&, const Step&, google::protobuf::Message&)>& respond) {
+  absl::MutexLock lock(&mu_);
+  IMDI_ASSIGN_OR_RETURN(bool replayed, Replay(method, request, request_id, response));
+  if (replayed) return absl::OkStatus();
+  IMDI_ASSIGN_OR_RETURN(Record record, LoadCycle(cycle_id));
+  const absl::Time now = options_.now();
+  const v1::CycleState before = record.cycle().state();
+
+  v1::AuditEvent event;
+  event.set_cycle_id(cycle_id);
+  *event.mutable_event_time() = ToProto(now);
+  event.set_actor(caller.actor);
+  event.set_request_id(request_id.empty() ? caller.trace_id : request_id);
+  event.set_action(std::string(method));
+  event.set_state_before(before);
+
+  Record changed = record;
+  Step step;
+  absl::Status applied = apply(changed, step);
+  if (!applied.ok()) {
+    if (applied.code() == absl::StatusCode::kFailedPrecondition) {
+      // The refusal is part of the record: who tried what, and why not.
+      record.set_last_audit_sequence(record.last_audit_sequence() + 1);
+      event.set_sequence(record.last_audit_sequence());
+      event.set_state_after(before);
+      event.set_data_version(record.cycle().data_version());
+      event.set_nomination_id(step.nomination_id);
+      event.set_detail(absl::StrCat("refused: ", ErrorReason(applied), ": ", applied.message()));
+      AwardCommit refusal;
+      refusal.cycle = std::move(record);
+      refusal.audit_events.push_back(std::move(event));
+      IMDI_RETURN_IF_ERROR(store_->Commit(refusal));
+    }
+    return applied;
+  }
+
+  v1::Cycle& cycle = *changed.mutable_cycle();
+  cycle.set_revision(cycle.revision() + 1);
+  cycle.set_etag(Etag(cycle_id, cycle.revision()));
+  *cycle.mutable_update_time() = ToProto(now);
+  changed.set_last_audit_sequence(changed.last_audit_sequence() + 1);
+  event.set_sequence(changed.last_audit_sequence());
+  event.set_state_after(cycle.state());
+  event.set_data_version(cycle.data_version());
+  event.set_nomination_id(step.nomination_id);
+  event.set_detail(step.detail);
+
+  respond(changed, step, response);
+  AwardCommit commit;
+  commit.audit_events.push_back(std::move(event));
+  commit.winners = step.winners;
+  if (!request_id.empty()) {
+    storage::v1::RequestRecord stored;
+    stored.set_method(std::string(method));
+    stored.set_fingerprint(Fingerprint(request));
+    stored.set_response(response.SerializeAsString());
+    commit.request.emplace(request_id, std::move(stored));
+  }
+  commit.cycle = std::move(changed);
+  return store_->Commit(commit);
+}
+
+// Touches a nomination for a change at the cycle's next revision.
+static void Touch(v1::Nomination& n, const storage::v1::CycleRecord& record, absl::Time now) {
+  n.set_etag(Etag(absl::StrCat(n.cycle_id(), "/", n.nomination_id()),
+                  record.cycle().revision() + 1));
+  *n.mutable_update_time() = ToProto(now);
+}
+
+absl::StatusOr<int64_t> AwardCore::VersionFor(const v1::Cycle& cycle, bool use_latest) {
+  if (cycle.data_version() > 0 && !use_latest) return cycle.data_version();
+  return stats_->DataVersion();
+}
+
+absl::StatusOr<std::vector<v1::Evaluation>> AwardCore::EvaluateMany(
+    const v1::CycleConfig& config, const std::vector<std::string>& codes,
+    const std::vector<std::map<std::string, v1::AssessmentClaim>>& claims, int64_t version) {
+  std::vector<MunicipalityInfo> infos;
+  for (const std::string& code : codes) {
+    IMDI_ASSIGN_OR_RETURN(MunicipalityInfo info, stats_->GetMunicipality(code, version));
+    infos.push_back(std::move(info));
+  }
+  const auto [first_year, last_year] = YearsRead(config);
+  std::vector<std::string> wanted;
+  std::vector<std::vector<std::string>> comparables(infos.size());
+  for (size_t i = 0; i < infos.size(); ++i) {
+    wanted.push_back(infos[i].code);
+    if (NeedsComparables(config)) {
+      comparables[i] = comparables_.For(infos[i].codes);
+      wanted.insert(wanted.end(), comparables[i].begin(), comparables[i].end());
+    }
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  IMDI_ASSIGN_OR_RETURN(FiguresByMunicipality figures,
+                        stats_->BatchGetFigures(wanted, first_year, last_year, version));
+  std::map<stats::v1::ImdiRegion, RegionSettled> regions;
+  if (NeedsRegionTotals(config)) {
+    for (const MunicipalityInfo& info : infos) {
+      if (info.imdi_region == stats::v1::IMDI_REGION_UNSPECIFIED ||
+          regions.count(info.imdi_region)) {
+        continue;
+      }
+      IMDI_ASSIGN_OR_RETURN(regions[info.imdi_region],
+                            stats_->GetRegionSettled(info.imdi_region, config.figures_year(),
+                                                     version));
+    }
+  }
+  std::vector<v1::Evaluation> out;
+  for (size_t i = 0; i < infos.size(); ++i) {
+    EvaluationInput input;
+    input.municipality_code = infos[i].code;
+    input.municipality_name = infos[i].name;
+    input.imdi_region = infos[i].imdi_region;
+    input.data_version = version;
+    input.figures = figures[infos[i].code];
+    // The comparables' figures come back under their current codes; any
+    // record whose old code is on the list belongs to the group.
+    std::set<std::string> listed(comparables[i].begin(), comparables[i].end());
+    for (const auto& [code, by_year] : figures) {
+      if (code == infos[i].code) continue;
+      for (const auto& [year, f] : by_year) {
+        if (listed.count(code) || listed.count(f.code_at_the_time())) {
+          input.comparables[code] = by_year;
+          break;
+        }
+      }
+    }
+    auto region = regions.find(infos[i].imdi_region);
+    if (region != regions.end()) input.region_settled[config.figures_year()] = region->second;
+    input.claims = claims[i];
+    out.push_back(Evaluate(config, input));
+  }
+  return out;
+}
+
+// --------------------------------------------------------------------------
+// Cycles.
+
+absl::StatusOr<v1::CreateCycleResponse> AwardCore::CreateCycle(
+    const v1::CreateCycleRequest& request, const Caller& caller) {
+  IMDI_RETURN_IF_ERROR(ValidateCycleId(request.cycle_id()));
+  IMDI_RETURN_IF_ERROR(ValidateCycleConfig(request.config()));
+  IMDI_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  absl::MutexLock lock(&mu_);
+  v1::CreateCycleResponse response;
+  IMDI_ASSIGN_OR_RETURN(bool replayed,
+                        Replay("CreateCycle", request, request.request_id(), response));
+  if (replayed) return response;
+  IMDI_ASSIGN_OR_RETURN(std::optional<Record> existing, store_->ReadCycle(request.cycle_id()));
+  if (existing) {
+    return MakeError(absl::StatusCode::kAlreadyExists, "CYCLE_EXISTS",
+                     absl::StrCat("cycle \"", request.cycle_id(), "\" already exists"));
+  }
+  const absl::Time now = options_.now();
+  Record record;
+  v1::Cycle& cycle = *record.mutable_cycle();
+  cycle.set_cycle_id(request.cycle_id());
+  *cycle.mutable_config() = request.config();
+  cycle.set_state(v1::CYCLE_STATE_DRAFT);
+  cycle.set_revision(1);
+  cycle.set_etag(Etag(cycle.cycle_id(), 1));
+  *cycle.mutable_create_time() = ToProto(now);
+  *cycle.mutable_update_time() = ToProto(now);
+  record.set_last_audit_sequence(1);
+
+  v1::AuditEvent event;
+  event.set_cycle_id(cycle.cycle_id());
+  event.set_sequence(1);
+  *event.mutable_event_time() = ToProto(now);
+  event.set_actor(caller.actor);
+  event.set_request_id(request.request_id().empty() ? caller.trace_id : request.request_id());
+  event.set_action("CreateCycle");
+  event.set_state_before(v1::CYCLE_STATE_UNSPECIFIED);
+  event.set_state_after(v1::CYCLE_STATE_DRAFT);
+  event.set_detail(absl::StrCat("created \"", request.config().title(), "\", award year ",
+                                request.config().award_year(), ", figures year ",
+                                request.config().figures_year()));
+  *response.mutable_cycle() = cycle;
+  AwardCommit commit;
+  commit.audit_events.push_back(event);
+  if (!request.request_id().empty()) {
+    storage::v1::RequestRecord stored;
+    stored.set_method("CreateCycle");
+    stored.set_fingerprint(Fingerprint(request));
+    stored.set_response(response.SerializeAsString());
+    commit.request.emplace(request.request_id(), std::move(stored));
+  }
+  commit.cycle = std::move(record);
+  IMDI_RETURN_IF_ERROR(store_->Commit(commit));
+  return response;
+}
+
+absl::StatusOr<v1::GetCycleResponse> AwardCore::GetCycle(const v1::GetCycleRequest& request) {
+  IMDI_ASSIGN_OR_RETURN(Record record, LoadCycle(request.cycle_id()));
+  v1::GetCycleResponse response;
+  *response.mutable_cycle() = record.cycle();
+  return response;
+}
+
+absl::StatusOr<v1::ListCyclesResponse> AwardCore::ListCycles(
+    const v1::ListCyclesRequest& request) {
+  IMDI_ASSIGN_OR_RETURN(int64_t offset, DecodeToken(request.page_token(), "cycles", ""));
+  const int size = PageSize(request.page_size(), kDefaultCyclePage, kMaxCyclePage);
+  IMDI_ASSIGN_OR_RETURN(std::vector<Record> records, store_->ReadCycles());
+  std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
+    if (a.cycle().config().award_year() != b.cycle().config().award_year()) {
+      return a.cycle().config().award_year() > b.cycle().config().award_year();
+    }
+    return a.cycle().cycle_id() < b.cycle().cycle_id();
+  });
+  v1::ListCyclesResponse response;
+  for (int64_t i = offset; i < static_cast<int64_t>(records.size()) && i < offset + size; ++i) {
+    *response.add_cycles() = records[i].cycle();
+  }
+  if (offset + size < static_cast<int64_t>(records.size())) {
+    response.set_next_page_token(EncodeToken("cycles", "", offset + size));
+  }
+  return response;
+}
+
+// --------------------------------------------------------------------------
+// Evaluation.
+
+absl::StatusOr<v1::EvaluateMunicipalityResponse> AwardCore::EvaluateMunicipality(
+    const v1::EvaluateMunicipalityRequest& request) {
+  IMDI_RETURN_IF_ERROR(CheckMunicipalityCode(request.municipality_code(), "municipality_code"));
+  IMDI_ASSIGN_OR_RETURN(Record record, LoadCycle(request.cycle_id()));
+  IMDI_RETURN_IF_ERROR(CheckClaims(record.cycle().config(), request.claims()));
+  IMDI_ASSIGN_OR_RETURN(int64_t version, VersionFor(record.cycle(), request.use_latest()));
+  IMDI_ASSIGN_OR_RETURN(std::vector<v1::Evaluation> evaluations,
+                        EvaluateMany(record.cycle().config(), {request.municipality_code()},
+                                     {ClaimMap(request.claims())}, version));
+  v1::EvaluateMunicipalityResponse response;
+  *response.mutable_evaluation() = std::move(evaluations.front());
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::Evaluation>> AwardCore::ScreenMunicipalities(
+    const v1::ScreenMunicipalitiesRequest& request, int64_t* data_version) {
+  IMDI_ASSIGN_OR_RETURN(Record record, LoadCycle(request.cycle_id()));
+  const v1::CycleConfig& config = record.cycle().config();
+  IMDI_ASSIGN_OR_RETURN(int64_t version, VersionFor(record.cycle(), request.use_latest()));
+  *data_version = version;
+  IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> all, stats_->ListMunicipalities(version));
+  const auto [first_year, last_year] = YearsRead(config);
+  IMDI_ASSIGN_OR_RETURN(FiguresByMunicipality figures,
+                        stats_->StreamFigures(first_year, last_year, version));
+  std::map<std::string, std::string> current_by_code;
+  for (const MunicipalityInfo& m : all) {
+    for (const std::string& code : m.codes) current_by_code.emplace(code, m.code);
+  }
+  std::map<stats::v1::ImdiRegion, RegionSettled> regions;
+  std::vector<v1::Evaluation> out;
+  for (const MunicipalityInfo& m : all) {
+    if (!m.ExistsIn(config.figures_year())) continue;
+    if (request.imdi_region() != stats::v1::IMDI_REGION_UNSPECIFIED &&
+        m.imdi_region != request.imdi_region()) {
+      continue;
+    }
+    EvaluationInput input;
+    input.municipality_code = m.code;
+    input.municipality_name = m.name;
+    input.imdi_region = m.imdi_region;
+    input.data_version = version;
+    input.figures = figures[m.code];
+    if (NeedsComparables(config)) {
+      for (const std::string& code : comparables_.For(m.codes)) {
+        auto current = current_by_code.find(code);
+        if (current != current_by_code.end() && current->second != m.code) {
+          input.comparables[current->second] = figures[current->second];
+        }
+      }
+    }
+    if (NeedsRegionTotals(config) && m.imdi_region != stats::v1::IMDI_REGION_UNSPECIFIED) {
+      if (!regions.count(m.imdi_region)) {
+        IMDI_ASSIGN_OR_RETURN(regions[m.imdi_region],
+                              stats_->GetRegionSettled(m.imdi_region, config.figures_year(),
+                                                       version));
+      }
+      input.region_settled[config.figures_year()] = regions[m.imdi_region];
+    }
+    v1::Evaluation evaluation = Evaluate(config, input);
+    if (request.eligible_only() && !evaluation.eligible()) continue;
+    out.push_back(std::move(evaluation));
+  }
+  std::sort(out.begin(), out.end(), [](const v1::Evaluation& a, const v1::Evaluation& b) {
+    return a.municipality_code() < b.municipality_code();
+  });
+  return out;
+}
+
+absl::StatusOr<v1::CompareWithLatestResponse> AwardCore::CompareWithLatest(
+    const v1::CompareWithLatestRequest& request) {
+  IMDI_ASSIGN_OR_RETURN(Record record, LoadCycle(request.cycle_id()));
+  const v1::Cycle& cycle = record.cycle();
+  if (cycle.data_version() == 0) {
+    return Refuse("NOT_FROZEN", "STATE", StateName(cycle.state()),
+                  "the cycle's data version is frozen when the nominees are announced; "
+                  "until then evaluations read the newest figures");
+  }
+  IMDI_ASSIGN_OR_RETURN(int64_t latest, stats_->DataVersion());
+  std::vector<std::string> codes;
+  std::vector<std::map<std::string, v1::AssessmentClaim>> claims;
+  std::vector<const v1::Nomination*> nominations;
+  for (const v1::Nomination& n : record.nominations()) {
+    if (n.state() != v1::NOMINATION_STATE_ACTIVE) continue;
+    codes.push_back(n.municipality_code());
+    claims.push_back(ClaimMap(n.claims()));
+    nominations.push_back(&n);
+  }
+  v1::CompareWithLatestResponse response;
+  response.set_frozen_data_version(cycle.data_version());
+  response.set_latest_data_version(latest);
+  if (codes.empty() || latest == cycle.data_version()) return response;
+  IMDI_ASSIGN_OR_RETURN(auto frozen, EvaluateMany(cycle.config(), codes, claims,
+                                                  cycle.data_version()));
+  IMDI_ASSIGN_OR_RETURN(auto newest, EvaluateMany(cycle.config(), codes, claims, latest));
+  for (size_t i = 0; i < codes.size(); ++i) {
+    v1::VerdictChange change;
+    change.set_nomination_id(nominations[i]->nomination_id());
+    change.set_municipality_code(nominations[i]->municipality_code());
+    change.set_frozen_verdict(frozen[i].verdict());
+    change.set_latest_verdict(newest[i].verdict());
+    for (int c = 0; c < frozen[i].criteria_size(); ++c) {
+      const auto& a = frozen[i].criteria(c);
+      const auto& b = newest[i].criteria(c);
+      if (a.verdict() != b.verdict()) {
+        change.add_changes(absl::StrCat(a.criterion(), ": ", VerdictText(a.verdict()), " -> ",
+                                        VerdictText(b.verdict()), " (was: ", a.explanation(),
+                                        "; now: ", b.explanation(), ")"));
+      }
+    }
+    if (change.frozen_verdict() != change.latest_verdict() || change.changes_size() > 0) {
+      *response.add_changes() = std::move(change);
+    }
+  }
+  return response;
+}
+
+// --------------------------------------------------------------------------
+// Workflow.
+
+namespace {
+
+// A transition that only moves the state.
+absl::Status Transition(storage::v1::CycleRecord& record, Action action, const std::string& etag) {
+  v1::Cycle& cycle = *record.mutable_cycle();
+  IMDI_RETURN_IF_ERROR(CheckEtag(etag, cycle.etag(), "cycle"));
+  IMDI_RETURN_IF_ERROR(CheckAction(cycle.state(), action, cycle.config().decision_policy()));
+  cycle.set_state(NextState(cycle.state(), action));
+  return absl::OkStatus();
+}
+
+template <typename Response>
+void RespondCycle(const storage::v1::CycleRecord& record, google::protobuf::Message& response) {
+  *static_cast<Response&>(response).mutable_cycle() = record.cycle();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::OpenNominationsResponse> AwardCore::OpenNominations(
+    const v1::OpenNominationsRequest& request, const Caller& caller) {
+  v1::OpenNominationsResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "OpenNominations", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) {
+        IMDI_RETURN_IF_ERROR(Transition(record, Action::kOpenNominations, request.etag()));
+        step.detail = "nominations opened";
+        return absl::OkStatus();
+      },
+      response,
+      [](const Record& r, const Step&, google::protobuf::Message& m) {
+        RespondCycle<v1::OpenNominationsResponse>(r, m);
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
+    const v1::SubmitNominationRequest& request, const Caller& caller) {
+  IMDI_RETURN_IF_ERROR(CheckMunicipalityCode(request.municipality_code(), "municipality_code"));
+  IMDI_RETURN_IF_ERROR(CheckText(request.justification(), "justification", true));
+  IMDI_RETURN_IF_ERROR(CheckText(request.override_reason(), "override_reason", false));
+  IMDI_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  const v1::Nominator& nominator = request.nominator();
+  switch (nominator.kind()) {
+    case v1::NOMINATOR_KIND_REGIONAL_OFFICE:
+      if (nominator.imdi_region() == stats::v1::IMDI_REGION_UNSPECIFIED) {
+        return InvalidFieldError("nominator.imdi_region", "a regional office names its region");
+      }
+      break;
+    case v1::NOMINATOR_KIND_MUNICIPALITY:
+      IMDI_RETURN_IF_ERROR(
+          CheckMunicipalityCode(nominator.municipality_code(), "nominator.municipality_code"));
+      break;
+    default:
+      return InvalidFieldError("nominator.kind", "is required");
+  }
+  {
+    // A retry of a call that already succeeded returns its response even
+    // when the state has moved on since.
+    absl::MutexLock lock(&mu_);
+    v1::SubmitNominationResponse stored;
+    IMDI_ASSIGN_OR_RETURN(bool replayed,
+                          Replay("SubmitNomination", request, request.request_id(), stored));
+    if (replayed) return stored;
+  }
+  IMDI_ASSIGN_OR_RETURN(Record snapshot, LoadCycle(request.cycle_id()));
+  const v1::CycleConfig& config = snapshot.cycle().config();
+  IMDI_RETURN_IF_ERROR(CheckClaims(config, request.claims()));
+
+  // Cheap checks before the statistics service is asked.
+  auto check_open = [&](const Record& record) -> absl::Status {
+    IMDI_RETURN_IF_ERROR(CheckAction(record.cycle().state(), Action::kSubmitNomination,
+                                     config.decision_policy()));
+    const auto& policy = config.nomination_policy();
+    if (std::find(policy.nominators().begin(), policy.nominators().end(), nominator.kind()) ==
+        policy.nominators().end()) {
+      return Refuse("NOMINATOR_NOT_ALLOWED", "POLICY", v1::NominatorKind_Name(nominator.kind()),
+                    absl::StrCat("this cycle's nomination policy does not accept nominations by ",
+                                 v1::NominatorKind_Name(nominator.kind())));
+    }
+    if (policy.has_deadline() && options_.now() > FromProto(policy.deadline())) {
+      return Refuse("DEADLINE_PASSED", "DEADLINE",
+                    google::protobuf::util::TimeUtil::ToString(policy.deadline()),
+                    absl::StrCat("the nomination deadline ",
+                                 google::protobuf::util::TimeUtil::ToString(policy.deadline()),
+                                 " has passed"));
+    }
+    return absl::OkStatus();
+  };
+  absl::Status open = check_open(snapshot);
+  if (!open.ok()) {
+    // Recorded like any other refusal.
+    v1::SubmitNominationResponse unused;
+    IMDI_RETURN_IF_ERROR(Mutate(
+        "SubmitNomination", request, request.request_id(), request.cycle_id(), caller,
+        [&](Record& record, Step&) {
+          absl::Status now_open = check_open(record);
+          return now_open.ok() ? open : now_open;
+        },
+        unused,
+        [](const Record&, const Step&, google::protobuf::Message&) {}));
+    return open;
+  }
+
+  IMDI_ASSIGN_OR_RETURN(int64_t version, VersionFor(snapshot.cycle(), false));
+  IMDI_ASSIGN_OR_RETURN(MunicipalityInfo info,
+                        stats_->GetMunicipality(request.municipality_code(), version));
+  IMDI_ASSIGN_OR_RETURN(std::vector<v1::Evaluation> evaluations,
+                        EvaluateMany(config, {info.code}, {ClaimMap(request.claims())}, version));
+  v1::Evaluation evaluation = std::move(evaluations.front());
+
+  v1::SubmitNominationResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "SubmitNomination", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) -> absl::Status {
+        IMDI_RETURN_IF_ERROR(check_open(record));
+        const auto& policy = config.nomination_policy();
+        if (nominator.kind() == v1::NOMINATOR_KIND_REGIONAL_OFFICE &&
+            nominator.imdi_region() != info.imdi_region) {
+          return Refuse("NOMINATOR_OUTSIDE_REGION", "REGION", info.code,
+                        absl::StrCat(info.name, " belongs to ",
+                                     stats::v1::ImdiRegion_Name(info.imdi_region),
+                                     "; a regional office nominates in its own region (",
+                                     stats::v1::ImdiRegion_Name(nominator.imdi_region()), ")"));
+        }
+        if (nominator.kind() == v1::NOMINATOR_KIND_MUNICIPALITY &&
+            std::find(info.codes.begin(), info.codes.end(), nominator.municipality_code()) ==
+                info.codes.end()) {
+          return Refuse("NOMINATOR_NOT_NOMINEE", "NOMINATOR", nominator.municipality_code(),
+                        "a municipality may nominate only itself");
+        }
+        int in_region = 0;
+        for (const v1::Nomination& n : record.nominations()) {
+          if (n.state() != v1::NOMINATION_STATE_ACTIVE) continue;
+          if (n.municipality_code() == info.code) {
+            step.nomination_id = n.nomination_id();
+            return MakeError(absl::StatusCode::kAlreadyExists, "ALREADY_NOMINATED",
+                             absl::StrCat(info.name, " is already nominated (",
+                                          n.nomination_id(), ")"));
+          }
+          if (n.imdi_region() == info.imdi_region) ++in_region;
+        }
+        if (policy.max_per_region() > 0 && in_region >= policy.max_per_region()) {
+          return Refuse("NOMINATION_REGION_TAKEN", "REGION",
+                        stats::v1::ImdiRegion_Name(info.imdi_region),
+                        absl::StrCat(stats::v1::ImdiRegion_Name(info.imdi_region), " already has ",
+                                     in_region, " nomination(s); the policy allows ",
+                                     policy.max_per_region(), " per region"));
+        }
+        std::string override_reason;
+        if (!evaluation.eligible()) {
+          const std::string why = absl::StrCat(
+              info.name, " does not meet the cycle's requirement (",
+              VerdictText(evaluation.verdict()), ": ", evaluation.requirement().explanation(),
+              ")");
+          if (request.override_reason().empty()) {
+            return Refuse("NOT_ELIGIBLE", "ELIGIBILITY", info.code,
+                          absl::StrCat(why, policy.allow_override()
+                                                ? "; nominate with an override_reason"
+                                                : ""));
+          }
+          if (!policy.allow_override()) {
+            return Refuse("NOT_ELIGIBLE", "ELIGIBILITY", info.code,
+                          absl::StrCat(why, "; this cycle's policy allows no override"));
+          }
+          override_reason = request.override_reason();
+        }
+        const absl::Time now = options_.now();
+        record.set_last_nomination_number(record.last_nomination_number() + 1);
+        v1::Nomination& n = *record.add_nominations();
+        n.set_nomination_id(absl::StrCat("n", record.last_nomination_number()));
+        n.set_cycle_id(request.cycle_id());
+        n.set_municipality_code(info.code);
+        n.set_municipality_name(info.name);
+        n.set_code_at_the_time(info.CodeIn(config.figures_year()));
+        n.set_imdi_region(info.imdi_region);
+        *n.mutable_nominator() = nominator;
+        n.set_justification(request.justification());
+        for (const auto& claim : request.claims()) {
+          v1::AssessmentClaim* c = n.add_claims();
+          c->set_criterion(claim.criterion());
+          c->set_justification(claim.justification());
+          c->set_state(v1::ASSESSMENT_STATE_PENDING);
+        }
+        n.set_override_reason(override_reason);
+        n.set_state(v1::NOMINATION_STATE_ACTIVE);
+        *n.mutable_evaluation() = evaluation;
+        *n.mutable_create_time() = ToProto(now);
+        Touch(n, record, now);
+        step.nomination_id = n.nomination_id();
+        step.detail = absl::StrCat(
+            "nominated ", info.name, " (", info.code, ", ",
+            stats::v1::ImdiRegion_Name(info.imdi_region), "): ", VerdictText(evaluation.verdict()),
+            " at data version ", version,
+            override_reason.empty() ? "" : absl::StrCat("; override: ", override_reason));
+        return absl::OkStatus();
+      },
+      response,
+      [](const Record& record, const Step& step, google::protobuf::Message& m) {
+        for (const auto& n : record.nominations()) {
+          if (n.nomination_id() == step.nomination_id) {
+            *static_cast<v1::SubmitNominationResponse&>(m).mutable_nomination() = n;
+          }
+        }
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::WithdrawNominationResponse> AwardCore::WithdrawNomination(
+    const v1::WithdrawNominationRequest& request, const Caller& caller) {
+  v1::WithdrawNominationResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "WithdrawNomination", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) -> absl::Status {
+        step.nomination_id = request.nomination_id();
+        v1::Nomination* n = FindNomination(record, request.nomination_id());
+        if (n == nullptr) {
+          return NotFound("NOMINATION_NOT_FOUND",
+                          absl::StrCat("no nomination \"", request.nomination_id(), "\""));
+        }
+        IMDI_RETURN_IF_ERROR(CheckEtag(request.etag(), n->etag(), "nomination"));
+        IMDI_RETURN_IF_ERROR(CheckAction(record.cycle().state(), Action::kWithdrawNomination,
+                                         record.cycle().config().decision_policy()));
+        if (n->state() != v1::NOMINATION_STATE_ACTIVE) {
+          return Refuse("ALREADY_WITHDRAWN", "NOMINATION", n->nomination_id(),
+                        "the nomination is already withdrawn");
+        }
+        n->set_state(v1::NOMINATION_STATE_WITHDRAWN);
+        Touch(*n, record, options_.now());
+        step.detail = absl::StrCat("withdrew the nomination of ", n->municipality_name());
+        return absl::OkStatus();
+      },
+      response,
+      [&](const Record& record, const Step&, google::protobuf::Message& m) {
+        for (const auto& n : record.nominations()) {
+          if (n.nomination_id() == request.nomination_id()) {
+            *static_cast<v1::WithdrawNominationResponse&>(m).mutable_nomination() = n;
+          }
+        }
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::ListNominationsResponse> AwardCore::ListNominations(
+    const v1::ListNominationsRequest& request) {
+  IMDI_ASSIGN_OR_RETURN(Record record, LoadCycle(request.cycle_id()));
+  v1::ListNominationsResponse response;
+  for (const auto& n : record.nominations()) {
+    if (n.state() == v1::NOMINATION_STATE_ACTIVE || request.show_withdrawn()) {
+      *response.add_nominations() = n;
+    }
+  }
+  return response;
+}
+
+absl::StatusOr<v1::AnnounceNomineesResponse> AwardCore::AnnounceNominees(
+    const v1::AnnounceNomineesRequest& request, const Caller& caller) {
+  IMDI_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  {
+    absl::MutexLock lock(&mu_);
+    v1::AnnounceNomineesResponse stored;
+    IMDI_ASSIGN_OR_RETURN(bool replayed,
+                          Replay("AnnounceNominees", request, request.request_id(), stored));
+    if (replayed) return stored;
+  }
+  // Freeze at the newest version and evaluate the nominees there, outside
+  // the lock; the commit checks that nothing changed meanwhile.
+  IMDI_ASSIGN_OR_RETURN(Record snapshot, LoadCycle(request.cycle_id()));
+  std::vector<std::string> codes;
+  std::vector<std::map<std::string, v1::AssessmentClaim>> claims;
+  for (const v1::Nomination& n : snapshot.nominations()) {
+    if (n.state() != v1::NOMINATION_STATE_ACTIVE) continue;
+    codes.push_back(n.municipality_code());
+    claims.push_back(ClaimMap(n.claims()));
+  }
+  std::vector<v1::Evaluation> evaluations;
+  int64_t version = 0;
+  if (snapshot.cycle().state() == v1::CYCLE_STATE_NOMINATIONS_OPEN && !codes.empty()) {
+    IMDI_ASSIGN_OR_RETURN(version, stats_->DataVersion());
+    IMDI_ASSIGN_OR_RETURN(evaluations,
+                          EvaluateMany(snapshot.cycle().config(), codes, claims, version));
+  }
+  v1::AnnounceNomineesResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "AnnounceNominees", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) -> absl::Status {
+        IMDI_RETURN_IF_ERROR(CheckEtag(request.etag(), record.cycle().etag(), "cycle"));
+        IMDI_RETURN_IF_ERROR(CheckAction(record.cycle().state(), Action::kAnnounceNominees,
+                                         record.cycle().config().decision_policy()));
+        if (codes.empty()) {
+          return Refuse("NO_NOMINEES", "NOMINATIONS", request.cycle_id(),
+                        "there is no active nomination to announce");
+        }
+        if (record.cycle().revision() != snapshot.cycle().revision()) {
+          return MakeError(absl::StatusCode::kAborted, "CONCURRENT_CHANGE",
+                           "the nominations changed while the nominees were evaluated; retry");
+        }
+        const absl::Time now = options_.now();
+        size_t i = 0;
+        std::vector<std::string> names;
+        for (v1::Nomination& n : *record.mutable_nominations()) {
+          if (n.state() != v1::NOMINATION_STATE_ACTIVE) continue;
+          *n.mutable_evaluation() = evaluations[i++];
+          Touch(n, record, now);
+          names.push_back(absl::StrCat(n.municipality_name(), " (",
+                                       VerdictText(n.evaluation().verdict()), ")"));
+        }
+        record.mutable_cycle()->set_data_version(version);
+        record.mutable_cycle()->set_state(
+            NextState(record.cycle().state(), Action::kAnnounceNominees));
+        step.detail = absl::StrCat("announced ", names.size(), " nominees at data version ",
+                                   version, ": ", absl::StrJoin(names, ", "));
+        return absl::OkStatus();
+      },
+      response,
+      [](const Record& record, const Step&, google::protobuf::Message& m) {
+        auto& r = static_cast<v1::AnnounceNomineesResponse&>(m);
+        *r.mutable_cycle() = record.cycle();
+        for (const auto& n : record.nominations()) {
+          if (n.state() == v1::NOMINATION_STATE_ACTIVE) *r.add_nominations() = n;
+        }
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::OpenPublicVotingResponse> AwardCore::OpenPublicVoting(
+    const v1::OpenPublicVotingRequest& request, const Caller& caller) {
+  v1::OpenPublicVotingResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "OpenPublicVoting", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) {
+        IMDI_RETURN_IF_ERROR(Transition(record, Action::kOpenPublicVoting, request.etag()));
+        step.detail = "public voting opened";
+        return absl::OkStatus();
+      },
+      response,
+      [](const Record& r, const Step&, google::protobuf::Message& m) {
+        RespondCycle<v1::OpenPublicVotingResponse>(r, m);
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::RecordVotesResponse> AwardCore::RecordVotes(
+    const v1::RecordVotesRequest& request, const Caller& caller) {
+  if (request.request_id().empty()) {
+    return InvalidFieldError("request_id", "is required: a batch of votes must count once");
+  }
+  if (request.tallies().empty()) return InvalidFieldError("tallies", "must not be empty");
+  for (int i = 0; i < request.tallies_size(); ++i) {
+    if (request.tallies(i).votes() < 0) {
+      return InvalidFieldError(absl::StrCat("tallies[", i, "].votes"), "must not be negative");
+    }
+  }
+  v1::RecordVotesResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "RecordVotes", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) -> absl::Status {
+        IMDI_RETURN_IF_ERROR(CheckAction(record.cycle().state(), Action::kRecordVotes,
+                                         record.cycle().config().decision_policy()));
+        int64_t added = 0;
+        for (int i = 0; i < request.tallies_size(); ++i) {
+          v1::Nomination* n = FindNomination(record, request.tallies(i).nomination_id());
+          if (n == nullptr || n->state() != v1::NOMINATION_STATE_ACTIVE) {
+            return InvalidFieldError(absl::StrCat("tallies[", i, "].nomination_id"),
+                                     "names no active nomination of the cycle");
+          }
+          n->set_votes(n->votes() + request.tallies(i).votes());
+          Touch(*n, record, options_.now());
+          added += request.tallies(i).votes();
+        }
+        step.detail = absl::StrCat("recorded ", added, " votes");
+        return absl::OkStatus();
+      },
+      response,
+      [](const Record& record, const Step&, google::protobuf::Message& m) {
+        for (const auto& n : record.nominations()) {
+          if (n.state() != v1::NOMINATION_STATE_ACTIVE) continue;
+          v1::VoteTally* t = static_cast<v1::RecordVotesResponse&>(m).add_totals();
+          t->set_nomination_id(n.nomination_id());
+          t->set_votes(n.votes());
+        }
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::StartJuryDeliberationResponse> AwardCore::StartJuryDeliberation(
+    const v1::StartJuryDeliberationRequest& request, const Caller& caller) {
+  v1::StartJuryDeliberationResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "StartJuryDeliberation", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) -> absl::Status {
+        IMDI_RETURN_IF_ERROR(Transition(record, Action::kStartJuryDeliberation, request.etag()));
+        const auto& policy = record.cycle().config().decision_policy();
+        if (policy.kind() != v1::DECISION_KIND_PUBLIC_VOTE_FINALISTS) {
+          step.detail = "jury deliberation started";
+          return absl::OkStatus();
+        }
+        std::vector<int64_t> votes;
+        for (const auto& n : record.nominations()) {
+          if (n.state() == v1::NOMINATION_STATE_ACTIVE) votes.push_back(n.votes());
+        }
+        std::sort(votes.rbegin(), votes.rend());
+        const size_t k = std::min<size_t>(policy.finalist_count(), votes.size());
+        // Nominees tied with the last finalist are finalists too.
+        const int64_t cutoff = k == 0 ? 0 : votes[k - 1];
+        std::vector<std::string> names;
+        for (v1::Nomination& n : *record.mutable_nominations()) {
+          if (n.state() != v1::NOMINATION_STATE_ACTIVE || n.votes() < cutoff) continue;
+          n.set_finalist(true);
+          Touch(n, record, options_.now());
+          names.push_back(absl::StrCat(n.municipality_name(), " (", n.votes(), " votes)"));
+        }
+        step.detail = absl::StrCat("jury deliberation started; finalists by the public vote: ",
+                                   absl::StrJoin(names, ", "));
+        return absl::OkStatus();
+      },
+      response,
+      [](const Record& record, const Step&, google::protobuf::Message& m) {
+        auto& r = static_cast<v1::StartJuryDeliberationResponse&>(m);
+        *r.mutable_cycle() = record.cycle();
+        for (const v1::Nomination* n : Candidates(record)) *r.add_candidates() = *n;
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::RegisterJurorResponse> AwardCore::RegisterJuror(
+    const v1::RegisterJurorRequest& request, const Caller& caller) {
+  const v1::Juror& juror = request.juror();
+  IMDI_RETURN_IF_ERROR(ValidateCycleId(juror.juror_id(), "juror.juror_id"));
+  IMDI_RETURN_IF_ERROR(CheckText(juror.display_name(), "juror.display_name", true));
+  if (!juror.conflicted_nomination_ids().empty()) {
+    return InvalidFieldError("juror.conflicted_nomination_ids",
+                             "is output only; declare conflicts with DeclareConflict");
+  }
+  v1::RegisterJurorResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "RegisterJuror", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) -> absl::Status {
+        v1::Cycle& cycle = *record.mutable_cycle();
+        IMDI_RETURN_IF_ERROR(
+            CheckAction(cycle.state(), Action::kRegisterJuror, cycle.config().decision_policy()));
+        if (cycle.has_decision()) {
+          return Refuse("DECISION_RECORDED", "DECISION", cycle.cycle_id(),
+                        "the jury has decided; no jurors join now");
+        }
+        if (FindJuror(cycle, juror.juror_id()) != nullptr) {
+          return MakeError(absl::StatusCode::kAlreadyExists, "JUROR_EXISTS",
+                           absl::StrCat("juror \"", juror.juror_id(), "\" is already registered"));
+        }
+        for (const auto& j : cycle.jurors()) {
+          if (juror.chair() && j.chair()) {
+            return Refuse("CHAIR_EXISTS", "JUROR", j.juror_id(),
+                          absl::StrCat("the jury already has a chair: ", j.juror_id()));
+          }
+        }
+        *cycle.add_jurors() = juror;
+        step.detail = absl::StrCat("registered juror ", juror.juror_id(), " (",
+                                   juror.display_name(), juror.chair() ? ", chair" : "", ")");
+        return absl::OkStatus();
+      },
+      response,
+      [&](const Record&, const Step&, google::protobuf::Message& m) {
+        *static_cast<v1::RegisterJurorResponse&>(m).mutable_juror() = juror;
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::DeclareConflictResponse> AwardCore::DeclareConflict(
+    const v1::DeclareConflictRequest& request, const Caller& caller) {
+  IMDI_RETURN_IF_ERROR(CheckText(request.reason(), "reason", true));
+  v1::DeclareConflictResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "DeclareConflict", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) -> absl::Status {
+        step.nomination_id = request.nomination_id();
+        v1::Cycle& cycle = *record.mutable_cycle();
+        v1::Juror* juror = FindJuror(cycle, request.juror_id());
+        if (juror == nullptr) {
+          return NotFound("JUROR_NOT_FOUND",
+                          absl::StrCat("no juror \"", request.juror_id(), "\" in the cycle"));
+        }
+        if (FindNomination(record, request.nomination_id()) == nullptr) {
+          return NotFound("NOMINATION_NOT_FOUND",
+                          absl::StrCat("no nomination \"", request.nomination_id(), "\""));
+        }
+        IMDI_RETURN_IF_ERROR(CheckAction(cycle.state(), Action::kDeclareConflict,
+                                         cycle.config().decision_policy()));
+        if (cycle.has_decision()) {
+          return Refuse("DECISION_RECORDED", "DECISION", cycle.cycle_id(),
+                        "the jury has decided; conflicts had to be declared before");
+        }
+        if (IsConflicted(*juror, request.nomination_id())) {
+          step.detail = "conflict already declared";
+          return absl::OkStatus();
+        }
+        juror->add_conflicted_nomination_ids(request.nomination_id());
+        // Scores the juror already gave the nominee no longer count.
+        auto* scores = record.mutable_scores();
+        const int before = scores->size();
+        scores->erase(std::remove_if(scores->begin(), scores->end(),
+                                     [&](const storage::v1::ScoreRecord& s) {
+                                       return s.juror_id() == request.juror_id() &&
+                                              s.nomination_id() == request.nomination_id();
+                                     }),
+                      scores->end());
+        step.detail = absl::StrCat("juror ", request.juror_id(), " declared a conflict: ",
+                                   request.reason(),
+                                   before != scores->size()
+                                       ? absl::StrCat("; ", before - scores->size(),
+                                                      " earlier scores excluded")
+                                       : "");
+        return absl::OkStatus();
+      },
+      response,
+      [&](const Record& record, const Step&, google::protobuf::Message& m) {
+        for (const auto& j : record.cycle().jurors()) {
+          if (j.juror_id() == request.juror_id()) {
+            *static_cast<v1::DeclareConflictResponse&>(m).mutable_juror() = j;
+          }
+        }
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::ConfirmAssessmentResponse> AwardCore::ConfirmAssessment(
+    const v1::ConfirmAssessmentRequest& request, const Caller& caller) {
+  IMDI_RETURN_IF_ERROR(CheckText(request.jury_note(), "jury_note", false));
+  v1::ConfirmAssessmentResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "ConfirmAssessment", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) -> absl::Status {
+        step.nomination_id = request.nomination_id();
+        v1::Nomination* n = FindNomination(record, request.nomination_id());
+        if (n == nullptr || n->state() != v1::NOMINATION_STATE_ACTIVE) {
+          return NotFound("NOMINATION_NOT_FOUND",
+                          absl::StrCat("no active nomination \"", request.nomination_id(), "\""));
+        }
+        const v1::Cycle& cycle = record.cycle();
+        IMDI_RETURN_IF_ERROR(CheckAction(cycle.state(), Action::kConfirmAssessment,
+                                         cycle.config().decision_policy()));
+        if (cycle.has_decision()) {
+          return Refuse("DECISION_RECORDED", "DECISION", cycle.cycle_id(),
+                        "the jury has decided");
+        }
+        v1::AssessmentClaim* claim = nullptr;
+        for (auto& c : *n->mutable_claims()) {
+          if (c.criterion() == request.criterion()) claim = &c;
+        }
+        if (claim == nullptr) {
+          return InvalidFieldError("criterion",
+                                   absl::StrCat("the nomination claims no \"",
+                                                request.criterion(), "\""));
+        }
+        claim->set_state(request.confirmed() ? v1::ASSESSMENT_STATE_CONFIRMED
+                                             : v1::ASSESSMENT_STATE_REJECTED);
+        claim->set_jury_note(request.jury_note());
+        ApplyAssessments(cycle.config(), ClaimMap(n->claims()), *n->mutable_evaluation());
+        Touch(*n, record, options_.now());
+        step.detail = absl::StrCat(request.confirmed() ? "confirmed " : "rejected ",
+                                   request.criterion(), " for ", n->municipality_name(),
+                                   "; verdict now ", VerdictText(n->evaluation().verdict()));
+        return absl::OkStatus();
+      },
+      response,
+      [&](const Record& record, const Step&, google::protobuf::Message& m) {
+        for (const auto& n : record.nominations()) {
+          if (n.nomination_id() == request.nomination_id()) {
+            *static_cast<v1::ConfirmAssessmentResponse&>(m).mutable_nomination() = n;
+          }
+        }
+      }));
+  return response;
+}
+
+namespace {
+
+std::vector<JuryScore> Scores(const storage::v1::CycleRecord& record) {
+  std::vector<JuryScore> out;
+  for (const auto& s : record.scores()) {
+    out.push_back({s.juror_id(), s.nomination_id(), s.criterion(), s.score()});
+  }
+  return out;
+}
+
+std::vector<v1::Juror> Jurors(const v1::Cycle& cycle) {
+  return {cycle.jurors().begin(), cycle.jurors().end()};
+}
+
+}  // namespace
+
+absl::StatusOr<v1::SubmitScoreResponse> AwardCore::SubmitScore(
+    const v1::SubmitScoreRequest& request, const Caller& caller) {
+  if (!std::isfinite(request.score())) return InvalidFieldError("score", "must be a number");
+  v1::SubmitScoreResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "SubmitScore", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) -> absl::Status {
+        step.nomination_id = request.nomination_id();
+        const v1::Cycle& cycle = record.cycle();
+        const auto& policy = cycle.config().decision_policy();
+        v1::Juror* juror = FindJuror(*record.mutable_cycle(), request.juror_id());
+        if (juror == nullptr) {
+          return NotFound("JUROR_NOT_FOUND",
+                          absl::StrCat("no juror \"", request.juror_id(), "\" in the cycle"));
+        }
+        v1::Nomination* n = FindNomination(record, request.nomination_id());
+        if (n == nullptr) {
+          return NotFound("NOMINATION_NOT_FOUND",
+                          absl::StrCat("no nomination \"", request.nomination_id(), "\""));
+        }
+        bool known = false;
+        for (const auto& c : policy.scoring_criteria()) known = known || c.name() == request.criterion();
+        if (!known) {
+          return InvalidFieldError("criterion", absl::StrCat("\"", request.criterion(),
+                                                             "\" is not a scoring criterion of "
+                                                             "the cycle"));
+        }
+        if (request.score() < policy.min_score() || request.score() > policy.max_score()) {
+          return InvalidFieldError("score", absl::StrCat("must be between ", policy.min_score(),
+                                                         " and ", policy.max_score()));
+        }
+        IMDI_RETURN_IF_ERROR(
+            CheckAction(cycle.state(), Action::kSubmitScore, policy));
+        if (cycle.has_decision()) {
+          return Refuse("DECISION_RECORDED", "DECISION", cycle.cycle_id(),
+                        "the jury has decided; scores are closed");
+        }
+        if (IsConflicted(*juror, n->nomination_id())) {
+          return Refuse("JUROR_CONFLICTED", "CONFLICT",
+                        absl::StrCat(juror->juror_id(), "/", n->nomination_id()),
+                        absl::StrCat("juror ", juror->juror_id(),
+                                     " has declared a conflict with ", n->municipality_name(),
+                                     " and may not score it"));
+        }
+        const auto candidates = Candidates(record);
+        if (std::find(candidates.begin(), candidates.end(), n) == candidates.end()) {
+          return Refuse("NOT_A_CANDIDATE", "NOMINATION", n->nomination_id(),
+                        absl::StrCat(n->municipality_name(), " is not among the candidates"));
+        }
+        bool replaced = false;
+        for (auto& s : *record.mutable_scores()) {
+          if (s.juror_id() == request.juror_id() && s.nomination_id() == request.nomination_id() &&
+              s.criterion() == request.criterion()) {
+            s.set_score(request.score());
+            replaced = true;
+          }
+        }
+        if (!replaced) {
+          storage::v1::ScoreRecord* s = record.add_scores();
+          s->set_juror_id(request.juror_id());
+          s->set_nomination_id(request.nomination_id());
+          s->set_criterion(request.criterion());
+          s->set_score(request.score());
+        }
+        step.detail = absl::StrCat("juror ", request.juror_id(), " scored ",
+                                   n->municipality_name(), " ", request.score(), " on ",
+                                   request.criterion(), replaced ? " (replacing a score)" : "");
+        return absl::OkStatus();
+      },
+      response,
+      [&](const Record& record, const Step&, google::protobuf::Message& m) {
+        auto& r = static_cast<v1::SubmitScoreResponse&>(m);
+        std::optional<double> score =
+            WeightedJuryScore(record.cycle().config().decision_policy(), Jurors(record.cycle()),
+                              Scores(record), request.nomination_id());
+        if (score) r.set_jury_score(*score);
+        int recorded = 0;
+        for (const auto& s : record.scores()) recorded += s.nomination_id() == request.nomination_id();
+        r.set_scores_recorded(recorded);
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::DecideWinnerResponse> AwardCore::DecideWinner(
+    const v1::DecideWinnerRequest& request, const Caller& caller) {
+  v1::DecideWinnerResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "DecideWinner", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) -> absl::Status {
+        v1::Cycle& cycle = *record.mutable_cycle();
+        IMDI_RETURN_IF_ERROR(
+            CheckAction(cycle.state(), Action::kDecideWinner, cycle.config().decision_policy()));
+        if (cycle.has_decision()) {
+          return Refuse("DECISION_RECORDED", "DECISION", cycle.cycle_id(),
+                        "the jury has already decided");
+        }
+        DecisionInput input;
+        input.policy = cycle.config().decision_policy();
+        input.jurors = Jurors(cycle);
+        input.scores = Scores(record);
+        input.chair_choice = request.chair_choice_nomination_id();
+        std::vector<PreconditionViolation> pending;
+        std::vector<std::string> excluded;
+        for (const v1::Nomination& n : record.nominations()) {
+          if (n.state() == v1::NOMINATION_STATE_ACTIVE) input.total_votes += n.votes();
+        }
+        for (const v1::Nomination* n : Candidates(record)) {
+          for (const auto& c : n->claims()) {
+            if (c.state() == v1::ASSESSMENT_STATE_PENDING) {
+              pending.push_back({"ASSESSMENT", absl::StrCat(n->nomination_id(), "/", c.criterion()),
+                                 absl::StrCat(n->municipality_name(), "'s claim of ",
+                                              c.criterion(), " awaits the jury")});
+            }
+          }
+          if (!n->evaluation().eligible() && n->override_reason().empty()) {
+            excluded.push_back(absl::StrCat(n->municipality_name(), " (",
+                                            VerdictText(n->evaluation().verdict()), ")"));
+            continue;
+          }
+          input.candidates.push_back(
+              {n->nomination_id(), n->municipality_code(), n->municipality_name(), n->votes()});
+        }
+        if (!pending.empty()) {
+          return FailedPreconditionError(
+              "ASSESSMENTS_PENDING",
+              absl::StrCat(pending.size(), " assessed criteria await the jury's confirmation"),
+              pending);
+        }
+        absl::StatusOr<v1::Decision> decision = Decide(input);
+        if (!decision.ok()) return decision.status();
+        *decision->mutable_decide_time() = ToProto(options_.now());
+        if (!excluded.empty()) {
+          decision->set_explanation(absl::StrCat(decision->explanation(),
+                                                 "; not eligible after the jury's assessment: ",
+                                                 absl::StrJoin(excluded, ", ")));
+        }
+        *cycle.mutable_decision() = *decision;
+        step.nomination_id = decision->winner_nomination_id();
+        step.detail = absl::StrCat("decided: ", decision->explanation());
+        return absl::OkStatus();
+      },
+      response,
+      [](const Record& record, const Step&, google::protobuf::Message& m) {
+        *static_cast<v1::DecideWinnerResponse&>(m).mutable_decision() = record.cycle().decision();
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::AnnounceWinnerResponse> AwardCore::AnnounceWinner(
+    const v1::AnnounceWinnerRequest& request, const Caller& caller) {
+  if (!request.announce_date().empty()) {
+    IMDI_RETURN_IF_ERROR(CheckDate(request.announce_date(), "announce_date"));
+  }
+  IMDI_RETURN_IF_ERROR(CheckText(request.event(), "event", false));
+  v1::AnnounceWinnerResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "AnnounceWinner", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) -> absl::Status {
+        v1::Cycle& cycle = *record.mutable_cycle();
+        IMDI_RETURN_IF_ERROR(CheckEtag(request.etag(), cycle.etag(), "cycle"));
+        IMDI_RETURN_IF_ERROR(CheckAction(cycle.state(), Action::kAnnounceWinner,
+                                         cycle.config().decision_policy()));
+        if (!cycle.has_decision()) {
+          return Refuse("NO_DECISION", "DECISION", cycle.cycle_id(),
+                        "the jury has not decided; call DecideWinner first");
+        }
+        const v1::Nomination* winner = FindNomination(record, cycle.decision().winner_nomination_id());
+        v1::Winner entry;
+        entry.set_award_year(cycle.config().award_year());
+        entry.set_municipality_name(winner->municipality_name());
+        entry.set_code_at_the_time(winner->code_at_the_time().empty() ? winner->municipality_code()
+                                                                       : winner->code_at_the_time());
+        entry.set_imdi_region(winner->imdi_region());
+        std::string date = request.announce_date();
+        if (date.empty()) date = cycle.config().schedule().winner_announce_date();
+        if (date.empty()) date = absl::FormatTime("%Y-%m-%d", options_.now(), absl::UTCTimeZone());
+        entry.set_announce_date(date);
+        entry.set_event(request.event().empty() ? cycle.config().schedule().event()
+                                                : request.event());
+        entry.set_source(absl::StrCat("award cycle ", cycle.cycle_id()));
+        entry.set_cycle_id(cycle.cycle_id());
+        IMDI_ASSIGN_OR_RETURN(std::vector<v1::Winner> history, store_->ReadWinners());
+        for (const v1::Winner& w : history) {
+          if (w.award_year() == entry.award_year() &&
+              w.municipality_name() != entry.municipality_name()) {
+            return Refuse("WINNER_ALREADY_RECORDED", "WINNER", absl::StrCat(w.award_year()),
+                          absl::StrCat("the history already records ", w.municipality_name(),
+                                       " as the winner of ", w.award_year()));
+          }
+        }
+        cycle.set_state(NextState(cycle.state(), Action::kAnnounceWinner));
+        step.nomination_id = winner->nomination_id();
+        step.winners.push_back(entry);
+        step.detail = absl::StrCat("announced the winner: ", entry.municipality_name(), " on ",
+                                   entry.announce_date(),
+                                   entry.event().empty() ? "" : absl::StrCat(" at ", entry.event()));
+        return absl::OkStatus();
+      },
+      response,
+      [](const Record& record, const Step& step, google::protobuf::Message& m) {
+        auto& r = static_cast<v1::AnnounceWinnerResponse&>(m);
+        *r.mutable_cycle() = record.cycle();
+        if (!step.winners.empty()) *r.mutable_winner() = step.winners.front();
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::ArchiveCycleResponse> AwardCore::ArchiveCycle(
+    const v1::ArchiveCycleRequest& request, const Caller& caller) {
+  v1::ArchiveCycleResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "ArchiveCycle", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) {
+        IMDI_RETURN_IF_ERROR(Transition(record, Action::kArchive, request.etag()));
+        step.detail = "archived";
+        return absl::OkStatus();
+      },
+      response,
+      [](const Record& r, const Step&, google::protobuf::Message& m) {
+        RespondCycle<v1::ArchiveCycleResponse>(r, m);
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::CancelCycleResponse> AwardCore::CancelCycle(
+    const v1::CancelCycleRequest& request, const Caller& caller) {
+  IMDI_RETURN_IF_ERROR(CheckText(request.reason(), "reason", true));
+  v1::CancelCycleResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "CancelCycle", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) {
+        IMDI_RETURN_IF_ERROR(Transition(record, Action::kCancel, request.etag()));
+        record.mutable_cycle()->set_cancel_reason(request.reason());
+        step.detail = absl::StrCat("cancelled: ", request.reason());
+        return absl::OkStatus();
+      },
+      response,
+      [](const Record& r, const Step&, google::protobuf::Message& m) {
+        RespondCycle<v1::CancelCycleResponse>(r, m);
+      }));
+  return response;
+}
+
+// --------------------------------------------------------------------------
+// History and audit.
+
+absl::StatusOr<v1::ImportWinnersResponse> AwardCore::ImportWinners(
+    const v1::ImportWinnersRequest& request, const Caller& caller) {
+  std::vector<FieldViolation> violations;
+  std::set<int> years;
+  for (int i = 0; i < request.winners_size(); ++i) {
+    const v1::Winner& w = request.winners(i);
+    const std::string f = absl::StrCat("winners[", i, "]");
+    if (w.award_year() < 2008 || w.award_year() > 2100) {
+      violations.push_back({f + ".award_year", "must be between 2008 and 2100"});
+    }
+    if (!years.insert(w.award_year()).second) {
+      violations.push_back({f + ".award_year", "appears twice in the request"});
+    }
+    if (w.municipality_name().empty()) violations.push_back({f + ".municipality_name", "is required"});
+    if (!w.announce_date().empty() && !CheckDate(w.announce_date(), "").ok()) {
+      violations.push_back({f + ".announce_date", "must be a date YYYY-MM-DD"});
+    }
+    if (!w.cycle_id().empty()) {
+      violations.push_back({f + ".cycle_id", "is set by AnnounceWinner, not imported"});
+    }
+  }
+  if (request.winners().empty()) violations.push_back({"winners", "must not be empty"});
+  if (!violations.empty()) return InvalidArgumentError("INVALID_WINNERS", violations);
+  IMDI_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+
+  absl::MutexLock lock(&mu_);
+  v1::ImportWinnersResponse response;
+  IMDI_ASSIGN_OR_RETURN(bool replayed,
+                        Replay("ImportWinners", request, request.request_id(), response));
+  if (replayed) return response;
+  IMDI_ASSIGN_OR_RETURN(std::vector<v1::Winner> history, store_->ReadWinners());
+  std::map<int, v1::Winner> by_year;
+  for (auto& w : history) by_year[w.award_year()] = std::move(w);
+  AwardCommit commit;
+  std::vector<PreconditionViolation> conflicts;
+  for (const v1::Winner& w : request.winners()) {
+    auto it = by_year.find(w.award_year());
+    if (it == by_year.end()) {
+      commit.winners.push_back(w);
+      continue;
+    }
+    if (it->second.municipality_name() == w.municipality_name()) {
+      response.set_unchanged_count(response.unchanged_count() + 1);
+    } else {
+      conflicts.push_back({"WINNER", absl::StrCat(w.award_year()),
+                           absl::StrCat("the history records ", it->second.municipality_name(),
+                                        ", the import says ", w.municipality_name())});
+    }
+  }
+  if (!conflicts.empty()) {
+    return FailedPreconditionError("WINNER_ALREADY_RECORDED",
+                                   "winners already recorded differ; nothing was imported",
+                                   conflicts);
+  }
+  response.set_added_count(static_cast<int>(commit.winners.size()));
+  if (!request.request_id().empty()) {
+    storage::v1::RequestRecord stored;
+    stored.set_method("ImportWinners");
+    stored.set_fingerprint(Fingerprint(request));
+    stored.set_response(response.SerializeAsString());
+    commit.request.emplace(request.request_id(), std::move(stored));
+  }
+  (void)caller;
+  IMDI_RETURN_IF_ERROR(store_->Commit(commit));
+  return response;
+}
+
+absl::StatusOr<v1::ListWinnersResponse> AwardCore::ListWinners(const v1::ListWinnersRequest&) {
+  IMDI_ASSIGN_OR_RETURN(std::vector<v1::Winner> winners, store_->ReadWinners());
+  v1::ListWinnersResponse response;
+  for (auto& w : winners) *response.add_winners() = std::move(w);
+  return response;
+}
+
+absl::StatusOr<v1::ListAuditEventsResponse> AwardCore::ListAuditEvents(
+    const v1::ListAuditEventsRequest& request) {
+  IMDI_ASSIGN_OR_RETURN(Record record, LoadCycle(request.cycle_id()));
+  IMDI_ASSIGN_OR_RETURN(int64_t after,
+                        DecodeToken(request.page_token(), "audit", request.cycle_id()));
+  const int size = PageSize(request.page_size(), kDefaultAuditPage, kMaxAuditPage);
+  IMDI_ASSIGN_OR_RETURN(std::vector<v1::AuditEvent> events,
+                        store_->ReadAudit(request.cycle_id(), after, size + 1));
+  v1::ListAuditEventsResponse response;
+  for (int i = 0; i < static_cast<int>(events.size()) && i < size; ++i) {
+    *response.add_events() = events[i];
+  }
+  if (static_cast<int>(events.size()) > size) {
+    response.set_next_page_token(
+        EncodeToken("audit", request.cycle_id(), events[size - 1].sequence()));
+  }
+  return response;
+}
+
+}  // namespace imdi::award

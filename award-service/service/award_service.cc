@@ -1,0 +1,163 @@
+#include "award-service/service/award_service.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "common/rpc_scope.h"
+
+namespace imdi::award {
+namespace {
+
+constexpr int kScreenChunk = 64;
+constexpr size_t kMaxActorLength = 64;
+
+Caller CallerOf(grpc::CallbackServerContext* context, const RpcScope& scope) {
+  Caller caller;
+  caller.trace_id = scope.request_id();
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find(kActorHeader);
+  if (it != metadata.end() && !it->second.empty() && it->second.size() <= kMaxActorLength) {
+    std::string actor(it->second.data(), it->second.size());
+    bool printable = true;
+    for (char c : actor) printable = printable && absl::ascii_isprint(c);
+    if (printable) caller.actor = std::move(actor);
+  }
+  return caller;
+}
+
+// Runs `call(caller)` (returning StatusOr<Response>) on the pool and finishes
+// the unary call with its result.
+template <typename Response, typename Call>
+grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* context, absl::string_view method,
+                                  WorkerPool* pool, Response* response, Call call) {
+  auto scope = std::make_shared<RpcScope>(context, method, kAwardErrorDomain);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  Caller caller = CallerOf(context, *scope);
+  pool->Schedule([scope, reactor, response, caller = std::move(caller),
+                  call = std::move(call)]() mutable {
+    absl::Status status;
+    try {
+      auto result = call(caller);
+      if (result.ok()) {
+        *response = *std::move(result);
+      } else {
+        status = result.status();
+      }
+    } catch (const std::exception& e) {
+      status = absl::InternalError(e.what());
+    }
+    reactor->Finish(scope->Finish(status));
+  });
+  return reactor;
+}
+
+// Streams the screening: computed on the pool, written in chunks.
+class ScreenWriter final : public grpc::ServerWriteReactor<v1::ScreenMunicipalitiesResponse> {
+ public:
+  ScreenWriter(grpc::CallbackServerContext* context, AwardCore* core, WorkerPool* pool,
+               const v1::ScreenMunicipalitiesRequest& request)
+      : scope_(context, "ScreenMunicipalities", kAwardErrorDomain) {
+    pool->Schedule([this, core, request] {
+      absl::StatusOr<std::vector<v1::Evaluation>> result;
+      try {
+        result = core->ScreenMunicipalities(request, &data_version_);
+      } catch (const std::exception& e) {
+        result = absl::InternalError(e.what());
+      }
+      if (!result.ok()) {
+        Finish(scope_.Finish(result.status()));
+        return;
+      }
+      evaluations_ = *std::move(result);
+      NextWrite();
+    });
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(scope_.Finish(absl::CancelledError("the client went away")));
+      return;
+    }
+    NextWrite();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void NextWrite() {
+    // The first message goes out even when empty: it carries the version.
+    if (next_ >= evaluations_.size() && sent_any_) {
+      Finish(scope_.Finish(absl::OkStatus()));
+      return;
+    }
+    sent_any_ = true;
+    chunk_.Clear();
+    chunk_.set_data_version(data_version_);
+    for (int i = 0; i < kScreenChunk && next_ < evaluations_.size(); ++i) {
+      *chunk_.add_evaluations() = std::move(evaluations_[next_++]);
+    }
+    StartWrite(&chunk_);
+  }
+
+  RpcScope scope_;
+  int64_t data_version_ = 0;
+  std::vector<v1::Evaluation> evaluations_;
+  size_t next_ = 0;
+  bool sent_any_ = false;
+  v1::ScreenMunicipalitiesResponse chunk_;
+};
+
+}  // namespace
+
+#define IMDI_AWARD_READ(Name)                                                                \
+  grpc::ServerUnaryReactor* AwardServiceImpl::Name(grpc::CallbackServerContext* context,     \
+                                                   const v1::Name##Request* request,         \
+                                                   v1::Name##Response* response) {           \
+    return Offload(context, #Name, pool_, response,                                          \
+                   [core = core_, request](const Caller&) { return core->Name(*request); }); \
+  }
+#define IMDI_AWARD_WRITE(Name)                                                           \
+  grpc::ServerUnaryReactor* AwardServiceImpl::Name(grpc::CallbackServerContext* context, \
+                                                   const v1::Name##Request* request,     \
+                                                   v1::Name##Response* response) {       \
+    return Offload(context, #Name, pool_, response,                                      \
+                   [core = core_, request](const Caller& caller) {                       \
+                     return core->Name(*request, caller);                                \
+                   });                                                                   \
+  }
+
+IMDI_AWARD_WRITE(CreateCycle)
+IMDI_AWARD_READ(GetCycle)
+IMDI_AWARD_READ(ListCycles)
+IMDI_AWARD_READ(EvaluateMunicipality)
+IMDI_AWARD_READ(CompareWithLatest)
+IMDI_AWARD_WRITE(OpenNominations)
+IMDI_AWARD_WRITE(SubmitNomination)
+IMDI_AWARD_WRITE(WithdrawNomination)
+IMDI_AWARD_READ(ListNominations)
+IMDI_AWARD_WRITE(AnnounceNominees)
+IMDI_AWARD_WRITE(OpenPublicVoting)
+IMDI_AWARD_WRITE(RecordVotes)
+IMDI_AWARD_WRITE(StartJuryDeliberation)
+IMDI_AWARD_WRITE(RegisterJuror)
+IMDI_AWARD_WRITE(DeclareConflict)
+IMDI_AWARD_WRITE(ConfirmAssessment)
+IMDI_AWARD_WRITE(SubmitScore)
+IMDI_AWARD_WRITE(DecideWinner)
+IMDI_AWARD_WRITE(AnnounceWinner)
+IMDI_AWARD_WRITE(ArchiveCycle)
+IMDI_AWARD_WRITE(CancelCycle)
+IMDI_AWARD_WRITE(ImportWinners)
+IMDI_AWARD_READ(ListWinners)
+IMDI_AWARD_READ(ListAuditEvents)
+
+#undef IMDI_AWARD_READ
+#undef IMDI_AWARD_WRITE
+
+grpc::ServerWriteReactor<v1::ScreenMunicipalitiesResponse>* AwardServiceImpl::ScreenMunicipalities(
+    grpc::CallbackServerContext* context, const v1::ScreenMunicipalitiesRequest* request) {
+  return new ScreenWriter(context, core_, pool_, *request);
+}
+
+}  // namespace imdi::award

@@ -1,0 +1,65 @@
+// The gRPC transport of imdi.award.v1.AwardService: each handler decodes
+// who is calling, hands the request to AwardCore on a worker thread (the
+// core may wait on the statistics service; callback threads never do), and
+// maps the result to a grpc::Status with google.rpc details.
+//
+// Thread-safe. Does not own the core or the pool; both outlive the server.
+#ifndef IMDI_AWARD_SERVICE_AWARD_SERVICE_H_
+#define IMDI_AWARD_SERVICE_AWARD_SERVICE_H_
+
+#include "award-service/core/award_core.h"
+#include "common/worker_pool.h"
+#include "imdi/award/v1/award.grpc.pb.h"
+
+namespace imdi::award {
+
+inline constexpr char kAwardErrorDomain[] = "award.imdi.no";
+// Metadata naming who acts, recorded in the audit trail.
+inline constexpr char kActorHeader[] = "x-actor";
+
+class AwardServiceImpl final : public v1::AwardService::CallbackService {
+ public:
+  AwardServiceImpl(AwardCore* core, WorkerPool* pool) : core_(core), pool_(pool) {}
+
+#define IMDI_AWARD_RPC(Name)                                                               \
+  grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context,                     \
+                                 const v1::Name##Request* request,                         \
+                                 v1::Name##Response* response) override;
+  IMDI_AWARD_RPC(CreateCycle)
+  IMDI_AWARD_RPC(GetCycle)
+  IMDI_AWARD_RPC(ListCycles)
+  IMDI_AWARD_RPC(EvaluateMunicipality)
+  IMDI_AWARD_RPC(CompareWithLatest)
+  IMDI_AWARD_RPC(OpenNominations)
+  IMDI_AWARD_RPC(SubmitNomination)
+  IMDI_AWARD_RPC(WithdrawNomination)
+  IMDI_AWARD_RPC(ListNominations)
+  IMDI_AWARD_RPC(AnnounceNominees)
+  IMDI_AWARD_RPC(OpenPublicVoting)
+  IMDI_AWARD_RPC(RecordVotes)
+  IMDI_AWARD_RPC(StartJuryDeliberation)
+  IMDI_AWARD_RPC(RegisterJuror)
+  IMDI_AWARD_RPC(DeclareConflict)
+  IMDI_AWARD_RPC(ConfirmAssessment)
+  IMDI_AWARD_RPC(SubmitScore)
+  IMDI_AWARD_RPC(DecideWinner)
+  IMDI_AWARD_RPC(AnnounceWinner)
+  IMDI_AWARD_RPC(ArchiveCycle)
+  IMDI_AWARD_RPC(CancelCycle)
+  IMDI_AWARD_RPC(ImportWinners)
+  IMDI_AWARD_RPC(ListWinners)
+  IMDI_AWARD_RPC(ListAuditEvents)
+#undef IMDI_AWARD_RPC
+
+  grpc::ServerWriteReactor<v1::ScreenMunicipalitiesResponse>* ScreenMunicipalities(
+      grpc::CallbackServerContext* context,
+      const v1::ScreenMunicipalitiesRequest* request) override;
+
+ private:
+  AwardCore* const core_;
+  WorkerPool* const pool_;
+};
+
+}  // namespace imdi::award
+
+#endif  // IMDI_AWARD_SERVICE_AWARD_SERVICE_H_

@@ -1,0 +1,204 @@
+#include "award-service/stats/grpc_stats_client.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/errors.h"
+#include "common/grpc_status.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/client_context.h"
+
+namespace imdi::award {
+namespace {
+
+constexpr int kListPageSize = 1000;
+
+bool Retryable(grpc::StatusCode code) {
+  return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED;
+}
+
+void SetDeadline(grpc::ClientContext& context, absl::Duration deadline) {
+  context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(deadline));
+}
+
+MunicipalityInfo ToInfo(const stats::v1::Municipality& m) {
+  MunicipalityInfo info;
+  info.code = m.code();
+  info.name = m.name();
+  info.imdi_region = m.imdi_region();
+  info.codes.push_back(m.code());
+  for (const auto& c : m.code_history()) {
+    if (c.code() != m.code()) info.codes.push_back(c.code());
+    info.code_history.push_back(
+        {c.code(), c.has_valid_from_year() ? std::optional<int>(c.valid_from_year()) : std::nullopt,
+         c.has_valid_to_year() ? std::optional<int>(c.valid_to_year()) : std::nullopt});
+  }
+  if (m.has_valid_from_year()) info.valid_from_year = m.valid_from_year();
+  if (m.has_valid_to_year()) info.valid_to_year = m.valid_to_year();
+  return info;
+}
+
+std::string YearFilter(int first_year, int last_year) {
+  return absl::StrCat("year >= ", first_year, " AND year <= ", last_year);
+}
+
+}  // namespace
+
+GrpcStatsClient::GrpcStatsClient(std::shared_ptr<grpc::Channel> channel,
+                                 GrpcStatsClientOptions options)
+    : channel_(std::move(channel)),
+      stub_(stats::v1::StatsService::NewStub(channel_)),
+      options_(options) {}
+
+template <typename Call>
+absl::Status GrpcStatsClient::WithRetries(absl::string_view what, absl::Duration deadline,
+                                          Call call) {
+  absl::Duration backoff = options_.initial_backoff;
+  grpc::Status status;
+  for (int attempt = 1;; ++attempt) {
+    grpc::ClientContext context;
+    SetDeadline(context, deadline);
+    status = call(context);
+    if (status.ok()) return absl::OkStatus();
+    if (!Retryable(status.error_code()) || attempt >= options_.max_attempts) break;
+    absl::SleepFor(backoff);
+    backoff *= 2;
+  }
+  if (Retryable(status.error_code())) {
+    return MakeError(absl::StatusCode::kUnavailable, "STATS_UNAVAILABLE",
+                     absl::StrCat("the statistics service is unreachable (", what, ": ",
+                                  status.error_message(), "); try again later"));
+  }
+  return FromGrpcStatus(status);
+}
+
+absl::StatusOr<int64_t> GrpcStatsClient::DataVersion() {
+  stats::v1::GetDataVersionResponse response;
+  absl::Status status = WithRetries("GetDataVersion", options_.deadline, [&](auto& context) {
+    return stub_->GetDataVersion(&context, stats::v1::GetDataVersionRequest(), &response);
+  });
+  if (!status.ok()) return status;
+  return response.data_version();
+}
+
+absl::StatusOr<MunicipalityInfo> GrpcStatsClient::GetMunicipality(const std::string& code,
+                                                                  int64_t version) {
+  stats::v1::GetMunicipalityRequest request;
+  request.set_code(code);
+  request.set_as_of_version(version);
+  stats::v1::GetMunicipalityResponse response;
+  absl::Status status = WithRetries("GetMunicipality", options_.deadline, [&](auto& context) {
+    return stub_->GetMunicipality(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  return ToInfo(response.municipality());
+}
+
+absl::StatusOr<std::vector<MunicipalityInfo>> GrpcStatsClient::ListMunicipalities(
+    int64_t version) {
+  std::vector<MunicipalityInfo> out;
+  stats::v1::ListMunicipalitiesRequest request;
+  request.set_page_size(kListPageSize);
+  request.set_as_of_version(version);
+  do {
+    stats::v1::ListMunicipalitiesResponse response;
+    absl::Status status = WithRetries("ListMunicipalities", options_.deadline, [&](auto& context) {
+      return stub_->ListMunicipalities(&context, request, &response);
+    });
+    if (!status.ok()) return status;
+    for (const auto& m : response.municipalities()) out.push_back(ToInfo(m));
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return out;
+}
+
+absl::StatusOr<FiguresByMunicipality> GrpcStatsClient::BatchGetFigures(
+    const std::vector<std::string>& codes, int first_year, int last_year, int64_t version) {
+  stats::v1::BatchGetFiguresRequest request;
+  request.set_as_of_version(version);
+  request.set_allow_missing(true);
+  for (const std::string& code : codes) {
+    for (int year = first_year; year <= last_year; ++year) {
+      stats::v1::FiguresKey* key = request.add_keys();
+      key->set_municipality_code(code);
+      key->set_year(year);
+    }
+  }
+  stats::v1::BatchGetFiguresResponse response;
+  absl::Status status = WithRetries("BatchGetFigures", options_.deadline, [&](auto& context) {
+    return stub_->BatchGetFigures(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  FiguresByMunicipality out;
+  for (const auto& f : response.figures()) out[f.municipality_code()][f.year()] = f;
+  return out;
+}
+
+absl::StatusOr<FiguresByMunicipality> GrpcStatsClient::StreamFigures(int first_year,
+                                                                     int last_year,
+                                                                     int64_t version) {
+  stats::v1::StreamFiguresRequest request;
+  request.set_filter(YearFilter(first_year, last_year));
+  request.set_as_of_version(version);
+  FiguresByMunicipality out;
+  absl::Status status =
+      WithRetries("StreamFigures", options_.stream_deadline, [&](grpc::ClientContext& context) {
+        out.clear();
+        auto reader = stub_->StreamFigures(&context, request);
+        stats::v1::StreamFiguresResponse chunk;
+        while (reader->Read(&chunk)) {
+          for (auto& f : *chunk.mutable_figures()) {
+            const std::string code = f.municipality_code();
+            const int year = f.year();
+            out[code][year] = std::move(f);
+          }
+        }
+        return reader->Finish();
+      });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<RegionSettled> GrpcStatsClient::GetRegionSettled(stats::v1::ImdiRegion region,
+                                                                int year, int64_t version) {
+  stats::v1::GetAggregateRequest request;
+  request.mutable_area()->set_kind(stats::v1::AREA_KIND_IMDI_REGION);
+  request.mutable_area()->set_imdi_region(region);
+  request.set_year(year);
+  request.set_as_of_version(version);
+  stats::v1::GetAggregateResponse response;
+  absl::Status status = WithRetries("GetAggregate", options_.deadline, [&](auto& context) {
+    return stub_->GetAggregate(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  RegionSettled out;
+  out.region_name = response.area().name();
+  const auto& settled = response.refugees_settled();
+  if (settled.has_published()) out.published = settled.published();
+  if (settled.has_sum()) out.sum = settled.sum();
+  out.municipalities_missing = settled.municipalities_missing();
+  return out;
+}
+
+absl::Status GrpcStatsClient::CheckHealth() {
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(stats::v1::StatsService::service_full_name());
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::ClientContext context;
+  SetDeadline(context, options_.deadline);
+  grpc::Status status = health->Check(&context, request, &response);
+  if (!status.ok()) {
+    return MakeError(absl::StatusCode::kUnavailable, "STATS_UNAVAILABLE",
+                     absl::StrCat("the statistics service is unreachable: ",
+                                  status.error_message()));
+  }
+  if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+    return MakeError(absl::StatusCode::kUnavailable, "STATS_UNAVAILABLE",
+                     "the statistics service is not serving");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace imdi::award

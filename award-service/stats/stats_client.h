@@ -1,0 +1,94 @@
+// What the award service reads from the statistics service, behind a small
+// interface: a gRPC implementation (grpc_stats_client.h) and an in-memory
+// fake for unit tests. Every read names the data version it reads at, so one
+// evaluation sees one consistent state of the figures.
+//
+// Errors: NOT_FOUND for an unknown municipality (the stats service's
+// reason), UNAVAILABLE with reason STATS_UNAVAILABLE when the statistics
+// service cannot be reached. Implementations are thread-safe.
+#ifndef IMDI_AWARD_STATS_STATS_CLIENT_H_
+#define IMDI_AWARD_STATS_STATS_CLIENT_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "award-service/domain/criteria.h"
+#include "imdi/stats/v1/stats.pb.h"
+
+namespace imdi::award {
+
+// A municipality as the award service needs it.
+struct MunicipalityInfo {
+  std::string code;  // current code
+  std::string name;
+  stats::v1::ImdiRegion imdi_region = stats::v1::IMDI_REGION_UNSPECIFIED;
+  std::vector<std::string> codes;  // every code it ever had, current first
+  std::optional<int> valid_from_year;
+  std::optional<int> valid_to_year;
+  // Each code with the years it was valid (absent bound: open).
+  struct CodePeriod {
+    std::string code;
+    std::optional<int> from_year;
+    std::optional<int> to_year;
+  };
+  std::vector<CodePeriod> code_history;
+
+  // The code in `year`; the current code when the history does not say.
+  std::string CodeIn(int year) const {
+    for (const CodePeriod& p : code_history) {
+      if ((!p.from_year || *p.from_year <= year) && (!p.to_year || year <= *p.to_year)) {
+        return p.code;
+      }
+    }
+    return code;
+  }
+
+  bool ExistsIn(int year) const {
+    return (!valid_from_year || *valid_from_year <= year) &&
+           (!valid_to_year || year <= *valid_to_year);
+  }
+};
+
+// Figures by current municipality code.
+using FiguresByMunicipality = std::map<std::string, FiguresByYear>;
+
+class StatsClient {
+ public:
+  virtual ~StatsClient() = default;
+
+  // The newest data version.
+  virtual absl::StatusOr<int64_t> DataVersion() = 0;
+
+  // One municipality by any code it ever had.
+  virtual absl::StatusOr<MunicipalityInfo> GetMunicipality(const std::string& code,
+                                                           int64_t version) = 0;
+
+  // Every municipality (one paged listing).
+  virtual absl::StatusOr<std::vector<MunicipalityInfo>> ListMunicipalities(int64_t version) = 0;
+
+  // The figures of the named municipalities (any codes) in the years
+  // [first_year, last_year], in one batch; unknown records are left out.
+  virtual absl::StatusOr<FiguresByMunicipality> BatchGetFigures(
+      const std::vector<std::string>& codes, int first_year, int last_year,
+      int64_t version) = 0;
+
+  // Every municipality's figures in [first_year, last_year], in one stream.
+  virtual absl::StatusOr<FiguresByMunicipality> StreamFigures(int first_year, int last_year,
+                                                              int64_t version) = 0;
+
+  // An IMDi region's settled refugees in a year.
+  virtual absl::StatusOr<RegionSettled> GetRegionSettled(stats::v1::ImdiRegion region, int year,
+                                                         int64_t version) = 0;
+
+  // OK when the statistics service reports SERVING.
+  virtual absl::Status CheckHealth() = 0;
+};
+
+}  // namespace imdi::award
+
+#endif  // IMDI_AWARD_STATS_STATS_CLIENT_H_

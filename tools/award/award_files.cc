@@ -1,0 +1,92 @@
+#include "tools/award/award_files.h"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/csv.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
+#include "stats-service/domain/figures.h"
+
+namespace imdi::award_files {
+
+absl::StatusOr<award::v1::CycleConfig> ParseCycleConfig(const std::string& text,
+                                                        const std::string& path) {
+  award::v1::CycleConfig config;
+  if (absl::EndsWith(path, ".json")) {
+    auto parsed = google::protobuf::util::JsonStringToMessage(text, &config);
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": ", parsed.ToString()));
+    }
+    return config;
+  }
+  if (!google::protobuf::TextFormat::ParseFromString(text, &config)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": not a text CycleConfig"));
+  }
+  return config;
+}
+
+absl::StatusOr<award::v1::CycleConfig> LoadCycleConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return ParseCycleConfig(buffer.str(), path);
+}
+
+absl::StatusOr<std::vector<award::v1::Winner>> ParseWinnersHistory(std::istream& csv,
+                                                                   int first_year,
+                                                                   int last_year) {
+  CsvReader reader(csv);
+  CsvRecord record;
+  std::map<std::string, size_t> column;
+  std::vector<award::v1::Winner> out;
+  for (;;) {
+    absl::StatusOr<bool> more = reader.Next(record);
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    if (column.empty()) {
+      for (size_t i = 0; i < record.fields.size(); ++i) column[record.fields[i]] = i;
+      for (const char* name : {"award_year", "role", "municipality", "code_at_the_time",
+                               "imdi_region", "winner_announced", "event", "source"}) {
+        if (!column.count(name)) {
+          return absl::InvalidArgumentError(absl::StrCat("award history: no column ", name));
+        }
+      }
+      continue;
+    }
+    auto field = [&](const char* name) -> const std::string& {
+      static const std::string kEmpty;
+      const size_t i = column.at(name);
+      return i < record.fields.size() ? record.fields[i] : kEmpty;
+    };
+    if (field("role") != "winner") continue;
+    int year = 0;
+    if (!absl::SimpleAtoi(field("award_year"), &year)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("award history line ", record.line, ": bad award_year"));
+    }
+    if (year < first_year || year > last_year) continue;
+    award::v1::Winner winner;
+    winner.set_award_year(year);
+    winner.set_municipality_name(field("municipality"));
+    winner.set_code_at_the_time(field("code_at_the_time"));
+    if (auto region = stats::ParseRegion(field("imdi_region"))) {
+      winner.set_imdi_region(static_cast<stats::v1::ImdiRegion>(static_cast<int>(*region)));
+    }
+    // A date with only a month ("2020-01") is no date.
+    if (field("winner_announced").size() == 10) {
+      winner.set_announce_date(field("winner_announced"));
+    }
+    winner.set_event(field("event"));
+    winner.set_source(field("source"));
+    out.push_back(std::move(winner));
+  }
+  return out;
+}
+
+}  // namespace imdi::award_files
