@@ -228,6 +228,27 @@ absl::StatusOr<int64_t> DecodeToken(const std::string& token, absl::string_view 
   return position;
 }
 
+// The same municipality: by its code at the time where both records have
+// one (names change: "Trondheim" is now "Trondheim - Tråante").
+bool SameWinner(const v1::Winner& a, const v1::Winner& b) {
+  if (!a.code_at_the_time().empty() && !b.code_at_the_time().empty()) {
+    return a.code_at_the_time() == b.code_at_the_time();
+  }
+  return a.municipality_name() == b.municipality_name();
+}
+
+std::string RegionName(stats::v1::ImdiRegion region) {
+  switch (region) {
+    case stats::v1::IMDI_REGION_OST: return "IMDi Øst";
+    case stats::v1::IMDI_REGION_INDRE_OST: return "IMDi Indre Øst";
+    case stats::v1::IMDI_REGION_SOR: return "IMDi Sør";
+    case stats::v1::IMDI_REGION_VEST: return "IMDi Vest";
+    case stats::v1::IMDI_REGION_MIDT_NORGE: return "IMDi Midt-Norge";
+    case stats::v1::IMDI_REGION_NORD: return "IMDi Nord";
+    default: return "no IMDi region";
+  }
+}
+
 int PageSize(int requested, int fallback, int max) {
   if (requested <= 0) return fallback;
   return std::min(requested, max);
@@ -737,10 +758,10 @@ absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
         if (nominator.kind() == v1::NOMINATOR_KIND_REGIONAL_OFFICE &&
             nominator.imdi_region() != info.imdi_region) {
           return Refuse("NOMINATOR_OUTSIDE_REGION", "REGION", info.code,
-                        absl::StrCat(info.name, " belongs to ",
-                                     stats::v1::ImdiRegion_Name(info.imdi_region),
+                        absl::StrCat(info.NameIn(config.figures_year()), " belongs to ",
+                                     RegionName(info.imdi_region),
                                      "; a regional office nominates in its own region (",
-                                     stats::v1::ImdiRegion_Name(nominator.imdi_region()), ")"));
+                                     RegionName(nominator.imdi_region()), ")"));
         }
         if (nominator.kind() == v1::NOMINATOR_KIND_MUNICIPALITY &&
             std::find(info.codes.begin(), info.codes.end(), nominator.municipality_code()) ==
@@ -761,17 +782,17 @@ absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
         }
         if (policy.max_per_region() > 0 && in_region >= policy.max_per_region()) {
           return Refuse("NOMINATION_REGION_TAKEN", "REGION",
-                        stats::v1::ImdiRegion_Name(info.imdi_region),
-                        absl::StrCat(stats::v1::ImdiRegion_Name(info.imdi_region), " already has ",
+                        RegionName(info.imdi_region),
+                        absl::StrCat(RegionName(info.imdi_region), " already has ",
                                      in_region, " nomination(s); the policy allows ",
                                      policy.max_per_region(), " per region"));
         }
         std::string override_reason;
         if (!evaluation.eligible()) {
-          const std::string why = absl::StrCat(
-              info.name, " does not meet the cycle's requirement (",
-              VerdictText(evaluation.verdict()), ": ", evaluation.requirement().explanation(),
-              ")");
+          const std::string why =
+              absl::StrCat(info.NameIn(config.figures_year()),
+                           " does not meet the cycle's requirement (",
+                           evaluation.requirement().explanation(), ")");
           if (request.override_reason().empty()) {
             return Refuse("NOT_ELIGIBLE", "ELIGIBILITY", info.code,
                           absl::StrCat(why, policy.allow_override()
@@ -790,7 +811,7 @@ absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
         n.set_nomination_id(absl::StrCat("n", record.last_nomination_number()));
         n.set_cycle_id(request.cycle_id());
         n.set_municipality_code(info.code);
-        n.set_municipality_name(info.name);
+        n.set_municipality_name(info.NameIn(config.figures_year()));
         n.set_code_at_the_time(info.CodeIn(config.figures_year()));
         n.set_imdi_region(info.imdi_region);
         *n.mutable_nominator() = nominator;
@@ -809,7 +830,7 @@ absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
         step.nomination_id = n.nomination_id();
         step.detail = absl::StrCat(
             "nominated ", info.name, " (", info.code, ", ",
-            stats::v1::ImdiRegion_Name(info.imdi_region), "): ", VerdictText(evaluation.verdict()),
+            RegionName(info.imdi_region), "): ", VerdictText(evaluation.verdict()),
             " at data version ", version,
             override_reason.empty() ? "" : absl::StrCat("; override: ", override_reason));
         return absl::OkStatus();
@@ -1390,8 +1411,7 @@ absl::StatusOr<v1::AnnounceWinnerResponse> AwardCore::AnnounceWinner(
         entry.set_cycle_id(cycle.cycle_id());
         IMDI_ASSIGN_OR_RETURN(std::vector<v1::Winner> history, store_->ReadWinners());
         for (const v1::Winner& w : history) {
-          if (w.award_year() == entry.award_year() &&
-              w.municipality_name() != entry.municipality_name()) {
+          if (w.award_year() == entry.award_year() && !SameWinner(w, entry)) {
             return Refuse("WINNER_ALREADY_RECORDED", "WINNER", absl::StrCat(w.award_year()),
                           absl::StrCat("the history already records ", w.municipality_name(),
                                        " as the winner of ", w.award_year()));
@@ -1494,7 +1514,7 @@ absl::StatusOr<v1::ImportWinnersResponse> AwardCore::ImportWinners(
       commit.winners.push_back(w);
       continue;
     }
-    if (it->second.municipality_name() == w.municipality_name()) {
+    if (SameWinner(it->second, w)) {
       response.set_unchanged_count(response.unchanged_count() + 1);
     } else {
       conflicts.push_back({"WINNER", absl::StrCat(w.award_year()),

@@ -31,7 +31,7 @@ MunicipalityInfo ToInfo(const stats::v1::Municipality& m) {
   for (const auto& c : m.code_history()) {
     if (c.code() != m.code()) info.codes.push_back(c.code());
     info.code_history.push_back(
-        {c.code(), c.has_valid_from_year() ? std::optional<int>(c.valid_from_year()) : std::nullopt,
+        {c.code(), c.name(), c.has_valid_from_year() ? std::optional<int>(c.valid_from_year()) : std::nullopt,
          c.has_valid_to_year() ? std::optional<int>(c.valid_to_year()) : std::nullopt});
   }
   if (m.has_valid_from_year()) info.valid_from_year = m.valid_from_year();

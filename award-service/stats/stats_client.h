@@ -33,19 +33,29 @@ struct MunicipalityInfo {
   // Each code with the years it was valid (absent bound: open).
   struct CodePeriod {
     std::string code;
+    std::string name;  // the municipality's name under this code
     std::optional<int> from_year;
     std::optional<int> to_year;
   };
   std::vector<CodePeriod> code_history;
 
-  // The code in `year`; the current code when the history does not say.
-  std::string CodeIn(int year) const {
+  // The code and name in `year`; the current ones when the history does
+  // not say.
+  const CodePeriod* PeriodIn(int year) const {
     for (const CodePeriod& p : code_history) {
       if ((!p.from_year || *p.from_year <= year) && (!p.to_year || year <= *p.to_year)) {
-        return p.code;
+        return &p;
       }
     }
-    return code;
+    return nullptr;
+  }
+  std::string CodeIn(int year) const {
+    const CodePeriod* p = PeriodIn(year);
+    return p != nullptr ? p->code : code;
+  }
+  std::string NameIn(int year) const {
+    const CodePeriod* p = PeriodIn(year);
+    return p != nullptr && !p->name.empty() ? p->name : name;
   }
 
   bool ExistsIn(int year) const {
