@@ -1,0 +1,166 @@
+// An in-memory StatsClient for unit tests of the award core: municipalities
+// and figures kept per data version (every change makes a new version), a
+// switch that makes every call UNAVAILABLE, and a count of calls per method
+// so that tests can check that reads are made in bulk. Thread-safe.
+#ifndef IMDI_TESTS_FAKES_FAKE_STATS_CLIENT_H_
+#define IMDI_TESTS_FAKES_FAKE_STATS_CLIENT_H_
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "award-service/stats/stats_client.h"
+#include "common/errors.h"
+
+namespace imdi::award::testing {
+
+// Counts the call; fails it while the fake is unavailable.
+#define IMDI_FAKE_CHECK(method)                                                   \
+  ++calls_[method];                                                               \
+  if (unavailable_) {                                                             \
+    return MakeError(absl::StatusCode::kUnavailable, "STATS_UNAVAILABLE",         \
+                     "the statistics service is unreachable (fake)");             \
+  }
+
+
+class FakeStatsClient final : public StatsClient {
+ public:
+  FakeStatsClient() { versions_.emplace_back(); }
+
+  // Adds a municipality (a new data version).
+  void AddMunicipality(MunicipalityInfo info) {
+    absl::MutexLock lock(&mu_);
+    State next = versions_.back();
+    next.municipalities[info.code] = std::move(info);
+    versions_.push_back(std::move(next));
+  }
+
+  // Sets one record (a new data version); the record's code and year say where.
+  void SetFigures(const std::string& code, int year, stats::v1::Figures figures) {
+    absl::MutexLock lock(&mu_);
+    State next = versions_.back();
+    figures.set_municipality_code(code);
+    figures.set_year(year);
+    next.figures[code][year] = std::move(figures);
+    versions_.push_back(std::move(next));
+  }
+
+  // Sets a region's settled total (a new data version).
+  void SetRegionSettled(stats::v1::ImdiRegion region, int year, RegionSettled settled) {
+    absl::MutexLock lock(&mu_);
+    State next = versions_.back();
+    next.regions[{region, year}] = std::move(settled);
+    versions_.push_back(std::move(next));
+  }
+
+  void SetUnavailable(bool unavailable) {
+    absl::MutexLock lock(&mu_);
+    unavailable_ = unavailable;
+  }
+
+  int calls(const std::string& method) const {
+    absl::MutexLock lock(&mu_);
+    auto it = calls_.find(method);
+    return it == calls_.end() ? 0 : it->second;
+  }
+
+  absl::StatusOr<int64_t> DataVersion() override {
+    absl::MutexLock lock(&mu_);
+    IMDI_FAKE_CHECK("DataVersion");
+    return static_cast<int64_t>(versions_.size() - 1);
+  }
+
+  absl::StatusOr<MunicipalityInfo> GetMunicipality(const std::string& code,
+                                                   int64_t version) override {
+    absl::MutexLock lock(&mu_);
+    IMDI_FAKE_CHECK("GetMunicipality");
+    for (const auto& [current, info] : At(version).municipalities) {
+      if (std::find(info.codes.begin(), info.codes.end(), code) != info.codes.end()) return info;
+    }
+    return MakeError(absl::StatusCode::kNotFound, "UNKNOWN_MUNICIPALITY",
+                     "no municipality has had code " + code);
+  }
+
+  absl::StatusOr<std::vector<MunicipalityInfo>> ListMunicipalities(int64_t version) override {
+    absl::MutexLock lock(&mu_);
+    IMDI_FAKE_CHECK("ListMunicipalities");
+    std::vector<MunicipalityInfo> out;
+    for (const auto& [code, info] : At(version).municipalities) out.push_back(info);
+    return out;
+  }
+
+  absl::StatusOr<FiguresByMunicipality> BatchGetFigures(const std::vector<std::string>& codes,
+                                                        int first_year, int last_year,
+                                                        int64_t version) override {
+    absl::MutexLock lock(&mu_);
+    IMDI_FAKE_CHECK("BatchGetFigures");
+    const State& state = At(version);
+    FiguresByMunicipality out;
+    for (const std::string& code : codes) {
+      std::string current = code;
+      for (const auto& [c, info] : state.municipalities) {
+        if (std::find(info.codes.begin(), info.codes.end(), code) != info.codes.end()) current = c;
+      }
+      auto it = state.figures.find(current);
+      if (it == state.figures.end()) continue;
+      for (const auto& [year, f] : it->second) {
+        if (year >= first_year && year <= last_year) out[current][year] = f;
+      }
+    }
+    return out;
+  }
+
+  absl::StatusOr<FiguresByMunicipality> StreamFigures(int first_year, int last_year,
+                                                      int64_t version) override {
+    absl::MutexLock lock(&mu_);
+    IMDI_FAKE_CHECK("StreamFigures");
+    FiguresByMunicipality out;
+    for (const auto& [code, years] : At(version).figures) {
+      for (const auto& [year, f] : years) {
+        if (year >= first_year && year <= last_year) out[code][year] = f;
+      }
+    }
+    return out;
+  }
+
+  absl::StatusOr<RegionSettled> GetRegionSettled(stats::v1::ImdiRegion region, int year,
+                                                 int64_t version) override {
+    absl::MutexLock lock(&mu_);
+    IMDI_FAKE_CHECK("GetRegionSettled");
+    const State& state = At(version);
+    auto it = state.regions.find({region, year});
+    if (it == state.regions.end()) return RegionSettled{};
+    return it->second;
+  }
+
+  absl::Status CheckHealth() override {
+    absl::MutexLock lock(&mu_);
+    IMDI_FAKE_CHECK("CheckHealth");
+    return absl::OkStatus();
+  }
+
+ private:
+  struct State {
+    std::map<std::string, MunicipalityInfo> municipalities;
+    FiguresByMunicipality figures;
+    std::map<std::pair<stats::v1::ImdiRegion, int>, RegionSettled> regions;
+  };
+
+  const State& At(int64_t version) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (version <= 0 || version >= static_cast<int64_t>(versions_.size())) return versions_.back();
+    return versions_[version];
+  }
+
+  mutable absl::Mutex mu_;
+  std::vector<State> versions_ ABSL_GUARDED_BY(mu_);
+  bool unavailable_ ABSL_GUARDED_BY(mu_) = false;
+  std::map<std::string, int> calls_ ABSL_GUARDED_BY(mu_);
+};
+
+#undef IMDI_FAKE_CHECK
+
+}  // namespace imdi::award::testing
+
+#endif  // IMDI_TESTS_FAKES_FAKE_STATS_CLIENT_H_
