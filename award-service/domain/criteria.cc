@@ -172,13 +172,15 @@ void MinorsSettled(const v1::MinorsSettledCriterion& c, int year, const Evaluati
   }
   if (c.has_of_requested()) {
     std::optional<int64_t> requested = read.Count(kMinorsRequested, year);
-    if (!requested) {
+    if (!requested && !ok) {
+      // The count already fails; the unknown request cannot change that.
+      parts.push_back(absl::StrCat("unaccompanied minors requested not known in ", year));
+    } else if (!requested) {
       out.set_verdict(v1::VERDICT_INSUFFICIENT_DATA);
       out.set_explanation(absl::StrCat("unaccompanied minors requested not known in ", year,
                                        " (settled ", *settled, ")", VersionNote(input)));
       return;
-    }
-    if (*requested == 0) {
+    } else if (*requested == 0) {
       ok = false;
       parts.push_back(absl::StrCat("no unaccompanied minors requested in ", year));
     } else {
@@ -201,7 +203,8 @@ void SettledPerThousand(const v1::SettledPerThousandCriterion& c, int figures_ye
                         const EvaluationInput& input, Reader& read, v1::CriterionResult& out) {
   if (input.comparables.empty()) {
     out.set_verdict(v1::VERDICT_INSUFFICIENT_DATA);
-    out.set_explanation("no comparable municipalities are known for this municipality");
+    out.set_explanation(absl::StrCat("no comparable municipalities are known for this municipality",
+                                     VersionNote(input)));
     return;
   }
   std::vector<Verdict> verdicts;

@@ -260,6 +260,9 @@ absl::StatusOr<v1::Decision> Decide(const DecisionInput& input) {
     Scored* winner = *chosen;
     winner->tie_note = "tied for first after every tie-break rule; the chair's decision";
     top.erase(chosen);
+    for (Scored* other : top) {
+      other->tie_note = "tied for first after every tie-break rule; the chair chose another";
+    }
     groups.insert(groups.begin(), std::vector<Scored*>{winner});
     chair_decided = true;
   } else if (!input.chair_choice.empty()) {

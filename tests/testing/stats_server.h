@@ -32,8 +32,8 @@ class StatsServer {
     core_.reset();
   }
 
-  // Opens the same store again and serves it on a new port.
-  void Start() {
+  // Opens the same store again and serves it on `port` (0: a new free port).
+  void Start(int port = 0) {
     auto store = stats::RocksDbStatsStore::Open({.path = dir_.Sub("stats"), .sync = false});
     ASSERT_TRUE(store.ok()) << store.status();
     auto core = stats::StatsCore::Create(std::move(*store));
@@ -41,7 +41,7 @@ class StatsServer {
     core_ = std::move(*core);
     service_ = std::make_unique<stats::StatsServiceImpl>(core_.get());
     auto host = ServerHost::Start(
-        "127.0.0.1:0", {{service_.get(), stats::v1::StatsService::service_full_name()}});
+        absl::StrCat("127.0.0.1:", port), {{service_.get(), stats::v1::StatsService::service_full_name()}});
     ASSERT_TRUE(host.ok()) << host.status();
     host_ = std::move(*host);
     host_->SetServing(true);
@@ -53,6 +53,7 @@ class StatsServer {
   stats::v1::StatsService::Stub& stub() { return *stub_; }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
   std::string target() const { return absl::StrCat("127.0.0.1:", host_->port()); }
+  int port() const { return host_->port(); }
 
  private:
   TempDir dir_;

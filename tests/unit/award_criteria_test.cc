@@ -364,12 +364,9 @@ TEST(MinorsSettledTest, RequestedAbsentIsInsufficientForTheRatio) {
 }
 
 TEST(MinorsSettledTest, FailedCountIsNotMetEvenWhenTheRatioCannotBeChecked) {
-  // BUG: the minimum count is known to fail (3 < 5), so the criterion cannot
-  // be met whatever the unknown minors_requested is; the engine elsewhere
-  // lets a known failure win over missing data (spans: "NOT_MET wins, then
-  // INSUFFICIENT_DATA"; all_of[NOT_MET, INSUFFICIENT_DATA] is NOT_MET). Here
-  // MinorsSettled returns INSUFFICIENT_DATA as soon as minors_requested is
-  // absent, discarding the failed count.
+  // The minimum count is known to fail (3 < 5), so the criterion cannot be
+  // met whatever the unknown minors_requested is: a known failure wins over
+  // missing data, as in spans and in all_of.
   EvaluationInput input = Input();
   Year(input).set_minors_settled(3);
   v1::CriterionResult r = Eval(MinorsSettled(5, 50), input);
@@ -1003,6 +1000,35 @@ TEST(EvaluateTest, EveryCriterionExplanationNamesTheDataVersion) {
     EXPECT_THAT(r.explanation(), HasSubstr(kVersionText)) << r.criterion();
     for (const v1::FigureUsed& used : r.figures()) EXPECT_EQ(used.data_version(), kVersion);
   }
+}
+
+TEST(ApplyAssessmentsTest, ReevaluatesOnlyAssessedCriteria) {
+  EvaluationInput input = Input();
+  Year(input).set_refugees_settled(40);  // requested absent: insufficient
+  Year(input).set_intro_finished(20);
+  Year(input).set_intro_to_work_or_education(12);  // 60 %: met
+  Claim(input, "housing", "Municipal flats bought for refugees", v1::ASSESSMENT_STATE_PENDING);
+  const v1::CycleConfig config = Config(k2016Requirement);
+  v1::Evaluation e = Evaluate(config, input);
+  ASSERT_EQ(e.verdict(), v1::VERDICT_NEEDS_ASSESSMENT);
+  const v1::CriterionResult settled_before = e.criteria(0);
+
+  std::map<std::string, v1::AssessmentClaim> claims = input.claims;
+  claims["housing"].set_state(v1::ASSESSMENT_STATE_CONFIRMED);
+  ApplyAssessments(config, claims, e);
+  EXPECT_EQ(e.criteria(2).verdict(), v1::VERDICT_MET);
+  EXPECT_EQ(e.verdict(), v1::VERDICT_MET);
+  EXPECT_TRUE(e.eligible());
+  // The figure criteria keep their results (read at data version 42).
+  EXPECT_EQ(e.criteria(0).SerializeAsString(), settled_before.SerializeAsString());
+  EXPECT_THAT(e.criteria(3).explanation(), HasSubstr(kVersionText));
+  EXPECT_EQ(e.data_version(), kVersion);
+
+  claims["housing"].set_state(v1::ASSESSMENT_STATE_REJECTED);
+  ApplyAssessments(config, claims, e);
+  EXPECT_EQ(e.criteria(2).verdict(), v1::VERDICT_NOT_MET);
+  EXPECT_EQ(e.verdict(), v1::VERDICT_INSUFFICIENT_DATA);
+  EXPECT_FALSE(e.eligible());
 }
 
 TEST(YearsReadTest, ReachesBackOverTheLongestSpan) {

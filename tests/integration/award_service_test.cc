@@ -1,0 +1,248 @@
+// Both services in-process on free ports with real RocksDB stores: the
+// statistics service loaded with the bundled data, the award service talking
+// to it over gRPC, and the award API reached through the generated stub.
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "award-service/core/award_core.h"
+#include "award-service/domain/comparables.h"
+#include "award-service/service/award_service.h"
+#include "award-service/stats/grpc_stats_client.h"
+#include "award-service/stats/stats_health_monitor.h"
+#include "award-service/storage/award_store.h"
+#include "common/errors.h"
+#include "common/grpc_status.h"
+#include "common/server_host.h"
+#include "common/worker_pool.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "imdi/award/v1/award.grpc.pb.h"
+#include "tests/testing/stats_server.h"
+#include "tests/testing/temp_dir.h"
+#include "tools/award/award_files.h"
+#include "tools/import/figures_source.h"
+#include "tools/import/import_requests.h"
+#include "tools/import/municipality_source.h"
+
+namespace imdi {
+namespace {
+
+namespace api = ::imdi::award::v1;
+using ::testing::HasSubstr;
+
+const std::string kData = std::string(IMDI_SOURCE_DIR) + "/data/";
+
+class AwardServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    LoadStats();
+    auto store = award::OpenRocksDbAwardStore({.path = dir_.Sub("award"), .sync = false});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    auto comparables = award::Comparables::Load(kData + "regions/similarMunicipalities.json");
+    ASSERT_TRUE(comparables.ok());
+    stats_channel_ = grpc::CreateChannel(stats_.target(), grpc::InsecureChannelCredentials());
+    stats_client_ = std::make_unique<award::GrpcStatsClient>(
+        stats_channel_, award::GrpcStatsClientOptions{.deadline = absl::Seconds(2),
+                                                      .max_attempts = 2,
+                                                      .initial_backoff = absl::Milliseconds(20)});
+    core_ = std::make_unique<award::AwardCore>(store_.get(), stats_client_.get(),
+                                               *std::move(comparables));
+    service_ = std::make_unique<award::AwardServiceImpl>(core_.get(), &pool_);
+    auto host = ServerHost::Start("127.0.0.1:0",
+                                  {{service_.get(), api::AwardService::service_full_name()}});
+    ASSERT_TRUE(host.ok()) << host.status();
+    host_ = *std::move(host);
+    host_->SetServing(true);
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", host_->port()),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = api::AwardService::NewStub(channel_);
+    CreateCycle("2016", "bosettingsprisen-2016.json");
+  }
+
+  void TearDown() override {
+    monitor_.reset();
+    host_->Shutdown(absl::Seconds(1));
+  }
+
+  void LoadStats() {
+    auto municipalities = import::LoadMunicipalities(kData + "klass/kommuner-1994-2024.csv",
+                                                     kData + "regions/kommuner.json");
+    ASSERT_TRUE(municipalities.ok()) << municipalities.status();
+    auto request = import::MunicipalitiesRequest(*municipalities);
+    ASSERT_TRUE(request.ok());
+    {
+      grpc::ClientContext context;
+      stats::v1::BatchUpsertMunicipalitiesResponse response;
+      ASSERT_TRUE(stats_.stub().BatchUpsertMunicipalities(&context, *request, &response).ok());
+    }
+    for (const char* file : {"imdikator/bosatt_anmodede.csv", "imdikator/befolkning_alder.csv",
+                             "imdikator/intro_avslutning_direkte.csv",
+                             "published/figures-2016-2017.csv"}) {
+      auto parsed = import::ParseFiguresPath(kData + file);
+      ASSERT_TRUE(parsed.ok()) << parsed.status();
+      grpc::ClientContext context;
+      stats::v1::ImportFiguresResponse response;
+      auto writer = stats_.stub().ImportFigures(&context, &response);
+      for (const auto& r : import::ImportRequests(*parsed, file, stats::v1::FIGURES_STATUS_FINAL, 500)) {
+        ASSERT_TRUE(writer->Write(r));
+      }
+      writer->WritesDone();
+      ASSERT_TRUE(writer->Finish().ok());
+    }
+  }
+
+  void CreateCycle(const std::string& id, const std::string& file) {
+    auto config = award_files::LoadCycleConfig(kData + "award/" + file);
+    ASSERT_TRUE(config.ok()) << config.status();
+    api::CreateCycleRequest request;
+    request.set_cycle_id(id);
+    *request.mutable_config() = *config;
+    grpc::ClientContext context;
+    api::CreateCycleResponse response;
+    grpc::Status status = stub_->CreateCycle(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  grpc::Status Evaluate(const std::string& code, api::EvaluateMunicipalityResponse* out) {
+    grpc::ClientContext context;
+    api::EvaluateMunicipalityRequest request;
+    request.set_cycle_id("2016");
+    request.set_municipality_code(code);
+    return stub_->EvaluateMunicipality(&context, request, out);
+  }
+
+  std::string Health() {
+    auto health = grpc::health::v1::Health::NewStub(channel_);
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(api::AwardService::service_full_name());
+    grpc::health::v1::HealthCheckResponse response;
+    if (!health->Check(&context, request, &response).ok()) return "ERROR";
+    return grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
+  }
+
+  // Polls the health until it reads `want` (the monitor checks every 20 ms).
+  bool HealthBecomes(const std::string& want) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (absl::Now() < deadline) {
+      if (Health() == want) return true;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return false;
+  }
+
+  testing::TempDir dir_;
+  testing::StatsServer stats_;
+  WorkerPool pool_{4};
+  std::unique_ptr<award::AwardStore> store_;
+  std::shared_ptr<grpc::Channel> stats_channel_;
+  std::unique_ptr<award::GrpcStatsClient> stats_client_;
+  std::unique_ptr<award::AwardCore> core_;
+  std::unique_ptr<award::AwardServiceImpl> service_;
+  std::unique_ptr<ServerHost> host_;
+  std::unique_ptr<award::StatsHealthMonitor> monitor_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<api::AwardService::Stub> stub_;
+};
+
+TEST_F(AwardServiceTest, EvaluatesTrondheimOnTheStatsServiceFigures) {
+  api::EvaluateMunicipalityResponse response;
+  grpc::Status status = Evaluate("1601", &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const api::Evaluation& e = response.evaluation();
+  EXPECT_EQ(e.municipality_code(), "5001");
+  EXPECT_EQ(e.imdi_region(), stats::v1::IMDI_REGION_MIDT_NORGE);
+  EXPECT_EQ(e.verdict(), api::VERDICT_MET);
+  std::map<std::string, api::CriterionResult> by_name;
+  for (const auto& c : e.criteria()) by_name[c.criterion()] = c;
+  EXPECT_THAT(by_name["region_share"].explanation(),
+              HasSubstr("settled 627 of 2702 in IMDi Midt-Norge (published total) in 2016"));
+  EXPECT_EQ(by_name["settled_as_requested"].verdict(), api::VERDICT_INSUFFICIENT_DATA);
+  // 2016 population is not in the data: the comparison with comparable
+  // municipalities says so instead of reading 0.
+  EXPECT_EQ(by_name["above_comparables"].verdict(), api::VERDICT_INSUFFICIENT_DATA);
+  for (const auto& f : by_name["settled_as_requested"].figures()) {
+    EXPECT_EQ(f.data_version(), e.data_version());
+  }
+}
+
+TEST_F(AwardServiceTest, ScreensTheWholeCountryInOneStream) {
+  CreateCycle("replay", "bosettingsprisen-2015.json");
+  grpc::ClientContext context;
+  api::ScreenMunicipalitiesRequest request;
+  request.set_cycle_id("2016");
+  auto reader = stub_->ScreenMunicipalities(&context, request);
+  api::ScreenMunicipalitiesResponse chunk;
+  int count = 0, messages = 0;
+  std::set<int64_t> versions;
+  std::string previous;
+  while (reader->Read(&chunk)) {
+    ++messages;
+    versions.insert(chunk.data_version());
+    for (const auto& e : chunk.evaluations()) {
+      EXPECT_LT(previous, e.municipality_code());
+      previous = e.municipality_code();
+      ++count;
+    }
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(count, 428);  // the municipalities of 2016
+  EXPECT_GT(messages, 1);
+  EXPECT_EQ(versions.size(), 1u);
+}
+
+TEST_F(AwardServiceTest, ErrorsCarryReasonsAndTheActorIsAudited) {
+  {
+    grpc::ClientContext context;
+    api::GetCycleRequest request;
+    request.set_cycle_id("1999");
+    api::GetCycleResponse response;
+    grpc::Status status = stub_->GetCycle(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(ErrorReason(FromGrpcStatus(status)), "CYCLE_NOT_FOUND");
+  }
+  {
+    grpc::ClientContext context;
+    context.AddMetadata(award::kActorHeader, "imdi-admin");
+    context.AddMetadata("x-request-id", "req-42");
+    api::OpenNominationsRequest request;
+    request.set_cycle_id("2016");
+    api::OpenNominationsResponse response;
+    ASSERT_TRUE(stub_->OpenNominations(&context, request, &response).ok());
+  }
+  grpc::ClientContext context;
+  api::ListAuditEventsRequest request;
+  request.set_cycle_id("2016");
+  api::ListAuditEventsResponse response;
+  ASSERT_TRUE(stub_->ListAuditEvents(&context, request, &response).ok());
+  ASSERT_EQ(response.events_size(), 2);
+  EXPECT_EQ(response.events(1).actor(), "imdi-admin");
+  EXPECT_EQ(response.events(1).request_id(), "req-42");
+  EXPECT_EQ(response.events(1).state_after(), api::CYCLE_STATE_NOMINATIONS_OPEN);
+}
+
+TEST_F(AwardServiceTest, StatsOutageIsUnavailableAndNotServingUntilItReturns) {
+  monitor_ = std::make_unique<award::StatsHealthMonitor>(
+      stats_client_.get(), absl::Milliseconds(20),
+      [this](bool healthy, const absl::Status&) { host_->SetServing(healthy); });
+  ASSERT_TRUE(HealthBecomes("SERVING"));
+  const int port = stats_.port();
+  stats_.Stop();
+  ASSERT_TRUE(HealthBecomes("NOT_SERVING"));
+  api::EvaluateMunicipalityResponse response;
+  grpc::Status status = Evaluate("5001", &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(status)), "STATS_UNAVAILABLE");
+  EXPECT_THAT(status.error_message(), HasSubstr("statistics service is unreachable"));
+
+  stats_.Start(port);
+  ASSERT_TRUE(HealthBecomes("SERVING"));
+  status = Evaluate("5001", &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+}  // namespace
+}  // namespace imdi

@@ -1,0 +1,139 @@
+// The award store on real RocksDB in a temporary directory: the key codec's
+// byte order, atomic commits, the audit trail by cycle, reopen, and a store
+// locked by another process.
+#include "award-service/storage/award_store.h"
+
+#include "award-service/storage/award_keys.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
+
+namespace imdi::award {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::SizeIs;
+
+TEST(AwardKeysTest, AuditKeysSortBySequenceWithinTheirCycle) {
+  EXPECT_LT(keys::AuditKey("2016", 2), keys::AuditKey("2016", 10));
+  EXPECT_LT(keys::AuditKey("2016", 255), keys::AuditKey("2016", 256));
+  EXPECT_EQ(keys::AuditSequence(keys::AuditKey("2016", 1234567)), 1234567u);
+  EXPECT_EQ(keys::AuditSequence("no separator"), std::nullopt);
+  // "a" and "a-b" are different cycles: one's prefix never covers the other.
+  const std::string a = keys::AuditPrefix("a");
+  const std::string ab_key = keys::AuditKey("a-b", 1);
+  EXPECT_NE(ab_key.compare(0, a.size(), a), 0);
+  EXPECT_LT(keys::AuditKey("a", ~0ull), keys::PrefixEnd(a));
+}
+
+TEST(AwardKeysTest, WinnerKeysSortByYear) {
+  EXPECT_LT(keys::WinnerKey(2009), keys::WinnerKey(2010));
+  EXPECT_LT(keys::WinnerKey(2015), keys::WinnerKey(2256));
+  EXPECT_EQ(keys::DecodeU64(keys::EncodeU64(77)), 77u);
+  EXPECT_EQ(keys::DecodeU64("short"), std::nullopt);
+  EXPECT_EQ(keys::PrefixEnd("a\xff"), "b");
+}
+
+v1::AuditEvent Event(const std::string& cycle, int64_t sequence, const std::string& detail) {
+  v1::AuditEvent e;
+  e.set_cycle_id(cycle);
+  e.set_sequence(sequence);
+  e.set_detail(detail);
+  return e;
+}
+
+class AwardStoreTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<AwardStore> Open() {
+    auto store = OpenRocksDbAwardStore({.path = dir_.Sub("award"), .sync = false});
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? *std::move(store) : nullptr;
+  }
+
+  imdi::testing::TempDir dir_;
+};
+
+TEST_F(AwardStoreTest, CommitWritesEverythingOfAStepAndSurvivesReopen) {
+  {
+    auto store = Open();
+    AwardCommit commit;
+    commit.cycle.emplace();
+    commit.cycle->mutable_cycle()->set_cycle_id("2016");
+    commit.cycle->mutable_cycle()->set_state(v1::CYCLE_STATE_DRAFT);
+    commit.cycle->set_last_audit_sequence(1);
+    commit.audit_events.push_back(Event("2016", 1, "created"));
+    storage::v1::RequestRecord request;
+    request.set_method("CreateCycle");
+    request.set_fingerprint("f");
+    commit.request.emplace("req-1", request);
+    v1::Winner winner;
+    winner.set_award_year(2015);
+    winner.set_municipality_name("Grimstad");
+    commit.winners.push_back(winner);
+    ASSERT_TRUE(store->Commit(commit).ok());
+  }
+  auto store = Open();
+  auto cycle = store->ReadCycle("2016");
+  ASSERT_TRUE(cycle.ok() && cycle->has_value());
+  EXPECT_EQ((*cycle)->cycle().state(), v1::CYCLE_STATE_DRAFT);
+  auto missing = store->ReadCycle("2017");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+  auto request = store->ReadRequest("req-1");
+  ASSERT_TRUE(request.ok() && request->has_value());
+  EXPECT_EQ((*request)->method(), "CreateCycle");
+  auto winners = store->ReadWinners();
+  ASSERT_TRUE(winners.ok());
+  ASSERT_THAT(*winners, SizeIs(1));
+  EXPECT_EQ((*winners)[0].municipality_name(), "Grimstad");
+  auto audit = store->ReadAudit("2016", 0, 10);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_THAT(*audit, SizeIs(1));
+  EXPECT_EQ((*audit)[0].detail(), "created");
+}
+
+TEST_F(AwardStoreTest, AuditIsReadInOrderPerCycleAndPaged) {
+  auto store = Open();
+  AwardCommit commit;
+  for (int i = 12; i >= 1; --i) commit.audit_events.push_back(Event("a", i, std::to_string(i)));
+  commit.audit_events.push_back(Event("a-b", 1, "other cycle"));
+  ASSERT_TRUE(store->Commit(commit).ok());
+  auto first = store->ReadAudit("a", 0, 5);
+  ASSERT_TRUE(first.ok());
+  std::vector<int64_t> sequences;
+  for (const auto& e : *first) sequences.push_back(e.sequence());
+  EXPECT_THAT(sequences, ElementsAre(1, 2, 3, 4, 5));
+  auto rest = store->ReadAudit("a", 10, 100);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_THAT(*rest, SizeIs(2));
+  EXPECT_EQ(rest->back().sequence(), 12);
+  auto other = store->ReadAudit("a-b", 0, 100);
+  ASSERT_TRUE(other.ok());
+  ASSERT_THAT(*other, SizeIs(1));
+  EXPECT_EQ((*other)[0].detail(), "other cycle");
+}
+
+TEST_F(AwardStoreTest, WinnersComeBackByYear) {
+  auto store = Open();
+  AwardCommit commit;
+  for (int year : {2016, 2008, 2015}) {
+    v1::Winner w;
+    w.set_award_year(year);
+    commit.winners.push_back(w);
+  }
+  ASSERT_TRUE(store->Commit(commit).ok());
+  auto winners = store->ReadWinners();
+  ASSERT_TRUE(winners.ok());
+  std::vector<int> years;
+  for (const auto& w : *winners) years.push_back(w.award_year());
+  EXPECT_THAT(years, ElementsAre(2008, 2015, 2016));
+}
+
+TEST_F(AwardStoreTest, ASecondOpenOfALockedStoreIsUnavailable) {
+  auto store = Open();
+  auto second = OpenRocksDbAwardStore({.path = dir_.Sub("award"), .sync = false});
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace imdi::award
