@@ -370,14 +370,33 @@ absl::StatusOr<int64_t> AwardCore::VersionFor(const v1::Cycle& cycle, bool use_l
   return stats_->DataVersion();
 }
 
-absl::StatusOr<std::vector<v1::Evaluation>> AwardCore::EvaluateMany(
-    const v1::CycleConfig& config, const std::vector<std::string>& codes,
-    const std::vector<std::map<std::string, v1::AssessmentClaim>>& claims, int64_t version) {
-  std::vector<MunicipalityInfo> infos;
-  for (const std::string& code : codes) {
-    IMDI_ASSIGN_OR_RETURN(MunicipalityInfo info, stats_->GetMunicipality(code, version));
-    infos.push_back(std::move(info));
+absl::StatusOr<std::vector<MunicipalityInfo>> AwardCore::Resolve(
+    const std::vector<std::string>& codes, int64_t version) {
+  if (codes.size() == 1) {
+    IMDI_ASSIGN_OR_RETURN(MunicipalityInfo info, stats_->GetMunicipality(codes[0], version));
+    return std::vector<MunicipalityInfo>{std::move(info)};
   }
+  IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> all, stats_->ListMunicipalities(version));
+  std::map<std::string, const MunicipalityInfo*> by_code;
+  for (const MunicipalityInfo& m : all) {
+    for (const std::string& code : m.codes) by_code.emplace(code, &m);
+  }
+  std::vector<MunicipalityInfo> out;
+  for (const std::string& code : codes) {
+    auto it = by_code.find(code);
+    if (it == by_code.end()) {
+      return NotFound("UNKNOWN_MUNICIPALITY",
+                      absl::StrCat("no municipality has had code ", code, " at data version ",
+                                   version));
+    }
+    out.push_back(*it->second);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::Evaluation>> AwardCore::EvaluateMany(
+    const v1::CycleConfig& config, const std::vector<MunicipalityInfo>& infos,
+    const std::vector<std::map<std::string, v1::AssessmentClaim>>& claims, int64_t version) {
   const auto [first_year, last_year] = YearsRead(config);
   std::vector<std::string> wanted;
   std::vector<std::vector<std::string>> comparables(infos.size());
@@ -526,8 +545,10 @@ absl::StatusOr<v1::EvaluateMunicipalityResponse> AwardCore::EvaluateMunicipality
   IMDI_ASSIGN_OR_RETURN(Record record, LoadCycle(request.cycle_id()));
   IMDI_RETURN_IF_ERROR(CheckClaims(record.cycle().config(), request.claims()));
   IMDI_ASSIGN_OR_RETURN(int64_t version, VersionFor(record.cycle(), request.use_latest()));
+  IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> infos,
+                        Resolve({request.municipality_code()}, version));
   IMDI_ASSIGN_OR_RETURN(std::vector<v1::Evaluation> evaluations,
-                        EvaluateMany(record.cycle().config(), {request.municipality_code()},
+                        EvaluateMany(record.cycle().config(), infos,
                                      {ClaimMap(request.claims())}, version));
   v1::EvaluateMunicipalityResponse response;
   *response.mutable_evaluation() = std::move(evaluations.front());
@@ -611,9 +632,11 @@ absl::StatusOr<v1::CompareWithLatestResponse> AwardCore::CompareWithLatest(
   response.set_frozen_data_version(cycle.data_version());
   response.set_latest_data_version(latest);
   if (codes.empty() || latest == cycle.data_version()) return response;
-  IMDI_ASSIGN_OR_RETURN(auto frozen, EvaluateMany(cycle.config(), codes, claims,
+  IMDI_ASSIGN_OR_RETURN(auto frozen_infos, Resolve(codes, cycle.data_version()));
+  IMDI_ASSIGN_OR_RETURN(auto frozen, EvaluateMany(cycle.config(), frozen_infos, claims,
                                                   cycle.data_version()));
-  IMDI_ASSIGN_OR_RETURN(auto newest, EvaluateMany(cycle.config(), codes, claims, latest));
+  IMDI_ASSIGN_OR_RETURN(auto latest_infos, Resolve(codes, latest));
+  IMDI_ASSIGN_OR_RETURN(auto newest, EvaluateMany(cycle.config(), latest_infos, claims, latest));
   for (size_t i = 0; i < codes.size(); ++i) {
     v1::VerdictChange change;
     change.set_nomination_id(nominations[i]->nomination_id());
@@ -746,7 +769,7 @@ absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
   IMDI_ASSIGN_OR_RETURN(MunicipalityInfo info,
                         stats_->GetMunicipality(request.municipality_code(), version));
   IMDI_ASSIGN_OR_RETURN(std::vector<v1::Evaluation> evaluations,
-                        EvaluateMany(config, {info.code}, {ClaimMap(request.claims())}, version));
+                        EvaluateMany(config, {info}, {ClaimMap(request.claims())}, version));
   v1::Evaluation evaluation = std::move(evaluations.front());
 
   v1::SubmitNominationResponse response;
@@ -917,8 +940,9 @@ absl::StatusOr<v1::AnnounceNomineesResponse> AwardCore::AnnounceNominees(
   int64_t version = 0;
   if (snapshot.cycle().state() == v1::CYCLE_STATE_NOMINATIONS_OPEN && !codes.empty()) {
     IMDI_ASSIGN_OR_RETURN(version, stats_->DataVersion());
+    IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> infos, Resolve(codes, version));
     IMDI_ASSIGN_OR_RETURN(evaluations,
-                          EvaluateMany(snapshot.cycle().config(), codes, claims, version));
+                          EvaluateMany(snapshot.cycle().config(), infos, claims, version));
   }
   v1::AnnounceNomineesResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(

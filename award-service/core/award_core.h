@@ -123,10 +123,14 @@ class AwardCore {
 
   absl::StatusOr<Record> LoadCycle(const std::string& cycle_id) const;
 
-  // Evaluates municipalities (by any code) with their claims at `version`,
-  // reading the figures in one batch.
+  // The municipalities named by any of their codes, at `version`: one
+  // GetMunicipality for one, one listing for several.
+  absl::StatusOr<std::vector<MunicipalityInfo>> Resolve(const std::vector<std::string>& codes,
+                                                        int64_t version);
+  // Evaluates municipalities with their claims at `version`, reading the
+  // figures in one batch.
   absl::StatusOr<std::vector<v1::Evaluation>> EvaluateMany(
-      const v1::CycleConfig& config, const std::vector<std::string>& codes,
+      const v1::CycleConfig& config, const std::vector<MunicipalityInfo>& infos,
       const std::vector<std::map<std::string, v1::AssessmentClaim>>& claims, int64_t version);
   // The version evaluations of `cycle` read: frozen, or the newest.
   absl::StatusOr<int64_t> VersionFor(const v1::Cycle& cycle, bool use_latest);

@@ -256,9 +256,17 @@ int CreateCycle(imdi::award::v1::AwardService::Stub& stub, const std::vector<std
   imdi::award::v1::CreateCycleResponse response;
   grpc::Status status = stub.CreateCycle(&context, request, &response);
   if (!status.ok()) return RpcFailed("CreateCycle", status);
-  std::cout << "cycle " << response.cycle().cycle_id() << ": " << response.cycle().config().title()
-            << ", state " << imdi::award::v1::CycleState_Name(response.cycle().state())
-            << ", etag " << response.cycle().etag() << "\n";
+  // A repeated run gets the first response back; show the cycle as it is now.
+  grpc::ClientContext get_context;
+  SetDeadline(get_context);
+  imdi::award::v1::GetCycleRequest get;
+  get.set_cycle_id(request.cycle_id());
+  imdi::award::v1::GetCycleResponse current;
+  status = stub.GetCycle(&get_context, get, &current);
+  if (!status.ok()) return RpcFailed("GetCycle", status);
+  std::cout << "cycle " << current.cycle().cycle_id() << ": " << current.cycle().config().title()
+            << ", state " << imdi::award::v1::CycleState_Name(current.cycle().state())
+            << ", etag " << current.cycle().etag() << "\n";
   return 0;
 }
 

@@ -1,0 +1,161 @@
+// Benchmarks of the award service's hot paths, reporting figures:
+//   - evaluating one municipality against the 2016 rule (the criteria engine),
+//   - screening a country of 428 municipalities through AwardCore (bulk
+//     reads from an in-memory statistics service, evaluation, sorting),
+//   - a juror's score committed to RocksDB with its audit event.
+// Run: build/tests/award_benchmark [--benchmark_filter=...]
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "award-service/core/award_core.h"
+#include "award-service/domain/criteria.h"
+#include "benchmark/benchmark.h"
+#include "tests/fakes/fake_stats_client.h"
+#include "tests/testing/temp_dir.h"
+#include "tools/award/award_files.h"
+
+namespace imdi::award {
+namespace {
+
+const std::string kConfig = std::string(IMDI_SOURCE_DIR) + "/data/award/bosettingsprisen-2016.json";
+constexpr int kMunicipalities = 428;
+
+v1::CycleConfig Config() {
+  auto config = award_files::LoadCycleConfig(kConfig);
+  return config.ok() ? *config : v1::CycleConfig();
+}
+
+stats::v1::Figures Figures(int i, int year) {
+  stats::v1::Figures f;
+  f.set_refugees_requested(20 + i % 50);
+  f.set_refugees_settled(15 + (i * 7 + year) % 60);
+  f.set_population(2000 + i * 300);
+  f.set_minors_settled(i % 9);
+  f.set_intro_finished(10 + i % 20);
+  f.set_intro_to_work_or_education(i % 25);
+  return f;
+}
+
+std::string Code(int i) { return absl::StrFormat("%04d", 1000 + i); }
+
+void BM_EvaluateOne(benchmark::State& state) {
+  const v1::CycleConfig config = Config();
+  EvaluationInput input;
+  input.municipality_code = "5001";
+  input.data_version = 8;
+  for (int year = 2014; year <= 2016; ++year) input.figures[year] = Figures(7, year);
+  for (int c = 0; c < 15; ++c) input.comparables[Code(c)][2016] = Figures(c, 2016);
+  input.region_settled[2016] = RegionSettled{"IMDi Midt-Norge", 2702, 627, 0};
+  int64_t evaluations = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(Evaluate(config, input));
+    ++evaluations;
+  }
+  state.counters["evaluations/s"] =
+      benchmark::Counter(static_cast<double>(evaluations), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_EvaluateOne);
+
+struct Country {
+  imdi::testing::TempDir dir;
+  testing::FakeStatsClient stats;
+  std::unique_ptr<AwardStore> store;
+  std::unique_ptr<AwardCore> core;
+};
+
+Country* MakeCountry() {
+  auto* country = new Country;
+  for (int i = 0; i < kMunicipalities; ++i) {
+    MunicipalityInfo info;
+    info.code = Code(i);
+    info.name = "Municipality " + info.code;
+    info.imdi_region = static_cast<stats::v1::ImdiRegion>(1 + i % 6);
+    info.codes = {info.code};
+    country->stats.AddMunicipality(info);
+    for (int year = 2014; year <= 2016; ++year) country->stats.SetFigures(info.code, year, Figures(i, year));
+  }
+  country->store = *OpenRocksDbAwardStore({.path = country->dir.Sub("award"), .sync = false});
+  country->core = std::make_unique<AwardCore>(country->store.get(), &country->stats, Comparables());
+  v1::CreateCycleRequest create;
+  create.set_cycle_id("2016");
+  *create.mutable_config() = Config();
+  (void)country->core->CreateCycle(create, Caller{});
+  return country;
+}
+
+void BM_ScreenCountry(benchmark::State& state) {
+  static Country* country = MakeCountry();
+  v1::ScreenMunicipalitiesRequest request;
+  request.set_cycle_id("2016");
+  int64_t evaluations = 0;
+  for (auto _ : state) {
+    int64_t version = 0;
+    auto result = country->core->ScreenMunicipalities(request, &version);
+    if (!result.ok()) state.SkipWithError("screening failed");
+    evaluations += static_cast<int64_t>(result->size());
+  }
+  state.counters["evaluations/s"] =
+      benchmark::Counter(static_cast<double>(evaluations), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ScreenCountry)->Unit(benchmark::kMillisecond);
+
+// A juror's score committed with its audit event, in a cycle of six
+// nominees at deliberation: the record stays the size of a real cycle.
+void BM_SubmitScore(benchmark::State& state) {
+  static Country* country = [] {
+    Country* c = MakeCountry();
+    v1::OpenNominationsRequest open;
+    open.set_cycle_id("2016");
+    (void)c->core->OpenNominations(open, Caller{});
+    for (int i = 0; i < 6; ++i) {  // one per region
+      v1::SubmitNominationRequest nominate;
+      nominate.set_cycle_id("2016");
+      nominate.set_municipality_code(Code(i));
+      nominate.mutable_nominator()->set_kind(v1::NOMINATOR_KIND_REGIONAL_OFFICE);
+      nominate.mutable_nominator()->set_imdi_region(static_cast<stats::v1::ImdiRegion>(1 + i));
+      nominate.set_justification("benchmark");
+      for (const char* criterion : {"creative_housing", "anchored_plans"}) {
+        v1::AssessmentClaim* claim = nominate.add_claims();
+        claim->set_criterion(criterion);
+        claim->set_justification("A justification long enough for the configuration's minimum.");
+      }
+      (void)c->core->SubmitNomination(nominate, Caller{});
+    }
+    v1::AnnounceNomineesRequest announce;
+    announce.set_cycle_id("2016");
+    (void)c->core->AnnounceNominees(announce, Caller{});
+    v1::StartJuryDeliberationRequest start;
+    start.set_cycle_id("2016");
+    (void)c->core->StartJuryDeliberation(start, Caller{});
+    v1::RegisterJurorRequest juror;
+    juror.set_cycle_id("2016");
+    juror.mutable_juror()->set_juror_id("j");
+    juror.mutable_juror()->set_display_name("juror");
+    (void)c->core->RegisterJuror(juror, Caller{});
+    return c;
+  }();
+  v1::SubmitScoreRequest score;
+  score.set_cycle_id("2016");
+  score.set_juror_id("j");
+  score.set_nomination_id("n1");
+  score.set_criterion("settlement");
+  int64_t commits = 0;
+  for (auto _ : state) {
+    score.set_score(1 + commits % 10);
+    auto result = country->core->SubmitScore(score, Caller{});
+    if (!result.ok()) {
+      state.SkipWithError(std::string(result.status().message()).c_str());
+      break;
+    }
+    ++commits;
+  }
+  state.counters["commits/s"] =
+      benchmark::Counter(static_cast<double>(commits), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SubmitScore)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace imdi::award
+
+BENCHMARK_MAIN();
