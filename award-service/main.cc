@@ -38,7 +38,8 @@ ABSL_FLAG(std::string, comparables, "",
 ABSL_FLAG(bool, sync, true, "fsync the write-ahead log on every commit.");
 ABSL_FLAG(std::string, port_file, "", "When set, write the bound port to this file once serving.");
 ABSL_FLAG(int, shutdown_grace_seconds, 10, "How long to let calls in flight finish on SIGTERM.");
-ABSL_FLAG(int, workers, 8, "Threads that run calls (which may wait on the statistics service).");
+ABSL_FLAG(int, workers, 8, "Threads that run calls that read from the statistics service.");
+ABSL_FLAG(int, store_workers, 4, "Threads that run calls that touch only the award store.");
 ABSL_FLAG(int, stats_deadline_ms, 5000, "Deadline of one call to the statistics service.");
 ABSL_FLAG(int, stats_attempts, 4, "Attempts per read from the statistics service.");
 ABSL_FLAG(int, health_interval_ms, 2000, "How often the statistics service's health is checked.");
@@ -56,9 +57,9 @@ int main(int argc, char** argv) {
     imdi::LogError("--data_dir is required");
     return 2;
   }
-  if (absl::GetFlag(FLAGS_workers) < 1 || absl::GetFlag(FLAGS_stats_deadline_ms) < 1 ||
+  if (absl::GetFlag(FLAGS_workers) < 1 || absl::GetFlag(FLAGS_store_workers) < 1 || absl::GetFlag(FLAGS_stats_deadline_ms) < 1 ||
       absl::GetFlag(FLAGS_stats_attempts) < 1 || absl::GetFlag(FLAGS_health_interval_ms) < 1) {
-    imdi::LogError("--workers, --stats_deadline_ms, --stats_attempts and "
+    imdi::LogError("--workers, --store_workers, --stats_deadline_ms, --stats_attempts and "
                    "--health_interval_ms must be at least 1");
     return 2;
   }
@@ -88,8 +89,9 @@ int main(int argc, char** argv) {
       channel, {.deadline = absl::Milliseconds(absl::GetFlag(FLAGS_stats_deadline_ms)),
                 .max_attempts = absl::GetFlag(FLAGS_stats_attempts)});
   imdi::award::AwardCore core(store->get(), &stats, std::move(comparables));
-  imdi::WorkerPool pool(absl::GetFlag(FLAGS_workers));
-  imdi::award::AwardServiceImpl service(&core, &pool);
+  imdi::WorkerPool stats_pool(absl::GetFlag(FLAGS_workers));
+  imdi::WorkerPool store_pool(absl::GetFlag(FLAGS_store_workers));
+  imdi::award::AwardServiceImpl service(&core, &stats_pool, &store_pool);
   auto host = imdi::ServerHost::Start(
       absl::GetFlag(FLAGS_listen),
       {{&service, imdi::award::v1::AwardService::service_full_name()}});
@@ -107,7 +109,8 @@ int main(int argc, char** argv) {
   imdi::ServerHost* server = host->get();
   auto monitor = std::make_unique<imdi::award::StatsHealthMonitor>(
       &stats, absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms)),
-      [server](bool healthy, const absl::Status& status) {
+      [server, &stats](bool healthy, const absl::Status& status) {
+        stats.SetReachable(healthy);
         server->SetServing(healthy);
         if (healthy) {
           imdi::LogInfo("statistics service reachable: SERVING");
@@ -122,6 +125,9 @@ int main(int argc, char** argv) {
 
   const int signal = imdi::WaitForTerminationSignal();
   imdi::LogInfo(absl::StrCat("signal ", signal, ": shutting down"));
+  // Health goes NOT_SERVING first; stopping the monitor may wait for one
+  // health check, and it must not report SERVING again meanwhile.
+  server->SetServing(false);
   monitor.reset();
   (*host)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   host->reset();

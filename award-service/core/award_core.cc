@@ -154,6 +154,13 @@ std::map<std::string, v1::AssessmentClaim> ClaimMap(
   return out;
 }
 
+// Characters (code points) of UTF-8 text: "æøå" is 3, not 6.
+int Utf8Length(absl::string_view text) {
+  int n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 // Checks claimed assessed criteria against the configuration.
 absl::Status CheckClaims(const v1::CycleConfig& config,
                          const google::protobuf::RepeatedPtrField<v1::AssessmentClaim>& claims) {
@@ -180,8 +187,14 @@ absl::Status CheckClaims(const v1::CycleConfig& config,
     if (!seen.insert(claim.criterion()).second) {
       violations.push_back({field + ".criterion", "claimed twice"});
     }
+    if (claim.state() != v1::ASSESSMENT_STATE_UNSPECIFIED) {
+      violations.push_back({field + ".state", "is output only: the jury assesses claims"});
+    }
+    if (!claim.jury_note().empty()) {
+      violations.push_back({field + ".jury_note", "is output only: the jury assesses claims"});
+    }
     const int min_chars = std::max(1, criterion->assessed().min_justification_chars());
-    if (static_cast<int>(claim.justification().size()) < min_chars) {
+    if (Utf8Length(claim.justification()) < min_chars) {
       violations.push_back({field + ".justification",
                             absl::StrCat("needs a written justification of at least ", min_chars,
                                          " characters")});
@@ -281,10 +294,10 @@ absl::StatusOr<bool> AwardCore::Replay(absl::string_view method,
                         store_->ReadRequest(request_id));
   if (!stored) return false;
   if (stored->method() != method || stored->fingerprint() != Fingerprint(request)) {
-    return MakeError(absl::StatusCode::kInvalidArgument, "REQUEST_ID_REUSED",
-                     absl::StrCat("request_id \"", request_id,
-                                  "\" was used for a different request (", stored->method(),
-                                  "); use a fresh id per request"));
+    return InvalidArgumentError(
+        "REQUEST_ID_REUSED",
+        {{"request_id", absl::StrCat("\"", request_id, "\" was used for a different request (",
+                                     stored->method(), "); use a fresh id per request")}});
   }
   if (!response.ParseFromString(stored->response())) {
     return absl::DataLossError("a stored response cannot be decoded");
@@ -398,14 +411,28 @@ absl::StatusOr<std::vector<v1::Evaluation>> AwardCore::EvaluateMany(
     const v1::CycleConfig& config, const std::vector<MunicipalityInfo>& infos,
     const std::vector<std::map<std::string, v1::AssessmentClaim>>& claims, int64_t version) {
   const auto [first_year, last_year] = YearsRead(config);
-  std::vector<std::string> wanted;
+  // The comparables list names codes of its time; the listing maps them to
+  // current codes and leaves out any the statistics service does not know.
   std::vector<std::vector<std::string>> comparables(infos.size());
+  if (NeedsComparables(config)) {
+    IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> all, stats_->ListMunicipalities(version));
+    std::map<std::string, std::string> current_by_code;
+    for (const MunicipalityInfo& m : all) {
+      for (const std::string& code : m.codes) current_by_code.emplace(code, m.code);
+    }
+    for (size_t i = 0; i < infos.size(); ++i) {
+      std::set<std::string> seen;
+      for (const std::string& code : comparables_.For(infos[i].codes)) {
+        auto current = current_by_code.find(code);
+        if (current == current_by_code.end() || current->second == infos[i].code) continue;
+        if (seen.insert(current->second).second) comparables[i].push_back(current->second);
+      }
+    }
+  }
+  std::vector<std::string> wanted;
   for (size_t i = 0; i < infos.size(); ++i) {
     wanted.push_back(infos[i].code);
-    if (NeedsComparables(config)) {
-      comparables[i] = comparables_.For(infos[i].codes);
-      wanted.insert(wanted.end(), comparables[i].begin(), comparables[i].end());
-    }
+    wanted.insert(wanted.end(), comparables[i].begin(), comparables[i].end());
   }
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
@@ -427,22 +454,11 @@ absl::StatusOr<std::vector<v1::Evaluation>> AwardCore::EvaluateMany(
   for (size_t i = 0; i < infos.size(); ++i) {
     EvaluationInput input;
     input.municipality_code = infos[i].code;
-    input.municipality_name = infos[i].name;
+    input.municipality_name = infos[i].NameIn(config.figures_year());
     input.imdi_region = infos[i].imdi_region;
     input.data_version = version;
     input.figures = figures[infos[i].code];
-    // The comparables' figures come back under their current codes; any
-    // record whose old code is on the list belongs to the group.
-    std::set<std::string> listed(comparables[i].begin(), comparables[i].end());
-    for (const auto& [code, by_year] : figures) {
-      if (code == infos[i].code) continue;
-      for (const auto& [year, f] : by_year) {
-        if (listed.count(code) || listed.count(f.code_at_the_time())) {
-          input.comparables[code] = by_year;
-          break;
-        }
-      }
-    }
+    for (const std::string& code : comparables[i]) input.comparables[code] = figures[code];
     auto region = regions.find(infos[i].imdi_region);
     if (region != regions.end()) input.region_settled[config.figures_year()] = region->second;
     input.claims = claims[i];
@@ -579,7 +595,7 @@ absl::StatusOr<std::vector<v1::Evaluation>> AwardCore::ScreenMunicipalities(
     }
     EvaluationInput input;
     input.municipality_code = m.code;
-    input.municipality_name = m.name;
+    input.municipality_name = m.NameIn(config.figures_year());
     input.imdi_region = m.imdi_region;
     input.data_version = version;
     input.figures = figures[m.code];
@@ -758,7 +774,11 @@ absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
         "SubmitNomination", request, request.request_id(), request.cycle_id(), caller,
         [&](Record& record, Step&) {
           absl::Status now_open = check_open(record);
-          return now_open.ok() ? open : now_open;
+          if (now_open.ok()) {
+            return MakeError(absl::StatusCode::kAborted, "CONCURRENT_CHANGE",
+                             "the cycle changed while the nomination was checked; retry");
+          }
+          return now_open;
         },
         unused,
         [](const Record&, const Step&, google::protobuf::Message&) {}));
@@ -951,13 +971,38 @@ absl::StatusOr<v1::AnnounceNomineesResponse> AwardCore::AnnounceNominees(
         IMDI_RETURN_IF_ERROR(CheckEtag(request.etag(), record.cycle().etag(), "cycle"));
         IMDI_RETURN_IF_ERROR(CheckAction(record.cycle().state(), Action::kAnnounceNominees,
                                          record.cycle().config().decision_policy()));
+        if (record.cycle().revision() != snapshot.cycle().revision()) {
+          return MakeError(absl::StatusCode::kAborted, "CONCURRENT_CHANGE",
+                           "the nominations changed while the nominees were evaluated; retry");
+        }
         if (codes.empty()) {
           return Refuse("NO_NOMINEES", "NOMINATIONS", request.cycle_id(),
                         "there is no active nomination to announce");
         }
-        if (record.cycle().revision() != snapshot.cycle().revision()) {
-          return MakeError(absl::StatusCode::kAborted, "CONCURRENT_CHANGE",
-                           "the nominations changed while the nominees were evaluated; retry");
+        // Figures revised since a nomination may have made a nominee
+        // ineligible; it is not announced without the override the policy
+        // would have asked for.
+        std::vector<PreconditionViolation> flipped;
+        {
+          size_t j = 0;
+          for (const v1::Nomination& n : record.nominations()) {
+            if (n.state() != v1::NOMINATION_STATE_ACTIVE) continue;
+            const v1::Evaluation& e = evaluations[j++];
+            if (!e.eligible() && n.override_reason().empty()) {
+              flipped.push_back({"ELIGIBILITY", n.nomination_id(),
+                                 absl::StrCat(n.municipality_name(), " no longer meets the "
+                                              "requirement at data version ", version, ": ",
+                                              e.requirement().explanation())});
+            }
+          }
+        }
+        if (!flipped.empty()) {
+          return FailedPreconditionError(
+              "NOT_ELIGIBLE",
+              absl::StrCat(flipped.size(), " nominee(s) no longer meet the requirement on the "
+                                           "newest figures; withdraw them or check the figures "
+                                           "(CompareWithLatest shows what changed)"),
+              flipped);
         }
         const absl::Time now = options_.now();
         size_t i = 0;
@@ -1211,9 +1256,9 @@ absl::StatusOr<v1::ConfirmAssessmentResponse> AwardCore::ConfirmAssessment(
           if (c.criterion() == request.criterion()) claim = &c;
         }
         if (claim == nullptr) {
-          return InvalidFieldError("criterion",
-                                   absl::StrCat("the nomination claims no \"",
-                                                request.criterion(), "\""));
+          return Refuse("NOT_CLAIMED", "CLAIM", request.criterion(),
+                        absl::StrCat(n->municipality_name(), "'s nomination claims no \"",
+                                     request.criterion(), "\""));
         }
         claim->set_state(request.confirmed() ? v1::ASSESSMENT_STATE_CONFIRMED
                                              : v1::ASSESSMENT_STATE_REJECTED);
@@ -1347,6 +1392,25 @@ absl::StatusOr<v1::DecideWinnerResponse> AwardCore::DecideWinner(
         if (cycle.has_decision()) {
           return Refuse("DECISION_RECORDED", "DECISION", cycle.cycle_id(),
                         "the jury has already decided");
+        }
+        if (!request.chair_choice_nomination_id().empty()) {
+          const v1::Juror* chair = nullptr;
+          for (const auto& j : cycle.jurors()) {
+            if (j.chair()) chair = &j;
+          }
+          if (chair == nullptr) {
+            return Refuse("NO_CHAIR", "JURY", cycle.cycle_id(),
+                          "the jury has no chair to settle a tie; register one");
+          }
+          if (caller.actor != chair->juror_id()) {
+            return MakeError(absl::StatusCode::kPermissionDenied, "CHAIR_ONLY",
+                             absl::StrCat("only the chair (", chair->juror_id(),
+                                          ") settles a tie"));
+          }
+          if (IsConflicted(*chair, request.chair_choice_nomination_id())) {
+            return Refuse("JUROR_CONFLICTED", "CONFLICT", request.chair_choice_nomination_id(),
+                          "the chair has declared a conflict with that nominee");
+          }
         }
         DecisionInput input;
         input.policy = cycle.config().decision_policy();

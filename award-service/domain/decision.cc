@@ -245,9 +245,11 @@ absl::StatusOr<v1::Decision> Decide(const DecisionInput& input) {
                                      s->candidate->nomination_id, ")"));
       }
       if (!input.chair_choice.empty()) {
-        return InvalidFieldError("chair_choice_nomination_id",
-                                 absl::StrCat("must be one of the nominations tied for first: ",
-                                              absl::StrJoin(names, ", ")));
+        return FailedPreconditionError(
+            "CHAIR_CHOICE_NOT_TIED",
+            absl::StrCat("the chair's choice must be one of the nominations tied for first: ",
+                         absl::StrJoin(names, ", ")),
+            tied);
       }
       return FailedPreconditionError(
           "TIE_UNRESOLVED",
@@ -266,8 +268,10 @@ absl::StatusOr<v1::Decision> Decide(const DecisionInput& input) {
     groups.insert(groups.begin(), std::vector<Scored*>{winner});
     chair_decided = true;
   } else if (!input.chair_choice.empty()) {
-    return InvalidFieldError("chair_choice_nomination_id",
-                             "only accepted when the tie-break rules leave a tie for first");
+    return FailedPreconditionError(
+        "CHAIR_CHOICE_NOT_TIED",
+        "the chair decides only a tie for first that the tie-break rules leave; there is none",
+        {{"TIE", input.chair_choice, "no tie for first"}});
   }
 
   int rank = 1;

@@ -54,7 +54,8 @@ std::optional<double> WeightedJuryScore(const v1::DecisionPolicy& policy,
 // (every non-conflicted juror must score every candidate on every criterion),
 // NO_VOTES (a vote policy with no votes) or TIE_UNRESOLVED (the tie-breaks
 // leave a tie for first and no chair's choice settles it, listing the tied
-// nominations); INVALID_ARGUMENT for a chair's choice outside such a tie.
+// nominations) or CHAIR_CHOICE_NOT_TIED (a chair's choice outside such a
+// tie, or without one).
 absl::StatusOr<v1::Decision> Decide(const DecisionInput& input);
 
 }  // namespace imdi::award

@@ -110,54 +110,54 @@ class ScreenWriter final : public grpc::ServerWriteReactor<v1::ScreenMunicipalit
 
 }  // namespace
 
-#define IMDI_AWARD_READ(Name)                                                                \
+#define IMDI_AWARD_READ(Name, pool)                                                          \
   grpc::ServerUnaryReactor* AwardServiceImpl::Name(grpc::CallbackServerContext* context,     \
                                                    const v1::Name##Request* request,         \
                                                    v1::Name##Response* response) {           \
-    return Offload(context, #Name, pool_, response,                                          \
+    return Offload(context, #Name, pool, response,                                           \
                    [core = core_, request](const Caller&) { return core->Name(*request); }); \
   }
-#define IMDI_AWARD_WRITE(Name)                                                           \
+#define IMDI_AWARD_WRITE(Name, pool)                                                     \
   grpc::ServerUnaryReactor* AwardServiceImpl::Name(grpc::CallbackServerContext* context, \
                                                    const v1::Name##Request* request,     \
                                                    v1::Name##Response* response) {       \
-    return Offload(context, #Name, pool_, response,                                      \
+    return Offload(context, #Name, pool, response,                                       \
                    [core = core_, request](const Caller& caller) {                       \
                      return core->Name(*request, caller);                                \
                    });                                                                   \
   }
 
-IMDI_AWARD_WRITE(CreateCycle)
-IMDI_AWARD_READ(GetCycle)
-IMDI_AWARD_READ(ListCycles)
-IMDI_AWARD_READ(EvaluateMunicipality)
-IMDI_AWARD_READ(CompareWithLatest)
-IMDI_AWARD_WRITE(OpenNominations)
-IMDI_AWARD_WRITE(SubmitNomination)
-IMDI_AWARD_WRITE(WithdrawNomination)
-IMDI_AWARD_READ(ListNominations)
-IMDI_AWARD_WRITE(AnnounceNominees)
-IMDI_AWARD_WRITE(OpenPublicVoting)
-IMDI_AWARD_WRITE(RecordVotes)
-IMDI_AWARD_WRITE(StartJuryDeliberation)
-IMDI_AWARD_WRITE(RegisterJuror)
-IMDI_AWARD_WRITE(DeclareConflict)
-IMDI_AWARD_WRITE(ConfirmAssessment)
-IMDI_AWARD_WRITE(SubmitScore)
-IMDI_AWARD_WRITE(DecideWinner)
-IMDI_AWARD_WRITE(AnnounceWinner)
-IMDI_AWARD_WRITE(ArchiveCycle)
-IMDI_AWARD_WRITE(CancelCycle)
-IMDI_AWARD_WRITE(ImportWinners)
-IMDI_AWARD_READ(ListWinners)
-IMDI_AWARD_READ(ListAuditEvents)
+IMDI_AWARD_WRITE(CreateCycle, store_pool_)
+IMDI_AWARD_READ(GetCycle, store_pool_)
+IMDI_AWARD_READ(ListCycles, store_pool_)
+IMDI_AWARD_READ(EvaluateMunicipality, stats_pool_)
+IMDI_AWARD_READ(CompareWithLatest, stats_pool_)
+IMDI_AWARD_WRITE(OpenNominations, store_pool_)
+IMDI_AWARD_WRITE(SubmitNomination, stats_pool_)
+IMDI_AWARD_WRITE(WithdrawNomination, store_pool_)
+IMDI_AWARD_READ(ListNominations, store_pool_)
+IMDI_AWARD_WRITE(AnnounceNominees, stats_pool_)
+IMDI_AWARD_WRITE(OpenPublicVoting, store_pool_)
+IMDI_AWARD_WRITE(RecordVotes, store_pool_)
+IMDI_AWARD_WRITE(StartJuryDeliberation, store_pool_)
+IMDI_AWARD_WRITE(RegisterJuror, store_pool_)
+IMDI_AWARD_WRITE(DeclareConflict, store_pool_)
+IMDI_AWARD_WRITE(ConfirmAssessment, store_pool_)
+IMDI_AWARD_WRITE(SubmitScore, store_pool_)
+IMDI_AWARD_WRITE(DecideWinner, store_pool_)
+IMDI_AWARD_WRITE(AnnounceWinner, store_pool_)
+IMDI_AWARD_WRITE(ArchiveCycle, store_pool_)
+IMDI_AWARD_WRITE(CancelCycle, store_pool_)
+IMDI_AWARD_WRITE(ImportWinners, store_pool_)
+IMDI_AWARD_READ(ListWinners, store_pool_)
+IMDI_AWARD_READ(ListAuditEvents, store_pool_)
 
 #undef IMDI_AWARD_READ
 #undef IMDI_AWARD_WRITE
 
 grpc::ServerWriteReactor<v1::ScreenMunicipalitiesResponse>* AwardServiceImpl::ScreenMunicipalities(
     grpc::CallbackServerContext* context, const v1::ScreenMunicipalitiesRequest* request) {
-  return new ScreenWriter(context, core_, pool_, *request);
+  return new ScreenWriter(context, core_, stats_pool_, *request);
 }
 
 }  // namespace imdi::award

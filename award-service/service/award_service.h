@@ -1,9 +1,11 @@
 // The gRPC transport of imdi.award.v1.AwardService: each handler decodes
-// who is calling, hands the request to AwardCore on a worker thread (the
-// core may wait on the statistics service; callback threads never do), and
-// maps the result to a grpc::Status with google.rpc details.
+// who is calling, hands the request to AwardCore on a worker thread, and
+// maps the result to a grpc::Status with google.rpc details. Calls that read
+// from the statistics service run on one pool and calls that only touch the
+// award store on another, so a slow statistics service never holds up
+// GetCycle, ListAuditEvents or the jury; callback threads never wait.
 //
-// Thread-safe. Does not own the core or the pool; both outlive the server.
+// Thread-safe. Does not own the core or the pools; they outlive the server.
 #ifndef IMDI_AWARD_SERVICE_AWARD_SERVICE_H_
 #define IMDI_AWARD_SERVICE_AWARD_SERVICE_H_
 
@@ -19,7 +21,8 @@ inline constexpr char kActorHeader[] = "x-actor";
 
 class AwardServiceImpl final : public v1::AwardService::CallbackService {
  public:
-  AwardServiceImpl(AwardCore* core, WorkerPool* pool) : core_(core), pool_(pool) {}
+  AwardServiceImpl(AwardCore* core, WorkerPool* stats_pool, WorkerPool* store_pool)
+      : core_(core), stats_pool_(stats_pool), store_pool_(store_pool) {}
 
 #define IMDI_AWARD_RPC(Name)                                                               \
   grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context,                     \
@@ -57,7 +60,8 @@ class AwardServiceImpl final : public v1::AwardService::CallbackService {
 
  private:
   AwardCore* const core_;
-  WorkerPool* const pool_;
+  WorkerPool* const stats_pool_;  // calls that read from the statistics service
+  WorkerPool* const store_pool_;  // calls that touch only the award store
 };
 
 }  // namespace imdi::award

@@ -6,6 +6,7 @@
 #include "absl/time/clock.h"
 #include "common/errors.h"
 #include "common/grpc_status.h"
+#include "common/log.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 
@@ -13,8 +14,15 @@ namespace imdi::award {
 namespace {
 
 constexpr int kListPageSize = 1000;
+// The statistics service's limit of keys per BatchGetFigures.
+constexpr size_t kMaxBatchKeys = 1000;
 
-bool Retryable(grpc::StatusCode code) {
+bool Retryable(grpc::StatusCode code, bool stream) {
+  return code == grpc::StatusCode::UNAVAILABLE ||
+         (!stream && code == grpc::StatusCode::DEADLINE_EXCEEDED);
+}
+
+bool Unreachable(grpc::StatusCode code) {
   return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED;
 }
 
@@ -53,29 +61,36 @@ GrpcStatsClient::GrpcStatsClient(std::shared_ptr<grpc::Channel> channel,
 
 template <typename Call>
 absl::Status GrpcStatsClient::WithRetries(absl::string_view what, absl::Duration deadline,
-                                          Call call) {
+                                          bool stream, Call call) {
   absl::Duration backoff = options_.initial_backoff;
+  const int attempts = reachable_.load() ? options_.max_attempts : 1;
   grpc::Status status;
   for (int attempt = 1;; ++attempt) {
     grpc::ClientContext context;
     SetDeadline(context, deadline);
     status = call(context);
     if (status.ok()) return absl::OkStatus();
-    if (!Retryable(status.error_code()) || attempt >= options_.max_attempts) break;
+    if (!Retryable(status.error_code(), stream) || attempt >= attempts) break;
     absl::SleepFor(backoff);
     backoff *= 2;
   }
-  if (Retryable(status.error_code())) {
+  if (Unreachable(status.error_code())) {
+    LogWarning(absl::StrCat("statistics service: ", what, ": ", status.error_message()));
     return MakeError(absl::StatusCode::kUnavailable, "STATS_UNAVAILABLE",
-                     absl::StrCat("the statistics service is unreachable (", what, ": ",
-                                  status.error_message(), "); try again later"));
+                     "the statistics service is unreachable; try again later");
   }
-  return FromGrpcStatus(status);
+  absl::Status error = FromGrpcStatus(status);
+  if (error.code() == absl::StatusCode::kNotFound) return error;  // e.g. UNKNOWN_MUNICIPALITY
+  // Anything else refuses the award service's own request: not the client's
+  // to fix, and its details name fields the client never sent.
+  LogError(absl::StrCat("statistics service refused ", what, ": ", error.ToString()));
+  return MakeError(absl::StatusCode::kInternal, "STATS_ERROR",
+                   absl::StrCat("the statistics service refused ", what));
 }
 
 absl::StatusOr<int64_t> GrpcStatsClient::DataVersion() {
   stats::v1::GetDataVersionResponse response;
-  absl::Status status = WithRetries("GetDataVersion", options_.deadline, [&](auto& context) {
+  absl::Status status = WithRetries("GetDataVersion", options_.deadline, false, [&](auto& context) {
     return stub_->GetDataVersion(&context, stats::v1::GetDataVersionRequest(), &response);
   });
   if (!status.ok()) return status;
@@ -88,7 +103,7 @@ absl::StatusOr<MunicipalityInfo> GrpcStatsClient::GetMunicipality(const std::str
   request.set_code(code);
   request.set_as_of_version(version);
   stats::v1::GetMunicipalityResponse response;
-  absl::Status status = WithRetries("GetMunicipality", options_.deadline, [&](auto& context) {
+  absl::Status status = WithRetries("GetMunicipality", options_.deadline, false, [&](auto& context) {
     return stub_->GetMunicipality(&context, request, &response);
   });
   if (!status.ok()) return status;
@@ -103,7 +118,7 @@ absl::StatusOr<std::vector<MunicipalityInfo>> GrpcStatsClient::ListMunicipalitie
   request.set_as_of_version(version);
   do {
     stats::v1::ListMunicipalitiesResponse response;
-    absl::Status status = WithRetries("ListMunicipalities", options_.deadline, [&](auto& context) {
+    absl::Status status = WithRetries("ListMunicipalities", options_.deadline, false, [&](auto& context) {
       return stub_->ListMunicipalities(&context, request, &response);
     });
     if (!status.ok()) return status;
@@ -115,23 +130,34 @@ absl::StatusOr<std::vector<MunicipalityInfo>> GrpcStatsClient::ListMunicipalitie
 
 absl::StatusOr<FiguresByMunicipality> GrpcStatsClient::BatchGetFigures(
     const std::vector<std::string>& codes, int first_year, int last_year, int64_t version) {
-  stats::v1::BatchGetFiguresRequest request;
-  request.set_as_of_version(version);
-  request.set_allow_missing(true);
+  std::vector<stats::v1::FiguresKey> keys;
   for (const std::string& code : codes) {
     for (int year = first_year; year <= last_year; ++year) {
-      stats::v1::FiguresKey* key = request.add_keys();
-      key->set_municipality_code(code);
-      key->set_year(year);
+      stats::v1::FiguresKey& key = keys.emplace_back();
+      key.set_municipality_code(code);
+      key.set_year(year);
     }
   }
-  stats::v1::BatchGetFiguresResponse response;
-  absl::Status status = WithRetries("BatchGetFigures", options_.deadline, [&](auto& context) {
-    return stub_->BatchGetFigures(&context, request, &response);
-  });
-  if (!status.ok()) return status;
   FiguresByMunicipality out;
-  for (const auto& f : response.figures()) out[f.municipality_code()][f.year()] = f;
+  // Every batch reads the same version, so the result is one consistent view.
+  for (size_t start = 0; start < keys.size(); start += kMaxBatchKeys) {
+    stats::v1::BatchGetFiguresRequest request;
+    request.set_as_of_version(version);
+    request.set_allow_missing(true);
+    for (size_t i = start; i < keys.size() && i < start + kMaxBatchKeys; ++i) {
+      *request.add_keys() = keys[i];
+    }
+    stats::v1::BatchGetFiguresResponse response;
+    absl::Status status =
+        WithRetries("BatchGetFigures", options_.deadline, false,
+                    [&](auto& context) { return stub_->BatchGetFigures(&context, request, &response); });
+    if (!status.ok()) return status;
+    for (auto& f : *response.mutable_figures()) {
+      const std::string code = f.municipality_code();
+      const int year = f.year();
+      out[code][year] = std::move(f);
+    }
+  }
   return out;
 }
 
@@ -143,7 +169,7 @@ absl::StatusOr<FiguresByMunicipality> GrpcStatsClient::StreamFigures(int first_y
   request.set_as_of_version(version);
   FiguresByMunicipality out;
   absl::Status status =
-      WithRetries("StreamFigures", options_.stream_deadline, [&](grpc::ClientContext& context) {
+      WithRetries("StreamFigures", options_.stream_deadline, true, [&](grpc::ClientContext& context) {
         out.clear();
         auto reader = stub_->StreamFigures(&context, request);
         stats::v1::StreamFiguresResponse chunk;
@@ -168,7 +194,7 @@ absl::StatusOr<RegionSettled> GrpcStatsClient::GetRegionSettled(stats::v1::ImdiR
   request.set_year(year);
   request.set_as_of_version(version);
   stats::v1::GetAggregateResponse response;
-  absl::Status status = WithRetries("GetAggregate", options_.deadline, [&](auto& context) {
+  absl::Status status = WithRetries("GetAggregate", options_.deadline, false, [&](auto& context) {
     return stub_->GetAggregate(&context, request, &response);
   });
   if (!status.ok()) return status;
@@ -192,7 +218,7 @@ absl::Status GrpcStatsClient::CheckHealth() {
   if (!status.ok()) {
     return MakeError(absl::StatusCode::kUnavailable, "STATS_UNAVAILABLE",
                      absl::StrCat("the statistics service is unreachable: ",
-                                  status.error_message()));
+                                  status.error_message()));  // for the log only
   }
   if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
     return MakeError(absl::StatusCode::kUnavailable, "STATS_UNAVAILABLE",

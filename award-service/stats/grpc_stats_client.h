@@ -1,10 +1,16 @@
 // StatsClient over gRPC: one long-lived channel and stub, a deadline on every
-// call, and retries with exponential backoff for UNAVAILABLE and
-// DEADLINE_EXCEEDED (every call here is an idempotent read). Blocking: call
-// it from worker threads, never from a gRPC reactor. Thread-safe.
+// call, and retries with exponential backoff for UNAVAILABLE and (for unary
+// calls) DEADLINE_EXCEEDED; every call here is an idempotent read. While the
+// health monitor reports the statistics service unreachable, a call makes one
+// attempt and fails fast. Batches stay under the statistics service's limit
+// of keys per call. Errors that are not the caller's (a refusal of the award
+// service's own request) become INTERNAL; transport details go to the log,
+// not to clients. Blocking: call it from worker threads, never from a gRPC
+// reactor. Thread-safe.
 #ifndef IMDI_AWARD_STATS_GRPC_STATS_CLIENT_H_
 #define IMDI_AWARD_STATS_GRPC_STATS_CLIENT_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -43,15 +49,20 @@ class GrpcStatsClient final : public StatsClient {
                                                  int64_t version) override;
   absl::Status CheckHealth() override;
 
+  // Set by the health monitor.
+  void SetReachable(bool reachable) { reachable_.store(reachable); }
+
  private:
   // Runs `call(context)` with a fresh context and deadline per attempt,
   // retrying what a retry may fix.
   template <typename Call>
-  absl::Status WithRetries(absl::string_view what, absl::Duration deadline, Call call);
+  absl::Status WithRetries(absl::string_view what, absl::Duration deadline, bool stream,
+                           Call call);
 
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<stats::v1::StatsService::Stub> stub_;
   const GrpcStatsClientOptions options_;
+  std::atomic<bool> reachable_{true};
 };
 
 }  // namespace imdi::award

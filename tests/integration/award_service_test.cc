@@ -50,7 +50,7 @@ class AwardServiceTest : public ::testing::Test {
                                                       .initial_backoff = absl::Milliseconds(20)});
     core_ = std::make_unique<award::AwardCore>(store_.get(), stats_client_.get(),
                                                *std::move(comparables));
-    service_ = std::make_unique<award::AwardServiceImpl>(core_.get(), &pool_);
+    service_ = std::make_unique<award::AwardServiceImpl>(core_.get(), &stats_pool_, &store_pool_);
     auto host = ServerHost::Start("127.0.0.1:0",
                                   {{service_.get(), api::AwardService::service_full_name()}});
     ASSERT_TRUE(host.ok()) << host.status();
@@ -136,7 +136,8 @@ class AwardServiceTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::StatsServer stats_;
-  WorkerPool pool_{4};
+  WorkerPool stats_pool_{4};
+  WorkerPool store_pool_{2};
   std::unique_ptr<award::AwardStore> store_;
   std::shared_ptr<grpc::Channel> stats_channel_;
   std::unique_ptr<award::GrpcStatsClient> stats_client_;
@@ -227,7 +228,10 @@ TEST_F(AwardServiceTest, ErrorsCarryReasonsAndTheActorIsAudited) {
 TEST_F(AwardServiceTest, StatsOutageIsUnavailableAndNotServingUntilItReturns) {
   monitor_ = std::make_unique<award::StatsHealthMonitor>(
       stats_client_.get(), absl::Milliseconds(20),
-      [this](bool healthy, const absl::Status&) { host_->SetServing(healthy); });
+      [this](bool healthy, const absl::Status&) {
+        stats_client_->SetReachable(healthy);
+        host_->SetServing(healthy);
+      });
   ASSERT_TRUE(HealthBecomes("SERVING"));
   const int port = stats_.port();
   stats_.Stop();
@@ -242,6 +246,29 @@ TEST_F(AwardServiceTest, StatsOutageIsUnavailableAndNotServingUntilItReturns) {
   ASSERT_TRUE(HealthBecomes("SERVING"));
   status = Evaluate("5001", &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(AwardServiceTest, BatchesAboveTheStatsLimitAreSplitAtOneVersion) {
+  // 428 municipalities x 3 years is 1284 keys; the statistics service takes
+  // at most 1000 per call.
+  auto all = stats_client_->ListMunicipalities(0);
+  ASSERT_TRUE(all.ok()) << all.status();
+  std::vector<std::string> codes;
+  for (const auto& m : *all) {
+    if (m.ExistsIn(2014)) codes.push_back(m.CodeIn(2014));
+  }
+  ASSERT_EQ(codes.size(), 428u);
+  auto version = stats_client_->DataVersion();
+  ASSERT_TRUE(version.ok());
+  auto figures = stats_client_->BatchGetFigures(codes, 2012, 2014, *version);
+  ASSERT_TRUE(figures.ok()) << figures.status();
+  EXPECT_EQ(figures->size(), 428u);
+  int records = 0;
+  for (const auto& [code, years] : *figures) {
+    records += static_cast<int>(years.size());
+    for (const auto& [year, f] : years) EXPECT_LE(f.data_version(), *version);
+  }
+  EXPECT_GT(records, 1000);
 }
 
 }  // namespace

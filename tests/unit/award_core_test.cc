@@ -290,6 +290,61 @@ TEST_F(AwardCoreTest, AnnouncementFreezesTheDataVersion) {
   EXPECT_THAT(changes->changes(0).changes(0), HasSubstr("settled_as_requested: met -> not met"));
 }
 
+TEST_F(AwardCoreTest, ClaimsCannotCarryTheJurysAssessment) {
+  OpenCycle("2016");
+  v1::EvaluateMunicipalityRequest evaluate;
+  evaluate.set_cycle_id("2016");
+  evaluate.set_municipality_code("1804");
+  v1::AssessmentClaim* claim = evaluate.add_claims();
+  claim->set_criterion("creative_housing");
+  claim->set_justification("Creative housing solutions in every district of the town.");
+  claim->set_state(v1::ASSESSMENT_STATE_CONFIRMED);
+  claim->set_jury_note("confirmed by ourselves");
+  auto result = core_->EvaluateMunicipality(evaluate);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields;
+  for (const auto& v : FieldViolations(result.status())) fields.push_back(v.field);
+  EXPECT_THAT(fields, ElementsAre("claims[0].state", "claims[0].jury_note"));
+  // A justification is counted in characters: 40 letters æ are 80 bytes.
+  claim->clear_state();
+  claim->clear_jury_note();
+  std::string short_text;
+  for (int i = 0; i < 39; ++i) short_text += "æ";
+  claim->set_justification(short_text);
+  EXPECT_EQ(core_->EvaluateMunicipality(evaluate).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  claim->set_justification(short_text + "æ");
+  EXPECT_TRUE(core_->EvaluateMunicipality(evaluate).ok());
+}
+
+TEST_F(AwardCoreTest, AnnouncementRefusesNomineesMadeIneligibleByRevisedFigures) {
+  OpenCycle("2016");
+  v1::SubmitNominationRequest request;
+  request.set_cycle_id("2016");
+  request.set_municipality_code("4601");
+  *request.mutable_nominator() = Office(stats::v1::IMDI_REGION_VEST);
+  request.set_justification("settled all it was asked to");
+  v1::AssessmentClaim* claim = request.add_claims();
+  claim->set_criterion("anchored_plans");
+  claim->set_justification("Anchored in the municipal master plan for the long term.");
+  auto bergen = core_->SubmitNomination(request, caller_);
+  ASSERT_TRUE(bergen.ok()) << bergen.status();
+  ASSERT_TRUE(bergen->nomination().evaluation().eligible());
+  // Criterion 1 rested on settled 720 of 720; the figure is corrected.
+  stats_.SetFigures("4601", 2016, Settled(720, 600));
+  v1::AnnounceNomineesRequest announce;
+  announce.set_cycle_id("2016");
+  auto refused = core_->AnnounceNominees(announce, caller_);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(refused.status()), "NOT_ELIGIBLE");
+  ASSERT_THAT(PreconditionViolations(refused.status()), SizeIs(1));
+  EXPECT_EQ(PreconditionViolations(refused.status())[0].subject,
+            bergen->nomination().nomination_id());
+  v1::GetCycleRequest get;
+  get.set_cycle_id("2016");
+  EXPECT_EQ(core_->GetCycle(get)->cycle().state(), v1::CYCLE_STATE_NOMINATIONS_OPEN);
+}
+
 TEST_F(AwardCoreTest, UnreachableStatsLeavesNothingHalfWritten) {
   OpenCycle("2016");
   const size_t events = Audit("2016").size();
@@ -377,6 +432,7 @@ class JuryTest : public AwardCoreTest {
       reg.set_cycle_id("c");
       reg.mutable_juror()->set_juror_id(juror);
       reg.mutable_juror()->set_display_name(juror);
+      reg.mutable_juror()->set_chair(std::string(juror) == "a");
       ASSERT_TRUE(core_->RegisterJuror(reg, caller_).ok());
     }
   }
@@ -397,11 +453,12 @@ class JuryTest : public AwardCoreTest {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<v1::DecideWinnerResponse> Decide(const std::string& chair_choice = "") {
+  absl::StatusOr<v1::DecideWinnerResponse> Decide(const std::string& chair_choice = "",
+                                                  const std::string& actor = "a") {
     v1::DecideWinnerRequest decide;
     decide.set_cycle_id("c");
     decide.set_chair_choice_nomination_id(chair_choice);
-    return core_->DecideWinner(decide, caller_);
+    return core_->DecideWinner(decide, Caller{.actor = actor, .trace_id = "t"});
   }
 
   std::string trondheim_, bergen_;
@@ -420,7 +477,10 @@ TEST_F(JuryTest, UnsettledTieAsksTheChairAndIsAudited) {
   EXPECT_EQ(tie.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReason(tie.status()), "TIE_UNRESOLVED");
   EXPECT_THAT(Audit("c").back().detail(), HasSubstr("refused: TIE_UNRESOLVED"));
-  auto chair = Decide(bergen_);
+  auto not_the_chair = Decide(bergen_, "b");
+  EXPECT_EQ(not_the_chair.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(not_the_chair.status()), "CHAIR_ONLY");
+  auto chair = Decide(bergen_, "a");
   ASSERT_TRUE(chair.ok()) << chair.status();
   EXPECT_TRUE(chair->decision().chair_decided());
   EXPECT_EQ(chair->decision().winner_nomination_id(), bergen_);

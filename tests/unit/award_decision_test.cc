@@ -375,28 +375,27 @@ TEST(DecideTest, ChairChoiceSettlesTheTie) {
   EXPECT_EQ(decision->winner_nomination_id(), "n1");
 }
 
-TEST(DecideTest, ChairChoiceWithoutATieIsInvalid) {
+TEST(DecideTest, ChairChoiceWithoutATieIsRefused) {
   DecisionInput input = JuryOnlyInput();
   input.chair_choice = "n2";
   absl::StatusOr<v1::Decision> decision = Decide(input);
-  EXPECT_EQ(decision.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(FieldViolations(decision.status()),
-              Contains(Field(&FieldViolation::field, "chair_choice_nomination_id")));
+  EXPECT_EQ(decision.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(decision.status()), "CHAIR_CHOICE_NOT_TIED");
 }
 
-TEST(DecideTest, ChairChoiceOutsideTheTieIsInvalid) {
+TEST(DecideTest, ChairChoiceOutsideTheTieIsRefused) {
   DecisionInput input = TiedForGood();
   input.chair_choice = "n3";
   absl::StatusOr<v1::Decision> decision = Decide(input);
-  EXPECT_EQ(decision.status().code(), absl::StatusCode::kInvalidArgument);
-  const std::vector<FieldViolation> violations = FieldViolations(decision.status());
-  ASSERT_EQ(violations.size(), 1u);
-  EXPECT_EQ(violations[0].field, "chair_choice_nomination_id");
-  EXPECT_THAT(violations[0].description, HasSubstr("n1"));
-  EXPECT_THAT(violations[0].description, HasSubstr("n2"));
+  EXPECT_EQ(decision.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(decision.status()), "CHAIR_CHOICE_NOT_TIED");
+  const std::vector<PreconditionViolation> tied = PreconditionViolations(decision.status());
+  ASSERT_EQ(tied.size(), 2u);
+  EXPECT_EQ(tied[0].subject, "n1");
+  EXPECT_EQ(tied[1].subject, "n2");
 
   input.chair_choice = "n99";
-  EXPECT_EQ(Decide(input).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorReason(Decide(input).status()), "CHAIR_CHOICE_NOT_TIED");
 }
 
 TEST(DecideTest, PublicVoteFinalistsRankOnTheJuryScore) {

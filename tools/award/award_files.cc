@@ -59,11 +59,12 @@ absl::StatusOr<std::vector<award::v1::Winner>> ParseWinnersHistory(std::istream&
       }
       continue;
     }
-    auto field = [&](const char* name) -> const std::string& {
-      static const std::string kEmpty;
-      const size_t i = column.at(name);
-      return i < record.fields.size() ? record.fields[i] : kEmpty;
-    };
+    if (record.fields.size() != column.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "award history line ", record.line, ": ", record.fields.size(), " fields where the header has ",
+          column.size(), " (a comma in an unquoted field?)"));
+    }
+    auto field = [&](const char* name) -> const std::string& { return record.fields[column.at(name)]; };
     if (field("role") != "winner") continue;
     int year = 0;
     if (!absl::SimpleAtoi(field("award_year"), &year)) {
