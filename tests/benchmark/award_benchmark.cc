@@ -66,15 +66,17 @@ struct Country {
 
 Country* MakeCountry() {
   auto* country = new Country;
+  std::vector<MunicipalityInfo> municipalities;
+  FiguresByMunicipality figures;
   for (int i = 0; i < kMunicipalities; ++i) {
-    MunicipalityInfo info;
+    MunicipalityInfo& info = municipalities.emplace_back();
     info.code = Code(i);
     info.name = "Municipality " + info.code;
     info.imdi_region = static_cast<stats::v1::ImdiRegion>(1 + i % 6);
     info.codes = {info.code};
-    country->stats.AddMunicipality(info);
-    for (int year = 2014; year <= 2016; ++year) country->stats.SetFigures(info.code, year, Figures(i, year));
+    for (int year = 2014; year <= 2016; ++year) figures[info.code][year] = Figures(i, year);
   }
+  country->stats.Load(municipalities, figures);
   country->store = *OpenRocksDbAwardStore({.path = country->dir.Sub("award"), .sync = false});
   country->core = std::make_unique<AwardCore>(country->store.get(), &country->stats, Comparables());
   v1::CreateCycleRequest create;

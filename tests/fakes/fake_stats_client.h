@@ -37,6 +37,23 @@ class FakeStatsClient final : public StatsClient {
     versions_.push_back(std::move(next));
   }
 
+  // Adds many municipalities and their figures in one data version.
+  void Load(const std::vector<MunicipalityInfo>& municipalities,
+            const FiguresByMunicipality& figures) {
+    absl::MutexLock lock(&mu_);
+    State next = versions_.back();
+    for (const MunicipalityInfo& info : municipalities) next.municipalities[info.code] = info;
+    for (const auto& [code, years] : figures) {
+      for (const auto& [year, f] : years) {
+        stats::v1::Figures& record = next.figures[code][year];
+        record = f;
+        record.set_municipality_code(code);
+        record.set_year(year);
+      }
+    }
+    versions_.push_back(std::move(next));
+  }
+
   // Sets one record (a new data version); the record's code and year say where.
   void SetFigures(const std::string& code, int year, stats::v1::Figures figures) {
     absl::MutexLock lock(&mu_);
