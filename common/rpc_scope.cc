@@ -30,9 +30,9 @@ std::string NewRequestId() {
   return absl::StrFormat("%016x", rng());
 }
 
-RpcScope::RpcScope(grpc::CallbackServerContext* context,
-                   absl::string_view method, absl::string_view error_domain)
-    : method_(method), error_domain_(error_domain), start_(absl::Now()) {
+RpcScope::RpcScope(grpc::CallbackServerContext* context, absl::string_view method,
+                   const CallPolicy& policy)
+    : method_(method), error_domain_(policy.error_domain), start_(absl::Now()) {
   const auto& metadata = context->client_metadata();
   auto it = metadata.find(kRequestIdHeader);
   if (it != metadata.end()) {
@@ -41,13 +41,28 @@ RpcScope::RpcScope(grpc::CallbackServerContext* context,
   }
   if (request_id_.empty()) request_id_ = NewRequestId();
   context->AddInitialMetadata(kRequestIdHeader, request_id_);
+  if (policy.access != nullptr) {
+    absl::StatusOr<auth::Principal> admitted =
+        policy.access->Admit(*context, absl::StrCat(policy.service, "/", method));
+    if (admitted.ok()) {
+      principal_ = *std::move(admitted);
+    } else {
+      admission_ = admitted.status();
+      // Who was refused what: the principal when the credentials named one.
+      absl::StatusOr<std::optional<auth::Principal>> who = policy.access->Authenticate(*context);
+      if (who.ok() && who->has_value()) principal_ = **who;
+    }
+  }
 }
 
 grpc::Status RpcScope::Finish(const absl::Status& status) {
   const double ms = absl::ToDoubleMilliseconds(absl::Now() - start_);
-  Log(LogLevel::kInfo, request_id_,
-      absl::StrFormat("%s %s %.2fms%s%s", method_,
+  const bool refused = status.code() == absl::StatusCode::kUnauthenticated ||
+                       status.code() == absl::StatusCode::kPermissionDenied;
+  Log(refused ? LogLevel::kWarning : LogLevel::kInfo, request_id_,
+      absl::StrFormat("%s %s %.2fms principal=%s%s%s", method_,
                       absl::StatusCodeToString(status.code()), ms,
+                      principal_ ? principal_->name : std::string("-"),
                       status.ok() ? "" : ": ", status.message()));
   return ToGrpcStatus(status, error_domain_, request_id_);
 }

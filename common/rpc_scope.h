@@ -10,12 +10,14 @@
 
 #include "absl/strings/string_view.h"
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/auth/access.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 
@@ -23,14 +25,32 @@ namespace imdi {
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 
+// What a service's calls share: its full name, its ErrorInfo domain, and the
+// access control every call passes first (none: no checks, as in tests that
+// exercise a service without credentials).
+struct CallPolicy {
+  absl::string_view service;       // e.g. "imdi.stats.v1.StatsService"
+  absl::string_view error_domain;  // e.g. "stats.imdi.no"
+  const auth::AccessControl* access = nullptr;
+};
+
 class RpcScope {
  public:
-  // `method` names the RPC in logs; `error_domain` fills ErrorInfo.domain.
+  // `method` names the RPC in logs and in the access table. The caller is
+  // authenticated and authorized here, before any handler code runs.
   RpcScope(grpc::CallbackServerContext* context, absl::string_view method,
-           absl::string_view error_domain);
+           const CallPolicy& policy);
 
   const std::string& request_id() const { return request_id_; }
   absl::string_view method() const { return method_; }
+
+  // OK when the caller may make this call; UNAUTHENTICATED or
+  // PERMISSION_DENIED otherwise.
+  const absl::Status& admission() const { return admission_; }
+  // The authenticated caller; nullptr without access control or credentials.
+  const auth::Principal* principal() const {
+    return principal_.has_value() ? &*principal_ : nullptr;
+  }
 
   // Logs the outcome with the elapsed time and returns the status to send.
   grpc::Status Finish(const absl::Status& status);
@@ -39,22 +59,25 @@ class RpcScope {
   std::string method_;
   std::string error_domain_;
   std::string request_id_;
+  absl::Status admission_;
+  std::optional<auth::Principal> principal_;
   absl::Time start_;
 };
 
 // Returns a fresh random request id (16 hex digits).
 std::string NewRequestId();
 
-// Runs `fn(scope)` (which returns absl::Status) for a unary callback RPC and
-// finishes the call with its mapped result. Exceptions never escape a handler.
+// Runs `fn(scope)` (which returns absl::Status) for a unary callback RPC
+// that passed admission, and finishes the call with its mapped result.
+// Exceptions never escape a handler.
 template <typename Fn>
 grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
-                                     absl::string_view method,
-                                     absl::string_view error_domain, Fn&& fn) {
-  RpcScope scope(context, method, error_domain);
-  absl::Status status;
+                                     absl::string_view method, const CallPolicy& policy,
+                                     Fn&& fn) {
+  RpcScope scope(context, method, policy);
+  absl::Status status = scope.admission();
   try {
-    status = std::forward<Fn>(fn)(scope);
+    if (status.ok()) status = std::forward<Fn>(fn)(scope);
   } catch (const std::exception& e) {
     status = absl::InternalError(e.what());
   }

@@ -127,6 +127,10 @@ absl::Status CheckEtag(const std::string& given, const std::string& current,
                                 ", now ", current, "); read it again and retry"));
 }
 
+absl::Status Deny(absl::string_view reason, absl::string_view message) {
+  return MakeError(absl::StatusCode::kPermissionDenied, reason, message);
+}
+
 absl::Status Refuse(absl::string_view reason, absl::string_view type, absl::string_view subject,
                     absl::string_view message) {
   return FailedPreconditionError(reason, message,
@@ -138,6 +142,20 @@ v1::Nomination* FindNomination(storage::v1::CycleRecord& record, const std::stri
     if (n.nomination_id() == id) return &n;
   }
   return nullptr;
+}
+
+// A juror acts as itself, and only in a cycle it is registered for.
+absl::Status CheckJuror(const Caller& caller, const v1::Cycle& cycle, const std::string& juror_id) {
+  if (!caller.Bound()) return absl::OkStatus();
+  const std::string& name = caller.principal->name;
+  if (!juror_id.empty() && juror_id != name) {
+    return Deny("NOT_THIS_JUROR", absl::StrCat(name, " acts only as juror ", name));
+  }
+  for (const auto& j : cycle.jurors()) {
+    if (j.juror_id() == name) return absl::OkStatus();
+  }
+  return Deny("NOT_A_JUROR_OF_THIS_CYCLE",
+              absl::StrCat(name, " is not a registered juror of cycle ", cycle.cycle_id()));
 }
 
 v1::Juror* FindJuror(v1::Cycle& cycle, const std::string& id) {
@@ -329,7 +347,8 @@ absl::Status AwardCore::Mutate(
   Step step;
   absl::Status applied = apply(changed, step);
   if (!applied.ok()) {
-    if (applied.code() == absl::StatusCode::kFailedPrecondition) {
+    if (applied.code() == absl::StatusCode::kFailedPrecondition ||
+        applied.code() == absl::StatusCode::kPermissionDenied) {
       // The refusal is part of the record: who tried what, and why not.
       record.set_last_audit_sequence(record.last_audit_sequence() + 1);
       event.set_sequence(record.last_audit_sequence());
@@ -806,6 +825,24 @@ absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
                                      "; a regional office nominates in its own region (",
                                      RegionName(nominator.imdi_region()), ")"));
         }
+        if (caller.Bound()) {
+          const auth::Principal& p = *caller.principal;
+          const bool office_ok = nominator.kind() == v1::NOMINATOR_KIND_REGIONAL_OFFICE &&
+                                 !p.region.empty() &&
+                                 p.region == stats::v1::ImdiRegion_Name(nominator.imdi_region());
+          const bool self_ok = nominator.kind() == v1::NOMINATOR_KIND_MUNICIPALITY &&
+                               !p.municipality.empty() &&
+                               std::find(info.codes.begin(), info.codes.end(), p.municipality) !=
+                                   info.codes.end();
+          if (!office_ok && !self_ok) {
+            return Deny("NOMINATOR_NOT_BOUND",
+                        absl::StrCat(p.name, " nominates only ",
+                                     p.region.empty() ? absl::StrCat("municipality ", p.municipality)
+                                                      : absl::StrCat("in ", p.region),
+                                     "; not ", info.NameIn(config.figures_year()), " as ",
+                                     v1::NominatorKind_Name(nominator.kind())));
+          }
+        }
         if (nominator.kind() == v1::NOMINATOR_KIND_MUNICIPALITY &&
             std::find(info.codes.begin(), info.codes.end(), nominator.municipality_code()) ==
                 info.codes.end()) {
@@ -900,6 +937,18 @@ absl::StatusOr<v1::WithdrawNominationResponse> AwardCore::WithdrawNomination(
         if (n == nullptr) {
           return NotFound("NOMINATION_NOT_FOUND",
                           absl::StrCat("no nomination \"", request.nomination_id(), "\""));
+        }
+        if (caller.Bound()) {
+          const auth::Principal& p = *caller.principal;
+          const bool own =
+              (!p.region.empty() &&
+               n->nominator().kind() == v1::NOMINATOR_KIND_REGIONAL_OFFICE &&
+               p.region == stats::v1::ImdiRegion_Name(n->nominator().imdi_region())) ||
+              (!p.municipality.empty() && n->nominator().kind() == v1::NOMINATOR_KIND_MUNICIPALITY &&
+               p.municipality == n->nominator().municipality_code());
+          if (!own) {
+            return Deny("NOT_THE_NOMINATOR", absl::StrCat(p.name, " did not make this nomination"));
+          }
         }
         IMDI_RETURN_IF_ERROR(CheckEtag(request.etag(), n->etag(), "nomination"));
         IMDI_RETURN_IF_ERROR(CheckAction(record.cycle().state(), Action::kWithdrawNomination,
@@ -1183,6 +1232,7 @@ absl::StatusOr<v1::DeclareConflictResponse> AwardCore::DeclareConflict(
       [&](Record& record, Step& step) -> absl::Status {
         step.nomination_id = request.nomination_id();
         v1::Cycle& cycle = *record.mutable_cycle();
+        IMDI_RETURN_IF_ERROR(CheckJuror(caller, cycle, request.juror_id()));
         v1::Juror* juror = FindJuror(cycle, request.juror_id());
         if (juror == nullptr) {
           return NotFound("JUROR_NOT_FOUND",
@@ -1239,6 +1289,7 @@ absl::StatusOr<v1::ConfirmAssessmentResponse> AwardCore::ConfirmAssessment(
       "ConfirmAssessment", request, request.request_id(), request.cycle_id(), caller,
       [&](Record& record, Step& step) -> absl::Status {
         step.nomination_id = request.nomination_id();
+        IMDI_RETURN_IF_ERROR(CheckJuror(caller, record.cycle(), ""));
         v1::Nomination* n = FindNomination(record, request.nomination_id());
         if (n == nullptr || n->state() != v1::NOMINATION_STATE_ACTIVE) {
           return NotFound("NOMINATION_NOT_FOUND",
@@ -1307,6 +1358,7 @@ absl::StatusOr<v1::SubmitScoreResponse> AwardCore::SubmitScore(
         step.nomination_id = request.nomination_id();
         const v1::Cycle& cycle = record.cycle();
         const auto& policy = cycle.config().decision_policy();
+        IMDI_RETURN_IF_ERROR(CheckJuror(caller, cycle, request.juror_id()));
         v1::Juror* juror = FindJuror(*record.mutable_cycle(), request.juror_id());
         if (juror == nullptr) {
           return NotFound("JUROR_NOT_FOUND",
@@ -1392,6 +1444,13 @@ absl::StatusOr<v1::DecideWinnerResponse> AwardCore::DecideWinner(
         if (cycle.has_decision()) {
           return Refuse("DECISION_RECORDED", "DECISION", cycle.cycle_id(),
                         "the jury has already decided");
+        }
+        if (caller.Bound()) {
+          bool chair = false;
+          for (const auto& j : cycle.jurors()) chair = chair || (j.chair() && j.juror_id() == caller.actor);
+          if (!chair) {
+            return Deny("CHAIR_ONLY", "of the jury, only the chair calls for the decision");
+          }
         }
         if (!request.chair_choice_nomination_id().empty()) {
           const v1::Juror* chair = nullptr;

@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,17 +25,27 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "award-service/domain/comparables.h"
+#include "common/auth/credentials.h"
 #include "award-service/stats/stats_client.h"
 #include "award-service/storage/award_store.h"
 #include "imdi/award/v1/award.pb.h"
 
 namespace imdi::award {
 
-// Who makes a call, for the audit trail.
+// Who makes a call, for the audit trail and the per-resource rules.
 struct Caller {
   std::string actor = "anonymous";
   // The call's x-request-id, recorded when the request carries no request_id.
   std::string trace_id;
+  // The authenticated principal, when the service checks credentials. Then
+  // the core also checks what the RPC table cannot: a nominator nominates
+  // only in its region (or itself), a juror acts only as itself and only in
+  // cycles it is registered for, and only the chair settles a tie.
+  std::optional<auth::Principal> principal;
+
+  bool Is(absl::string_view role) const { return principal && principal->Has(role); }
+  // Rules apply to authenticated callers that are not administrators.
+  bool Bound() const { return principal && !principal->Has(auth::kAwardAdmin); }
 };
 
 struct AwardCoreOptions {

@@ -12,9 +12,16 @@ namespace {
 constexpr int kScreenChunk = 64;
 constexpr size_t kMaxActorLength = 64;
 
-Caller CallerOf(grpc::CallbackServerContext* context, const RpcScope& scope) {
+Caller CallerOf(grpc::CallbackServerContext* context, const RpcScope& scope,
+                const CallPolicy& policy) {
   Caller caller;
   caller.trace_id = scope.request_id();
+  const bool checked = policy.access != nullptr && !policy.access->development();
+  if (scope.principal() != nullptr) {
+    caller.principal = *scope.principal();
+    caller.actor = scope.principal()->name;
+  }
+  if (checked) return caller;
   const auto& metadata = context->client_metadata();
   auto it = metadata.find(kActorHeader);
   if (it != metadata.end() && !it->second.empty() && it->second.size() <= kMaxActorLength) {
@@ -30,10 +37,15 @@ Caller CallerOf(grpc::CallbackServerContext* context, const RpcScope& scope) {
 // the unary call with its result.
 template <typename Response, typename Call>
 grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* context, absl::string_view method,
-                                  WorkerPool* pool, Response* response, Call call) {
-  auto scope = std::make_shared<RpcScope>(context, method, kAwardErrorDomain);
+                                  const CallPolicy& policy, WorkerPool* pool, Response* response,
+                                  Call call) {
+  auto scope = std::make_shared<RpcScope>(context, method, policy);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  Caller caller = CallerOf(context, *scope);
+  if (!scope->admission().ok()) {
+    reactor->Finish(scope->Finish(scope->admission()));
+    return reactor;
+  }
+  Caller caller = CallerOf(context, *scope, policy);
   pool->Schedule([scope, reactor, response, caller = std::move(caller),
                   call = std::move(call)]() mutable {
     absl::Status status;
@@ -56,8 +68,12 @@ grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* context, absl::st
 class ScreenWriter final : public grpc::ServerWriteReactor<v1::ScreenMunicipalitiesResponse> {
  public:
   ScreenWriter(grpc::CallbackServerContext* context, AwardCore* core, WorkerPool* pool,
-               const v1::ScreenMunicipalitiesRequest& request)
-      : scope_(context, "ScreenMunicipalities", kAwardErrorDomain) {
+               const CallPolicy& policy, const v1::ScreenMunicipalitiesRequest& request)
+      : scope_(context, "ScreenMunicipalities", policy) {
+    if (!scope_.admission().ok()) {
+      Finish(scope_.Finish(scope_.admission()));
+      return;
+    }
     pool->Schedule([this, core, request] {
       absl::StatusOr<std::vector<v1::Evaluation>> result;
       try {
@@ -114,14 +130,14 @@ class ScreenWriter final : public grpc::ServerWriteReactor<v1::ScreenMunicipalit
   grpc::ServerUnaryReactor* AwardServiceImpl::Name(grpc::CallbackServerContext* context,     \
                                                    const v1::Name##Request* request,         \
                                                    v1::Name##Response* response) {           \
-    return Offload(context, #Name, pool, response,                                           \
+    return Offload(context, #Name, policy_, pool, response,                                           \
                    [core = core_, request](const Caller&) { return core->Name(*request); }); \
   }
 #define IMDI_AWARD_WRITE(Name, pool)                                                     \
   grpc::ServerUnaryReactor* AwardServiceImpl::Name(grpc::CallbackServerContext* context, \
                                                    const v1::Name##Request* request,     \
                                                    v1::Name##Response* response) {       \
-    return Offload(context, #Name, pool, response,                                       \
+    return Offload(context, #Name, policy_, pool, response,                                       \
                    [core = core_, request](const Caller& caller) {                       \
                      return core->Name(*request, caller);                                \
                    });                                                                   \
@@ -157,7 +173,7 @@ IMDI_AWARD_READ(ListAuditEvents, store_pool_)
 
 grpc::ServerWriteReactor<v1::ScreenMunicipalitiesResponse>* AwardServiceImpl::ScreenMunicipalities(
     grpc::CallbackServerContext* context, const v1::ScreenMunicipalitiesRequest* request) {
-  return new ScreenWriter(context, core_, stats_pool_, *request);
+  return new ScreenWriter(context, core_, stats_pool_, policy_, *request);
 }
 
 }  // namespace imdi::award

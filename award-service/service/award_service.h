@@ -10,19 +10,27 @@
 #define IMDI_AWARD_SERVICE_AWARD_SERVICE_H_
 
 #include "award-service/core/award_core.h"
+#include "common/rpc_scope.h"
 #include "common/worker_pool.h"
 #include "imdi/award/v1/award.grpc.pb.h"
 
 namespace imdi::award {
 
 inline constexpr char kAwardErrorDomain[] = "award.imdi.no";
-// Metadata naming who acts, recorded in the audit trail.
+// Metadata naming who acts, recorded in the audit trail when the service
+// checks no credentials (tests, development mode); otherwise the
+// authenticated principal is the actor.
 inline constexpr char kActorHeader[] = "x-actor";
 
 class AwardServiceImpl final : public v1::AwardService::CallbackService {
  public:
-  AwardServiceImpl(AwardCore* core, WorkerPool* stats_pool, WorkerPool* store_pool)
-      : core_(core), stats_pool_(stats_pool), store_pool_(store_pool) {}
+  // Without `access` calls are not checked (tests of the service itself).
+  AwardServiceImpl(AwardCore* core, WorkerPool* stats_pool, WorkerPool* store_pool,
+                   const auth::AccessControl* access = nullptr)
+      : core_(core),
+        stats_pool_(stats_pool),
+        store_pool_(store_pool),
+        policy_{v1::AwardService::service_full_name(), kAwardErrorDomain, access} {}
 
 #define IMDI_AWARD_RPC(Name)                                                               \
   grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context,                     \
@@ -62,6 +70,7 @@ class AwardServiceImpl final : public v1::AwardService::CallbackService {
   AwardCore* const core_;
   WorkerPool* const stats_pool_;  // calls that read from the statistics service
   WorkerPool* const store_pool_;  // calls that touch only the award store
+  const CallPolicy policy_;
 };
 
 }  // namespace imdi::award

@@ -21,8 +21,12 @@ constexpr size_t kStreamChunk = 256;
 class FiguresStreamer final : public grpc::ServerWriteReactor<v1::StreamFiguresResponse> {
  public:
   FiguresStreamer(grpc::CallbackServerContext* context, StatsCore* core,
-                  const v1::StreamFiguresRequest& request)
-      : scope_(context, "StreamFigures", kStatsErrorDomain) {
+                  const CallPolicy& policy, const v1::StreamFiguresRequest& request)
+      : scope_(context, "StreamFigures", policy) {
+    if (!scope_.admission().ok()) {
+      Finish(scope_.Finish(scope_.admission()));
+      return;
+    }
     absl::StatusOr<std::unique_ptr<StatsCore::FiguresCursor>> cursor =
         core->StreamFigures(request.filter(), request.as_of_version());
     if (!cursor.ok()) {
@@ -79,11 +83,15 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<v1::StreamFiguresR
 class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRequest> {
  public:
   FiguresImporter(grpc::CallbackServerContext* context, StatsCore* core,
-                  v1::ImportFiguresResponse* response)
+                  const CallPolicy& policy, v1::ImportFiguresResponse* response)
       : context_(context),
-        scope_(context, "ImportFigures", kStatsErrorDomain),
+        scope_(context, "ImportFigures", policy),
         core_(core),
         response_(response) {
+    if (!scope_.admission().ok()) {
+      Finish(scope_.Finish(scope_.admission()));
+      return;
+    }
     StartRead(&request_);
   }
 
@@ -191,7 +199,7 @@ class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRe
 StatsServiceImpl::Unary* StatsServiceImpl::UpsertMunicipality(
     Context* context, const v1::UpsertMunicipalityRequest* request,
     v1::UpsertMunicipalityResponse* response) {
-  return ServeUnary(context, "UpsertMunicipality", kStatsErrorDomain, [&](RpcScope&) {
+  return ServeUnary(context, "UpsertMunicipality", policy_, [&](RpcScope&) {
     IMDI_ASSIGN_OR_RETURN(Municipality m,
                           DecodeMunicipality(request->municipality(), "municipality"));
     IMDI_ASSIGN_OR_RETURN(Municipality stored,
@@ -204,7 +212,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::UpsertMunicipality(
 StatsServiceImpl::Unary* StatsServiceImpl::BatchUpsertMunicipalities(
     Context* context, const v1::BatchUpsertMunicipalitiesRequest* request,
     v1::BatchUpsertMunicipalitiesResponse* response) {
-  return ServeUnary(context, "BatchUpsertMunicipalities", kStatsErrorDomain, [&](RpcScope&) {
+  return ServeUnary(context, "BatchUpsertMunicipalities", policy_, [&](RpcScope&) {
     std::vector<Municipality> municipalities;
     std::vector<FieldViolation> violations;
     for (int i = 0; i < request->municipalities_size(); ++i) {
@@ -232,7 +240,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::BatchUpsertMunicipalities(
 StatsServiceImpl::Unary* StatsServiceImpl::GetMunicipality(
     Context* context, const v1::GetMunicipalityRequest* request,
     v1::GetMunicipalityResponse* response) {
-  return ServeUnary(context, "GetMunicipality", kStatsErrorDomain, [&](RpcScope&) {
+  return ServeUnary(context, "GetMunicipality", policy_, [&](RpcScope&) {
     IMDI_ASSIGN_OR_RETURN(int code, ParseMunicipalityCode(request->code(), "code"));
     IMDI_ASSIGN_OR_RETURN(auto read, core_->GetMunicipality(code, request->as_of_version()));
     IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
@@ -245,7 +253,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetMunicipality(
 StatsServiceImpl::Unary* StatsServiceImpl::ListMunicipalities(
     Context* context, const v1::ListMunicipalitiesRequest* request,
     v1::ListMunicipalitiesResponse* response) {
-  return ServeUnary(context, "ListMunicipalities", kStatsErrorDomain, [&](RpcScope&) {
+  return ServeUnary(context, "ListMunicipalities", policy_, [&](RpcScope&) {
     IMDI_ASSIGN_OR_RETURN(MunicipalityPage page,
                           core_->ListMunicipalities({request->filter(), request->page_size(),
                                                      request->page_token(),
@@ -263,7 +271,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::ListMunicipalities(
 StatsServiceImpl::Unary* StatsServiceImpl::PutFigures(Context* context,
                                                       const v1::PutFiguresRequest* request,
                                                       v1::PutFiguresResponse* response) {
-  return ServeUnary(context, "PutFigures", kStatsErrorDomain, [&](RpcScope&) {
+  return ServeUnary(context, "PutFigures", policy_, [&](RpcScope&) {
     IMDI_ASSIGN_OR_RETURN(FiguresRecord record, DecodeFigures(request->figures(), "figures"));
     IMDI_ASSIGN_OR_RETURN(FiguresMask mask,
                           DecodeFiguresMask(request->update_mask(), "update_mask"));
@@ -278,7 +286,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::PutFigures(Context* context,
 StatsServiceImpl::Unary* StatsServiceImpl::GetFigures(Context* context,
                                                       const v1::GetFiguresRequest* request,
                                                       v1::GetFiguresResponse* response) {
-  return ServeUnary(context, "GetFigures", kStatsErrorDomain, [&](RpcScope&) {
+  return ServeUnary(context, "GetFigures", policy_, [&](RpcScope&) {
     IMDI_ASSIGN_OR_RETURN(Subject subject,
                           DecodeSubject(request->municipality_code(), request->has_area(),
                                         request->area()));
@@ -294,7 +302,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFigures(Context* context,
 StatsServiceImpl::Unary* StatsServiceImpl::BatchGetFigures(
     Context* context, const v1::BatchGetFiguresRequest* request,
     v1::BatchGetFiguresResponse* response) {
-  return ServeUnary(context, "BatchGetFigures", kStatsErrorDomain, [&](RpcScope&) {
+  return ServeUnary(context, "BatchGetFigures", policy_, [&](RpcScope&) {
     std::vector<std::pair<int, int>> keys;
     std::vector<FieldViolation> violations;
     for (int i = 0; i < request->keys_size(); ++i) {
@@ -325,7 +333,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::BatchGetFigures(
 StatsServiceImpl::Unary* StatsServiceImpl::ListFigures(Context* context,
                                                        const v1::ListFiguresRequest* request,
                                                        v1::ListFiguresResponse* response) {
-  return ServeUnary(context, "ListFigures", kStatsErrorDomain, [&](RpcScope&) {
+  return ServeUnary(context, "ListFigures", policy_, [&](RpcScope&) {
     IMDI_ASSIGN_OR_RETURN(FiguresPage page,
                           core_->ListFigures({request->filter(), request->page_size(),
                                               request->page_token(), request->as_of_version()}));
@@ -341,13 +349,13 @@ StatsServiceImpl::Unary* StatsServiceImpl::ListFigures(Context* context,
 
 grpc::ServerWriteReactor<v1::StreamFiguresResponse>* StatsServiceImpl::StreamFigures(
     Context* context, const v1::StreamFiguresRequest* request) {
-  return new FiguresStreamer(context, core_, *request);
+  return new FiguresStreamer(context, core_, policy_, *request);
 }
 
 StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(
     Context* context, const v1::GetFiguresHistoryRequest* request,
     v1::GetFiguresHistoryResponse* response) {
-  return ServeUnary(context, "GetFiguresHistory", kStatsErrorDomain, [&](RpcScope&) {
+  return ServeUnary(context, "GetFiguresHistory", policy_, [&](RpcScope&) {
     IMDI_ASSIGN_OR_RETURN(Subject subject,
                           DecodeSubject(request->municipality_code(), request->has_area(),
                                         request->area()));
@@ -363,13 +371,13 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(
 
 grpc::ServerReadReactor<v1::ImportFiguresRequest>* StatsServiceImpl::ImportFigures(
     Context* context, v1::ImportFiguresResponse* response) {
-  return new FiguresImporter(context, core_, response);
+  return new FiguresImporter(context, core_, policy_, response);
 }
 
 StatsServiceImpl::Unary* StatsServiceImpl::GetAggregate(Context* context,
                                                         const v1::GetAggregateRequest* request,
                                                         v1::GetAggregateResponse* response) {
-  return ServeUnary(context, "GetAggregate", kStatsErrorDomain, [&](RpcScope&) {
+  return ServeUnary(context, "GetAggregate", policy_, [&](RpcScope&) {
     IMDI_ASSIGN_OR_RETURN(Subject area, DecodeArea(request->area(), "area"));
     IMDI_ASSIGN_OR_RETURN(AggregateRead read,
                           core_->GetAggregate(area, request->year(), request->as_of_version()));
@@ -380,7 +388,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetAggregate(Context* context,
 
 StatsServiceImpl::Unary* StatsServiceImpl::GetDataVersion(
     Context* context, const v1::GetDataVersionRequest*, v1::GetDataVersionResponse* response) {
-  return ServeUnary(context, "GetDataVersion", kStatsErrorDomain, [&](RpcScope&) {
+  return ServeUnary(context, "GetDataVersion", policy_, [&](RpcScope&) {
     response->set_data_version(static_cast<int64_t>(core_->data_version()));
     return absl::OkStatus();
   });

@@ -5,6 +5,7 @@
 #ifndef IMDI_STATS_SERVICE_STATS_SERVICE_H_
 #define IMDI_STATS_SERVICE_STATS_SERVICE_H_
 
+#include "common/rpc_scope.h"
 #include "imdi/stats/v1/stats.grpc.pb.h"
 #include "stats-service/domain/stats_core.h"
 
@@ -15,8 +16,11 @@ inline constexpr char kStatsErrorDomain[] = "stats.imdi.no";
 
 class StatsServiceImpl final : public ::imdi::stats::v1::StatsService::CallbackService {
  public:
-  // `core` must outlive the service.
-  explicit StatsServiceImpl(StatsCore* core) : core_(core) {}
+  // `core` and `access` must outlive the service; without `access` calls
+  // are not checked (tests of the service itself).
+  explicit StatsServiceImpl(StatsCore* core, const auth::AccessControl* access = nullptr)
+      : core_(core),
+        policy_{v1::StatsService::service_full_name(), kStatsErrorDomain, access} {}
 
   using Context = grpc::CallbackServerContext;
   using Unary = grpc::ServerUnaryReactor;
@@ -51,6 +55,7 @@ class StatsServiceImpl final : public ::imdi::stats::v1::StatsService::CallbackS
 
  private:
   StatsCore* const core_;
+  const CallPolicy policy_;
 };
 
 }  // namespace imdi::stats

@@ -127,7 +127,7 @@ class AwardCoreTest : public ::testing::Test {
   std::unique_ptr<AwardStore> store_;
   std::unique_ptr<AwardCore> core_;
   absl::Time now_ = absl::FromCivil(absl::CivilSecond(2017, 1, 15, 12, 0, 0), absl::UTCTimeZone());
-  Caller caller_{.actor = "tester", .trace_id = "trace-1"};
+  Caller caller_{.actor = "tester", .trace_id = "trace-1", .principal = std::nullopt};
 };
 
 TEST_F(AwardCoreTest, ShippedConfigsAreValid) {
@@ -458,7 +458,7 @@ class JuryTest : public AwardCoreTest {
     v1::DecideWinnerRequest decide;
     decide.set_cycle_id("c");
     decide.set_chair_choice_nomination_id(chair_choice);
-    return core_->DecideWinner(decide, Caller{.actor = actor, .trace_id = "t"});
+    return core_->DecideWinner(decide, Caller{.actor = actor, .trace_id = "t", .principal = std::nullopt});
   }
 
   std::string trondheim_, bergen_;
