@@ -7,12 +7,14 @@
 // over one long-lived channel, serves imdi.award.v1.AwardService with server
 // reflection and grpc.health.v1.Health (NOT_SERVING while the statistics
 // service is unreachable), and shuts down gracefully on SIGTERM or SIGINT.
+#include <csignal>
 #include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "award-service/core/award_core.h"
 #include "award-service/domain/comparables.h"
@@ -22,6 +24,8 @@
 #include "award-service/storage/award_store.h"
 #include "common/log.h"
 #include "common/server_host.h"
+#include "common/server_security.h"
+#include "common/auth/tls.h"
 #include "common/worker_pool.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -43,6 +47,13 @@ ABSL_FLAG(int, store_workers, 4, "Threads that run calls that touch only the awa
 ABSL_FLAG(int, stats_deadline_ms, 5000, "Deadline of one call to the statistics service.");
 ABSL_FLAG(int, stats_attempts, 4, "Attempts per read from the statistics service.");
 ABSL_FLAG(int, health_interval_ms, 2000, "How often the statistics service's health is checked.");
+ABSL_FLAG(std::string, stats_tls_ca, "",
+          "PEM CA of the statistics service's certificate; talk to it over TLS.");
+ABSL_FLAG(std::string, stats_tls_cert, "",
+          "PEM client certificate for the statistics service (mutual TLS identity).");
+ABSL_FLAG(std::string, stats_tls_key, "", "PEM private key of --stats_tls_cert.");
+ABSL_FLAG(std::string, stats_token_file, "",
+          "File holding the bearer token the award service presents to the statistics service.");
 
 int main(int argc, char** argv) {
   imdi::BlockTerminationSignals();
@@ -75,6 +86,36 @@ int main(int argc, char** argv) {
     imdi::LogWarning("no --comparables: comparisons with comparable municipalities "
                      "report insufficient data");
   }
+  auto security = imdi::ServerSecurityFromFlags("award-service", absl::GetFlag(FLAGS_listen));
+  if (!security.ok()) {
+    imdi::LogError(std::string(security.status().message()));
+    return 2;
+  }
+  // The award service's own credentials towards the statistics service.
+  std::shared_ptr<grpc::ChannelCredentials> stats_credentials = grpc::InsecureChannelCredentials();
+  if (!absl::GetFlag(FLAGS_stats_tls_ca).empty() || !absl::GetFlag(FLAGS_stats_tls_cert).empty()) {
+    auto tls = imdi::auth::MakeChannelCredentials({absl::GetFlag(FLAGS_stats_tls_ca),
+                                                   absl::GetFlag(FLAGS_stats_tls_cert),
+                                                   absl::GetFlag(FLAGS_stats_tls_key)});
+    if (!tls.ok()) {
+      imdi::LogError(std::string(tls.status().message()));
+      return 2;
+    }
+    stats_credentials = *std::move(tls);
+  } else if (!imdi::DevelopmentMode()) {
+    imdi::LogError("award-service talks to the statistics service over TLS: give --stats_tls_ca "
+                   "(or --insecure_dev for development on localhost)");
+    return 2;
+  }
+  std::string stats_token;
+  if (const std::string path = absl::GetFlag(FLAGS_stats_token_file); !path.empty()) {
+    auto token = imdi::auth::ReadFile(path);
+    if (!token.ok()) {
+      imdi::LogError(std::string(token.status().message()));
+      return 2;
+    }
+    stats_token = std::string(absl::StripAsciiWhitespace(*token));
+  }
   auto store = imdi::award::OpenRocksDbAwardStore(
       {.path = data_dir, .sync = absl::GetFlag(FLAGS_sync)});
   if (!store.ok()) {
@@ -83,18 +124,20 @@ int main(int argc, char** argv) {
   }
 
   // One channel for the life of the process.
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_stats_target),
-                                     grpc::InsecureChannelCredentials());
-  imdi::award::GrpcStatsClient stats(
-      channel, {.deadline = absl::Milliseconds(absl::GetFlag(FLAGS_stats_deadline_ms)),
-                .max_attempts = absl::GetFlag(FLAGS_stats_attempts)});
+  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_stats_target), stats_credentials);
+  imdi::award::GrpcStatsClientOptions stats_options;
+  stats_options.deadline = absl::Milliseconds(absl::GetFlag(FLAGS_stats_deadline_ms));
+  stats_options.max_attempts = absl::GetFlag(FLAGS_stats_attempts);
+  stats_options.bearer_token = stats_token;
+  imdi::award::GrpcStatsClient stats(channel, stats_options);
   imdi::award::AwardCore core(store->get(), &stats, std::move(comparables));
   imdi::WorkerPool stats_pool(absl::GetFlag(FLAGS_workers));
   imdi::WorkerPool store_pool(absl::GetFlag(FLAGS_store_workers));
-  imdi::award::AwardServiceImpl service(&core, &stats_pool, &store_pool);
+  imdi::award::AwardServiceImpl service(&core, &stats_pool, &store_pool, security->access.get());
   auto host = imdi::ServerHost::Start(
       absl::GetFlag(FLAGS_listen),
-      {{&service, imdi::award::v1::AwardService::service_full_name()}});
+      {{&service, imdi::award::v1::AwardService::service_full_name()}},
+      security->server_options);
   if (!host.ok()) {
     imdi::LogError(std::string(host.status().message()));
     return 1;
@@ -123,7 +166,8 @@ int main(int argc, char** argv) {
                              absl::GetFlag(FLAGS_listen), "), data_dir ", data_dir,
                              ", stats ", absl::GetFlag(FLAGS_stats_target)));
 
-  const int signal = imdi::WaitForTerminationSignal();
+  int signal = imdi::WaitForTerminationSignal();
+  for (; signal == SIGHUP; signal = imdi::WaitForTerminationSignal()) security->Reload();
   imdi::LogInfo(absl::StrCat("signal ", signal, ": shutting down"));
   // Health goes NOT_SERVING first; stopping the monitor may wait for one
   // health check, and it must not report SERVING again meanwhile.

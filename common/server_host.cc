@@ -20,23 +20,26 @@ sigset_t TerminationSignals() {
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   return set;
 }
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(
-    const std::string& listen, const std::vector<HostedService>& services) {
+    const std::string& listen, const std::vector<HostedService>& services,
+    const ServerOptions& options) {
   // Reflection only answers when its plugin is initialised explicitly (the
   // linker drops the static registration otherwise). Touching the health
   // descriptor keeps grpc.health.v1 describable over reflection.
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (options.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::EnableDefaultHealthCheckService(true);
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
 
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(
+      listen, options.credentials ? options.credentials : grpc::InsecureServerCredentials(), &port);
   for (const HostedService& hosted : services) builder.RegisterService(hosted.service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {

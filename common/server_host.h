@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 
 namespace imdi {
@@ -26,12 +27,20 @@ struct HostedService {
   std::string name;  // e.g. "imdi.stats.v1.StatsService"
 };
 
+struct ServerOptions {
+  // TLS (see common/auth/tls.h); null serves plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Server reflection (grpc.reflection.v1alpha), for grpcurl-style tools.
+  bool reflection = true;
+};
+
 class ServerHost {
  public:
   // Starts a server on `listen` ("HOST:PORT"; port 0 picks a free port)
   // serving `services`, which must outlive the host.
   static absl::StatusOr<std::unique_ptr<ServerHost>> Start(
-      const std::string& listen, const std::vector<HostedService>& services);
+      const std::string& listen, const std::vector<HostedService>& services,
+      const ServerOptions& options = {});
 
   ~ServerHost();
 
@@ -54,12 +63,12 @@ class ServerHost {
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };
 
-// Blocks SIGINT and SIGTERM in the calling thread and every thread it starts
-// later. Call at the top of main, before any other thread exists.
+// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread and every thread
+// it starts later. Call at the top of main, before any other thread exists.
 void BlockTerminationSignals();
 
-// Waits for SIGINT or SIGTERM (blocked by BlockTerminationSignals) and
-// returns its number.
+// Waits for SIGINT, SIGTERM or SIGHUP (blocked by BlockTerminationSignals)
+// and returns its number. SIGHUP asks to reload the credentials.
 int WaitForTerminationSignal();
 
 // Writes `port` to `path` atomically (write to a temporary, then rename), for

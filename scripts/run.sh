@@ -9,6 +9,10 @@
 #
 #   scripts/run.sh
 #
+# Both run with --insecure_dev: plaintext on localhost and no credentials,
+# which they log loudly. deploy/ and the README's "Security" section show the
+# production configuration (TLS, tokens, roles).
+#
 # Environment: STATS_LISTEN (default 127.0.0.1:50051), AWARD_LISTEN (default
 # 127.0.0.1:50052), DATA_ROOT (default .imdi-data under the checkout).
 set -euo pipefail
@@ -31,7 +35,7 @@ trap 'exit 0' INT TERM
 
 log "starting stats-service on $STATS_LISTEN (data in $DATA_ROOT/stats)"
 "$BUILD_DIR/stats-service/stats-service" --listen="$STATS_LISTEN" \
-  --data_dir="$DATA_ROOT/stats" 2>>"$DATA_ROOT/stats-service.log" &
+  --data_dir="$DATA_ROOT/stats" --insecure_dev 2>>"$DATA_ROOT/stats-service.log" &
 pids+=($!)
 
 for _ in $(seq 1 100); do
@@ -52,7 +56,7 @@ log "importing the bundled figures"
 log "starting award-service on $AWARD_LISTEN (data in $DATA_ROOT/award)"
 "$BUILD_DIR/award-service/award-service" --listen="$AWARD_LISTEN" \
   --data_dir="$DATA_ROOT/award" --stats_target="$STATS_LISTEN" \
-  --comparables=data/regions/similarMunicipalities.json 2>>"$DATA_ROOT/award-service.log" &
+  --comparables=data/regions/similarMunicipalities.json --insecure_dev 2>>"$DATA_ROOT/award-service.log" &
 pids+=($!)
 for _ in $(seq 1 100); do
   "$IMDICTL" load-winners --award_target="$AWARD_LISTEN" --timeout_seconds=2 \

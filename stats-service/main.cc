@@ -5,6 +5,7 @@
 // Opens the RocksDB store under --data_dir, serves imdi.stats.v1.StatsService
 // with server reflection and grpc.health.v1.Health, and shuts down
 // gracefully on SIGTERM or SIGINT.
+#include <csignal>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/server_host.h"
+#include "common/server_security.h"
 #include "stats-service/domain/stats_core.h"
 #include "stats-service/service/stats_service.h"
 #include "stats-service/storage/rocksdb_stats_store.h"
@@ -41,6 +43,11 @@ int main(int argc, char** argv) {
     imdi::LogError("--data_dir is required");
     return 2;
   }
+  auto security = imdi::ServerSecurityFromFlags("stats-service", absl::GetFlag(FLAGS_listen));
+  if (!security.ok()) {
+    imdi::LogError(std::string(security.status().message()));
+    return 2;
+  }
   auto store = imdi::stats::RocksDbStatsStore::Open(
       {.path = data_dir, .sync = absl::GetFlag(FLAGS_sync)});
   if (!store.ok()) {
@@ -52,10 +59,11 @@ int main(int argc, char** argv) {
     imdi::LogError(absl::StrCat("cannot load the store: ", core.status().ToString()));
     return 1;
   }
-  imdi::stats::StatsServiceImpl service(core->get());
+  imdi::stats::StatsServiceImpl service(core->get(), security->access.get());
   auto host = imdi::ServerHost::Start(
       absl::GetFlag(FLAGS_listen),
-      {{&service, imdi::stats::v1::StatsService::service_full_name()}});
+      {{&service, imdi::stats::v1::StatsService::service_full_name()}},
+      security->server_options);
   if (!host.ok()) {
     imdi::LogError(std::string(host.status().message()));
     return 1;
@@ -74,7 +82,8 @@ int main(int argc, char** argv) {
                              data_dir, ", data version ", (*core)->data_version(),
                              ", municipalities ", (*core)->directory()->all().size()));
 
-  const int signal = imdi::WaitForTerminationSignal();
+  int signal = imdi::WaitForTerminationSignal();
+  for (; signal == SIGHUP; signal = imdi::WaitForTerminationSignal()) security->Reload();
   imdi::LogInfo(absl::StrCat("signal ", signal, ": shutting down"));
   (*host)->Shutdown(absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   host->reset();

@@ -68,6 +68,9 @@ absl::Status GrpcStatsClient::WithRetries(absl::string_view what, absl::Duration
   for (int attempt = 1;; ++attempt) {
     grpc::ClientContext context;
     SetDeadline(context, deadline);
+    if (!options_.bearer_token.empty()) {
+      context.AddMetadata("authorization", "Bearer " + options_.bearer_token);
+    }
     status = call(context);
     if (status.ok()) return absl::OkStatus();
     if (!Retryable(status.error_code(), stream) || attempt >= attempts) break;

@@ -30,6 +30,8 @@ struct GrpcStatsClientOptions {
   int max_attempts = 4;
   // Backoff before the second attempt; doubles each time.
   absl::Duration initial_backoff = absl::Milliseconds(100);
+  // The award service's bearer token for the statistics service, if any.
+  std::string bearer_token;
 };
 
 class GrpcStatsClient final : public StatsClient {

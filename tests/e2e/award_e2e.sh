@@ -13,7 +13,7 @@ SCENARIOS="$(dirname "${BASH_SOURCE[0]}")/scenarios"
 
 start_stats() {
   "$BUILD_DIR/stats-service/stats-service" --listen="127.0.0.1:$STATS_PORT" \
-    --data_dir="$WORK/stats" --sync=false 2>>"$WORK/stats.log" &
+    --data_dir="$WORK/stats" --sync=false --insecure_dev 2>>"$WORK/stats.log" &
   STATS_PID=$!
   PIDS+=("$STATS_PID")
   for _ in $(seq 1 100); do
@@ -38,7 +38,7 @@ wait_health() {
 
 start_award() {
   start_service award "$WORK/award.log" "$BUILD_DIR/award-service/award-service" \
-    --data_dir="$WORK/award" --sync=false --stats_target="127.0.0.1:$STATS_PORT" \
+    --data_dir="$WORK/award" --sync=false --insecure_dev --stats_target="127.0.0.1:$STATS_PORT" \
     --comparables=data/regions/similarMunicipalities.json --health_interval_ms=100 \
     --stats_attempts=2 --stats_deadline_ms=1000
   AWARD_PID="$LAST_PID"
@@ -55,7 +55,7 @@ restart_award() {
 
 say "-- stats-service with the bundled data"
 start_service stats "$WORK/stats.log" "$BUILD_DIR/stats-service/stats-service" \
-  --data_dir="$WORK/stats" --sync=false
+  --data_dir="$WORK/stats" --sync=false --insecure_dev
 STATS_PID="$LAST_PID"
 STATS_PORT="$PORT"
 "$IMDICTL" load-municipalities --target="127.0.0.1:$STATS_PORT" >"$WORK/load.out" 2>&1 ||

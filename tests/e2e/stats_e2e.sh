@@ -8,7 +8,7 @@ IMDICTL="$BUILD_DIR/tools/imdictl"
 S=imdi.stats.v1.StatsService
 
 start_service stats "$WORK/stats.log" "$BUILD_DIR/stats-service/stats-service" \
-  --data_dir="$WORK/stats" --sync=false
+  --data_dir="$WORK/stats" --sync=false --insecure_dev
 STATS_PID="$LAST_PID"
 P="$PORT"
 
@@ -89,7 +89,7 @@ say "-- graceful shutdown and restart keep the data"
 stop_service "$STATS_PID"
 grep -q "shutting down" "$WORK/stats.log" || fail "no shutdown line in the log"
 start_service stats "$WORK/stats2.log" "$BUILD_DIR/stats-service/stats-service" \
-  --data_dir="$WORK/stats" --sync=false
+  --data_dir="$WORK/stats" --sync=false --insecure_dev
 P="$PORT"
 expect_eq "data version after restart" "$((version + 1))" "$(call "$P" $S/GetDataVersion | jq -r .dataVersion)"
 expect_eq "Arendal after restart" 86 \

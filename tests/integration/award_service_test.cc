@@ -47,7 +47,8 @@ class AwardServiceTest : public ::testing::Test {
     stats_client_ = std::make_unique<award::GrpcStatsClient>(
         stats_channel_, award::GrpcStatsClientOptions{.deadline = absl::Seconds(2),
                                                       .max_attempts = 2,
-                                                      .initial_backoff = absl::Milliseconds(20)});
+                                                      .initial_backoff = absl::Milliseconds(20),
+                                                      .bearer_token = ""});
     core_ = std::make_unique<award::AwardCore>(store_.get(), stats_client_.get(),
                                                *std::move(comparables));
     service_ = std::make_unique<award::AwardServiceImpl>(core_.get(), &stats_pool_, &store_pool_);

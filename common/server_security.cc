@@ -1,0 +1,88 @@
+#include "common/server_security.h"
+
+#include "absl/flags/flag.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/auth/tls.h"
+#include "common/log.h"
+
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain to serve TLS with.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA whose client certificates are verified and name callers (mutual TLS).");
+ABSL_FLAG(std::string, credentials, "",
+          "Credentials file or directory: hashed tokens and certificate names -> principals "
+          "and roles. Reloaded on SIGHUP.");
+ABSL_FLAG(bool, insecure_dev, false,
+          "DEVELOPMENT ONLY: allow plaintext on a loopback address and, without "
+          "--credentials, serve every caller with every role.");
+ABSL_FLAG(bool, reflection, true, "Serve gRPC server reflection for grpcurl-style tools.");
+
+namespace imdi {
+
+bool DevelopmentMode() { return absl::GetFlag(FLAGS_insecure_dev); }
+
+bool IsLoopback(absl::string_view listen) {
+  const size_t colon = listen.rfind(':');
+  absl::string_view host = colon == absl::string_view::npos ? listen : listen.substr(0, colon);
+  return host == "localhost" || host == "[::1]" || host == "::1" ||
+         absl::StartsWith(host, "127.");
+}
+
+void ServerSecurity::Reload() const {
+  if (credentials == nullptr) {
+    LogInfo("SIGHUP: no --credentials to reload");
+    return;
+  }
+  absl::Status reloaded = credentials->Reload();
+  if (reloaded.ok()) {
+    LogInfo(absl::StrCat("SIGHUP: credentials reloaded, ", credentials->size(), " entries"));
+  } else {
+    LogError(absl::StrCat("SIGHUP: credentials not reloaded, keeping the old ones: ",
+                          reloaded.message()));
+  }
+}
+
+absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(absl::string_view binary,
+                                                       absl::string_view listen) {
+  ServerSecurity security;
+  security.server_options.reflection = absl::GetFlag(FLAGS_reflection);
+  const bool dev = absl::GetFlag(FLAGS_insecure_dev);
+  const std::string cert = absl::GetFlag(FLAGS_tls_cert);
+  const std::string key = absl::GetFlag(FLAGS_tls_key);
+  const std::string client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  const std::string credentials = absl::GetFlag(FLAGS_credentials);
+  if (!dev && (cert.empty() || key.empty() || credentials.empty())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        binary, " refuses to start without security: give --tls_cert, --tls_key and "
+                "--credentials (and --tls_client_ca for mutual TLS), or --insecure_dev for "
+                "development on localhost"));
+  }
+  if (!cert.empty() || !key.empty()) {
+    auto tls = auth::MakeServerCredentials({cert, key, client_ca});
+    if (!tls.ok()) return absl::FailedPreconditionError(tls.status().message());
+    security.server_options.credentials = *std::move(tls);
+  } else if (!client_ca.empty()) {
+    return absl::FailedPreconditionError("--tls_client_ca needs --tls_cert and --tls_key");
+  } else if (!IsLoopback(listen)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--insecure_dev serves plaintext only on a loopback address, not ", listen));
+  }
+  if (!credentials.empty()) {
+    auto store = auth::CredentialStore::Open(credentials);
+    if (!store.ok()) return absl::FailedPreconditionError(store.status().message());
+    security.credentials = *std::move(store);
+  }
+  security.access = std::make_unique<auth::AccessControl>(security.credentials.get());
+  if (dev) {
+    LogWarning(absl::StrCat(
+        "DEVELOPMENT MODE (--insecure_dev): ", binary,
+        security.server_options.credentials ? " serves TLS" : " serves PLAINTEXT",
+        security.credentials ? " and checks credentials"
+                             : " and checks NO credentials: every caller has every role",
+        ". Never run this in production."));
+  }
+  return security;
+}
+
+}  // namespace imdi
