@@ -5,6 +5,10 @@
 //   imdictl data-version --target=HOST:PORT
 //   imdictl create-cycle --award_target=HOST:PORT --cycle_id=ID CONFIG_FILE
 //   imdictl load-winners --award_target=HOST:PORT [--from_year=Y] [--to_year=Y] CSV_FILE
+//   imdictl hash-token < TOKEN_FILE     (the line to put in a credentials file)
+//
+// Against services with security: --tls_ca (and --tls_cert/--tls_key for
+// mutual TLS), --token_file for a bearer token.
 //
 // The award commands send a request_id derived from their input, so running
 // one again with the same input changes nothing.
@@ -23,10 +27,13 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/auth/sha256.h"
+#include "common/auth/tls.h"
 #include "common/errors.h"
 #include "common/grpc_status.h"
 #include "grpcpp/grpcpp.h"
@@ -53,6 +60,12 @@ ABSL_FLAG(std::string, award_target, "127.0.0.1:50052",
 ABSL_FLAG(std::string, cycle_id, "", "Identifier of the cycle to create (create-cycle).");
 ABSL_FLAG(int, from_year, 2008, "First award year to load (load-winners).");
 ABSL_FLAG(int, to_year, 2100, "Last award year to load (load-winners).");
+ABSL_FLAG(std::string, tls_ca, "", "PEM CA of the services' certificates; connect over TLS.");
+ABSL_FLAG(std::string, tls_cert, "", "PEM client certificate (mutual TLS).");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "Name to verify the server's certificate against, when it differs from the target's host.");
+ABSL_FLAG(std::string, token_file, "", "File holding the bearer token to call with.");
 
 namespace {
 
@@ -64,9 +77,43 @@ constexpr int kExitUsage = 2;
 constexpr int kExitFile = 3;
 constexpr int kExitRpc = 4;
 
+std::string& BearerToken() {
+  static std::string token;
+  return token;
+}
+
+// Every call: a deadline, and the bearer token when there is one.
 void SetDeadline(grpc::ClientContext& context) {
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(absl::GetFlag(FLAGS_timeout_seconds)));
+  if (!BearerToken().empty()) context.AddMetadata("authorization", "Bearer " + BearerToken());
+}
+
+// A channel to `target`: TLS when --tls_ca or --tls_cert is given.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(const std::string& target) {
+  if (absl::GetFlag(FLAGS_tls_ca).empty() && absl::GetFlag(FLAGS_tls_cert).empty()) {
+    return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  }
+  auto credentials = imdi::auth::MakeChannelCredentials(
+      {absl::GetFlag(FLAGS_tls_ca), absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key)});
+  if (!credentials.ok()) return credentials.status();
+  grpc::ChannelArguments args;
+  if (!absl::GetFlag(FLAGS_tls_server_name).empty()) {
+    args.SetSslTargetNameOverride(absl::GetFlag(FLAGS_tls_server_name));
+  }
+  return grpc::CreateCustomChannel(target, *credentials, args);
+}
+
+int HashToken() {
+  std::string token;
+  std::getline(std::cin, token);
+  token = std::string(absl::StripAsciiWhitespace(token));
+  if (token.empty()) {
+    std::cerr << "imdictl: hash-token reads a token on standard input\n";
+    return kExitUsage;
+  }
+  std::cout << imdi::auth::Sha256Hex(token) << "\n";
+  return 0;
 }
 
 int RpcFailed(absl::string_view what, const grpc::Status& status) {
@@ -308,7 +355,9 @@ int main(int argc, char** argv) {
       "  imdictl import --target=HOST:PORT [--status=final] FILE...\n"
       "  imdictl data-version --target=HOST:PORT\n"
       "  imdictl create-cycle --award_target=HOST:PORT --cycle_id=ID CONFIG_FILE\n"
-      "  imdictl load-winners --award_target=HOST:PORT [--from_year=Y] [--to_year=Y] CSV_FILE");
+      "  imdictl load-winners --award_target=HOST:PORT [--from_year=Y] [--to_year=Y] CSV_FILE\n"
+      "  imdictl hash-token < TOKEN_FILE\n"
+      "With security: --tls_ca=FILE [--tls_cert=FILE --tls_key=FILE] [--token_file=FILE]");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() < 2) {
     std::cerr << absl::ProgramUsageMessage() << "\n";
@@ -317,14 +366,26 @@ int main(int argc, char** argv) {
   const std::string command = positional[1];
   std::vector<std::string> args(positional.begin() + 2, positional.end());
 
-  if (command == "create-cycle" || command == "load-winners") {
-    auto award = imdi::award::v1::AwardService::NewStub(grpc::CreateChannel(
-        absl::GetFlag(FLAGS_award_target), grpc::InsecureChannelCredentials()));
+  if (command == "hash-token") return HashToken();
+  if (const std::string path = absl::GetFlag(FLAGS_token_file); !path.empty()) {
+    auto token = imdi::auth::ReadFile(path);
+    if (!token.ok()) {
+      std::cerr << "imdictl: " << token.status().message() << "\n";
+      return kExitFile;
+    }
+    BearerToken() = std::string(absl::StripAsciiWhitespace(*token));
+  }
+  const bool award_command = command == "create-cycle" || command == "load-winners";
+  auto channel = Connect(absl::GetFlag(award_command ? FLAGS_award_target : FLAGS_target));
+  if (!channel.ok()) {
+    std::cerr << "imdictl: " << channel.status().message() << "\n";
+    return kExitFile;
+  }
+  if (award_command) {
+    auto award = imdi::award::v1::AwardService::NewStub(*channel);
     return command == "create-cycle" ? CreateCycle(*award, args) : LoadWinners(*award, args);
   }
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target),
-                                     grpc::InsecureChannelCredentials());
-  auto stub = api::StatsService::NewStub(channel);
+  auto stub = api::StatsService::NewStub(*channel);
   if (command == "load-municipalities") return LoadMunicipalities(*stub);
   if (command == "import") return Import(*stub, args);
   if (command == "data-version") return DataVersion(*stub);
