@@ -28,6 +28,7 @@
 #include "common/auth/tls.h"
 #include "common/worker_pool.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "grpcpp/security/credentials.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50052",
@@ -45,7 +46,8 @@ ABSL_FLAG(int, shutdown_grace_seconds, 10, "How long to let calls in flight fini
 ABSL_FLAG(int, workers, 8, "Threads that run calls that read from the statistics service.");
 ABSL_FLAG(int, store_workers, 4, "Threads that run calls that touch only the award store.");
 ABSL_FLAG(int, stats_deadline_ms, 5000, "Deadline of one call to the statistics service.");
-ABSL_FLAG(int, stats_attempts, 4, "Attempts per read from the statistics service.");
+ABSL_FLAG(int, stats_attempts, 4,
+          "Attempts per read from the statistics service (2-5; the channel's retry policy).");
 ABSL_FLAG(int, health_interval_ms, 2000, "How often the statistics service's health is checked.");
 ABSL_FLAG(std::string, stats_tls_ca, "",
           "PEM CA of the statistics service's certificate; talk to it over TLS.");
@@ -124,10 +126,11 @@ int main(int argc, char** argv) {
   }
 
   // One channel for the life of the process.
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_stats_target), stats_credentials);
+  auto channel = grpc::CreateCustomChannel(
+      absl::GetFlag(FLAGS_stats_target), stats_credentials,
+      imdi::award::StatsChannelArguments(absl::GetFlag(FLAGS_stats_attempts)));
   imdi::award::GrpcStatsClientOptions stats_options;
   stats_options.deadline = absl::Milliseconds(absl::GetFlag(FLAGS_stats_deadline_ms));
-  stats_options.max_attempts = absl::GetFlag(FLAGS_stats_attempts);
   stats_options.bearer_token = stats_token;
   imdi::award::GrpcStatsClient stats(channel, stats_options);
   imdi::award::AwardCore core(store->get(), &stats, std::move(comparables));
@@ -152,8 +155,7 @@ int main(int argc, char** argv) {
   imdi::ServerHost* server = host->get();
   auto monitor = std::make_unique<imdi::award::StatsHealthMonitor>(
       &stats, absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms)),
-      [server, &stats](bool healthy, const absl::Status& status) {
-        stats.SetReachable(healthy);
+      [server](bool healthy, const absl::Status& status) {
         server->SetServing(healthy);
         if (healthy) {
           imdi::LogInfo("statistics service reachable: SERVING");

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "award-service/stats/call_deadline.h"
 #include "common/rpc_scope.h"
 
 namespace imdi::award {
@@ -46,8 +47,11 @@ grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* context, absl::st
     return reactor;
   }
   Caller caller = CallerOf(context, *scope, policy);
-  pool->Schedule([scope, reactor, response, caller = std::move(caller),
+  const absl::Time deadline = absl::FromChrono(context->deadline());
+  pool->Schedule([scope, reactor, response, deadline, caller = std::move(caller),
                   call = std::move(call)]() mutable {
+    // Calls to the statistics service made for this call end with it.
+    ScopedCallDeadline call_deadline(deadline);
     absl::Status status;
     try {
       auto result = call(caller);
@@ -74,7 +78,9 @@ class ScreenWriter final : public grpc::ServerWriteReactor<v1::ScreenMunicipalit
       Finish(scope_.Finish(scope_.admission()));
       return;
     }
-    pool->Schedule([this, core, request] {
+    const absl::Time deadline = absl::FromChrono(context->deadline());
+    pool->Schedule([this, core, request, deadline] {
+      ScopedCallDeadline call_deadline(deadline);
       absl::StatusOr<std::vector<v1::Evaluation>> result;
       try {
         result = core->ScreenMunicipalities(request, &data_version_);

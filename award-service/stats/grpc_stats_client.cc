@@ -1,8 +1,10 @@
 #include "award-service/stats/grpc_stats_client.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "award-service/stats/call_deadline.h"
 #include "absl/time/clock.h"
 #include "common/errors.h"
 #include "common/grpc_status.h"
@@ -17,17 +19,13 @@ constexpr int kListPageSize = 1000;
 // The statistics service's limit of keys per BatchGetFigures.
 constexpr size_t kMaxBatchKeys = 1000;
 
-bool Retryable(grpc::StatusCode code, bool stream) {
-  return code == grpc::StatusCode::UNAVAILABLE ||
-         (!stream && code == grpc::StatusCode::DEADLINE_EXCEEDED);
-}
-
 bool Unreachable(grpc::StatusCode code) {
   return code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED;
 }
 
 void SetDeadline(grpc::ClientContext& context, absl::Duration deadline) {
-  context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(deadline));
+  context.set_deadline(absl::ToChronoTime(
+      OutgoingDeadline(absl::Now(), deadline, ScopedCallDeadline::Current())));
 }
 
 MunicipalityInfo ToInfo(const stats::v1::Municipality& m) {
@@ -60,22 +58,24 @@ GrpcStatsClient::GrpcStatsClient(std::shared_ptr<grpc::Channel> channel,
       options_(options) {}
 
 template <typename Call>
-absl::Status GrpcStatsClient::WithRetries(absl::string_view what, absl::Duration deadline,
-                                          bool stream, Call call) {
-  absl::Duration backoff = options_.initial_backoff;
-  const int attempts = reachable_.load() ? options_.max_attempts : 1;
-  grpc::Status status;
-  for (int attempt = 1;; ++attempt) {
-    grpc::ClientContext context;
-    SetDeadline(context, deadline);
-    if (!options_.bearer_token.empty()) {
-      context.AddMetadata("authorization", "Bearer " + options_.bearer_token);
-    }
-    status = call(context);
-    if (status.ok()) return absl::OkStatus();
-    if (!Retryable(status.error_code(), stream) || attempt >= attempts) break;
-    absl::SleepFor(backoff);
-    backoff *= 2;
+absl::Status GrpcStatsClient::Invoke(absl::string_view what, absl::Duration budget, Call call) {
+  const absl::Time incoming = ScopedCallDeadline::Current();
+  const absl::Time now = absl::Now();
+  if (incoming <= now) {
+    return MakeError(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",
+                     "the call's deadline passed before the statistics service was asked");
+  }
+  const absl::Time deadline = OutgoingDeadline(now, budget, incoming);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(deadline));
+  if (!options_.bearer_token.empty()) {
+    context.AddMetadata("authorization", "Bearer " + options_.bearer_token);
+  }
+  const grpc::Status status = call(context);
+  if (status.ok()) return absl::OkStatus();
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED && deadline == incoming) {
+    return MakeError(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",
+                     "the call's deadline passed while waiting for the statistics service");
   }
   if (Unreachable(status.error_code())) {
     LogWarning(absl::StrCat("statistics service: ", what, ": ", status.error_message()));
@@ -91,9 +91,29 @@ absl::Status GrpcStatsClient::WithRetries(absl::string_view what, absl::Duration
                    absl::StrCat("the statistics service refused ", what));
 }
 
+std::string StatsServiceConfig(int max_attempts) {
+  std::string names;
+  for (const char* method : {"GetDataVersion", "GetMunicipality", "ListMunicipalities",
+                             "BatchGetFigures", "StreamFigures", "GetAggregate"}) {
+    absl::StrAppend(&names, names.empty() ? "" : ",",
+                    R"({"service":"imdi.stats.v1.StatsService","method":")", method, R"("})");
+  }
+  return absl::StrCat(
+      R"({"methodConfig":[{"name":[)", names,
+      R"(],"retryPolicy":{"maxAttempts":)", std::clamp(max_attempts, 2, 5),
+      R"(,"initialBackoff":"0.1s","maxBackoff":"2s","backoffMultiplier":2,)",
+      R"("retryableStatusCodes":["UNAVAILABLE"]}}]})");
+}
+
+grpc::ChannelArguments StatsChannelArguments(int max_attempts) {
+  grpc::ChannelArguments args;
+  args.SetServiceConfigJSON(StatsServiceConfig(max_attempts));
+  return args;
+}
+
 absl::StatusOr<int64_t> GrpcStatsClient::DataVersion() {
   stats::v1::GetDataVersionResponse response;
-  absl::Status status = WithRetries("GetDataVersion", options_.deadline, false, [&](auto& context) {
+  absl::Status status = Invoke("GetDataVersion", options_.deadline, [&](auto& context) {
     return stub_->GetDataVersion(&context, stats::v1::GetDataVersionRequest(), &response);
   });
   if (!status.ok()) return status;
@@ -106,7 +126,7 @@ absl::StatusOr<MunicipalityInfo> GrpcStatsClient::GetMunicipality(const std::str
   request.set_code(code);
   request.set_as_of_version(version);
   stats::v1::GetMunicipalityResponse response;
-  absl::Status status = WithRetries("GetMunicipality", options_.deadline, false, [&](auto& context) {
+  absl::Status status = Invoke("GetMunicipality", options_.deadline, [&](auto& context) {
     return stub_->GetMunicipality(&context, request, &response);
   });
   if (!status.ok()) return status;
@@ -121,7 +141,7 @@ absl::StatusOr<std::vector<MunicipalityInfo>> GrpcStatsClient::ListMunicipalitie
   request.set_as_of_version(version);
   do {
     stats::v1::ListMunicipalitiesResponse response;
-    absl::Status status = WithRetries("ListMunicipalities", options_.deadline, false, [&](auto& context) {
+    absl::Status status = Invoke("ListMunicipalities", options_.deadline, [&](auto& context) {
       return stub_->ListMunicipalities(&context, request, &response);
     });
     if (!status.ok()) return status;
@@ -152,7 +172,7 @@ absl::StatusOr<FiguresByMunicipality> GrpcStatsClient::BatchGetFigures(
     }
     stats::v1::BatchGetFiguresResponse response;
     absl::Status status =
-        WithRetries("BatchGetFigures", options_.deadline, false,
+        Invoke("BatchGetFigures", options_.deadline,
                     [&](auto& context) { return stub_->BatchGetFigures(&context, request, &response); });
     if (!status.ok()) return status;
     for (auto& f : *response.mutable_figures()) {
@@ -172,7 +192,7 @@ absl::StatusOr<FiguresByMunicipality> GrpcStatsClient::StreamFigures(int first_y
   request.set_as_of_version(version);
   FiguresByMunicipality out;
   absl::Status status =
-      WithRetries("StreamFigures", options_.stream_deadline, true, [&](grpc::ClientContext& context) {
+      Invoke("StreamFigures", options_.stream_deadline, [&](grpc::ClientContext& context) {
         out.clear();
         auto reader = stub_->StreamFigures(&context, request);
         stats::v1::StreamFiguresResponse chunk;
@@ -197,7 +217,7 @@ absl::StatusOr<RegionSettled> GrpcStatsClient::GetRegionSettled(stats::v1::ImdiR
   request.set_year(year);
   request.set_as_of_version(version);
   stats::v1::GetAggregateResponse response;
-  absl::Status status = WithRetries("GetAggregate", options_.deadline, false, [&](auto& context) {
+  absl::Status status = Invoke("GetAggregate", options_.deadline, [&](auto& context) {
     return stub_->GetAggregate(&context, request, &response);
   });
   if (!status.ok()) return status;

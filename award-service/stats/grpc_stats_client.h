@@ -1,9 +1,9 @@
-// StatsClient over gRPC: one long-lived channel and stub, a deadline on every
-// call, and retries with exponential backoff for UNAVAILABLE and (for unary
-// calls) DEADLINE_EXCEEDED; every call here is an idempotent read. While the
-// health monitor reports the statistics service unreachable, a call makes one
-// attempt and fails fast. Batches stay under the statistics service's limit
-// of keys per call. Errors that are not the caller's (a refusal of the award
+// StatsClient over gRPC: one long-lived channel and stub, and a deadline on
+// every call, capped by the deadline of the incoming call being served
+// (ScopedCallDeadline). Retries with exponential backoff for UNAVAILABLE come
+// from the channel's service config (StatsChannelArguments): every method
+// called here is an idempotent read. Batches stay under the statistics
+// service's limit of keys per call. Errors that are not the caller's (a refusal of the award
 // service's own request) become INTERNAL; transport details go to the log,
 // not to clients. Blocking: call it from worker threads, never from a gRPC
 // reactor. Thread-safe.
@@ -17,22 +17,27 @@
 #include "absl/time/time.h"
 #include "award-service/stats/stats_client.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "imdi/stats/v1/stats.grpc.pb.h"
 
 namespace imdi::award {
 
 struct GrpcStatsClientOptions {
-  // Deadline of one attempt of a unary call.
+  // Deadline of a unary call, retries included.
   absl::Duration deadline = absl::Seconds(5);
   // Deadline of a whole figures stream.
   absl::Duration stream_deadline = absl::Seconds(60);
-  // Attempts per call, including the first.
-  int max_attempts = 4;
-  // Backoff before the second attempt; doubles each time.
-  absl::Duration initial_backoff = absl::Milliseconds(100);
   // The award service's bearer token for the statistics service, if any.
   std::string bearer_token;
 };
+
+// The service config of the channel to the statistics service: its read
+// methods are retried on UNAVAILABLE up to `max_attempts` times (2-5) with
+// exponential backoff from 0.1 s.
+std::string StatsServiceConfig(int max_attempts);
+
+// Channel arguments carrying that service config.
+grpc::ChannelArguments StatsChannelArguments(int max_attempts);
 
 class GrpcStatsClient final : public StatsClient {
  public:
@@ -51,20 +56,14 @@ class GrpcStatsClient final : public StatsClient {
                                                  int64_t version) override;
   absl::Status CheckHealth() override;
 
-  // Set by the health monitor.
-  void SetReachable(bool reachable) { reachable_.store(reachable); }
-
  private:
-  // Runs `call(context)` with a fresh context and deadline per attempt,
-  // retrying what a retry may fix.
+  // Runs `call(context)` with the deadline, the token, and the error mapping.
   template <typename Call>
-  absl::Status WithRetries(absl::string_view what, absl::Duration deadline, bool stream,
-                           Call call);
+  absl::Status Invoke(absl::string_view what, absl::Duration budget, Call call);
 
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<stats::v1::StatsService::Stub> stub_;
   const GrpcStatsClientOptions options_;
-  std::atomic<bool> reachable_{true};
 };
 
 }  // namespace imdi::award

@@ -7,6 +7,7 @@
 #include "award-service/core/award_core.h"
 #include "award-service/domain/comparables.h"
 #include "award-service/service/award_service.h"
+#include "award-service/stats/call_deadline.h"
 #include "award-service/stats/grpc_stats_client.h"
 #include "award-service/stats/stats_health_monitor.h"
 #include "award-service/storage/award_store.h"
@@ -43,12 +44,11 @@ class AwardServiceTest : public ::testing::Test {
     store_ = *std::move(store);
     auto comparables = award::Comparables::Load(kData + "regions/similarMunicipalities.json");
     ASSERT_TRUE(comparables.ok());
-    stats_channel_ = grpc::CreateChannel(stats_.target(), grpc::InsecureChannelCredentials());
-    stats_client_ = std::make_unique<award::GrpcStatsClient>(
-        stats_channel_, award::GrpcStatsClientOptions{.deadline = absl::Seconds(2),
-                                                      .max_attempts = 2,
-                                                      .initial_backoff = absl::Milliseconds(20),
-                                                      .bearer_token = ""});
+    stats_channel_ = grpc::CreateCustomChannel(stats_.target(), grpc::InsecureChannelCredentials(),
+                                               award::StatsChannelArguments(2));
+    award::GrpcStatsClientOptions options;
+    options.deadline = absl::Seconds(2);
+    stats_client_ = std::make_unique<award::GrpcStatsClient>(stats_channel_, options);
     core_ = std::make_unique<award::AwardCore>(store_.get(), stats_client_.get(),
                                                *std::move(comparables));
     service_ = std::make_unique<award::AwardServiceImpl>(core_.get(), &stats_pool_, &store_pool_);
@@ -229,10 +229,7 @@ TEST_F(AwardServiceTest, ErrorsCarryReasonsAndTheActorIsAudited) {
 TEST_F(AwardServiceTest, StatsOutageIsUnavailableAndNotServingUntilItReturns) {
   monitor_ = std::make_unique<award::StatsHealthMonitor>(
       stats_client_.get(), absl::Milliseconds(20),
-      [this](bool healthy, const absl::Status&) {
-        stats_client_->SetReachable(healthy);
-        host_->SetServing(healthy);
-      });
+      [this](bool healthy, const absl::Status&) { host_->SetServing(healthy); });
   ASSERT_TRUE(HealthBecomes("SERVING"));
   const int port = stats_.port();
   stats_.Stop();
@@ -270,6 +267,29 @@ TEST_F(AwardServiceTest, BatchesAboveTheStatsLimitAreSplitAtOneVersion) {
     for (const auto& [year, f] : years) EXPECT_LE(f.data_version(), *version);
   }
   EXPECT_GT(records, 1000);
+}
+
+TEST_F(AwardServiceTest, TheStatsChannelRetriesReadsByItsServiceConfig) {
+  api::EvaluateMunicipalityResponse response;
+  ASSERT_TRUE(Evaluate("5001", &response).ok());
+  const std::string config = stats_channel_->GetServiceConfigJSON();
+  EXPECT_THAT(config, HasSubstr("retryPolicy"));
+  EXPECT_THAT(config, HasSubstr("\"maxAttempts\":2"));
+  EXPECT_THAT(config, HasSubstr("BatchGetFigures"));
+  EXPECT_THAT(config, HasSubstr("UNAVAILABLE"));
+}
+
+TEST_F(AwardServiceTest, AnIncomingDeadlineBoundsTheStatsCalls) {
+  // A deadline already spent by the time the worker runs: the statistics
+  // service is not asked and the answer is DEADLINE_EXCEEDED, not a retry.
+  award::ScopedCallDeadline spent(absl::Now() - absl::Seconds(1));
+  auto version = stats_client_->DataVersion();
+  EXPECT_EQ(version.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(award::OutgoingDeadline(absl::UnixEpoch(), absl::Seconds(5),
+                                    absl::UnixEpoch() + absl::Seconds(2)),
+            absl::UnixEpoch() + absl::Seconds(2));
+  EXPECT_EQ(award::OutgoingDeadline(absl::UnixEpoch(), absl::Seconds(5), absl::InfiniteFuture()),
+            absl::UnixEpoch() + absl::Seconds(5));
 }
 
 }  // namespace
