@@ -47,36 +47,66 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(
         absl::StrCat("cannot listen on ", listen,
                      " (address in use or not valid)"));
   }
-  // Known to health checks by name too, and not serving until told.
-  if (auto* health = server->GetHealthCheckService()) {
-    health->SetServingStatus("", false);
-    for (const HostedService& hosted : services) health->SetServingStatus(hosted.name, false);
+  std::vector<std::string> names;
+  for (const HostedService& hosted : services) names.push_back(hosted.name);
+  auto host = std::unique_ptr<ServerHost>(new ServerHost(std::move(server), port, std::move(names)));
+  if (!options.health_listen.empty()) {
+    grpc::ServerBuilder health_builder;
+    health_builder.AddListeningPort(options.health_listen, grpc::InsecureServerCredentials(),
+                                    &host->health_port_);
+    host->health_server_ = health_builder.BuildAndStart();
+    if (host->health_server_ == nullptr || host->health_port_ == 0) {
+      host->Shutdown(absl::ZeroDuration());
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen for health checks on ", options.health_listen));
+    }
   }
-  return std::unique_ptr<ServerHost>(
-      new ServerHost(std::move(server), port));
+  // Known to health checks by name too, and not serving until told.
+  for (grpc::HealthCheckServiceInterface* health : host->HealthServices()) {
+    health->SetServingStatus("", false);
+    for (const std::string& name : host->names_) health->SetServingStatus(name, false);
+  }
+  return host;
 }
 
-ServerHost::ServerHost(std::unique_ptr<grpc::Server> server, int port)
-    : server_(std::move(server)), port_(port) {}
+std::vector<grpc::HealthCheckServiceInterface*> ServerHost::HealthServices() const {
+  std::vector<grpc::HealthCheckServiceInterface*> out;
+  if (auto* health = server_->GetHealthCheckService()) out.push_back(health);
+  if (health_server_ != nullptr) {
+    if (auto* health = health_server_->GetHealthCheckService()) out.push_back(health);
+  }
+  return out;
+}
+
+ServerHost::ServerHost(std::unique_ptr<grpc::Server> server, int port,
+                       std::vector<std::string> names)
+    : server_(std::move(server)), port_(port), names_(std::move(names)) {}
 
 ServerHost::~ServerHost() { Shutdown(absl::Seconds(5)); }
 
 void ServerHost::SetServing(bool serving) {
-  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  if (health == nullptr) return;
-  health->SetServingStatus(serving);
+  absl::MutexLock lock(&shutdown_mu_);
+  if (shut_down_) return;
+  for (grpc::HealthCheckServiceInterface* health : HealthServices()) {
+    health->SetServingStatus("", true);
+    for (const std::string& name : names_) health->SetServingStatus(name, serving);
+  }
 }
 
 void ServerHost::Shutdown(absl::Duration grace) {
   absl::MutexLock lock(&shutdown_mu_);
   if (shut_down_) return;
   shut_down_ = true;
-  if (auto* health = server_->GetHealthCheckService()) {
+  for (grpc::HealthCheckServiceInterface* health : HealthServices()) {
     health->SetServingStatus(false);
     health->Shutdown();
   }
   server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   server_->Wait();
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
+    health_server_->Wait();
+  }
 }
 
 void BlockTerminationSignals() {

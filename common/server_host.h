@@ -32,6 +32,10 @@ struct ServerOptions {
   std::shared_ptr<grpc::ServerCredentials> credentials;
   // Server reflection (grpc.reflection.v1alpha), for grpcurl-style tools.
   bool reflection = true;
+  // When set ("HOST:PORT"), a second, plaintext server that serves only
+  // grpc.health.v1 with the same statuses: for probes that cannot speak TLS
+  // (Kubernetes' native gRPC probes). It carries no data and no credentials.
+  std::string health_listen;
 };
 
 class ServerHost {
@@ -46,8 +50,13 @@ class ServerHost {
 
   // The port actually bound.
   int port() const { return port_; }
+  // The health port actually bound; 0 without options.health_listen.
+  int health_port() const { return health_port_; }
 
-  // Sets the health status of the server and each of its services.
+  // Readiness: sets the health status of each of its services by name. The
+  // server as a whole ("", the liveness check) turns SERVING at the first
+  // call and stays so until shutdown: a service waiting for a dependency is
+  // alive but not ready.
   void SetServing(bool serving);
 
   // Reports NOT_SERVING, stops accepting calls, and waits up to `grace` for
@@ -55,10 +64,16 @@ class ServerHost {
   void Shutdown(absl::Duration grace);
 
  private:
-  ServerHost(std::unique_ptr<grpc::Server> server, int port);
+  ServerHost(std::unique_ptr<grpc::Server> server, int port, std::vector<std::string> names);
+
+  // Every health service to update: the server's, and the health server's.
+  std::vector<grpc::HealthCheckServiceInterface*> HealthServices() const;
 
   std::unique_ptr<grpc::Server> server_;
   int port_;
+  std::unique_ptr<grpc::Server> health_server_;
+  int health_port_ = 0;
+  std::vector<std::string> names_;
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };

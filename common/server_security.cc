@@ -17,6 +17,9 @@ ABSL_FLAG(bool, insecure_dev, false,
           "DEVELOPMENT ONLY: allow plaintext on a loopback address and, without "
           "--credentials, serve every caller with every role.");
 ABSL_FLAG(bool, reflection, true, "Serve gRPC server reflection for grpcurl-style tools.");
+ABSL_FLAG(std::string, health_listen, "",
+          "HOST:PORT of a plaintext server with only grpc.health.v1, for probes that cannot "
+          "speak TLS (Kubernetes' gRPC probes); off when empty.");
 
 namespace imdi {
 
@@ -47,6 +50,7 @@ absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(absl::string_view binary,
                                                        absl::string_view listen) {
   ServerSecurity security;
   security.server_options.reflection = absl::GetFlag(FLAGS_reflection);
+  security.server_options.health_listen = absl::GetFlag(FLAGS_health_listen);
   const bool dev = absl::GetFlag(FLAGS_insecure_dev);
   const std::string cert = absl::GetFlag(FLAGS_tls_cert);
   const std::string key = absl::GetFlag(FLAGS_tls_key);

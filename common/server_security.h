@@ -8,6 +8,8 @@
 //   --insecure_dev            development only: allow plaintext on a loopback
 //                             address and, without --credentials, no checks
 //   --reflection              serve gRPC server reflection (default on)
+//   --health_listen           a plaintext port with only grpc.health.v1, for
+//                             probes that cannot speak TLS
 //
 // A production configuration (no --insecure_dev) without TLS or without
 // credentials refuses to start; development mode says so loudly in the log.

@@ -97,7 +97,7 @@ class SecurityTest : public ::testing::Test {
     access_ = std::make_unique<auth::AccessControl>(credentials_.get());
     auto tls = auth::MakeServerCredentials({Pki("server.pem"), Pki("server.key"), Pki("ca.pem")});
     ASSERT_TRUE(tls.ok()) << tls.status();
-    const ServerOptions options{*tls, true};
+    const ServerOptions options{*tls, true, ""};
 
     auto stats_store = stats::RocksDbStatsStore::Open({.path = dir_.Sub("stats"), .sync = false});
     ASSERT_TRUE(stats_store.ok());
@@ -130,7 +130,8 @@ class SecurityTest : public ::testing::Test {
     award_service_ = std::make_unique<award::AwardServiceImpl>(award_core_.get(), &pool_, &pool_,
                                                                access_.get());
     auto award_host = ServerHost::Start(
-        "127.0.0.1:0", {{award_service_.get(), api::AwardService::service_full_name()}}, options);
+        "127.0.0.1:0", {{award_service_.get(), api::AwardService::service_full_name()}},
+        ServerOptions{*tls, true, "127.0.0.1:0"});
     ASSERT_TRUE(award_host.ok());
     award_host_ = *std::move(award_host);
     award_host_->SetServing(true);
@@ -238,6 +239,31 @@ TEST_F(SecurityTest, HealthNeedsNoCredentials) {
   grpc::health::v1::HealthCheckResponse response;
   ASSERT_TRUE(health->Check(Ctx().get(), request, &response).ok());
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(SecurityTest, ProbesGetHealthOnAPlaintextPortThatServesNothingElse) {
+  ASSERT_GT(award_host_->health_port(), 0);
+  auto plain = grpc::CreateChannel(absl::StrCat("127.0.0.1:", award_host_->health_port()),
+                                   grpc::InsecureChannelCredentials());
+  auto health = grpc::health::v1::Health::NewStub(plain);
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(Ctx().get(), request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  request.set_service(api::AwardService::service_full_name());
+  ASSERT_TRUE(health->Check(Ctx().get(), request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  // Readiness follows the service; liveness ("") stays SERVING.
+  award_host_->SetServing(false);
+  ASSERT_TRUE(health->Check(Ctx().get(), request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  request.clear_service();
+  ASSERT_TRUE(health->Check(Ctx().get(), request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  auto award = api::AwardService::NewStub(plain);
+  api::ListWinnersResponse winners;
+  EXPECT_EQ(award->ListWinners(Ctx("admin-token").get(), {}, &winners).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
 }
 
 TEST_F(SecurityTest, MissingOrWrongCredentialsAreUnauthenticatedWithoutSayingMore) {
