@@ -18,7 +18,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
-  jq procps openssl libssl-dev
+  jq procps openssl libssl-dev python3 python3-yaml
 )
 
 as_root() {

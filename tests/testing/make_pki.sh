@@ -5,7 +5,8 @@
 #   make_pki.sh DIR [CLIENT_CN...]
 #
 # Writes DIR/ca.pem, DIR/server.{pem,key} and DIR/<cn>.{pem,key}; EC P-256
-# keys, valid for two days.
+# keys, valid for DAYS days (default 2). SERVER_SANS overrides the server
+# certificate's names (default DNS:localhost,IP:127.0.0.1).
 set -euo pipefail
 dir="$1"
 shift
@@ -13,16 +14,17 @@ mkdir -p "$dir"
 cd "$dir"
 key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
 key ca.key
-openssl req -x509 -new -key ca.key -out ca.pem -days 2 -subj "/CN=IMDi test CA" 2>/dev/null
+days="${DAYS:-2}"
+openssl req -x509 -new -key ca.key -out ca.pem -days "$days" -subj "/CN=IMDi test CA" 2>/dev/null
 sign() {  # sign NAME SUBJECT EXTENSIONS
   key "$1.key"
   openssl req -new -key "$1.key" -out "$1.csr" -subj "$2" 2>/dev/null
   printf '%b' "$3" >"$1.ext"
   openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -out "$1.pem" \
-    -days 2 -extfile "$1.ext" 2>/dev/null
+    -days "$days" -extfile "$1.ext" 2>/dev/null
   rm -f "$1.csr" "$1.ext"
 }
-sign server "/CN=localhost" "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n"
+sign server "/CN=localhost" "subjectAltName=${SERVER_SANS:-DNS:localhost,IP:127.0.0.1}\nextendedKeyUsage=serverAuth\n"
 for cn in "$@"; do
   sign "$cn" "/CN=$cn" "extendedKeyUsage=clientAuth\n"
 done
