@@ -70,6 +70,10 @@ int main(int argc, char** argv) {
     imdi::LogError("--data_dir is required");
     return 2;
   }
+  if (absl::GetFlag(FLAGS_stats_attempts) < 2 || absl::GetFlag(FLAGS_stats_attempts) > 5) {
+    imdi::LogError("--stats_attempts must be between 2 and 5 (the retry policy's limits)");
+    return 2;
+  }
   if (absl::GetFlag(FLAGS_workers) < 1 || absl::GetFlag(FLAGS_store_workers) < 1 || absl::GetFlag(FLAGS_stats_deadline_ms) < 1 ||
       absl::GetFlag(FLAGS_stats_attempts) < 1 || absl::GetFlag(FLAGS_health_interval_ms) < 1) {
     imdi::LogError("--workers, --store_workers, --stats_deadline_ms, --stats_attempts and "
@@ -107,6 +111,9 @@ int main(int argc, char** argv) {
   } else if (!imdi::DevelopmentMode()) {
     imdi::LogError("award-service talks to the statistics service over TLS: give --stats_tls_ca "
                    "(or --insecure_dev for development on localhost)");
+    return 2;
+  } else if (!imdi::IsLoopback(absl::GetFlag(FLAGS_stats_target))) {
+    imdi::LogError("without --stats_tls_ca the statistics service must be on a loopback address");
     return 2;
   }
   std::string stats_token;
@@ -155,7 +162,8 @@ int main(int argc, char** argv) {
   imdi::ServerHost* server = host->get();
   auto monitor = std::make_unique<imdi::award::StatsHealthMonitor>(
       &stats, absl::Milliseconds(absl::GetFlag(FLAGS_health_interval_ms)),
-      [server](bool healthy, const absl::Status& status) {
+      [server, &stats](bool healthy, const absl::Status& status) {
+        stats.SetReachable(healthy);
         server->SetServing(healthy);
         if (healthy) {
           imdi::LogInfo("statistics service reachable: SERVING");

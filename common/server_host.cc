@@ -1,5 +1,10 @@
 #include "common/server_host.h"
 
+#include <algorithm>
+
+#include "grpcpp/impl/server_builder_option.h"
+#include "grpcpp/impl/server_builder_plugin.h"
+
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -14,6 +19,20 @@
 
 namespace imdi {
 namespace {
+
+// Drops the server reflection plugin, which the reflection library
+// registers for every ServerBuilder as soon as it is loaded.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [](const std::unique_ptr<grpc::ServerBuilderPlugin>& plugin) {
+                                    return plugin->name().find("reflection") != std::string::npos;
+                                  }),
+                   plugins->end());
+  }
+};
 
 sigset_t TerminationSignals() {
   sigset_t set;
@@ -37,6 +56,7 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
 
   grpc::ServerBuilder builder;
+  if (!options.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
   int port = 0;
   builder.AddListeningPort(
       listen, options.credentials ? options.credentials : grpc::InsecureServerCredentials(), &port);
@@ -52,6 +72,10 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(
   auto host = std::unique_ptr<ServerHost>(new ServerHost(std::move(server), port, std::move(names)));
   if (!options.health_listen.empty()) {
     grpc::ServerBuilder health_builder;
+    health_builder.SetOption(std::make_unique<WithoutReflection>());  // health only
+    // Answers every other method UNIMPLEMENTED, and gives the server the
+    // callback queue gRPC wants polled.
+    health_builder.RegisterCallbackGenericService(host->unimplemented_.get());
     health_builder.AddListeningPort(options.health_listen, grpc::InsecureServerCredentials(),
                                     &host->health_port_);
     host->health_server_ = health_builder.BuildAndStart();

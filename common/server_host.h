@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 
@@ -71,6 +72,8 @@ class ServerHost {
 
   std::unique_ptr<grpc::Server> server_;
   int port_;
+  std::unique_ptr<grpc::CallbackGenericService> unimplemented_ =
+      std::make_unique<grpc::CallbackGenericService>();
   std::unique_ptr<grpc::Server> health_server_;
   int health_port_ = 0;
   std::vector<std::string> names_;

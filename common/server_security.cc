@@ -2,7 +2,9 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/auth/tls.h"
 #include "common/log.h"
 
@@ -28,8 +30,17 @@ bool DevelopmentMode() { return absl::GetFlag(FLAGS_insecure_dev); }
 bool IsLoopback(absl::string_view listen) {
   const size_t colon = listen.rfind(':');
   absl::string_view host = colon == absl::string_view::npos ? listen : listen.substr(0, colon);
-  return host == "localhost" || host == "[::1]" || host == "::1" ||
-         absl::StartsWith(host, "127.");
+  if (host == "localhost" || host == "[::1]" || host == "::1") return true;
+  // An IPv4 literal 127.a.b.c, not a name that starts with "127.".
+  std::vector<absl::string_view> parts = absl::StrSplit(host, '.');
+  if (parts.size() != 4 || parts[0] != "127") return false;
+  for (absl::string_view part : parts) {
+    int value = 0;
+    if (part.empty() || part.size() > 3 || !absl::SimpleAtoi(part, &value) || value > 255) {
+      return false;
+    }
+  }
+  return true;
 }
 
 void ServerSecurity::Reload() const {
@@ -68,9 +79,12 @@ absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(absl::string_view binary,
     security.server_options.credentials = *std::move(tls);
   } else if (!client_ca.empty()) {
     return absl::FailedPreconditionError("--tls_client_ca needs --tls_cert and --tls_key");
-  } else if (!IsLoopback(listen)) {
+  }
+  // Plaintext, or nobody checked: only where no one else can connect.
+  if ((!security.server_options.credentials || credentials.empty()) && !IsLoopback(listen)) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "--insecure_dev serves plaintext only on a loopback address, not ", listen));
+        "--insecure_dev without TLS or without --credentials serves only a loopback address, "
+        "not ", listen));
   }
   if (!credentials.empty()) {
     auto store = auth::CredentialStore::Open(credentials);

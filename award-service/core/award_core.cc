@@ -76,6 +76,11 @@ absl::Time FromProto(const google::protobuf::Timestamp& t) {
   return absl::FromUnixNanos(google::protobuf::util::TimeUtil::TimestampToNanoseconds(t));
 }
 
+// Whose request a stored response answers ("" without authentication).
+std::string PrincipalOf(const Caller& caller) {
+  return caller.principal ? caller.principal->name : "";
+}
+
 absl::Status CheckRequestId(const std::string& request_id) {
   if (request_id.size() > kMaxRequestIdLength) {
     return InvalidFieldError("request_id",
@@ -144,9 +149,12 @@ v1::Nomination* FindNomination(storage::v1::CycleRecord& record, const std::stri
   return nullptr;
 }
 
-// A juror acts as itself, and only in a cycle it is registered for.
-absl::Status CheckJuror(const Caller& caller, const v1::Cycle& cycle, const std::string& juror_id) {
-  if (!caller.Bound()) return absl::OkStatus();
+// A juror acts as itself, and only in a cycle it is registered for. For the
+// jury's own RPCs (scores, assessments) this holds for administrators with
+// the juror role too.
+absl::Status CheckJuror(const Caller& caller, const v1::Cycle& cycle, const std::string& juror_id,
+                        bool jury_only = false) {
+  if (!(jury_only ? caller.principal.has_value() : caller.Bound())) return absl::OkStatus();
   const std::string& name = caller.principal->name;
   if (!juror_id.empty() && juror_id != name) {
     return Deny("NOT_THIS_JUROR", absl::StrCat(name, " acts only as juror ", name));
@@ -304,18 +312,21 @@ absl::StatusOr<AwardCore::Record> AwardCore::LoadCycle(const std::string& cycle_
 
 absl::StatusOr<bool> AwardCore::Replay(absl::string_view method,
                                        const google::protobuf::Message& request,
-                                       const std::string& request_id,
+                                       const std::string& request_id, const Caller& caller,
                                        google::protobuf::Message& response) {
   if (request_id.empty()) return false;
   IMDI_RETURN_IF_ERROR(CheckRequestId(request_id));
   IMDI_ASSIGN_OR_RETURN(std::optional<storage::v1::RequestRecord> stored,
                         store_->ReadRequest(request_id));
   if (!stored) return false;
-  if (stored->method() != method || stored->fingerprint() != Fingerprint(request)) {
+  // A stored answer goes back only to the principal that made the request.
+  if (stored->method() != method || stored->fingerprint() != Fingerprint(request) ||
+      stored->principal() != PrincipalOf(caller)) {
     return InvalidArgumentError(
         "REQUEST_ID_REUSED",
-        {{"request_id", absl::StrCat("\"", request_id, "\" was used for a different request (",
-                                     stored->method(), "); use a fresh id per request")}});
+        {{"request_id", absl::StrCat("\"", request_id,
+                                     "\" was used for a different request; use a fresh id per "
+                                     "request")}});
   }
   if (!response.ParseFromString(stored->response())) {
     return absl::DataLossError("a stored response cannot be decoded");
@@ -329,7 +340,7 @@ absl::Status AwardCore::Mutate(
     const std::function<absl::Status(Record&, Step&)>& apply, google::protobuf::Message& response,
     const std::function<void(const Record&, const Step&, google::protobuf::Message&)>& respond) {
   absl::MutexLock lock(&mu_);
-  IMDI_ASSIGN_OR_RETURN(bool replayed, Replay(method, request, request_id, response));
+  IMDI_ASSIGN_OR_RETURN(bool replayed, Replay(method, request, request_id, caller, response));
   if (replayed) return absl::OkStatus();
   IMDI_ASSIGN_OR_RETURN(Record record, LoadCycle(cycle_id));
   const absl::Time now = options_.now();
@@ -383,6 +394,7 @@ absl::Status AwardCore::Mutate(
     storage::v1::RequestRecord stored;
     stored.set_method(std::string(method));
     stored.set_fingerprint(Fingerprint(request));
+    stored.set_principal(PrincipalOf(caller));
     stored.set_response(response.SerializeAsString());
     commit.request.emplace(request_id, std::move(stored));
   }
@@ -497,7 +509,7 @@ absl::StatusOr<v1::CreateCycleResponse> AwardCore::CreateCycle(
   absl::MutexLock lock(&mu_);
   v1::CreateCycleResponse response;
   IMDI_ASSIGN_OR_RETURN(bool replayed,
-                        Replay("CreateCycle", request, request.request_id(), response));
+                        Replay("CreateCycle", request, request.request_id(), caller, response));
   if (replayed) return response;
   IMDI_ASSIGN_OR_RETURN(std::optional<Record> existing, store_->ReadCycle(request.cycle_id()));
   if (existing) {
@@ -535,6 +547,7 @@ absl::StatusOr<v1::CreateCycleResponse> AwardCore::CreateCycle(
     storage::v1::RequestRecord stored;
     stored.set_method("CreateCycle");
     stored.set_fingerprint(Fingerprint(request));
+    stored.set_principal(PrincipalOf(caller));
     stored.set_response(response.SerializeAsString());
     commit.request.emplace(request.request_id(), std::move(stored));
   }
@@ -758,7 +771,7 @@ absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
     absl::MutexLock lock(&mu_);
     v1::SubmitNominationResponse stored;
     IMDI_ASSIGN_OR_RETURN(bool replayed,
-                          Replay("SubmitNomination", request, request.request_id(), stored));
+                          Replay("SubmitNomination", request, request.request_id(), caller, stored));
     if (replayed) return stored;
   }
   IMDI_ASSIGN_OR_RETURN(Record snapshot, LoadCycle(request.cycle_id()));
@@ -992,7 +1005,7 @@ absl::StatusOr<v1::AnnounceNomineesResponse> AwardCore::AnnounceNominees(
     absl::MutexLock lock(&mu_);
     v1::AnnounceNomineesResponse stored;
     IMDI_ASSIGN_OR_RETURN(bool replayed,
-                          Replay("AnnounceNominees", request, request.request_id(), stored));
+                          Replay("AnnounceNominees", request, request.request_id(), caller, stored));
     if (replayed) return stored;
   }
   // Freeze at the newest version and evaluate the nominees there, outside
@@ -1289,11 +1302,21 @@ absl::StatusOr<v1::ConfirmAssessmentResponse> AwardCore::ConfirmAssessment(
       "ConfirmAssessment", request, request.request_id(), request.cycle_id(), caller,
       [&](Record& record, Step& step) -> absl::Status {
         step.nomination_id = request.nomination_id();
-        IMDI_RETURN_IF_ERROR(CheckJuror(caller, record.cycle(), ""));
+        IMDI_RETURN_IF_ERROR(CheckJuror(caller, record.cycle(), "", /*jury_only=*/true));
         v1::Nomination* n = FindNomination(record, request.nomination_id());
         if (n == nullptr || n->state() != v1::NOMINATION_STATE_ACTIVE) {
           return NotFound("NOMINATION_NOT_FOUND",
                           absl::StrCat("no active nomination \"", request.nomination_id(), "\""));
+        }
+        if (caller.principal) {
+          for (const auto& j : record.cycle().jurors()) {
+            if (j.juror_id() == caller.principal->name && IsConflicted(j, n->nomination_id())) {
+              return Refuse("JUROR_CONFLICTED", "CONFLICT",
+                            absl::StrCat(j.juror_id(), "/", n->nomination_id()),
+                            absl::StrCat("juror ", j.juror_id(), " has declared a conflict with ",
+                                         n->municipality_name(), " and may not assess it"));
+            }
+          }
         }
         const v1::Cycle& cycle = record.cycle();
         IMDI_RETURN_IF_ERROR(CheckAction(cycle.state(), Action::kConfirmAssessment,
@@ -1358,7 +1381,7 @@ absl::StatusOr<v1::SubmitScoreResponse> AwardCore::SubmitScore(
         step.nomination_id = request.nomination_id();
         const v1::Cycle& cycle = record.cycle();
         const auto& policy = cycle.config().decision_policy();
-        IMDI_RETURN_IF_ERROR(CheckJuror(caller, cycle, request.juror_id()));
+        IMDI_RETURN_IF_ERROR(CheckJuror(caller, cycle, request.juror_id(), /*jury_only=*/true));
         v1::Juror* juror = FindJuror(*record.mutable_cycle(), request.juror_id());
         if (juror == nullptr) {
           return NotFound("JUROR_NOT_FOUND",
@@ -1648,7 +1671,7 @@ absl::StatusOr<v1::ImportWinnersResponse> AwardCore::ImportWinners(
   absl::MutexLock lock(&mu_);
   v1::ImportWinnersResponse response;
   IMDI_ASSIGN_OR_RETURN(bool replayed,
-                        Replay("ImportWinners", request, request.request_id(), response));
+                        Replay("ImportWinners", request, request.request_id(), caller, response));
   if (replayed) return response;
   IMDI_ASSIGN_OR_RETURN(std::vector<v1::Winner> history, store_->ReadWinners());
   std::map<int, v1::Winner> by_year;
@@ -1679,10 +1702,10 @@ absl::StatusOr<v1::ImportWinnersResponse> AwardCore::ImportWinners(
     storage::v1::RequestRecord stored;
     stored.set_method("ImportWinners");
     stored.set_fingerprint(Fingerprint(request));
+    stored.set_principal(PrincipalOf(caller));
     stored.set_response(response.SerializeAsString());
     commit.request.emplace(request.request_id(), std::move(stored));
   }
-  (void)caller;
   IMDI_RETURN_IF_ERROR(store_->Commit(commit));
   return response;
 }

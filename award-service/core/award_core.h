@@ -129,7 +129,8 @@ class AwardCore {
   // The stored response of an earlier call with `request_id`, if any;
   // INVALID_ARGUMENT when the id was used for another request.
   absl::StatusOr<bool> Replay(absl::string_view method, const google::protobuf::Message& request,
-                              const std::string& request_id, google::protobuf::Message& response)
+                              const std::string& request_id, const Caller& caller,
+                              google::protobuf::Message& response)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::StatusOr<Record> LoadCycle(const std::string& cycle_id) const;

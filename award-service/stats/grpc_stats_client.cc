@@ -65,6 +65,10 @@ absl::Status GrpcStatsClient::Invoke(absl::string_view what, absl::Duration budg
     return MakeError(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",
                      "the call's deadline passed before the statistics service was asked");
   }
+  if (!reachable_.load()) {
+    return MakeError(absl::StatusCode::kUnavailable, "STATS_UNAVAILABLE",
+                     "the statistics service is unreachable; try again later");
+  }
   const absl::Time deadline = OutgoingDeadline(now, budget, incoming);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(deadline));
@@ -246,6 +250,19 @@ absl::Status GrpcStatsClient::CheckHealth() {
   if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
     return MakeError(absl::StatusCode::kUnavailable, "STATS_UNAVAILABLE",
                      "the statistics service is not serving");
+  }
+  // Reachable, but does it take our credentials? One read tells.
+  stats::v1::GetDataVersionResponse version;
+  grpc::ClientContext read;
+  SetDeadline(read, options_.deadline);
+  if (!options_.bearer_token.empty()) {
+    read.AddMetadata("authorization", "Bearer " + options_.bearer_token);
+  }
+  status = stub_->GetDataVersion(&read, stats::v1::GetDataVersionRequest(), &version);
+  if (!status.ok()) {
+    return MakeError(absl::StatusCode::kUnavailable, "STATS_UNAVAILABLE",
+                     absl::StrCat("the statistics service refuses the award service's reads: ",
+                                  status.error_message()));
   }
   return absl::OkStatus();
 }

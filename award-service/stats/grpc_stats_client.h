@@ -54,7 +54,13 @@ class GrpcStatsClient final : public StatsClient {
                                                       int64_t version) override;
   absl::StatusOr<RegionSettled> GetRegionSettled(stats::v1::ImdiRegion region, int year,
                                                  int64_t version) override;
+  // Health, then one authenticated read: credentials the statistics service
+  // refuses make the award service not ready, too.
   absl::Status CheckHealth() override;
+
+  // Set by the health monitor: while the statistics service is known to be
+  // unreachable, calls fail at once instead of waiting out their retries.
+  void SetReachable(bool reachable) { reachable_.store(reachable); }
 
  private:
   // Runs `call(context)` with the deadline, the token, and the error mapping.
@@ -64,6 +70,7 @@ class GrpcStatsClient final : public StatsClient {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<stats::v1::StatsService::Stub> stub_;
   const GrpcStatsClientOptions options_;
+  std::atomic<bool> reachable_{true};
 };
 
 }  // namespace imdi::award

@@ -102,8 +102,9 @@ absl::StatusOr<std::optional<Principal>> AccessControl::Authenticate(
       return Unauthenticated("INVALID_CREDENTIALS",
                              "the authorization metadata must be `Bearer <token>`");
     }
-    std::optional<Principal> principal =
-        credentials_->FindToken(absl::StripAsciiWhitespace(value.substr(7)));
+    const absl::string_view token = absl::StripAsciiWhitespace(value.substr(7));
+    if (token.empty()) return Unauthenticated("INVALID_CREDENTIALS", "the bearer token is empty");
+    std::optional<Principal> principal = credentials_->FindToken(token);
     if (!principal) return Unauthenticated("INVALID_CREDENTIALS", "the token is not valid");
     return principal;
   }

@@ -26,6 +26,13 @@ bool IsHex64(absl::string_view s) {
          });
 }
 
+bool IsJurorId(absl::string_view name) {
+  return !name.empty() && name.size() <= 63 && name[0] != '-' &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-';
+         });
+}
+
 absl::Status LineError(const std::string& file, int line, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(file, ":", line, ": ", why));
 }
@@ -41,8 +48,15 @@ absl::StatusOr<std::shared_ptr<const CredentialStore::Table>> CredentialStore::R
   std::vector<std::string> files;
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
-      if (entry.path().extension() == ".credentials") files.push_back(entry.path().string());
+    std::filesystem::directory_iterator it(path, ec);
+    for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+      if (it->path().extension() == ".credentials") files.push_back(it->path().string());
+    }
+    if (ec) {
+      return absl::NotFoundError(absl::StrCat("cannot list credentials in ", path, ": ", ec.message()));
+    }
+    if (files.empty()) {
+      return absl::NotFoundError(absl::StrCat("no *.credentials files in ", path));
     }
     std::sort(files.begin(), files.end());
   } else {
@@ -90,6 +104,10 @@ absl::StatusOr<std::shared_ptr<const CredentialStore::Table>> CredentialStore::R
           return LineError(file, line, absl::StrCat("unknown attribute ", words[i]));
         }
       }
+      if (principal.Has(kAwardJuror) && !IsJurorId(principal.name)) {
+        return LineError(file, line,
+                         "a juror's principal is its juror id: 1-63 lower case letters, digits or '-'");
+      }
       if (principal.Has(kAwardNominator) && principal.region.empty() &&
           principal.municipality.empty()) {
         return LineError(file, line,
@@ -100,6 +118,7 @@ absl::StatusOr<std::shared_ptr<const CredentialStore::Table>> CredentialStore::R
         if (!IsHex64(hash)) {
           return LineError(file, line, "a token is stored as its SHA-256 in 64 hex digits");
         }
+        if (hash == Sha256Hex("")) return LineError(file, line, "that is the hash of an empty token");
         if (!table->tokens.emplace(hash, principal).second) {
           return LineError(file, line, "the same token twice");
         }
@@ -107,6 +126,9 @@ absl::StatusOr<std::shared_ptr<const CredentialStore::Table>> CredentialStore::R
         return LineError(file, line, absl::StrCat("certificate ", words[1], " twice"));
       }
     }
+  }
+  if (table->tokens.empty() && table->certs.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": no credentials"));
   }
   return std::shared_ptr<const Table>(std::move(table));
 }

@@ -24,5 +24,10 @@ cat >"$out/award.credentials" <<TXT
 # award-service: who may call
 token $(hash "$admin") imdi-admin award.admin
 TXT
+# The CA's key is not needed once the certificates are signed. The files are
+# readable for the containers' user (10001); the directory is the host
+# owner's alone.
+rm -f "$out/ca.key" "$out/ca.srl"
 chmod 0644 "$out"/*
+chmod 0700 "$out"
 echo "secrets in $out; tokens: admin.token, loader.token"

@@ -84,9 +84,13 @@ k8s_dir = os.path.join(DEPLOY, "k8s")
 kustomization = load(os.path.join(k8s_dir, "kustomization.yaml"))[0]
 docs = []
 for resource in kustomization["resources"]:
-    path = os.path.join(k8s_dir, resource)
-    if check(os.path.exists(path), f"kustomization names missing {resource}"):
-        docs += load(path)
+    check(os.path.exists(os.path.join(k8s_dir, resource)), f"kustomization names missing {resource}")
+check("secrets.example.yaml" not in kustomization["resources"],
+      "the kustomization would apply the example Secrets over real ones")
+namespace = kustomization.get("namespace", "default")
+for name in sorted(os.listdir(k8s_dir)):
+    if name.endswith(".yaml") and name != "kustomization.yaml":
+        docs += load(os.path.join(k8s_dir, name))
 by_kind = {}
 for d in docs:
     by_kind.setdefault(d["kind"], {})[d["metadata"]["name"]] = d
@@ -115,7 +119,7 @@ for name, sts in by_kind.get("StatefulSet", {}).items():
         ports = {p["name"]: p["containerPort"] for p in c["ports"]}
         check(port(args.get("listen", ":0")) == ports.get("grpc"), f"{where}: --listen does not match port grpc")
         check(port(args.get("health_listen", ":0")) == ports.get("health"), f"{where}: --health_listen does not match port health")
-        for probe in ("readinessProbe", "livenessProbe"):
+        for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
             check(c[probe]["grpc"]["port"] == ports.get("health"), f"{where}: {probe} is not on the health port")
         check(c["readinessProbe"]["grpc"].get("service") == HEALTH_NAMES.get(binary), f"{where}: readiness names the wrong service")
         check("service" not in c["livenessProbe"]["grpc"], f"{where}: liveness should check the server, not the service")
@@ -152,7 +156,8 @@ for name, sts in by_kind.get("StatefulSet", {}).items():
     for c in sts["spec"]["template"]["spec"]["containers"]:
         if c["args"][0] == "award-service":
             target = parse_args(c["args"][1:]).get("stats_target", "")
-            check(stats_service_port and target == f"{stats_service_port[0]}:{stats_service_port[1]}",
+            check(stats_service_port and target in (f"{stats_service_port[0]}:{stats_service_port[1]}",
+                                                    f"{stats_service_port[0]}.{namespace}.svc:{stats_service_port[1]}"),
                   f"award-service's --stats_target {target} is not the stats Service {stats_service_port}")
 
 for name, policy in by_kind.get("NetworkPolicy", {}).items():

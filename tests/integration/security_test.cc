@@ -22,7 +22,9 @@
 #include "common/worker_pool.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "absl/synchronization/notification.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "imdi/award/v1/award.grpc.pb.h"
 #include "imdi/stats/v1/stats.grpc.pb.h"
@@ -148,8 +150,8 @@ class SecurityTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    award_host_->Shutdown(absl::Seconds(1));
-    stats_host_->Shutdown(absl::Seconds(1));
+    if (award_host_) award_host_->Shutdown(absl::Seconds(1));
+    if (stats_host_) stats_host_->Shutdown(absl::Seconds(1));
   }
 
   // A TLS channel to a local port, optionally with a client certificate.
@@ -233,6 +235,25 @@ class SecurityTest : public ::testing::Test {
 
 testing::TempDir* SecurityTest::pki_ = nullptr;
 
+// Whether a server answers server reflection: one generic call to its
+// method; a server without it says UNIMPLEMENTED.
+bool ServesReflection(const std::shared_ptr<grpc::Channel>& channel) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::Slice empty("");
+  grpc::ByteBuffer request(&empty, 1), response;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                 grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  return status.error_code() != grpc::StatusCode::UNIMPLEMENTED;
+}
+
 TEST_F(SecurityTest, HealthNeedsNoCredentials) {
   auto health = grpc::health::v1::Health::NewStub(award_channel_);
   grpc::health::v1::HealthCheckRequest request;
@@ -264,6 +285,38 @@ TEST_F(SecurityTest, ProbesGetHealthOnAPlaintextPortThatServesNothingElse) {
   api::ListWinnersResponse winners;
   EXPECT_EQ(award->ListWinners(Ctx("admin-token").get(), {}, &winners).error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
+  // Not even the schema: reflection is on the TLS port only.
+  EXPECT_FALSE(ServesReflection(plain));
+  EXPECT_TRUE(ServesReflection(award_channel_));
+}
+
+TEST_F(SecurityTest, ReflectionCanBeTurnedOff) {
+  auto tls = auth::MakeServerCredentials({Pki("server.pem"), Pki("server.key"), ""});
+  ASSERT_TRUE(tls.ok());
+  auto host = ServerHost::Start(
+      "127.0.0.1:0", {{stats_service_.get(), stats::v1::StatsService::service_full_name()}},
+      ServerOptions{*tls, false, ""});
+  ASSERT_TRUE(host.ok()) << host.status();
+  EXPECT_FALSE(ServesReflection(Channel((*host)->port())));
+  (*host)->Shutdown(absl::Seconds(1));
+}
+
+TEST_F(SecurityTest, AStoredAnswerGoesBackOnlyToWhoAsked) {
+  api::OpenNominationsRequest open;
+  open.set_cycle_id("2016");
+  open.set_request_id("open-2016");
+  api::OpenNominationsResponse opened;
+  ASSERT_TRUE(award_->OpenNominations(Ctx("admin-token").get(), open, &opened).ok());
+  ASSERT_TRUE(award_->OpenNominations(Ctx("admin-token").get(), open, &opened).ok());  // a retry
+  // Another principal with the same request id and body gets no replay.
+  auto tokens = kTokens;
+  tokens["admin2-token"] = "imdi-admin-2 award.admin";
+  WriteFile(dir_.Sub("credentials"), Credentials(tokens));
+  ASSERT_TRUE(credentials_->Reload().ok());
+  Failure other = Failed(award_->OpenNominations(Ctx("admin2-token").get(), open, &opened));
+  EXPECT_EQ(other.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(other.reason, "REQUEST_ID_REUSED");
+  EXPECT_THAT(other.message, ::testing::Not(HasSubstr("OpenNominations")));
 }
 
 TEST_F(SecurityTest, MissingOrWrongCredentialsAreUnauthenticatedWithoutSayingMore) {
@@ -401,6 +454,14 @@ TEST_F(SecurityTest, JurorsActAsThemselvesInTheirCycles) {
   ASSERT_TRUE(award_->DeclareConflict(Ctx("juror-a-token").get(), conflict, &declared).ok());
   Failure conflicted = Failed(award_->SubmitScore(Ctx("juror-a-token").get(), score, &scored));
   EXPECT_EQ(conflicted.reason, "JUROR_CONFLICTED");
+  api::ConfirmAssessmentRequest confirm;
+  confirm.set_cycle_id("2016");
+  confirm.set_nomination_id(nominee);
+  confirm.set_criterion("creative_housing");
+  confirm.set_confirmed(true);
+  api::ConfirmAssessmentResponse confirmed;
+  EXPECT_EQ(Failed(award_->ConfirmAssessment(Ctx("juror-a-token").get(), confirm, &confirmed)).reason,
+            "JUROR_CONFLICTED");
   api::DecideWinnerRequest decide;
   decide.set_cycle_id("2016");
   api::DecideWinnerResponse decided;

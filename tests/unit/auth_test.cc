@@ -61,6 +61,9 @@ TEST(CredentialStoreTest, BadLinesAreRefusedWithFileAndLine) {
       {"token " + hash + " a award.nominator region=IMDI_REGION_OSLO", "unknown region"},
       {"key " + hash + " a stats.reader", "expected `token|cert"},
       {"token " + hash + " a stats.reader\ntoken " + hash + " b stats.reader", "the same token twice"},
+      {"token " + Sha256Hex("") + " a stats.reader", "hash of an empty token"},
+      {"token " + hash + " Anne@imdi.no award.juror", "a juror's principal is its juror id"},
+      {"# only a comment", ": no credentials"},
   };
   for (const auto& [text, why] : cases) {
     Write(dir.Sub("c"), "# first line\n" + text + "\n");
@@ -70,6 +73,8 @@ TEST(CredentialStoreTest, BadLinesAreRefusedWithFileAndLine) {
     EXPECT_THAT(store.status().message(), HasSubstr(dir.Sub("c") + ":")) << text;
   }
   EXPECT_EQ(CredentialStore::Open(dir.Sub("none")).status().code(), absl::StatusCode::kNotFound);
+  imdi::testing::TempDir empty;
+  EXPECT_EQ(CredentialStore::Open(empty.path()).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST(CredentialStoreTest, ADirectoryMergesItsCredentialFiles) {
@@ -146,6 +151,9 @@ TEST(ServerSecurityTest, PlaintextOnlyOnLoopback) {
   EXPECT_FALSE(IsLoopback("0.0.0.0:50051"));
   EXPECT_FALSE(IsLoopback("10.0.0.5:50051"));
   EXPECT_FALSE(IsLoopback("stats.imdi.svc:50051"));
+  EXPECT_FALSE(IsLoopback("127.0.0.1.example.com:50051"));
+  EXPECT_FALSE(IsLoopback("127.0.0.256:50051"));
+  EXPECT_TRUE(IsLoopback("127.1.2.3:1"));
 }
 
 }  // namespace
