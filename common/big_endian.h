@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -25,6 +26,33 @@ inline uint64_t GetBigEndian(absl::string_view in, size_t pos, int bytes) {
     value = (value << 8) | static_cast<unsigned char>(in[pos + i]);
   }
   return value;
+}
+
+// A u64 as 8 big-endian bytes (stored counters and versions), and back;
+// nothing for a value that is not 8 bytes long.
+inline std::string EncodeU64(uint64_t value) {
+  std::string out;
+  PutBigEndian(out, value, 8);
+  return out;
+}
+inline std::optional<uint64_t> DecodeU64(absl::string_view bytes) {
+  if (bytes.size() != 8) return std::nullopt;
+  return GetBigEndian(bytes, 0, 8);
+}
+
+// The smallest key greater than every key that starts with `prefix` (the
+// upper bound of a prefix scan); empty when there is none.
+inline std::string PrefixEnd(absl::string_view prefix) {
+  std::string out(prefix);
+  while (!out.empty()) {
+    const auto last = static_cast<unsigned char>(out.back());
+    if (last != 0xff) {
+      out.back() = static_cast<char>(last + 1);
+      return out;
+    }
+    out.pop_back();
+  }
+  return out;
 }
 
 }  // namespace imdi

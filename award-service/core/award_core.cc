@@ -414,15 +414,23 @@ absl::StatusOr<int64_t> AwardCore::VersionFor(const v1::Cycle& cycle, bool use_l
   return stats_->DataVersion();
 }
 
+absl::StatusOr<const std::vector<MunicipalityInfo>*> AwardCore::ListAll(Listing& listing,
+                                                                         int64_t version) {
+  if (!listing) {
+    IMDI_ASSIGN_OR_RETURN(listing, stats_->ListMunicipalities(version));
+  }
+  return &*listing;
+}
+
 absl::StatusOr<std::vector<MunicipalityInfo>> AwardCore::Resolve(
-    const std::vector<std::string>& codes, int64_t version) {
+    const std::vector<std::string>& codes, int64_t version, Listing& listing) {
   if (codes.size() == 1) {
     IMDI_ASSIGN_OR_RETURN(MunicipalityInfo info, stats_->GetMunicipality(codes[0], version));
     return std::vector<MunicipalityInfo>{std::move(info)};
   }
-  IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> all, stats_->ListMunicipalities(version));
+  IMDI_ASSIGN_OR_RETURN(const std::vector<MunicipalityInfo>* all, ListAll(listing, version));
   std::map<std::string, const MunicipalityInfo*> by_code;
-  for (const MunicipalityInfo& m : all) {
+  for (const MunicipalityInfo& m : *all) {
     for (const std::string& code : m.codes) by_code.emplace(code, &m);
   }
   std::vector<MunicipalityInfo> out;
@@ -440,15 +448,16 @@ absl::StatusOr<std::vector<MunicipalityInfo>> AwardCore::Resolve(
 
 absl::StatusOr<std::vector<v1::Evaluation>> AwardCore::EvaluateMany(
     const v1::CycleConfig& config, const std::vector<MunicipalityInfo>& infos,
-    const std::vector<std::map<std::string, v1::AssessmentClaim>>& claims, int64_t version) {
+    const std::vector<std::map<std::string, v1::AssessmentClaim>>& claims, int64_t version,
+    Listing& listing) {
   const auto [first_year, last_year] = YearsRead(config);
   // The comparables list names codes of its time; the listing maps them to
   // current codes and leaves out any the statistics service does not know.
   std::vector<std::vector<std::string>> comparables(infos.size());
   if (NeedsComparables(config)) {
-    IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> all, stats_->ListMunicipalities(version));
+    IMDI_ASSIGN_OR_RETURN(const std::vector<MunicipalityInfo>* all, ListAll(listing, version));
     std::map<std::string, std::string> current_by_code;
-    for (const MunicipalityInfo& m : all) {
+    for (const MunicipalityInfo& m : *all) {
       for (const std::string& code : m.codes) current_by_code.emplace(code, m.code);
     }
     for (size_t i = 0; i < infos.size(); ++i) {
@@ -593,11 +602,12 @@ absl::StatusOr<v1::EvaluateMunicipalityResponse> AwardCore::EvaluateMunicipality
   IMDI_ASSIGN_OR_RETURN(Record record, LoadCycle(request.cycle_id()));
   IMDI_RETURN_IF_ERROR(CheckClaims(record.cycle().config(), request.claims()));
   IMDI_ASSIGN_OR_RETURN(int64_t version, VersionFor(record.cycle(), request.use_latest()));
+  Listing listing;
   IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> infos,
-                        Resolve({request.municipality_code()}, version));
+                        Resolve({request.municipality_code()}, version, listing));
   IMDI_ASSIGN_OR_RETURN(std::vector<v1::Evaluation> evaluations,
                         EvaluateMany(record.cycle().config(), infos,
-                                     {ClaimMap(request.claims())}, version));
+                                     {ClaimMap(request.claims())}, version, listing));
   v1::EvaluateMunicipalityResponse response;
   *response.mutable_evaluation() = std::move(evaluations.front());
   return response;
@@ -680,11 +690,13 @@ absl::StatusOr<v1::CompareWithLatestResponse> AwardCore::CompareWithLatest(
   response.set_frozen_data_version(cycle.data_version());
   response.set_latest_data_version(latest);
   if (codes.empty() || latest == cycle.data_version()) return response;
-  IMDI_ASSIGN_OR_RETURN(auto frozen_infos, Resolve(codes, cycle.data_version()));
+  Listing frozen_listing, latest_listing;
+  IMDI_ASSIGN_OR_RETURN(auto frozen_infos, Resolve(codes, cycle.data_version(), frozen_listing));
   IMDI_ASSIGN_OR_RETURN(auto frozen, EvaluateMany(cycle.config(), frozen_infos, claims,
-                                                  cycle.data_version()));
-  IMDI_ASSIGN_OR_RETURN(auto latest_infos, Resolve(codes, latest));
-  IMDI_ASSIGN_OR_RETURN(auto newest, EvaluateMany(cycle.config(), latest_infos, claims, latest));
+                                                  cycle.data_version(), frozen_listing));
+  IMDI_ASSIGN_OR_RETURN(auto latest_infos, Resolve(codes, latest, latest_listing));
+  IMDI_ASSIGN_OR_RETURN(auto newest, EvaluateMany(cycle.config(), latest_infos, claims, latest,
+                                                  latest_listing));
   for (size_t i = 0; i < codes.size(); ++i) {
     v1::VerdictChange change;
     change.set_nomination_id(nominations[i]->nomination_id());
@@ -728,21 +740,31 @@ void RespondCycle(const storage::v1::CycleRecord& record, google::protobuf::Mess
 
 }  // namespace
 
-absl::StatusOr<v1::OpenNominationsResponse> AwardCore::OpenNominations(
-    const v1::OpenNominationsRequest& request, const Caller& caller) {
-  v1::OpenNominationsResponse response;
+template <typename Response, typename Request>
+absl::StatusOr<Response> AwardCore::MoveState(absl::string_view method, const Request& request,
+                                              const Caller& caller, Action action,
+                                              std::string detail,
+                                              const std::function<void(Record&)>& also) {
+  Response response;
   IMDI_RETURN_IF_ERROR(Mutate(
-      "OpenNominations", request, request.request_id(), request.cycle_id(), caller,
+      method, request, request.request_id(), request.cycle_id(), caller,
       [&](Record& record, Step& step) {
-        IMDI_RETURN_IF_ERROR(Transition(record, Action::kOpenNominations, request.etag()));
-        step.detail = "nominations opened";
+        IMDI_RETURN_IF_ERROR(Transition(record, action, request.etag()));
+        if (also) also(record);
+        step.detail = detail;
         return absl::OkStatus();
       },
       response,
       [](const Record& r, const Step&, google::protobuf::Message& m) {
-        RespondCycle<v1::OpenNominationsResponse>(r, m);
+        RespondCycle<Response>(r, m);
       }));
   return response;
+}
+
+absl::StatusOr<v1::OpenNominationsResponse> AwardCore::OpenNominations(
+    const v1::OpenNominationsRequest& request, const Caller& caller) {
+  return MoveState<v1::OpenNominationsResponse>("OpenNominations", request, caller,
+                                                Action::kOpenNominations, "nominations opened");
 }
 
 absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
@@ -820,8 +842,10 @@ absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
   IMDI_ASSIGN_OR_RETURN(int64_t version, VersionFor(snapshot.cycle(), false));
   IMDI_ASSIGN_OR_RETURN(MunicipalityInfo info,
                         stats_->GetMunicipality(request.municipality_code(), version));
+  Listing listing;
   IMDI_ASSIGN_OR_RETURN(std::vector<v1::Evaluation> evaluations,
-                        EvaluateMany(config, {info}, {ClaimMap(request.claims())}, version));
+                        EvaluateMany(config, {info}, {ClaimMap(request.claims())}, version,
+                                     listing));
   v1::Evaluation evaluation = std::move(evaluations.front());
 
   v1::SubmitNominationResponse response;
@@ -1022,9 +1046,10 @@ absl::StatusOr<v1::AnnounceNomineesResponse> AwardCore::AnnounceNominees(
   int64_t version = 0;
   if (snapshot.cycle().state() == v1::CYCLE_STATE_NOMINATIONS_OPEN && !codes.empty()) {
     IMDI_ASSIGN_OR_RETURN(version, stats_->DataVersion());
-    IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> infos, Resolve(codes, version));
+    Listing listing;
+    IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> infos, Resolve(codes, version, listing));
     IMDI_ASSIGN_OR_RETURN(evaluations,
-                          EvaluateMany(snapshot.cycle().config(), infos, claims, version));
+                          EvaluateMany(snapshot.cycle().config(), infos, claims, version, listing));
   }
   v1::AnnounceNomineesResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(
@@ -1096,19 +1121,8 @@ absl::StatusOr<v1::AnnounceNomineesResponse> AwardCore::AnnounceNominees(
 
 absl::StatusOr<v1::OpenPublicVotingResponse> AwardCore::OpenPublicVoting(
     const v1::OpenPublicVotingRequest& request, const Caller& caller) {
-  v1::OpenPublicVotingResponse response;
-  IMDI_RETURN_IF_ERROR(Mutate(
-      "OpenPublicVoting", request, request.request_id(), request.cycle_id(), caller,
-      [&](Record& record, Step& step) {
-        IMDI_RETURN_IF_ERROR(Transition(record, Action::kOpenPublicVoting, request.etag()));
-        step.detail = "public voting opened";
-        return absl::OkStatus();
-      },
-      response,
-      [](const Record& r, const Step&, google::protobuf::Message& m) {
-        RespondCycle<v1::OpenPublicVotingResponse>(r, m);
-      }));
-  return response;
+  return MoveState<v1::OpenPublicVotingResponse>("OpenPublicVoting", request, caller,
+                                                 Action::kOpenPublicVoting, "public voting opened");
 }
 
 absl::StatusOr<v1::RecordVotesResponse> AwardCore::RecordVotes(
@@ -1606,38 +1620,17 @@ absl::StatusOr<v1::AnnounceWinnerResponse> AwardCore::AnnounceWinner(
 
 absl::StatusOr<v1::ArchiveCycleResponse> AwardCore::ArchiveCycle(
     const v1::ArchiveCycleRequest& request, const Caller& caller) {
-  v1::ArchiveCycleResponse response;
-  IMDI_RETURN_IF_ERROR(Mutate(
-      "ArchiveCycle", request, request.request_id(), request.cycle_id(), caller,
-      [&](Record& record, Step& step) {
-        IMDI_RETURN_IF_ERROR(Transition(record, Action::kArchive, request.etag()));
-        step.detail = "archived";
-        return absl::OkStatus();
-      },
-      response,
-      [](const Record& r, const Step&, google::protobuf::Message& m) {
-        RespondCycle<v1::ArchiveCycleResponse>(r, m);
-      }));
-  return response;
+  return MoveState<v1::ArchiveCycleResponse>("ArchiveCycle", request, caller, Action::kArchive,
+                                             "archived");
 }
 
 absl::StatusOr<v1::CancelCycleResponse> AwardCore::CancelCycle(
     const v1::CancelCycleRequest& request, const Caller& caller) {
   IMDI_RETURN_IF_ERROR(CheckText(request.reason(), "reason", true));
-  v1::CancelCycleResponse response;
-  IMDI_RETURN_IF_ERROR(Mutate(
-      "CancelCycle", request, request.request_id(), request.cycle_id(), caller,
-      [&](Record& record, Step& step) {
-        IMDI_RETURN_IF_ERROR(Transition(record, Action::kCancel, request.etag()));
-        record.mutable_cycle()->set_cancel_reason(request.reason());
-        step.detail = absl::StrCat("cancelled: ", request.reason());
-        return absl::OkStatus();
-      },
-      response,
-      [](const Record& r, const Step&, google::protobuf::Message& m) {
-        RespondCycle<v1::CancelCycleResponse>(r, m);
-      }));
-  return response;
+  return MoveState<v1::CancelCycleResponse>(
+      "CancelCycle", request, caller, Action::kCancel,
+      absl::StrCat("cancelled: ", request.reason()),
+      [&](Record& record) { record.mutable_cycle()->set_cancel_reason(request.reason()); });
 }
 
 // --------------------------------------------------------------------------

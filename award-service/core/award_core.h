@@ -25,6 +25,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "award-service/domain/comparables.h"
+#include "award-service/domain/workflow.h"
 #include "common/auth/credentials.h"
 #include "award-service/stats/stats_client.h"
 #include "award-service/storage/award_store.h"
@@ -126,6 +127,13 @@ class AwardCore {
                       const std::function<void(const Record&, const Step&,
                                                google::protobuf::Message&)>& respond);
 
+  // A change that moves the cycle's state by `action` (and, with `also`,
+  // records more on the cycle), answered with the cycle.
+  template <typename Response, typename Request>
+  absl::StatusOr<Response> MoveState(absl::string_view method, const Request& request,
+                                     const Caller& caller, Action action, std::string detail,
+                                     const std::function<void(Record&)>& also = nullptr);
+
   // The stored response of an earlier call with `request_id`, if any;
   // INVALID_ARGUMENT when the id was used for another request.
   absl::StatusOr<bool> Replay(absl::string_view method, const google::protobuf::Message& request,
@@ -135,15 +143,20 @@ class AwardCore {
 
   absl::StatusOr<Record> LoadCycle(const std::string& cycle_id) const;
 
+  // Every municipality at one data version, fetched at most once per use.
+  using Listing = std::optional<std::vector<MunicipalityInfo>>;
+  absl::StatusOr<const std::vector<MunicipalityInfo>*> ListAll(Listing& listing, int64_t version);
+
   // The municipalities named by any of their codes, at `version`: one
-  // GetMunicipality for one, one listing for several.
+  // GetMunicipality for one, the listing for several.
   absl::StatusOr<std::vector<MunicipalityInfo>> Resolve(const std::vector<std::string>& codes,
-                                                        int64_t version);
+                                                        int64_t version, Listing& listing);
   // Evaluates municipalities with their claims at `version`, reading the
-  // figures in one batch.
+  // figures in one batch (and the listing, for comparables, once).
   absl::StatusOr<std::vector<v1::Evaluation>> EvaluateMany(
       const v1::CycleConfig& config, const std::vector<MunicipalityInfo>& infos,
-      const std::vector<std::map<std::string, v1::AssessmentClaim>>& claims, int64_t version);
+      const std::vector<std::map<std::string, v1::AssessmentClaim>>& claims, int64_t version,
+      Listing& listing);
   // The version evaluations of `cycle` read: frozen, or the newest.
   absl::StatusOr<int64_t> VersionFor(const v1::Cycle& cycle, bool use_latest);
 

@@ -32,27 +32,4 @@ std::string WinnerKey(int award_year) {
   return key;
 }
 
-std::string EncodeU64(uint64_t value) {
-  std::string out;
-  PutBigEndian(out, value, 8);
-  return out;
-}
-
-std::optional<uint64_t> DecodeU64(absl::string_view bytes) {
-  if (bytes.size() != 8) return std::nullopt;
-  return GetBigEndian(bytes, 0, 8);
-}
-
-std::string PrefixEnd(std::string prefix) {
-  while (!prefix.empty()) {
-    unsigned char last = static_cast<unsigned char>(prefix.back());
-    if (last != 0xff) {
-      prefix.back() = static_cast<char>(last + 1);
-      return prefix;
-    }
-    prefix.pop_back();
-  }
-  return prefix;  // empty: no upper bound
-}
-
 }  // namespace imdi::award::keys

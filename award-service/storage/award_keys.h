@@ -16,6 +16,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "common/big_endian.h"
 
 namespace imdi::award::keys {
 
@@ -34,10 +35,10 @@ std::string AuditKey(absl::string_view cycle_id, uint64_t sequence);
 std::optional<uint64_t> AuditSequence(absl::string_view key);
 std::string RequestKey(absl::string_view request_id);
 std::string WinnerKey(int award_year);
-std::string EncodeU64(uint64_t value);
-std::optional<uint64_t> DecodeU64(absl::string_view bytes);
-// The smallest key greater than every key starting with `prefix`.
-std::string PrefixEnd(std::string prefix);
+// Counters and bounds: the shared encodings of common/big_endian.h.
+using ::imdi::DecodeU64;
+using ::imdi::EncodeU64;
+using ::imdi::PrefixEnd;
 
 }  // namespace imdi::award::keys
 

@@ -1,10 +1,9 @@
 // AwardStore on RocksDB, one column family per kind of record
 // (award_keys.h). Reads go straight to RocksDB; a Commit is one WriteBatch.
-#include <filesystem>
-
 #include "absl/strings/str_cat.h"
 #include "award-service/storage/award_keys.h"
 #include "award-service/storage/award_store.h"
+#include "common/rocksdb_open.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
@@ -13,12 +12,6 @@ namespace {
 
 using keys::ColumnFamily;
 
-absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::InternalError(absl::StrCat(what, ": ", status.ToString()));
-}
-
-rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
 template <typename Message>
 absl::StatusOr<Message> Decode(const rocksdb::Slice& bytes, absl::string_view what) {
@@ -153,54 +146,16 @@ class RocksDbAwardStore final : public AwardStore {
 
 absl::StatusOr<std::unique_ptr<AwardStore>> OpenRocksDbAwardStore(
     const AwardStoreOptions& options) {
-  std::error_code ec;
-  std::filesystem::create_directories(options.path, ec);
-  if (ec) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot create data directory ", options.path, ": ", ec.message()));
-  }
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  db_options.keep_log_file_num = 5;
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (absl::string_view name : keys::kColumnFamilyNames) {
-    families.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, families, &handles, &raw);
-  if (!s.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot open the store at ", options.path, ": ", s.ToString()));
-  }
-  std::unique_ptr<rocksdb::DB> db(raw);
-  auto close_on_error = [&](absl::Status status) {
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-    return status;
-  };
-  auto* meta = handles[static_cast<int>(ColumnFamily::kMeta)];
-  std::string value;
-  uint64_t schema = 0;
-  s = db->Get(rocksdb::ReadOptions(), meta, ToSlice(keys::kSchemaVersionKey), &value);
-  if (s.IsNotFound()) {
-    rocksdb::WriteOptions wo;
-    wo.sync = options.sync;
-    s = db->Put(wo, meta, ToSlice(keys::kSchemaVersionKey), keys::EncodeU64(keys::kSchemaVersion));
-    if (!s.ok()) return close_on_error(FromRocks(s, "writing the schema version"));
-    schema = keys::kSchemaVersion;
-  } else if (!s.ok()) {
-    return close_on_error(FromRocks(s, "reading the schema version"));
-  } else {
-    schema = keys::DecodeU64(value).value_or(0);
-  }
-  if (schema != keys::kSchemaVersion) {
-    return close_on_error(absl::FailedPreconditionError(
-        absl::StrCat("the store at ", options.path, " has schema version ", schema,
-                     "; this build reads version ", keys::kSchemaVersion)));
-  }
-  return std::unique_ptr<AwardStore>(
-      new RocksDbAwardStore(std::move(db), std::move(handles), options.sync));
+  auto opened = OpenRocksDb({.path = options.path,
+                             .sync = options.sync,
+                             .column_families = {keys::kColumnFamilyNames.begin(),
+                                                 keys::kColumnFamilyNames.end()},
+                             .meta_family = static_cast<int>(ColumnFamily::kMeta),
+                             .schema_key = keys::kSchemaVersionKey,
+                             .schema_version = keys::kSchemaVersion});
+  if (!opened.ok()) return opened.status();
+  return std::unique_ptr<AwardStore>(new RocksDbAwardStore(
+      std::move(opened->db), std::move(opened->handles), options.sync));
 }
 
 }  // namespace imdi::award

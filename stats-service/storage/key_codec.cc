@@ -4,17 +4,6 @@
 
 namespace imdi::stats::keys {
 
-std::string EncodeU64(uint64_t value) {
-  std::string out;
-  PutBigEndian(out, value, 8);
-  return out;
-}
-
-std::optional<uint64_t> DecodeU64(absl::string_view bytes) {
-  if (bytes.size() != 8) return std::nullopt;
-  return GetBigEndian(bytes, 0, 8);
-}
-
 std::string FiguresKindPrefix(Subject::Kind kind) {
   std::string out;
   out.push_back(static_cast<char>(RecordType::kFigures));
@@ -76,19 +65,6 @@ std::optional<MunicipalityKeyParts> DecodeMunicipalityKey(absl::string_view key)
   }
   return MunicipalityKeyParts{static_cast<int>(GetBigEndian(key, 1, 2)),
                               GetBigEndian(key, 3, 8)};
-}
-
-std::string PrefixEnd(absl::string_view prefix) {
-  std::string out(prefix);
-  while (!out.empty()) {
-    auto last = static_cast<unsigned char>(out.back());
-    if (last != 0xff) {
-      out.back() = static_cast<char>(last + 1);
-      return out;
-    }
-    out.pop_back();
-  }
-  return out;  // empty: no upper bound
 }
 
 }  // namespace imdi::stats::keys

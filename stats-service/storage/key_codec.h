@@ -19,6 +19,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/big_endian.h"
+
 #include "stats-service/domain/figures.h"
 
 namespace imdi::stats::keys {
@@ -37,8 +39,10 @@ inline constexpr uint64_t kSchemaVersion = 1;
 // Record types, the first byte of a revision key. Never renumber.
 enum class RecordType : uint8_t { kMunicipality = 1, kFigures = 2 };
 
-std::string EncodeU64(uint64_t value);
-std::optional<uint64_t> DecodeU64(absl::string_view bytes);
+// Counters and bounds: the shared encodings of common/big_endian.h.
+using ::imdi::DecodeU64;
+using ::imdi::EncodeU64;
+using ::imdi::PrefixEnd;
 
 // All revisions of one figures record share this prefix.
 std::string FiguresRecordPrefix(const Subject& subject, int year);
@@ -66,9 +70,6 @@ struct MunicipalityKeyParts {
 };
 std::optional<MunicipalityKeyParts> DecodeMunicipalityKey(absl::string_view key);
 inline constexpr size_t kMunicipalityRecordPrefixSize = 1 + 2;
-
-// The smallest key greater than every key that starts with `prefix`.
-std::string PrefixEnd(absl::string_view prefix);
 
 }  // namespace imdi::stats::keys
 

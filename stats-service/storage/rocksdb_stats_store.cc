@@ -1,10 +1,10 @@
 #include "stats-service/storage/rocksdb_stats_store.h"
 
 #include <algorithm>
-#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/rocksdb_open.h"
 #include "common/status_macros.h"
 #include "rocksdb/write_batch.h"
 #include "stats-service/storage/key_codec.h"
@@ -13,12 +13,6 @@
 namespace imdi::stats {
 namespace {
 
-absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::InternalError(absl::StrCat(what, ": ", status.ToString()));
-}
-
-rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
 
 // An iterator over the keys that start with `prefix`, positioned at `start`
@@ -49,67 +43,29 @@ class PrefixScan {
 
 absl::StatusOr<std::unique_ptr<RocksDbStatsStore>> RocksDbStatsStore::Open(
     const RocksDbStoreOptions& options) {
-  std::error_code ec;
-  std::filesystem::create_directories(options.path, ec);
-  if (ec) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot create data directory ", options.path, ": ", ec.message()));
-  }
-
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  db_options.keep_log_file_num = 5;
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (absl::string_view name : keys::kColumnFamilyNames) {
-    families.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, families, &handles, &raw);
-  if (!s.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot open the store at ", options.path, ": ", s.ToString()));
-  }
-  std::unique_ptr<rocksdb::DB> db(raw);
-  auto close_on_error = [&](absl::Status status) {
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-    return status;
-  };
-  auto* meta = handles[static_cast<int>(keys::ColumnFamily::kMeta)];
-
+  IMDI_ASSIGN_OR_RETURN(
+      OpenedRocksDb opened,
+      OpenRocksDb({.path = options.path,
+                   .sync = options.sync,
+                   .column_families = {keys::kColumnFamilyNames.begin(),
+                                       keys::kColumnFamilyNames.end()},
+                   .meta_family = static_cast<int>(keys::ColumnFamily::kMeta),
+                   .schema_key = keys::kSchemaVersionKey,
+                   .schema_version = keys::kSchemaVersion}));
+  auto* meta = opened.handles[static_cast<int>(keys::ColumnFamily::kMeta)];
   std::string value;
-  uint64_t schema = 0;
-  s = db->Get(rocksdb::ReadOptions(), meta, ToSlice(keys::kSchemaVersionKey), &value);
-  if (s.IsNotFound()) {
-    rocksdb::WriteOptions wo;
-    wo.sync = options.sync;
-    s = db->Put(wo, meta, ToSlice(keys::kSchemaVersionKey),
-                keys::EncodeU64(keys::kSchemaVersion));
-    if (!s.ok()) return close_on_error(FromRocks(s, "writing the schema version"));
-    schema = keys::kSchemaVersion;
-  } else if (!s.ok()) {
-    return close_on_error(FromRocks(s, "reading the schema version"));
-  } else {
-    schema = keys::DecodeU64(value).value_or(0);
-  }
-  if (schema != keys::kSchemaVersion) {
-    return close_on_error(absl::FailedPreconditionError(
-        absl::StrCat("the store at ", options.path, " has schema version ", schema,
-                     "; this build reads version ", keys::kSchemaVersion)));
-  }
-
+  rocksdb::Status s;
   uint64_t data_version = 0;
-  s = db->Get(rocksdb::ReadOptions(), meta, ToSlice(keys::kDataVersionKey), &value);
+  s = opened.db->Get(rocksdb::ReadOptions(), meta, ToSlice(keys::kDataVersionKey), &value);
   if (s.ok()) {
     std::optional<uint64_t> decoded = keys::DecodeU64(value);
-    if (!decoded) return close_on_error(absl::DataLossError("corrupt data version"));
+    if (!decoded) return absl::DataLossError("corrupt data version");
     data_version = *decoded;
   } else if (!s.IsNotFound()) {
-    return close_on_error(FromRocks(s, "reading the data version"));
+    return FromRocks(s, "reading the data version");
   }
-  return std::unique_ptr<RocksDbStatsStore>(
-      new RocksDbStatsStore(std::move(db), std::move(handles), options.sync, data_version));
+  return std::unique_ptr<RocksDbStatsStore>(new RocksDbStatsStore(
+      std::move(opened.db), std::move(opened.handles), options.sync, data_version));
 }
 
 RocksDbStatsStore::RocksDbStatsStore(std::unique_ptr<rocksdb::DB> db,

@@ -345,6 +345,23 @@ TEST_F(AwardCoreTest, AnnouncementRefusesNomineesMadeIneligibleByRevisedFigures)
   EXPECT_EQ(core_->GetCycle(get)->cycle().state(), v1::CYCLE_STATE_NOMINATIONS_OPEN);
 }
 
+TEST_F(AwardCoreTest, AnnouncingReadsInBulkOnce) {
+  OpenCycle("2016");
+  ASSERT_TRUE(Nominate("2016", "5001", stats::v1::IMDI_REGION_MIDT_NORGE).ok());
+  ASSERT_TRUE(Nominate("2016", "4601", stats::v1::IMDI_REGION_VEST).ok());
+  const int lists = stats_.calls("ListMunicipalities");
+  const int batches = stats_.calls("BatchGetFigures");
+  const int singles = stats_.calls("GetMunicipality");
+  v1::AnnounceNomineesRequest announce;
+  announce.set_cycle_id("2016");
+  ASSERT_TRUE(core_->AnnounceNominees(announce, caller_).ok());
+  // One listing (nominees and comparables), one batch of figures, no
+  // call per nominee.
+  EXPECT_EQ(stats_.calls("ListMunicipalities") - lists, 1);
+  EXPECT_EQ(stats_.calls("BatchGetFigures") - batches, 1);
+  EXPECT_EQ(stats_.calls("GetMunicipality") - singles, 0);
+}
+
 TEST_F(AwardCoreTest, UnreachableStatsLeavesNothingHalfWritten) {
   OpenCycle("2016");
   const size_t events = Audit("2016").size();

@@ -1,0 +1,68 @@
+#include "common/rocksdb_open.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "common/big_endian.h"
+
+namespace imdi {
+
+OpenedRocksDb::~OpenedRocksDb() {
+  if (db == nullptr) return;
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  db->Close().PermitUncheckedError();
+}
+
+absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(what, ": ", status.ToString()));
+}
+
+absl::StatusOr<OpenedRocksDb> OpenRocksDb(const RocksDbOpenOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.path, ec);
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot create data directory ", options.path, ": ", ec.message()));
+  }
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.keep_log_file_num = 5;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (absl::string_view name : options.column_families) {
+    families.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
+  }
+  OpenedRocksDb opened;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, families, &opened.handles, &raw);
+  if (!s.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open the store at ", options.path, ": ", s.ToString()));
+  }
+  opened.db.reset(raw);
+
+  rocksdb::ColumnFamilyHandle* meta = opened.handles[options.meta_family];
+  std::string value;
+  uint64_t schema = 0;
+  s = opened.db->Get(rocksdb::ReadOptions(), meta, ToSlice(options.schema_key), &value);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions write;
+    write.sync = options.sync;
+    s = opened.db->Put(write, meta, ToSlice(options.schema_key), EncodeU64(options.schema_version));
+    if (!s.ok()) return FromRocks(s, "writing the schema version");
+    schema = options.schema_version;
+  } else if (!s.ok()) {
+    return FromRocks(s, "reading the schema version");
+  } else {
+    schema = DecodeU64(value).value_or(0);
+  }
+  if (schema != options.schema_version) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the store at ", options.path, " has schema version ", schema,
+                     "; this build reads version ", options.schema_version));
+  }
+  return opened;
+}
+
+}  // namespace imdi
