@@ -1,5 +1,6 @@
 #include "common/errors.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "absl/strings/cord.h"
@@ -25,6 +26,15 @@ void SetPayload(absl::Status& status, absl::string_view type_url,
   status.SetPayload(type_url, absl::Cord(message.SerializeAsString()));
 }
 
+// One part of an error (a field path, a description), cut to a length that
+// keeps the whole error small; cut on a UTF-8 character boundary.
+std::string Bounded(absl::string_view text) {
+  if (text.size() <= kMaxViolationPartBytes) return std::string(text);
+  size_t end = kMaxViolationPartBytes - 3;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return absl::StrCat(text.substr(0, end), "...");
+}
+
 }  // namespace
 
 absl::Status MakeError(absl::StatusCode code, absl::string_view reason,
@@ -40,15 +50,31 @@ absl::Status InvalidArgumentError(absl::string_view reason,
                                   const std::vector<FieldViolation>& violations) {
   std::vector<std::string> parts;
   google::rpc::BadRequest bad_request;
-  for (const FieldViolation& v : violations) {
-    parts.push_back(absl::StrCat(v.field, ": ", v.description));
+  const size_t shown = std::min(violations.size(), kMaxViolationsReported);
+  size_t message_bytes = 0;
+  for (size_t i = 0; i < shown; ++i) {
+    const FieldViolation& v = violations[i];
+    std::string field = Bounded(v.field);
+    std::string description = Bounded(v.description);
+    std::string part = absl::StrCat(field, ": ", description);
+    if (parts.size() < kViolationsInMessage && parts.size() == i &&
+        message_bytes + part.size() <= kMaxComposedMessageBytes) {
+      message_bytes += part.size() + 2;
+      parts.push_back(std::move(part));
+    }
     auto* out = bad_request.add_field_violations();
-    out->set_field(v.field);
-    out->set_description(v.description);
+    out->set_field(std::move(field));
+    out->set_description(std::move(description));
   }
-  absl::Status status = MakeError(absl::StatusCode::kInvalidArgument, reason,
-                                  absl::StrJoin(parts, "; "));
+  std::string message = absl::StrJoin(parts, "; ");
+  if (violations.size() > parts.size()) {
+    absl::StrAppend(&message, "; and ", violations.size() - parts.size(), " more");
+  }
+  absl::Status status = MakeError(absl::StatusCode::kInvalidArgument, reason, message);
   SetPayload(status, kBadRequestTypeUrl, bad_request);
+  if (violations.size() > shown) {
+    AddErrorMetadata(status, "violations_total", absl::StrCat(violations.size()));
+  }
   return status;
 }
 
@@ -77,13 +103,18 @@ absl::Status FailedPreconditionError(
   absl::Status status =
       MakeError(absl::StatusCode::kFailedPrecondition, reason, message);
   google::rpc::PreconditionFailure failure;
-  for (const PreconditionViolation& v : violations) {
+  const size_t shown = std::min(violations.size(), kMaxViolationsReported);
+  for (size_t i = 0; i < shown; ++i) {
+    const PreconditionViolation& v = violations[i];
     auto* out = failure.add_violations();
-    out->set_type(v.type);
-    out->set_subject(v.subject);
-    out->set_description(v.description);
+    out->set_type(Bounded(v.type));
+    out->set_subject(Bounded(v.subject));
+    out->set_description(Bounded(v.description));
   }
   SetPayload(status, kPreconditionFailureTypeUrl, failure);
+  if (violations.size() > shown) {
+    AddErrorMetadata(status, "violations_total", absl::StrCat(violations.size()));
+  }
   return status;
 }
 
@@ -119,6 +150,13 @@ void AddErrorMetadata(absl::Status& status, absl::string_view key, absl::string_
       Payload<google::rpc::ErrorInfo>(status, kErrorInfoTypeUrl).value_or(google::rpc::ErrorInfo());
   (*info.mutable_metadata())[std::string(key)] = std::string(value);
   SetPayload(status, kErrorInfoTypeUrl, info);
+}
+
+absl::Status WithMessage(const absl::Status& status, absl::string_view message) {
+  absl::Status out(status.code(), message);
+  status.ForEachPayload(
+      [&](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
+  return out;
 }
 
 std::map<std::string, std::string> ErrorMetadata(const absl::Status& status) {

@@ -34,11 +34,22 @@ struct PreconditionViolation {
   std::string description;
 };
 
+// How many violations an error lists; the rest are counted in the
+// ErrorInfo metadata "violations_total" and the message ("and N more").
+inline constexpr size_t kMaxViolationsReported = 20;
+// How many of them the message itself spells out, within how many bytes
+// (the rest is "and N more").
+inline constexpr size_t kViolationsInMessage = 10;
+inline constexpr size_t kMaxComposedMessageBytes = 900;
+// Longest field path, subject or description of one violation, in bytes.
+inline constexpr size_t kMaxViolationPartBytes = 300;
+
 // An error with `code`, a stable UPPER_SNAKE `reason` and a message.
 absl::Status MakeError(absl::StatusCode code, absl::string_view reason,
                        absl::string_view message);
 
-// INVALID_ARGUMENT listing every violation; the message joins them.
+// INVALID_ARGUMENT listing the violations (the first kMaxViolationsReported,
+// each part cut to kMaxViolationPartBytes); the message joins the first few.
 absl::Status InvalidArgumentError(absl::string_view reason,
                                   const std::vector<FieldViolation>& violations);
 
@@ -68,6 +79,10 @@ std::vector<PreconditionViolation> PreconditionViolations(
 // Adds `key`: `value` to the metadata of the status's ErrorInfo (e.g. what
 // a failed stream had already committed). Keeps the reason.
 void AddErrorMetadata(absl::Status& status, absl::string_view key, absl::string_view value);
+
+// `status` with `message` instead of its own, keeping code, reason, details
+// and metadata.
+absl::Status WithMessage(const absl::Status& status, absl::string_view message);
 
 // The metadata of the status's ErrorInfo.
 std::map<std::string, std::string> ErrorMetadata(const absl::Status& status);

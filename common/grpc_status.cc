@@ -5,6 +5,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/limits.h"
 #include "common/log.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -23,6 +24,38 @@ std::string DefaultReason(absl::StatusCode code) {
   return absl::StatusCodeToString(code);
 }
 
+// Drops the last violation of a BadRequest or PreconditionFailure detail;
+// false when it has none left.
+bool DropLastViolation(google::protobuf::Any& any) {
+  if (any.type_url() == kBadRequestTypeUrl) {
+    google::rpc::BadRequest bad_request;
+    if (!any.UnpackTo(&bad_request) || bad_request.field_violations().empty()) return false;
+    bad_request.mutable_field_violations()->RemoveLast();
+    any.PackFrom(bad_request);
+    return true;
+  }
+  if (any.type_url() == kPreconditionFailureTypeUrl) {
+    google::rpc::PreconditionFailure failure;
+    if (!any.UnpackTo(&failure) || failure.violations().empty()) return false;
+    failure.mutable_violations()->RemoveLast();
+    any.PackFrom(failure);
+    return true;
+  }
+  return false;
+}
+
+// Errors made with common/errors.h are small already; this keeps any other
+// within kMaxErrorDetailsBytes: violations go first, last ones first, then
+// whole details other than the ErrorInfo (the first).
+void FitDetails(google::rpc::Status& proto) {
+  for (int i = proto.details_size() - 1; i >= 1 && proto.ByteSizeLong() > kMaxErrorDetailsBytes;) {
+    if (!DropLastViolation(*proto.mutable_details(i))) --i;
+  }
+  while (proto.details_size() > 1 && proto.ByteSizeLong() > kMaxErrorDetailsBytes) {
+    proto.mutable_details()->RemoveLast();
+  }
+}
+
 }  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status,
@@ -39,7 +72,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status,
         "internal error; the service log has the details under request id ",
         request_id));
   } else {
-    proto.set_message(std::string(status.message()));
+    proto.set_message(CleanText(status.message(), kMaxErrorMessageBytes));
   }
 
   google::rpc::ErrorInfo info;
@@ -62,6 +95,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status,
       any->set_value(std::string(payload));
     });
   }
+  FitDetails(proto);
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
                       proto.message(), proto.SerializeAsString());
 }

@@ -7,18 +7,27 @@
 // (INTERNAL, UNKNOWN, DATA_LOSS) never show their message to the client: it
 // goes to the log with the request id instead.
 //
+// The message is cut to kMaxErrorMessageBytes and the details to
+// kMaxErrorDetailsBytes, so that with their encodings (percent-encoding,
+// base64) the trailers stay far below the 8 KiB of metadata a default
+// client accepts.
+//
 // FromGrpcStatus does the reverse for clients of our services.
 // Both are thread-safe.
 #ifndef IMDI_COMMON_GRPC_STATUS_H_
 #define IMDI_COMMON_GRPC_STATUS_H_
 
 #include "absl/strings/string_view.h"
+#include <cstddef>
 #include <string_view>
 
 #include "absl/status/status.h"
 #include "grpcpp/support/status.h"
 
 namespace imdi {
+
+inline constexpr size_t kMaxErrorMessageBytes = 1024;
+inline constexpr size_t kMaxErrorDetailsBytes = 3072;
 
 // `error_domain` names the service in ErrorInfo.domain, e.g. "stats.imdi.no".
 grpc::Status ToGrpcStatus(const absl::Status& status,

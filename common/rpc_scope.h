@@ -18,7 +18,9 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/auth/access.h"
+#include "common/raw_message.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
 
 namespace imdi {
@@ -67,17 +69,25 @@ class RpcScope {
 // Returns a fresh random request id (16 hex digits).
 std::string NewRequestId();
 
-// Runs `fn(scope)` (which returns absl::Status) for a unary callback RPC
-// that passed admission, and finishes the call with its mapped result.
-// Exceptions never escape a handler.
-template <typename Fn>
+// Serves a unary call of a raw callback method: admits the caller, parses
+// the request bytes into a `Request`, runs `fn(scope, &request, &response)`
+// (which returns absl::Status) and finishes the call with the serialized
+// `Response` or the mapped error. An undecodable request is
+// INVALID_ARGUMENT (common/raw_message.h). Exceptions never escape a
+// handler.
+template <typename Request, typename Response, typename Fn>
 grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
-                                     absl::string_view method, const CallPolicy& policy,
-                                     Fn&& fn) {
+                                     const grpc::ByteBuffer* raw_request,
+                                     grpc::ByteBuffer* raw_response, absl::string_view method,
+                                     const CallPolicy& policy, Fn&& fn) {
   RpcScope scope(context, method, policy);
   absl::Status status = scope.admission();
+  Request request;
+  Response response;
   try {
-    if (status.ok()) status = std::forward<Fn>(fn)(scope);
+    if (status.ok()) status = ParseMessage(*raw_request, request);
+    if (status.ok()) status = std::forward<Fn>(fn)(scope, &request, &response);
+    if (status.ok()) status = SerializeMessage(response, raw_response);
   } catch (const std::exception& e) {
     status = absl::InternalError(e.what());
   }

@@ -15,6 +15,7 @@
 #include "award-service/domain/cycle_config.h"
 #include "award-service/domain/decision.h"
 #include "award-service/domain/workflow.h"
+#include "common/limits.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -33,7 +34,18 @@ struct AwardCore::Step {
 namespace {
 
 constexpr int kMaxRequestIdLength = 128;
-constexpr int kMaxTextLength = 20000;
+// A cycle record (the cycle, its nominations with their evaluations, jurors
+// and scores) is read and rewritten whole on every change and returned in
+// parts by GetCycle and ListNominations; this keeps both well under what a
+// client accepts in one reply. Real prizes use a few percent of it.
+constexpr size_t kMaxCycleRecordBytes = size_t{2} << 20;
+constexpr int kMaxNominationsPerCycle = 500;  // active and withdrawn
+constexpr int kMaxJurorsPerCycle = 50;
+constexpr int kMaxTallies = 500;
+constexpr int64_t kMaxVotesPerTally = 10'000'000;    // more than Norway's voters
+constexpr int64_t kMaxVotesPerNomination = 1'000'000'000;
+constexpr int kMaxWinnersPerImport = 200;
+constexpr size_t kMaxCodeBytes = 4;
 constexpr int kDefaultCyclePage = 50;
 constexpr int kMaxCyclePage = 500;
 constexpr int kDefaultAuditPage = 100;
@@ -101,10 +113,13 @@ absl::Status CheckMunicipalityCode(const std::string& code, absl::string_view fi
   return InvalidFieldError(field, "must be a four-digit municipality code, e.g. \"5001\"");
 }
 
-absl::Status CheckText(const std::string& text, absl::string_view field, bool required) {
+// A free text of a request: required or not, at most `max_bytes`, one line
+// unless it is `kParagraphs`.
+absl::Status CheckRequestText(const std::string& text, absl::string_view field, bool required,
+                       size_t max_bytes, TextKind kind = TextKind::kLine) {
   if (required && text.empty()) return InvalidFieldError(field, "is required");
-  if (text.size() > kMaxTextLength) {
-    return InvalidFieldError(field, absl::StrCat("must be at most ", kMaxTextLength, " bytes"));
+  if (auto violation = imdi::CheckText(text, field, max_bytes, kind)) {
+    return InvalidArgumentError("INVALID_FIELD", {*violation});
   }
   return absl::OkStatus();
 }
@@ -205,8 +220,8 @@ absl::Status CheckClaims(const v1::CycleConfig& config,
         if (c.has_assessed()) assessed.push_back(c.name());
       }
       violations.push_back({field + ".criterion",
-                            absl::StrCat("\"", claim.criterion(),
-                                         "\" is not an assessed criterion of the cycle (",
+                            absl::StrCat(Excerpt(claim.criterion()),
+                                         " is not an assessed criterion of the cycle (",
                                          absl::StrJoin(assessed, ", "), ")")});
       continue;
     }
@@ -225,9 +240,9 @@ absl::Status CheckClaims(const v1::CycleConfig& config,
                             absl::StrCat("needs a written justification of at least ", min_chars,
                                          " characters")});
     }
-    if (claim.justification().size() > static_cast<size_t>(kMaxTextLength)) {
-      violations.push_back({field + ".justification",
-                            absl::StrCat("must be at most ", kMaxTextLength, " bytes")});
+    if (auto v = imdi::CheckText(claim.justification(), field + ".justification",
+                           kMaxJustificationBytes, TextKind::kParagraphs)) {
+      violations.push_back(*std::move(v));
     }
   }
   if (violations.empty()) return absl::OkStatus();
@@ -306,7 +321,7 @@ AwardCore::AwardCore(AwardStore* store, StatsClient* stats, Comparables comparab
 absl::StatusOr<AwardCore::Record> AwardCore::LoadCycle(const std::string& cycle_id) const {
   IMDI_RETURN_IF_ERROR(ValidateCycleId(cycle_id));
   IMDI_ASSIGN_OR_RETURN(std::optional<Record> record, store_->ReadCycle(cycle_id));
-  if (!record) return NotFound("CYCLE_NOT_FOUND", absl::StrCat("no cycle \"", cycle_id, "\""));
+  if (!record) return NotFound("CYCLE_NOT_FOUND", absl::StrCat("no cycle ", Excerpt(cycle_id)));
   return *std::move(record);
 }
 
@@ -324,8 +339,8 @@ absl::StatusOr<bool> AwardCore::Replay(absl::string_view method,
       stored->principal() != PrincipalOf(caller)) {
     return InvalidArgumentError(
         "REQUEST_ID_REUSED",
-        {{"request_id", absl::StrCat("\"", request_id,
-                                     "\" was used for a different request; use a fresh id per "
+        {{"request_id", absl::StrCat(Excerpt(request_id),
+                                     " was used for a different request; use a fresh id per "
                                      "request")}});
   }
   if (!response.ParseFromString(stored->response())) {
@@ -386,6 +401,12 @@ absl::Status AwardCore::Mutate(
   event.set_nomination_id(step.nomination_id);
   event.set_detail(step.detail);
 
+  if (const size_t bytes = changed.ByteSizeLong(); bytes > kMaxCycleRecordBytes) {
+    return MakeError(absl::StatusCode::kResourceExhausted, "CYCLE_TOO_LARGE",
+                     absl::StrCat("the change would make cycle ", cycle_id, " ", bytes,
+                                  " bytes, more than the ", kMaxCycleRecordBytes,
+                                  " a cycle may hold; nothing was changed"));
+  }
   respond(changed, step, response);
   AwardCommit commit;
   commit.audit_events.push_back(std::move(event));
@@ -584,11 +605,14 @@ absl::StatusOr<v1::ListCyclesResponse> AwardCore::ListCycles(
     return a.cycle().cycle_id() < b.cycle().cycle_id();
   });
   v1::ListCyclesResponse response;
-  for (int64_t i = offset; i < static_cast<int64_t>(records.size()) && i < offset + size; ++i) {
-    *response.add_cycles() = records[i].cycle();
+  ByteBudget budget;
+  int64_t next = offset;
+  for (; next < static_cast<int64_t>(records.size()) && next < offset + size; ++next) {
+    if (!budget.Take(records[next].cycle().ByteSizeLong())) break;
+    *response.add_cycles() = records[next].cycle();
   }
-  if (offset + size < static_cast<int64_t>(records.size())) {
-    response.set_next_page_token(EncodeToken("cycles", "", offset + size));
+  if (next < static_cast<int64_t>(records.size())) {
+    response.set_next_page_token(EncodeToken("cycles", "", next));
   }
   return response;
 }
@@ -770,10 +794,13 @@ absl::StatusOr<v1::OpenNominationsResponse> AwardCore::OpenNominations(
 absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
     const v1::SubmitNominationRequest& request, const Caller& caller) {
   IMDI_RETURN_IF_ERROR(CheckMunicipalityCode(request.municipality_code(), "municipality_code"));
-  IMDI_RETURN_IF_ERROR(CheckText(request.justification(), "justification", true));
-  IMDI_RETURN_IF_ERROR(CheckText(request.override_reason(), "override_reason", false));
+  IMDI_RETURN_IF_ERROR(CheckRequestText(request.justification(), "justification", true,
+                                 kMaxJustificationBytes, TextKind::kParagraphs));
+  IMDI_RETURN_IF_ERROR(CheckRequestText(request.override_reason(), "override_reason", false,
+                                 kMaxNoteBytes, TextKind::kParagraphs));
   IMDI_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   const v1::Nominator& nominator = request.nominator();
+  IMDI_RETURN_IF_ERROR(CheckRequestText(nominator.display_name(), "nominator.display_name", false, kMaxNameBytes));
   switch (nominator.kind()) {
     case v1::NOMINATOR_KIND_REGIONAL_OFFICE:
       if (nominator.imdi_region() == stats::v1::IMDI_REGION_UNSPECIFIED) {
@@ -922,6 +949,11 @@ absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
           }
           override_reason = request.override_reason();
         }
+        if (record.nominations_size() >= kMaxNominationsPerCycle) {
+          return Refuse("NOMINATIONS_FULL", "CYCLE", request.cycle_id(),
+                        absl::StrCat("the cycle holds ", record.nominations_size(),
+                                     " nominations (withdrawn ones included), the most it takes"));
+        }
         const absl::Time now = options_.now();
         record.set_last_nomination_number(record.last_nomination_number() + 1);
         v1::Nomination& n = *record.add_nominations();
@@ -973,7 +1005,7 @@ absl::StatusOr<v1::WithdrawNominationResponse> AwardCore::WithdrawNomination(
         v1::Nomination* n = FindNomination(record, request.nomination_id());
         if (n == nullptr) {
           return NotFound("NOMINATION_NOT_FOUND",
-                          absl::StrCat("no nomination \"", request.nomination_id(), "\""));
+                          absl::StrCat("no nomination ", Excerpt(request.nomination_id())));
         }
         if (caller.Bound()) {
           const auth::Principal& p = *caller.principal;
@@ -1131,9 +1163,14 @@ absl::StatusOr<v1::RecordVotesResponse> AwardCore::RecordVotes(
     return InvalidFieldError("request_id", "is required: a batch of votes must count once");
   }
   if (request.tallies().empty()) return InvalidFieldError("tallies", "must not be empty");
+  if (request.tallies_size() > kMaxTallies) {
+    return InvalidFieldError("tallies", absl::StrCat(request.tallies_size(), " tallies; at most ",
+                                                     kMaxTallies));
+  }
   for (int i = 0; i < request.tallies_size(); ++i) {
-    if (request.tallies(i).votes() < 0) {
-      return InvalidFieldError(absl::StrCat("tallies[", i, "].votes"), "must not be negative");
+    if (request.tallies(i).votes() < 0 || request.tallies(i).votes() > kMaxVotesPerTally) {
+      return InvalidFieldError(absl::StrCat("tallies[", i, "].votes"),
+                               absl::StrCat("must be between 0 and ", kMaxVotesPerTally));
     }
   }
   v1::RecordVotesResponse response;
@@ -1148,6 +1185,11 @@ absl::StatusOr<v1::RecordVotesResponse> AwardCore::RecordVotes(
           if (n == nullptr || n->state() != v1::NOMINATION_STATE_ACTIVE) {
             return InvalidFieldError(absl::StrCat("tallies[", i, "].nomination_id"),
                                      "names no active nomination of the cycle");
+          }
+          if (n->votes() + request.tallies(i).votes() > kMaxVotesPerNomination) {
+            return InvalidFieldError(absl::StrCat("tallies[", i, "].votes"),
+                                     absl::StrCat("would bring ", n->municipality_name(),
+                                                  " above ", kMaxVotesPerNomination, " votes"));
           }
           n->set_votes(n->votes() + request.tallies(i).votes());
           Touch(*n, record, options_.now());
@@ -1212,7 +1254,7 @@ absl::StatusOr<v1::RegisterJurorResponse> AwardCore::RegisterJuror(
     const v1::RegisterJurorRequest& request, const Caller& caller) {
   const v1::Juror& juror = request.juror();
   IMDI_RETURN_IF_ERROR(ValidateCycleId(juror.juror_id(), "juror.juror_id"));
-  IMDI_RETURN_IF_ERROR(CheckText(juror.display_name(), "juror.display_name", true));
+  IMDI_RETURN_IF_ERROR(CheckRequestText(juror.display_name(), "juror.display_name", true, kMaxNameBytes));
   if (!juror.conflicted_nomination_ids().empty()) {
     return InvalidFieldError("juror.conflicted_nomination_ids",
                              "is output only; declare conflicts with DeclareConflict");
@@ -1238,6 +1280,11 @@ absl::StatusOr<v1::RegisterJurorResponse> AwardCore::RegisterJuror(
                           absl::StrCat("the jury already has a chair: ", j.juror_id()));
           }
         }
+        if (cycle.jurors_size() >= kMaxJurorsPerCycle) {
+          return Refuse("JURY_FULL", "JUROR", juror.juror_id(),
+                        absl::StrCat("the jury has ", cycle.jurors_size(), " jurors, the most a "
+                                     "cycle takes"));
+        }
         *cycle.add_jurors() = juror;
         step.detail = absl::StrCat("registered juror ", juror.juror_id(), " (",
                                    juror.display_name(), juror.chair() ? ", chair" : "", ")");
@@ -1252,7 +1299,7 @@ absl::StatusOr<v1::RegisterJurorResponse> AwardCore::RegisterJuror(
 
 absl::StatusOr<v1::DeclareConflictResponse> AwardCore::DeclareConflict(
     const v1::DeclareConflictRequest& request, const Caller& caller) {
-  IMDI_RETURN_IF_ERROR(CheckText(request.reason(), "reason", true));
+  IMDI_RETURN_IF_ERROR(CheckRequestText(request.reason(), "reason", true, kMaxLineBytes));
   v1::DeclareConflictResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(
       "DeclareConflict", request, request.request_id(), request.cycle_id(), caller,
@@ -1263,11 +1310,11 @@ absl::StatusOr<v1::DeclareConflictResponse> AwardCore::DeclareConflict(
         v1::Juror* juror = FindJuror(cycle, request.juror_id());
         if (juror == nullptr) {
           return NotFound("JUROR_NOT_FOUND",
-                          absl::StrCat("no juror \"", request.juror_id(), "\" in the cycle"));
+                          absl::StrCat("no juror ", Excerpt(request.juror_id()), " in the cycle"));
         }
         if (FindNomination(record, request.nomination_id()) == nullptr) {
           return NotFound("NOMINATION_NOT_FOUND",
-                          absl::StrCat("no nomination \"", request.nomination_id(), "\""));
+                          absl::StrCat("no nomination ", Excerpt(request.nomination_id())));
         }
         IMDI_RETURN_IF_ERROR(CheckAction(cycle.state(), Action::kDeclareConflict,
                                          cycle.config().decision_policy()));
@@ -1310,7 +1357,8 @@ absl::StatusOr<v1::DeclareConflictResponse> AwardCore::DeclareConflict(
 
 absl::StatusOr<v1::ConfirmAssessmentResponse> AwardCore::ConfirmAssessment(
     const v1::ConfirmAssessmentRequest& request, const Caller& caller) {
-  IMDI_RETURN_IF_ERROR(CheckText(request.jury_note(), "jury_note", false));
+  IMDI_RETURN_IF_ERROR(CheckRequestText(request.jury_note(), "jury_note", false, kMaxNoteBytes,
+                                 TextKind::kParagraphs));
   v1::ConfirmAssessmentResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(
       "ConfirmAssessment", request, request.request_id(), request.cycle_id(), caller,
@@ -1320,7 +1368,7 @@ absl::StatusOr<v1::ConfirmAssessmentResponse> AwardCore::ConfirmAssessment(
         v1::Nomination* n = FindNomination(record, request.nomination_id());
         if (n == nullptr || n->state() != v1::NOMINATION_STATE_ACTIVE) {
           return NotFound("NOMINATION_NOT_FOUND",
-                          absl::StrCat("no active nomination \"", request.nomination_id(), "\""));
+                          absl::StrCat("no active nomination ", Excerpt(request.nomination_id())));
         }
         if (caller.principal) {
           for (const auto& j : record.cycle().jurors()) {
@@ -1345,8 +1393,7 @@ absl::StatusOr<v1::ConfirmAssessmentResponse> AwardCore::ConfirmAssessment(
         }
         if (claim == nullptr) {
           return Refuse("NOT_CLAIMED", "CLAIM", request.criterion(),
-                        absl::StrCat(n->municipality_name(), "'s nomination claims no \"",
-                                     request.criterion(), "\""));
+                        absl::StrCat(n->municipality_name(), "'s nomination claims no ", Excerpt(request.criterion())));
         }
         claim->set_state(request.confirmed() ? v1::ASSESSMENT_STATE_CONFIRMED
                                              : v1::ASSESSMENT_STATE_REJECTED);
@@ -1399,18 +1446,18 @@ absl::StatusOr<v1::SubmitScoreResponse> AwardCore::SubmitScore(
         v1::Juror* juror = FindJuror(*record.mutable_cycle(), request.juror_id());
         if (juror == nullptr) {
           return NotFound("JUROR_NOT_FOUND",
-                          absl::StrCat("no juror \"", request.juror_id(), "\" in the cycle"));
+                          absl::StrCat("no juror ", Excerpt(request.juror_id()), " in the cycle"));
         }
         v1::Nomination* n = FindNomination(record, request.nomination_id());
         if (n == nullptr) {
           return NotFound("NOMINATION_NOT_FOUND",
-                          absl::StrCat("no nomination \"", request.nomination_id(), "\""));
+                          absl::StrCat("no nomination ", Excerpt(request.nomination_id())));
         }
         bool known = false;
         for (const auto& c : policy.scoring_criteria()) known = known || c.name() == request.criterion();
         if (!known) {
-          return InvalidFieldError("criterion", absl::StrCat("\"", request.criterion(),
-                                                             "\" is not a scoring criterion of "
+          return InvalidFieldError("criterion", absl::StrCat(Excerpt(request.criterion()),
+                                                             " is not a scoring criterion of "
                                                              "the cycle"));
         }
         if (request.score() < policy.min_score() || request.score() > policy.max_score()) {
@@ -1565,7 +1612,7 @@ absl::StatusOr<v1::AnnounceWinnerResponse> AwardCore::AnnounceWinner(
   if (!request.announce_date().empty()) {
     IMDI_RETURN_IF_ERROR(CheckDate(request.announce_date(), "announce_date"));
   }
-  IMDI_RETURN_IF_ERROR(CheckText(request.event(), "event", false));
+  IMDI_RETURN_IF_ERROR(CheckRequestText(request.event(), "event", false, kMaxLineBytes));
   v1::AnnounceWinnerResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(
       "AnnounceWinner", request, request.request_id(), request.cycle_id(), caller,
@@ -1626,7 +1673,7 @@ absl::StatusOr<v1::ArchiveCycleResponse> AwardCore::ArchiveCycle(
 
 absl::StatusOr<v1::CancelCycleResponse> AwardCore::CancelCycle(
     const v1::CancelCycleRequest& request, const Caller& caller) {
-  IMDI_RETURN_IF_ERROR(CheckText(request.reason(), "reason", true));
+  IMDI_RETURN_IF_ERROR(CheckRequestText(request.reason(), "reason", true, kMaxLineBytes));
   return MoveState<v1::CancelCycleResponse>(
       "CancelCycle", request, caller, Action::kCancel,
       absl::StrCat("cancelled: ", request.reason()),
@@ -1640,7 +1687,7 @@ absl::StatusOr<v1::ImportWinnersResponse> AwardCore::ImportWinners(
     const v1::ImportWinnersRequest& request, const Caller& caller) {
   std::vector<FieldViolation> violations;
   std::set<int> years;
-  for (int i = 0; i < request.winners_size(); ++i) {
+  for (int i = 0; i < request.winners_size() && i < kMaxWinnersPerImport; ++i) {
     const v1::Winner& w = request.winners(i);
     const std::string f = absl::StrCat("winners[", i, "]");
     if (w.award_year() < 2008 || w.award_year() > 2100) {
@@ -1650,6 +1697,12 @@ absl::StatusOr<v1::ImportWinnersResponse> AwardCore::ImportWinners(
       violations.push_back({f + ".award_year", "appears twice in the request"});
     }
     if (w.municipality_name().empty()) violations.push_back({f + ".municipality_name", "is required"});
+    for (auto v : {imdi::CheckText(w.municipality_name(), f + ".municipality_name", kMaxNameBytes),
+                   imdi::CheckText(w.code_at_the_time(), f + ".code_at_the_time", kMaxCodeBytes),
+                   imdi::CheckText(w.event(), f + ".event", kMaxLineBytes),
+                   imdi::CheckText(w.source(), f + ".source", kMaxLineBytes)}) {
+      if (v) violations.push_back(*std::move(v));
+    }
     if (!w.announce_date().empty() && !CheckDate(w.announce_date(), "").ok()) {
       violations.push_back({f + ".announce_date", "must be a date YYYY-MM-DD"});
     }
@@ -1658,6 +1711,10 @@ absl::StatusOr<v1::ImportWinnersResponse> AwardCore::ImportWinners(
     }
   }
   if (request.winners().empty()) violations.push_back({"winners", "must not be empty"});
+  if (request.winners_size() > kMaxWinnersPerImport) {
+    violations.push_back({"winners", absl::StrCat(request.winners_size(), " winners; at most ",
+                                                  kMaxWinnersPerImport, " per request")});
+  }
   if (!violations.empty()) return InvalidArgumentError("INVALID_WINNERS", violations);
   IMDI_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
 
@@ -1719,12 +1776,15 @@ absl::StatusOr<v1::ListAuditEventsResponse> AwardCore::ListAuditEvents(
   IMDI_ASSIGN_OR_RETURN(std::vector<v1::AuditEvent> events,
                         store_->ReadAudit(request.cycle_id(), after, size + 1));
   v1::ListAuditEventsResponse response;
-  for (int i = 0; i < static_cast<int>(events.size()) && i < size; ++i) {
-    *response.add_events() = events[i];
+  ByteBudget budget;
+  int taken = 0;
+  while (taken < static_cast<int>(events.size()) && taken < size &&
+         budget.Take(events[taken].ByteSizeLong())) {
+    *response.add_events() = std::move(events[taken++]);
   }
-  if (static_cast<int>(events.size()) > size) {
-    response.set_next_page_token(
-        EncodeToken("audit", request.cycle_id(), events[size - 1].sequence()));
+  if (static_cast<int>(events.size()) > taken) {
+    response.set_next_page_token(EncodeToken("audit", request.cycle_id(),
+                                             response.events(taken - 1).sequence()));
   }
   return response;
 }

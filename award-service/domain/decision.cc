@@ -17,6 +17,14 @@ constexpr double kEpsilon = 1e-9;
 
 bool Same(double a, double b) { return std::fabs(a - b) < kEpsilon; }
 
+absl::Status NotFinite(const std::vector<PreconditionViolation>& violations) {
+  return FailedPreconditionError(
+      "NUMBERS_NOT_FINITE",
+      "the decision rests on numbers that are not finite (weights, score scale or scores); "
+      "correct the configuration or the scores",
+      violations);
+}
+
 // Scores by (juror, nomination, criterion); the latest wins.
 using ScoreTable = std::map<std::tuple<std::string, std::string, std::string>, double>;
 
@@ -36,15 +44,45 @@ struct Scored {
   std::string tie_note;
 };
 
+// The weighted mean of `means`. Weights are scaled by the largest one first,
+// so that large but finite weights cannot overflow.
 double Weighted(const v1::DecisionPolicy& policy, const std::map<std::string, double>& means) {
+  double largest = 0;
+  for (const auto& c : policy.scoring_criteria()) largest = std::max(largest, c.weight());
+  if (!(largest > 0)) return 0;
   double sum = 0, weights = 0;
   for (const auto& c : policy.scoring_criteria()) {
     auto it = means.find(c.name());
     if (it == means.end()) continue;
-    sum += c.weight() * it->second;
-    weights += c.weight();
+    const double weight = c.weight() / largest;
+    sum += weight * it->second;
+    weights += weight;
   }
   return weights > 0 ? sum / weights : 0;
+}
+
+// Every number the decision rests on is finite. The configuration and the
+// scores are validated when they are stored; this keeps the ranking total
+// even for records written before those checks, or sums that overflow.
+absl::Status CheckFinite(const DecisionInput& input) {
+  std::vector<PreconditionViolation> bad;
+  auto check = [&](double value, std::string subject) {
+    if (!std::isfinite(value) && bad.size() < 10) {
+      bad.push_back({"NUMBER", std::move(subject), absl::StrCat(value, " is not a finite number")});
+    }
+  };
+  const v1::DecisionPolicy& policy = input.policy;
+  for (const auto& c : policy.scoring_criteria()) {
+    check(c.weight(), absl::StrCat("decision_policy.scoring_criteria.", c.name(), ".weight"));
+  }
+  check(policy.min_score(), "decision_policy.min_score");
+  check(policy.max_score(), "decision_policy.max_score");
+  check(policy.vote_weight(), "decision_policy.vote_weight");
+  for (const JuryScore& score : input.scores) {
+    check(score.score, absl::StrCat(score.juror_id, "/", score.nomination_id, "/", score.criterion));
+  }
+  if (bad.empty()) return absl::OkStatus();
+  return NotFinite(bad);
 }
 
 std::string TieBreakText(const v1::TieBreak& rule) {
@@ -140,6 +178,7 @@ absl::StatusOr<v1::Decision> Decide(const DecisionInput& input) {
                                    "and no votes are recorded",
                                    {{"VOTES", "cycle", "no votes recorded"}});
   }
+  if (absl::Status finite = CheckFinite(input); !finite.ok()) return finite;
   const ScoreTable table = Table(input.scores);
   std::vector<PreconditionViolation> missing;
   std::vector<Scored> scored;
@@ -184,6 +223,11 @@ absl::StatusOr<v1::Decision> Decide(const DecisionInput& input) {
     } else {
       s.final_score = s.jury;
     }
+    if (!std::isfinite(s.final_score)) {
+      return NotFinite({{"NUMBER", candidate.nomination_id,
+                         absl::StrCat("the final score of ", candidate.municipality_name,
+                                      " is not a finite number; the scores overflow")}});
+    }
     scored.push_back(std::move(s));
   }
   if (!missing.empty()) {
@@ -218,8 +262,9 @@ absl::StatusOr<v1::Decision> Decide(const DecisionInput& input) {
   });
   std::vector<std::vector<Scored*>> groups;
   for (size_t i = 0; i < order.size();) {
-    size_t j = i;
-    std::vector<Scored*> group;
+    // Every pass takes at least one candidate, so the loop ends.
+    size_t j = i + 1;
+    std::vector<Scored*> group{order[i]};
     while (j < order.size() && Same(order[j]->final_score, order[i]->final_score)) {
       group.push_back(order[j++]);
     }

@@ -55,7 +55,10 @@ std::optional<double> WeightedJuryScore(const v1::DecisionPolicy& policy,
 // NO_VOTES (a vote policy with no votes) or TIE_UNRESOLVED (the tie-breaks
 // leave a tie for first and no chair's choice settles it, listing the tied
 // nominations) or CHAIR_CHOICE_NOT_TIED (a chair's choice outside such a
-// tie, or without one).
+// tie, or without one), or NUMBERS_NOT_FINITE (a weight, the score scale, a
+// score or a computed score is not a finite number). It always ends: the
+// work grows with candidates x jurors x criteria, which the configuration
+// and the cycle bound.
 absl::StatusOr<v1::Decision> Decide(const DecisionInput& input);
 
 }  // namespace imdi::award

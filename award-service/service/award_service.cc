@@ -5,12 +5,13 @@
 
 #include "absl/strings/ascii.h"
 #include "award-service/stats/call_deadline.h"
+#include "common/limits.h"
+#include "common/raw_message.h"
 #include "common/rpc_scope.h"
 
 namespace imdi::award {
 namespace {
 
-constexpr int kScreenChunk = 64;
 constexpr size_t kMaxActorLength = 64;
 
 Caller CallerOf(grpc::CallbackServerContext* context, const RpcScope& scope,
@@ -36,32 +37,34 @@ Caller CallerOf(grpc::CallbackServerContext* context, const RpcScope& scope,
   return caller;
 }
 
-// Runs `call(caller)` (returning StatusOr<Response>) on the pool and finishes
-// the unary call with its result.
-template <typename Response, typename Call>
-grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* context, absl::string_view method,
-                                  const CallPolicy& policy, WorkerPool* pool, Response* response,
-                                  Call call) {
+// Parses the request bytes, runs `call(request, caller)` (returning
+// StatusOr<Response>) on the pool and finishes the unary call with the
+// serialized result. An unreadable request is refused on the callback
+// thread, before any work is scheduled.
+template <typename Request, typename Response, typename Call>
+grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* context,
+                                  const grpc::ByteBuffer* raw_request,
+                                  grpc::ByteBuffer* raw_response, absl::string_view method,
+                                  const CallPolicy& policy, WorkerPool* pool, Call call) {
   auto scope = std::make_shared<RpcScope>(context, method, policy);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (!scope->admission().ok()) {
-    reactor->Finish(scope->Finish(scope->admission()));
+  auto request = std::make_shared<Request>();
+  absl::Status admitted = scope->admission();
+  if (admitted.ok()) admitted = ParseMessage(*raw_request, *request);
+  if (!admitted.ok()) {
+    reactor->Finish(scope->Finish(admitted));
     return reactor;
   }
   Caller caller = CallerOf(context, *scope, policy);
   const absl::Time deadline = absl::FromChrono(context->deadline());
-  pool->Schedule([scope, reactor, response, deadline, caller = std::move(caller),
+  pool->Schedule([scope, reactor, request, raw_response, deadline, caller = std::move(caller),
                   call = std::move(call)]() mutable {
     // Calls to the statistics service made for this call end with it.
     ScopedCallDeadline call_deadline(deadline);
     absl::Status status;
     try {
-      auto result = call(caller);
-      if (result.ok()) {
-        *response = *std::move(result);
-      } else {
-        status = result.status();
-      }
+      absl::StatusOr<Response> result = call(*request, caller);
+      status = result.ok() ? SerializeMessage(*result, raw_response) : result.status();
     } catch (const std::exception& e) {
       status = absl::InternalError(e.what());
     }
@@ -70,18 +73,25 @@ grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* context, absl::st
   return reactor;
 }
 
+// Evaluations per ScreenMunicipalities message at most; messages are cut
+// by bytes too (kMaxReplyBytes).
+constexpr int kScreenChunk = 64;
+
 // Streams the screening: computed on the pool, written in chunks.
-class ScreenWriter final : public grpc::ServerWriteReactor<v1::ScreenMunicipalitiesResponse> {
+class ScreenWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   ScreenWriter(grpc::CallbackServerContext* context, AwardCore* core, WorkerPool* pool,
-               const CallPolicy& policy, const v1::ScreenMunicipalitiesRequest& request)
+               const CallPolicy& policy, const grpc::ByteBuffer& raw_request)
       : scope_(context, "ScreenMunicipalities", policy) {
-    if (!scope_.admission().ok()) {
-      Finish(scope_.Finish(scope_.admission()));
+    v1::ScreenMunicipalitiesRequest request;
+    absl::Status admitted = scope_.admission();
+    if (admitted.ok()) admitted = ParseMessage(raw_request, request);
+    if (!admitted.ok()) {
+      Finish(scope_.Finish(admitted));
       return;
     }
     const absl::Time deadline = absl::FromChrono(context->deadline());
-    pool->Schedule([this, core, request, deadline] {
+    pool->Schedule([this, core, request = std::move(request), deadline] {
       ScopedCallDeadline call_deadline(deadline);
       absl::StatusOr<std::vector<v1::Evaluation>> result;
       try {
@@ -118,10 +128,17 @@ class ScreenWriter final : public grpc::ServerWriteReactor<v1::ScreenMunicipalit
     sent_any_ = true;
     chunk_.Clear();
     chunk_.set_data_version(data_version_);
-    for (int i = 0; i < kScreenChunk && next_ < evaluations_.size(); ++i) {
+    ByteBudget budget;
+    while (chunk_.evaluations_size() < kScreenChunk && next_ < evaluations_.size() &&
+           budget.Take(evaluations_[next_].ByteSizeLong())) {
       *chunk_.add_evaluations() = std::move(evaluations_[next_++]);
     }
-    StartWrite(&chunk_);
+    absl::Status serialized = SerializeMessage(chunk_, &buffer_);
+    if (!serialized.ok()) {
+      Finish(scope_.Finish(serialized));
+      return;
+    }
+    StartWrite(&buffer_);
   }
 
   RpcScope scope_;
@@ -130,26 +147,24 @@ class ScreenWriter final : public grpc::ServerWriteReactor<v1::ScreenMunicipalit
   size_t next_ = 0;
   bool sent_any_ = false;
   v1::ScreenMunicipalitiesResponse chunk_;
+  grpc::ByteBuffer buffer_;
 };
 
 }  // namespace
 
-#define IMDI_AWARD_READ(Name, pool)                                                          \
-  grpc::ServerUnaryReactor* AwardServiceImpl::Name(grpc::CallbackServerContext* context,     \
-                                                   const v1::Name##Request* request,         \
-                                                   v1::Name##Response* response) {           \
-    return Offload(context, #Name, policy_, pool, response,                                           \
-                   [core = core_, request](const Caller&) { return core->Name(*request); }); \
+#define IMDI_AWARD_CALL(Name, pool, ...)                                                      \
+  grpc::ServerUnaryReactor* AwardServiceImpl::Name(grpc::CallbackServerContext* context,      \
+                                                   const grpc::ByteBuffer* raw_request,       \
+                                                   grpc::ByteBuffer* raw_response) {          \
+    return Offload<v1::Name##Request, v1::Name##Response>(                                    \
+        context, raw_request, raw_response, #Name, policy_, pool,                             \
+        [core = core_](const v1::Name##Request& request,                                      \
+                       [[maybe_unused]] const Caller& caller) {                              \
+          return core->Name(request __VA_ARGS__);                                             \
+        });                                                                                   \
   }
-#define IMDI_AWARD_WRITE(Name, pool)                                                     \
-  grpc::ServerUnaryReactor* AwardServiceImpl::Name(grpc::CallbackServerContext* context, \
-                                                   const v1::Name##Request* request,     \
-                                                   v1::Name##Response* response) {       \
-    return Offload(context, #Name, policy_, pool, response,                                       \
-                   [core = core_, request](const Caller& caller) {                       \
-                     return core->Name(*request, caller);                                \
-                   });                                                                   \
-  }
+#define IMDI_AWARD_READ(Name, pool) IMDI_AWARD_CALL(Name, pool)
+#define IMDI_AWARD_WRITE(Name, pool) IMDI_AWARD_CALL(Name, pool, , caller)
 
 IMDI_AWARD_WRITE(CreateCycle, store_pool_)
 IMDI_AWARD_READ(GetCycle, store_pool_)
@@ -178,9 +193,10 @@ IMDI_AWARD_READ(ListAuditEvents, store_pool_)
 
 #undef IMDI_AWARD_READ
 #undef IMDI_AWARD_WRITE
+#undef IMDI_AWARD_CALL
 
-grpc::ServerWriteReactor<v1::ScreenMunicipalitiesResponse>* AwardServiceImpl::ScreenMunicipalities(
-    grpc::CallbackServerContext* context, const v1::ScreenMunicipalitiesRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* AwardServiceImpl::ScreenMunicipalities(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
   return new ScreenWriter(context, core_, stats_pool_, policy_, *request);
 }
 

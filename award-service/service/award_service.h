@@ -22,7 +22,23 @@ inline constexpr char kAwardErrorDomain[] = "award.imdi.no";
 // authenticated principal is the actor.
 inline constexpr char kActorHeader[] = "x-actor";
 
-class AwardServiceImpl final : public v1::AwardService::CallbackService {
+// Every method is a raw callback method: the handlers decode the request
+// bytes themselves (common/raw_message.h), so that an unreadable request is
+// a clear INVALID_ARGUMENT rather than gRPC's UNIMPLEMENTED.
+#define IMDI_RAW(Name, ...) v1::AwardService::WithRawCallbackMethod_##Name<__VA_ARGS__>
+using RawAwardService =
+    IMDI_RAW(CreateCycle, IMDI_RAW(GetCycle, IMDI_RAW(ListCycles,
+    IMDI_RAW(EvaluateMunicipality, IMDI_RAW(ScreenMunicipalities, IMDI_RAW(CompareWithLatest,
+    IMDI_RAW(OpenNominations, IMDI_RAW(SubmitNomination, IMDI_RAW(WithdrawNomination,
+    IMDI_RAW(ListNominations, IMDI_RAW(AnnounceNominees, IMDI_RAW(OpenPublicVoting,
+    IMDI_RAW(RecordVotes, IMDI_RAW(StartJuryDeliberation, IMDI_RAW(RegisterJuror,
+    IMDI_RAW(DeclareConflict, IMDI_RAW(ConfirmAssessment, IMDI_RAW(SubmitScore,
+    IMDI_RAW(DecideWinner, IMDI_RAW(AnnounceWinner, IMDI_RAW(ArchiveCycle,
+    IMDI_RAW(CancelCycle, IMDI_RAW(ImportWinners, IMDI_RAW(ListWinners,
+    IMDI_RAW(ListAuditEvents, v1::AwardService::Service)))))))))))))))))))))))));
+#undef IMDI_RAW
+
+class AwardServiceImpl final : public RawAwardService {
  public:
   // Without `access` calls are not checked (tests of the service itself).
   AwardServiceImpl(AwardCore* core, WorkerPool* stats_pool, WorkerPool* store_pool,
@@ -34,8 +50,8 @@ class AwardServiceImpl final : public v1::AwardService::CallbackService {
 
 #define IMDI_AWARD_RPC(Name)                                                               \
   grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context,                     \
-                                 const v1::Name##Request* request,                         \
-                                 v1::Name##Response* response) override;
+                                 const grpc::ByteBuffer* request,                          \
+                                 grpc::ByteBuffer* response) override;
   IMDI_AWARD_RPC(CreateCycle)
   IMDI_AWARD_RPC(GetCycle)
   IMDI_AWARD_RPC(ListCycles)
@@ -62,9 +78,8 @@ class AwardServiceImpl final : public v1::AwardService::CallbackService {
   IMDI_AWARD_RPC(ListAuditEvents)
 #undef IMDI_AWARD_RPC
 
-  grpc::ServerWriteReactor<v1::ScreenMunicipalitiesResponse>* ScreenMunicipalities(
-      grpc::CallbackServerContext* context,
-      const v1::ScreenMunicipalitiesRequest* request) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* ScreenMunicipalities(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
 
  private:
   AwardCore* const core_;

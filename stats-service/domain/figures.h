@@ -147,6 +147,11 @@ struct FiguresRecord {
 
   // Same figures, status, source and note (ignores revision metadata).
   bool SameContent(const FiguresRecord& other) const;
+
+  // At least the bytes the record takes in a reply (numbers, codes, names of
+  // at most kMaxNameBytes, etag, times, and its texts): what pages and
+  // stream messages are cut by.
+  size_t ReplyBytes() const { return 512 + source.size() + note.size(); }
 };
 
 // Opaque tag of a record's revision (AIP-154): changes with every write.

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/limits.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
 #include "stats-service/domain/validation.h"
@@ -86,7 +87,7 @@ absl::Status ApplyClause(const std::string& field, const std::string& op,
     }
     std::optional<int> parsed = ParseDigits(value.text, 4);
     if (!parsed) {
-      return FilterError(absl::StrCat("\"", value.text, "\" is not a four-digit year"));
+      return FilterError(absl::StrCat(Excerpt(value.text), " is not a four-digit year"));
     }
     const int year = *parsed;
     if (op == "=") {
@@ -116,8 +117,8 @@ absl::Status ApplyClause(const std::string& field, const std::string& op,
     std::optional<ImdiRegion> region = ParseRegion(value.text);
     if (!region) {
       return FilterError(absl::StrCat(
-          "\"", value.text,
-          "\" is not an IMDi region; use OST, INDRE_OST, SOR, VEST, MIDT_NORGE "
+          Excerpt(value.text),
+          " is not an IMDi region; use OST, INDRE_OST, SOR, VEST, MIDT_NORGE "
           "or NORD"));
     }
     SetEqual(filter.region, *region, filter);

@@ -68,6 +68,14 @@ struct Municipality {
 
   // Same content (ignores revision metadata).
   bool SameContent(const Municipality& other) const;
+
+  // At least the bytes the municipality takes in a reply (see
+  // FiguresRecord::ReplyBytes).
+  size_t ReplyBytes() const {
+    size_t bytes = 512 + name.size() + note.size() + 256 * (predecessors.size() + 1);
+    for (const CodePeriod& period : codes) bytes += 32 + period.name.size();
+    return bytes;
+  }
 };
 
 // Opaque tag of a municipality's revision (AIP-154).

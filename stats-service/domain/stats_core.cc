@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/limits.h"
 #include "common/status_macros.h"
 #include "stats-service/domain/page_token.h"
 #include "stats-service/domain/validation.h"
@@ -16,6 +17,9 @@ namespace imdi::stats {
 namespace {
 
 constexpr size_t kMaxBatchGet = 1000;
+// A BatchGetFigures reply of kMaxBatchGet records with texts at their
+// bounds stays under this, and this under a default client's 4 MiB.
+constexpr size_t kMaxBatchReplyBytes = size_t{7} << 19;  // 3.5 MiB
 
 const std::vector<absl::string_view> kFigureFilterFields = {
     "year", "county_code", "imdi_region", "municipality_code"};
@@ -379,6 +383,7 @@ absl::StatusOr<MunicipalityPage> StatsCore::ListMunicipalities(const ListQuery& 
   const bool year_filtered =
       filter.year_min != kMinYear || filter.year_max != kMaxYear;
   const std::map<int, int>& by_code = dir->ids_by_current_code();
+  ByteBudget budget;
   for (auto it = token ? by_code.upper_bound(token->last_id) : by_code.begin();
        it != by_code.end(); ++it) {
     const Municipality& m = *dir->FindById(it->second);
@@ -394,7 +399,7 @@ absl::StatusOr<MunicipalityPage> StatsCore::ListMunicipalities(const ListQuery& 
     }
     if (filter.region && m.region != *filter.region) matches = false;
     if (!matches) continue;
-    if (static_cast<int>(page.municipalities.size()) == page_size) {
+    if (static_cast<int>(page.municipalities.size()) == page_size || !budget.Take(m.ReplyBytes())) {
       page.next_page_token = EncodePageToken(
           {version, fingerprint, page.municipalities.back().code, 0});
       break;
@@ -483,6 +488,7 @@ absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> StatsCore::Batch
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
   std::vector<FiguresRecord> out;
   out.reserve(code_years.size());
+  size_t reply_bytes = 0;
   for (const auto& [code, year] : code_years) {
     absl::StatusOr<Subject> subject =
         ResolveSubject(Subject::Municipality(code), year, *dir);
@@ -509,7 +515,14 @@ absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> StatsCore::Batch
       record->subject = *subject;
       record->year = year;
     }
+    reply_bytes += record->ReplyBytes();
     out.push_back(std::move(*record));
+  }
+  if (reply_bytes > kMaxBatchReplyBytes) {
+    // Only records stored before texts were bounded come near this.
+    return MakeError(absl::StatusCode::kResourceExhausted, "REPLY_TOO_LARGE",
+                     absl::StrCat("the ", code_years.size(), " records take about ", reply_bytes,
+                                  " bytes, more than one reply carries; ask for fewer keys"));
   }
   return std::make_pair(std::move(out), version);
 }
@@ -581,8 +594,16 @@ absl::StatusOr<FiguresPage> StatsCore::ListFigures(const ListQuery& query) {
   // One record more than the page tells whether another page follows.
   IMDI_RETURN_IF_ERROR(Scan(filter, *dir, municipality, version, after,
                             static_cast<size_t>(page_size) + 1, page.records));
-  if (page.records.size() > static_cast<size_t>(page_size)) {
-    page.records.pop_back();
+  // The page ends at page_size records or kMaxReplyBytes, whichever comes
+  // first; the record after it says another page follows.
+  ByteBudget budget;
+  size_t fits = 0;
+  while (fits < page.records.size() && fits < static_cast<size_t>(page_size) &&
+         budget.Take(page.records[fits].ReplyBytes())) {
+    ++fits;
+  }
+  if (page.records.size() > fits) {
+    page.records.resize(fits);
     const FiguresRecord& last = page.records.back();
     page.next_page_token =
         EncodePageToken({version, fingerprint, last.subject.id, last.year});

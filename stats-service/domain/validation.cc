@@ -1,7 +1,9 @@
 #include "stats-service/domain/validation.h"
 
+#include "common/limits.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/limits.h"
 
 namespace imdi::stats {
 namespace {
@@ -43,8 +45,8 @@ absl::StatusOr<int> ParseMunicipalityCode(absl::string_view text,
   std::optional<int> code = ParseDigits(text, 4);
   if (!code) {
     return InvalidFieldError(
-        field, absl::StrCat("\"", text,
-                            "\" is not a municipality code: expected four digits "
+        field, absl::StrCat(Excerpt(text),
+                            " is not a municipality code: expected four digits "
                             "with leading zeros, e.g. \"0906\""));
   }
   return *code;
@@ -54,8 +56,8 @@ absl::StatusOr<int> ParseCountyCode(absl::string_view text, absl::string_view fi
   std::optional<int> county = ParseDigits(text, 2);
   if (!county) {
     return InvalidFieldError(
-        field, absl::StrCat("\"", text,
-                            "\" is not a county code: expected two digits, "
+        field, absl::StrCat(Excerpt(text),
+                            " is not a county code: expected two digits, "
                             "e.g. \"09\""));
   }
   return *county;
@@ -119,10 +121,40 @@ std::vector<FieldViolation> CheckFigureValues(const FigureValues& values,
   return out;
 }
 
+std::vector<FieldViolation> CheckFiguresText(absl::string_view source, absl::string_view note,
+                                             absl::string_view prefix) {
+  std::vector<FieldViolation> out;
+  if (auto v = CheckText(source, FieldPath(prefix, "source"), kMaxLineBytes)) out.push_back(*v);
+  if (auto v = CheckText(note, FieldPath(prefix, "note"), kMaxNoteBytes, TextKind::kParagraphs)) {
+    out.push_back(*v);
+  }
+  return out;
+}
+
 std::vector<FieldViolation> CheckMunicipality(const Municipality& m,
                                               absl::string_view prefix) {
   std::vector<FieldViolation> out;
   if (m.name.empty()) out.push_back({FieldPath(prefix, "name"), "a name is required"});
+  if (auto v = CheckText(m.name, FieldPath(prefix, "name"), kMaxNameBytes)) out.push_back(*v);
+  if (auto v = CheckText(m.note, FieldPath(prefix, "note"), kMaxNoteBytes, TextKind::kParagraphs)) {
+    out.push_back(*v);
+  }
+  if (m.codes.size() > kMaxCodePeriods) {
+    out.push_back({FieldPath(prefix, "code_history"),
+                   absl::StrCat(m.codes.size(), " codes; at most ", kMaxCodePeriods)});
+    return out;
+  }
+  if (m.predecessors.size() > kMaxPredecessors) {
+    out.push_back({FieldPath(prefix, "predecessors"),
+                   absl::StrCat(m.predecessors.size(), " predecessors; at most ", kMaxPredecessors)});
+  }
+  for (size_t i = 0; i < m.codes.size(); ++i) {
+    if (auto v = CheckText(m.codes[i].name,
+                           absl::StrCat(FieldPath(prefix, "code_history"), "[", i, "].name"),
+                           kMaxNameBytes)) {
+      out.push_back(*v);
+    }
+  }
   if (m.codes.empty()) {
     out.push_back({FieldPath(prefix, "code_history"),
                    "at least one code (the latest) is required"});

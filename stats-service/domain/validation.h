@@ -45,9 +45,18 @@ std::vector<FieldViolation> CheckFigureValues(const FigureValues& values,
                                               bool is_municipality,
                                               absl::string_view prefix);
 
+// A record's free texts: `source` one line of at most kMaxLineBytes, `note`
+// at most kMaxNoteBytes (common/limits.h).
+std::vector<FieldViolation> CheckFiguresText(absl::string_view source, absl::string_view note,
+                                             absl::string_view prefix);
+
+// Codes a municipality may have had, and municipalities it may have merged.
+inline constexpr size_t kMaxCodePeriods = 32;
+inline constexpr size_t kMaxPredecessors = 32;
+
 // Checks a municipality's own content: codes, names, periods in order and
-// not overlapping, the latest code equal to the identity. Field paths are
-// `prefix` + field name.
+// not overlapping, the latest code equal to the identity, texts and lists
+// within their bounds. Field paths are `prefix` + field name.
 std::vector<FieldViolation> CheckMunicipality(const Municipality& municipality,
                                               absl::string_view prefix);
 

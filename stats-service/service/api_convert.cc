@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/limits.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
@@ -35,8 +36,8 @@ absl::StatusOr<Subject> DecodeArea(const api::Area& area, absl::string_view pref
       const std::string field = FieldPath(prefix, "county_code");
       IMDI_ASSIGN_OR_RETURN(int county, ParseCountyCode(area.county_code(), field));
       if (CountyName(county).empty()) {
-        return InvalidFieldError(field, absl::StrCat("\"", area.county_code(),
-                                                     "\" is not a Norwegian county code"));
+        return InvalidFieldError(field, absl::StrCat(Excerpt(area.county_code()),
+                                                     " is not a Norwegian county code"));
       }
       return Subject::County(county);
     }
@@ -102,6 +103,9 @@ absl::StatusOr<FiguresRecord> DecodeFigures(const api::Figures& figures,
   record.status = static_cast<FiguresStatus>(figures.status());
   record.source = figures.source();
   record.note = figures.note();
+  for (auto& v : CheckFiguresText(record.source, record.note, prefix)) {
+    violations.push_back(std::move(v));
+  }
   if (!violations.empty()) return InvalidArgumentError("INVALID_FIGURES", violations);
   return record;
 }
@@ -123,8 +127,8 @@ absl::StatusOr<FiguresMask> DecodeFiguresMask(const google::protobuf::FieldMask&
       out.note = true;
     } else {
       return InvalidFieldError(
-          field, absl::StrCat("\"", path,
-                              "\" cannot be updated; use figure names, status, "
+          field, absl::StrCat(Excerpt(path),
+                              " cannot be updated; use figure names, status, "
                               "source or note"));
     }
   }

@@ -4,7 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/limits.h"
 #include "common/log.h"
+#include "common/raw_message.h"
 #include "common/rpc_scope.h"
 #include "common/status_macros.h"
 #include "stats-service/domain/validation.h"
@@ -13,18 +15,21 @@
 namespace imdi::stats {
 namespace {
 
-// Records per StreamFigures message: large enough to amortise framing, small
-// enough to keep messages well under the 4 MB default limit.
-constexpr size_t kStreamChunk = 256;
+// Records per StreamFigures message at most; messages are cut by bytes too
+// (kMaxReplyBytes), so that every message fits a default client's 4 MiB.
+constexpr int kStreamChunk = 256;
 
-// Streams the records of one StreamFigures call, a chunk per write.
-class FiguresStreamer final : public grpc::ServerWriteReactor<v1::StreamFiguresResponse> {
+// Streams the records of one StreamFigures call, a message per write.
+class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   FiguresStreamer(grpc::CallbackServerContext* context, StatsCore* core,
-                  const CallPolicy& policy, const v1::StreamFiguresRequest& request)
+                  const CallPolicy& policy, const grpc::ByteBuffer& raw_request)
       : scope_(context, "StreamFigures", policy) {
-    if (!scope_.admission().ok()) {
-      Finish(scope_.Finish(scope_.admission()));
+    v1::StreamFiguresRequest request;
+    absl::Status status = scope_.admission();
+    if (status.ok()) status = ParseMessage(raw_request, request);
+    if (!status.ok()) {
+      Finish(scope_.Finish(status));
       return;
     }
     absl::StatusOr<std::unique_ptr<StatsCore::FiguresCursor>> cursor =
@@ -48,51 +53,74 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<v1::StreamFiguresR
   void OnDone() override { delete this; }
 
  private:
-  void NextWrite() {
-    std::vector<FiguresRecord> chunk;
-    absl::StatusOr<bool> more = cursor_->Next(kStreamChunk, chunk);
-    if (!more.ok()) {
-      Finish(scope_.Finish(more.status()));
-      return;
+  // Fills the next message; false when the stream is complete.
+  absl::StatusOr<bool> Fill() {
+    response_.Clear();
+    response_.set_data_version(static_cast<int64_t>(cursor_->data_version()));
+    ByteBudget budget;
+    while (response_.figures_size() < kStreamChunk) {
+      if (next_ >= records_.size()) {
+        next_ = 0;
+        absl::StatusOr<bool> more = cursor_->Next(kStreamChunk, records_);
+        if (!more.ok()) return more.status();
+        if (!*more) break;
+      }
+      v1::Figures* figures = response_.add_figures();
+      EncodeFigures(records_[next_], cursor_->directory(), figures);
+      if (!budget.Take(figures->ByteSizeLong())) {
+        response_.mutable_figures()->RemoveLast();
+        break;
+      }
+      ++next_;
     }
     // The first message goes out even when empty so that the client learns
     // the data version.
-    if (!*more && sent_any_) {
-      Finish(scope_.Finish(absl::OkStatus()));
-      return;
+    return response_.figures_size() > 0 || !sent_any_;
+  }
+
+  void NextWrite() {
+    absl::StatusOr<bool> more = Fill();
+    if (more.ok() && *more) {
+      absl::Status serialized = SerializeMessage(response_, &buffer_);
+      if (serialized.ok()) {
+        sent_any_ = true;
+        StartWrite(&buffer_);
+        return;
+      }
+      more = serialized;
     }
-    sent_any_ = true;
-    response_.Clear();
-    response_.set_data_version(static_cast<int64_t>(cursor_->data_version()));
-    for (const FiguresRecord& record : chunk) {
-      EncodeFigures(record, cursor_->directory(), response_.add_figures());
-    }
-    StartWrite(&response_);
+    Finish(scope_.Finish(more.ok() ? absl::OkStatus() : more.status()));
   }
 
   RpcScope scope_;
   std::unique_ptr<StatsCore::FiguresCursor> cursor_;
+  std::vector<FiguresRecord> records_;  // read from the cursor, not yet sent
+  size_t next_ = 0;
   v1::StreamFiguresResponse response_;
+  grpc::ByteBuffer buffer_;
   bool sent_any_ = false;
 };
 
 // Imports the messages of one ImportFigures stream, one atomic batch each.
-// A message that cannot be imported as a whole has its rows reported as
-// rejected and the stream goes on; only a failure of the service itself ends
-// the call, and then the error says what was already committed.
-class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRequest> {
+// A message whose rows cannot be imported as a whole has its rows reported
+// as rejected and the stream goes on. A message that cannot be read at all
+// ends the call with INVALID_ARGUMENT, and a failure of the service itself
+// with its error; either way the error says what was already committed
+// (ErrorInfo metadata), and nothing after it is read. Only the client's
+// half-close ends an import with OK.
+class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   FiguresImporter(grpc::CallbackServerContext* context, StatsCore* core,
-                  const CallPolicy& policy, v1::ImportFiguresResponse* response)
+                  const CallPolicy& policy, grpc::ByteBuffer* response)
       : context_(context),
         scope_(context, "ImportFigures", policy),
         core_(core),
-        response_(response) {
+        raw_response_(response) {
     if (!scope_.admission().ok()) {
       Finish(scope_.Finish(scope_.admission()));
       return;
     }
-    StartRead(&request_);
+    StartRead(&raw_request_);
   }
 
   void OnReadDone(bool ok) override {
@@ -102,20 +130,33 @@ class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRe
         return;
       }
       // The client half-closed: the import is complete.
-      response_->set_data_version(static_cast<int64_t>(core_->data_version()));
+      response_.set_data_version(static_cast<int64_t>(core_->data_version()));
       Log(LogLevel::kInfo, scope_.request_id(),
-          absl::StrCat("import of ", source_, ": ", response_->rows_received(), " rows, ",
-                       response_->rows_changed(), " changed, ", response_->rows_unchanged(),
-                       " unchanged, ", response_->rows_rejected(), " rejected"));
-      Finish(scope_.Finish(absl::OkStatus()));
+          absl::StrCat("import of ", source_, ": ", messages_, " messages, ",
+                       response_.rows_received(), " rows, ", response_.rows_changed(),
+                       " changed, ", response_.rows_unchanged(), " unchanged, ",
+                       response_.rows_rejected(), " rejected"));
+      Finish(scope_.Finish(SerializeMessage(response_, raw_response_)));
       return;
     }
-    absl::Status status = ImportMessage();
+    absl::Status status = ParseMessage(raw_request_, request_);
+    if (!status.ok()) {
+      // Reading on would import the messages after a gap: stop here.
+      status = WithMessage(
+          status,
+          absl::StrCat("message ", messages_ + 1, " of the import stream cannot be read; the ",
+                       messages_, " messages before it (", response_.rows_received(),
+                       " rows) are imported and nothing after it: ", status.message()));
+      Finish(scope_.Finish(WithProgress(std::move(status))));
+      return;
+    }
+    ++messages_;
+    status = ImportMessage();
     if (!status.ok()) {
       Finish(scope_.Finish(WithProgress(std::move(status))));
       return;
     }
-    StartRead(&request_);
+    StartRead(&raw_request_);
   }
 
   void OnDone() override { delete this; }
@@ -123,7 +164,7 @@ class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRe
  private:
   absl::Status ImportMessage() {
     if (!request_.source().empty()) source_ = request_.source();
-    response_->set_rows_received(response_->rows_received() + request_.rows_size());
+    response_.set_rows_received(response_.rows_received() + request_.rows_size());
     // A problem of the message as a whole: every row is rejected with it.
     std::optional<FieldViolation> whole_message;
     if (request_.status() < v1::FIGURES_STATUS_UNSPECIFIED ||
@@ -132,6 +173,8 @@ class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRe
     } else if (static_cast<size_t>(request_.rows_size()) > kMaxImportRowsPerMessage) {
       whole_message = {"rows", absl::StrCat("the message carries ", request_.rows_size(),
                                             " rows; at most ", kMaxImportRowsPerMessage)};
+    } else if (auto bad_source = CheckText(request_.source(), "source", kMaxLineBytes)) {
+      whole_message = *bad_source;
     }
     if (whole_message) {
       for (const v1::ImportRow& row : request_.rows()) {
@@ -157,20 +200,20 @@ class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRe
                           core_->ImportBatch(source_,
                                              static_cast<FiguresStatus>(request_.status()),
                                              std::move(rows)));
-    response_->set_rows_changed(response_->rows_changed() + result.rows_changed);
-    response_->set_rows_unchanged(response_->rows_unchanged() + result.rows_unchanged);
+    response_.set_rows_changed(response_.rows_changed() + result.rows_changed);
+    response_.set_rows_unchanged(response_.rows_unchanged() + result.rows_unchanged);
     // Rows the core rejected, counted there; only the listed ones are named.
-    response_->set_rows_rejected(response_->rows_rejected() + result.rows_rejected -
-                                 static_cast<int64_t>(result.errors.size()));
+    response_.set_rows_rejected(response_.rows_rejected() + result.rows_rejected -
+                                static_cast<int64_t>(result.errors.size()));
     for (const ImportRowError& error : result.errors) Reject(error.line, error.field, error.reason);
     if (result.rows_changed > 0) committed_version_ = result.data_version;
     return absl::OkStatus();
   }
 
   void Reject(int64_t line, const std::string& field, const std::string& reason) {
-    response_->set_rows_rejected(response_->rows_rejected() + 1);
-    if (static_cast<size_t>(response_->errors_size()) >= kMaxImportErrors) return;
-    v1::ImportRowError* error = response_->add_errors();
+    response_.set_rows_rejected(response_.rows_rejected() + 1);
+    if (static_cast<size_t>(response_.errors_size()) >= kMaxImportErrors) return;
+    v1::ImportRowError* error = response_.add_errors();
     error->set_source(source_);
     error->set_line(line);
     error->set_field(field);
@@ -179,8 +222,9 @@ class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRe
 
   // The messages before a failure stay committed; say how far it got.
   absl::Status WithProgress(absl::Status status) const {
-    AddErrorMetadata(status, "rows_received", absl::StrCat(response_->rows_received()));
-    AddErrorMetadata(status, "rows_changed", absl::StrCat(response_->rows_changed()));
+    AddErrorMetadata(status, "messages_imported", absl::StrCat(messages_));
+    AddErrorMetadata(status, "rows_received", absl::StrCat(response_.rows_received()));
+    AddErrorMetadata(status, "rows_changed", absl::StrCat(response_.rows_changed()));
     AddErrorMetadata(status, "committed_data_version", absl::StrCat(committed_version_));
     return status;
   }
@@ -188,18 +232,22 @@ class FiguresImporter final : public grpc::ServerReadReactor<v1::ImportFiguresRe
   grpc::CallbackServerContext* context_;
   RpcScope scope_;
   StatsCore* core_;
-  v1::ImportFiguresResponse* response_;
+  grpc::ByteBuffer* raw_response_;
+  grpc::ByteBuffer raw_request_;
   v1::ImportFiguresRequest request_;
+  v1::ImportFiguresResponse response_;
   std::string source_;
+  int64_t messages_ = 0;  // read and imported
   uint64_t committed_version_ = 0;
 };
 
 }  // namespace
 
-StatsServiceImpl::Unary* StatsServiceImpl::UpsertMunicipality(
-    Context* context, const v1::UpsertMunicipalityRequest* request,
-    v1::UpsertMunicipalityResponse* response) {
-  return ServeUnary(context, "UpsertMunicipality", policy_, [&](RpcScope&) {
+StatsServiceImpl::Unary* StatsServiceImpl::UpsertMunicipality(Context* context, const Bytes* raw_request,
+                                                              Bytes* raw_response) {
+  return ServeUnary<v1::UpsertMunicipalityRequest, v1::UpsertMunicipalityResponse>(
+      context, raw_request, raw_response, "UpsertMunicipality", policy_,
+      [&](RpcScope&, const v1::UpsertMunicipalityRequest* request, v1::UpsertMunicipalityResponse* response) {
     IMDI_ASSIGN_OR_RETURN(Municipality m,
                           DecodeMunicipality(request->municipality(), "municipality"));
     IMDI_ASSIGN_OR_RETURN(Municipality stored,
@@ -209,10 +257,11 @@ StatsServiceImpl::Unary* StatsServiceImpl::UpsertMunicipality(
   });
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::BatchUpsertMunicipalities(
-    Context* context, const v1::BatchUpsertMunicipalitiesRequest* request,
-    v1::BatchUpsertMunicipalitiesResponse* response) {
-  return ServeUnary(context, "BatchUpsertMunicipalities", policy_, [&](RpcScope&) {
+StatsServiceImpl::Unary* StatsServiceImpl::BatchUpsertMunicipalities(Context* context, const Bytes* raw_request,
+                                                                     Bytes* raw_response) {
+  return ServeUnary<v1::BatchUpsertMunicipalitiesRequest, v1::BatchUpsertMunicipalitiesResponse>(
+      context, raw_request, raw_response, "BatchUpsertMunicipalities", policy_,
+      [&](RpcScope&, const v1::BatchUpsertMunicipalitiesRequest* request, v1::BatchUpsertMunicipalitiesResponse* response) {
     std::vector<Municipality> municipalities;
     std::vector<FieldViolation> violations;
     for (int i = 0; i < request->municipalities_size(); ++i) {
@@ -237,10 +286,11 @@ StatsServiceImpl::Unary* StatsServiceImpl::BatchUpsertMunicipalities(
   });
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::GetMunicipality(
-    Context* context, const v1::GetMunicipalityRequest* request,
-    v1::GetMunicipalityResponse* response) {
-  return ServeUnary(context, "GetMunicipality", policy_, [&](RpcScope&) {
+StatsServiceImpl::Unary* StatsServiceImpl::GetMunicipality(Context* context, const Bytes* raw_request,
+                                                           Bytes* raw_response) {
+  return ServeUnary<v1::GetMunicipalityRequest, v1::GetMunicipalityResponse>(
+      context, raw_request, raw_response, "GetMunicipality", policy_,
+      [&](RpcScope&, const v1::GetMunicipalityRequest* request, v1::GetMunicipalityResponse* response) {
     IMDI_ASSIGN_OR_RETURN(int code, ParseMunicipalityCode(request->code(), "code"));
     IMDI_ASSIGN_OR_RETURN(auto read, core_->GetMunicipality(code, request->as_of_version()));
     IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
@@ -250,10 +300,11 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetMunicipality(
   });
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::ListMunicipalities(
-    Context* context, const v1::ListMunicipalitiesRequest* request,
-    v1::ListMunicipalitiesResponse* response) {
-  return ServeUnary(context, "ListMunicipalities", policy_, [&](RpcScope&) {
+StatsServiceImpl::Unary* StatsServiceImpl::ListMunicipalities(Context* context, const Bytes* raw_request,
+                                                              Bytes* raw_response) {
+  return ServeUnary<v1::ListMunicipalitiesRequest, v1::ListMunicipalitiesResponse>(
+      context, raw_request, raw_response, "ListMunicipalities", policy_,
+      [&](RpcScope&, const v1::ListMunicipalitiesRequest* request, v1::ListMunicipalitiesResponse* response) {
     IMDI_ASSIGN_OR_RETURN(MunicipalityPage page,
                           core_->ListMunicipalities({request->filter(), request->page_size(),
                                                      request->page_token(),
@@ -268,10 +319,11 @@ StatsServiceImpl::Unary* StatsServiceImpl::ListMunicipalities(
   });
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::PutFigures(Context* context,
-                                                      const v1::PutFiguresRequest* request,
-                                                      v1::PutFiguresResponse* response) {
-  return ServeUnary(context, "PutFigures", policy_, [&](RpcScope&) {
+StatsServiceImpl::Unary* StatsServiceImpl::PutFigures(Context* context, const Bytes* raw_request,
+                                                      Bytes* raw_response) {
+  return ServeUnary<v1::PutFiguresRequest, v1::PutFiguresResponse>(
+      context, raw_request, raw_response, "PutFigures", policy_,
+      [&](RpcScope&, const v1::PutFiguresRequest* request, v1::PutFiguresResponse* response) {
     IMDI_ASSIGN_OR_RETURN(FiguresRecord record, DecodeFigures(request->figures(), "figures"));
     IMDI_ASSIGN_OR_RETURN(FiguresMask mask,
                           DecodeFiguresMask(request->update_mask(), "update_mask"));
@@ -283,10 +335,11 @@ StatsServiceImpl::Unary* StatsServiceImpl::PutFigures(Context* context,
   });
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::GetFigures(Context* context,
-                                                      const v1::GetFiguresRequest* request,
-                                                      v1::GetFiguresResponse* response) {
-  return ServeUnary(context, "GetFigures", policy_, [&](RpcScope&) {
+StatsServiceImpl::Unary* StatsServiceImpl::GetFigures(Context* context, const Bytes* raw_request,
+                                                      Bytes* raw_response) {
+  return ServeUnary<v1::GetFiguresRequest, v1::GetFiguresResponse>(
+      context, raw_request, raw_response, "GetFigures", policy_,
+      [&](RpcScope&, const v1::GetFiguresRequest* request, v1::GetFiguresResponse* response) {
     IMDI_ASSIGN_OR_RETURN(Subject subject,
                           DecodeSubject(request->municipality_code(), request->has_area(),
                                         request->area()));
@@ -299,10 +352,11 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFigures(Context* context,
   });
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::BatchGetFigures(
-    Context* context, const v1::BatchGetFiguresRequest* request,
-    v1::BatchGetFiguresResponse* response) {
-  return ServeUnary(context, "BatchGetFigures", policy_, [&](RpcScope&) {
+StatsServiceImpl::Unary* StatsServiceImpl::BatchGetFigures(Context* context, const Bytes* raw_request,
+                                                           Bytes* raw_response) {
+  return ServeUnary<v1::BatchGetFiguresRequest, v1::BatchGetFiguresResponse>(
+      context, raw_request, raw_response, "BatchGetFigures", policy_,
+      [&](RpcScope&, const v1::BatchGetFiguresRequest* request, v1::BatchGetFiguresResponse* response) {
     std::vector<std::pair<int, int>> keys;
     std::vector<FieldViolation> violations;
     for (int i = 0; i < request->keys_size(); ++i) {
@@ -330,10 +384,11 @@ StatsServiceImpl::Unary* StatsServiceImpl::BatchGetFigures(
   });
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::ListFigures(Context* context,
-                                                       const v1::ListFiguresRequest* request,
-                                                       v1::ListFiguresResponse* response) {
-  return ServeUnary(context, "ListFigures", policy_, [&](RpcScope&) {
+StatsServiceImpl::Unary* StatsServiceImpl::ListFigures(Context* context, const Bytes* raw_request,
+                                                       Bytes* raw_response) {
+  return ServeUnary<v1::ListFiguresRequest, v1::ListFiguresResponse>(
+      context, raw_request, raw_response, "ListFigures", policy_,
+      [&](RpcScope&, const v1::ListFiguresRequest* request, v1::ListFiguresResponse* response) {
     IMDI_ASSIGN_OR_RETURN(FiguresPage page,
                           core_->ListFigures({request->filter(), request->page_size(),
                                               request->page_token(), request->as_of_version()}));
@@ -347,15 +402,16 @@ StatsServiceImpl::Unary* StatsServiceImpl::ListFigures(Context* context,
   });
 }
 
-grpc::ServerWriteReactor<v1::StreamFiguresResponse>* StatsServiceImpl::StreamFigures(
-    Context* context, const v1::StreamFiguresRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* StatsServiceImpl::StreamFigures(
+    Context* context, const Bytes* request) {
   return new FiguresStreamer(context, core_, policy_, *request);
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(
-    Context* context, const v1::GetFiguresHistoryRequest* request,
-    v1::GetFiguresHistoryResponse* response) {
-  return ServeUnary(context, "GetFiguresHistory", policy_, [&](RpcScope&) {
+StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(Context* context, const Bytes* raw_request,
+                                                             Bytes* raw_response) {
+  return ServeUnary<v1::GetFiguresHistoryRequest, v1::GetFiguresHistoryResponse>(
+      context, raw_request, raw_response, "GetFiguresHistory", policy_,
+      [&](RpcScope&, const v1::GetFiguresHistoryRequest* request, v1::GetFiguresHistoryResponse* response) {
     IMDI_ASSIGN_OR_RETURN(Subject subject,
                           DecodeSubject(request->municipality_code(), request->has_area(),
                                         request->area()));
@@ -369,15 +425,16 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(
   });
 }
 
-grpc::ServerReadReactor<v1::ImportFiguresRequest>* StatsServiceImpl::ImportFigures(
-    Context* context, v1::ImportFiguresResponse* response) {
+grpc::ServerReadReactor<grpc::ByteBuffer>* StatsServiceImpl::ImportFigures(
+    Context* context, Bytes* response) {
   return new FiguresImporter(context, core_, policy_, response);
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::GetAggregate(Context* context,
-                                                        const v1::GetAggregateRequest* request,
-                                                        v1::GetAggregateResponse* response) {
-  return ServeUnary(context, "GetAggregate", policy_, [&](RpcScope&) {
+StatsServiceImpl::Unary* StatsServiceImpl::GetAggregate(Context* context, const Bytes* raw_request,
+                                                        Bytes* raw_response) {
+  return ServeUnary<v1::GetAggregateRequest, v1::GetAggregateResponse>(
+      context, raw_request, raw_response, "GetAggregate", policy_,
+      [&](RpcScope&, const v1::GetAggregateRequest* request, v1::GetAggregateResponse* response) {
     IMDI_ASSIGN_OR_RETURN(Subject area, DecodeArea(request->area(), "area"));
     IMDI_ASSIGN_OR_RETURN(AggregateRead read,
                           core_->GetAggregate(area, request->year(), request->as_of_version()));
@@ -386,9 +443,11 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetAggregate(Context* context,
   });
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::GetDataVersion(
-    Context* context, const v1::GetDataVersionRequest*, v1::GetDataVersionResponse* response) {
-  return ServeUnary(context, "GetDataVersion", policy_, [&](RpcScope&) {
+StatsServiceImpl::Unary* StatsServiceImpl::GetDataVersion(Context* context, const Bytes* raw_request,
+                                                          Bytes* raw_response) {
+  return ServeUnary<v1::GetDataVersionRequest, v1::GetDataVersionResponse>(
+      context, raw_request, raw_response, "GetDataVersion", policy_,
+      [&](RpcScope&, const v1::GetDataVersionRequest*, v1::GetDataVersionResponse* response) {
     response->set_data_version(static_cast<int64_t>(core_->data_version()));
     return absl::OkStatus();
   });

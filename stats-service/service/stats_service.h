@@ -14,7 +14,26 @@ namespace imdi::stats {
 // ErrorInfo.domain of this service's errors.
 inline constexpr char kStatsErrorDomain[] = "stats.imdi.no";
 
-class StatsServiceImpl final : public ::imdi::stats::v1::StatsService::CallbackService {
+// Every method is a raw callback method: the handlers decode the request
+// bytes themselves (common/raw_message.h), so that an unreadable request or
+// import message is a clear INVALID_ARGUMENT, never gRPC's UNIMPLEMENTED or
+// a silently shortened import stream.
+using RawStatsService = v1::StatsService::WithRawCallbackMethod_UpsertMunicipality<
+    v1::StatsService::WithRawCallbackMethod_BatchUpsertMunicipalities<
+    v1::StatsService::WithRawCallbackMethod_GetMunicipality<
+    v1::StatsService::WithRawCallbackMethod_ListMunicipalities<
+    v1::StatsService::WithRawCallbackMethod_PutFigures<
+    v1::StatsService::WithRawCallbackMethod_GetFigures<
+    v1::StatsService::WithRawCallbackMethod_BatchGetFigures<
+    v1::StatsService::WithRawCallbackMethod_ListFigures<
+    v1::StatsService::WithRawCallbackMethod_StreamFigures<
+    v1::StatsService::WithRawCallbackMethod_GetFiguresHistory<
+    v1::StatsService::WithRawCallbackMethod_ImportFigures<
+    v1::StatsService::WithRawCallbackMethod_GetAggregate<
+    v1::StatsService::WithRawCallbackMethod_GetDataVersion<
+    v1::StatsService::Service>>>>>>>>>>>>>;
+
+class StatsServiceImpl final : public RawStatsService {
  public:
   // `core` and `access` must outlive the service; without `access` calls
   // are not checked (tests of the service itself).
@@ -24,34 +43,22 @@ class StatsServiceImpl final : public ::imdi::stats::v1::StatsService::CallbackS
 
   using Context = grpc::CallbackServerContext;
   using Unary = grpc::ServerUnaryReactor;
+  using Bytes = grpc::ByteBuffer;
 
-  Unary* UpsertMunicipality(Context* context, const v1::UpsertMunicipalityRequest* request,
-                            v1::UpsertMunicipalityResponse* response) override;
-  Unary* BatchUpsertMunicipalities(Context* context,
-                                   const v1::BatchUpsertMunicipalitiesRequest* request,
-                                   v1::BatchUpsertMunicipalitiesResponse* response) override;
-  Unary* GetMunicipality(Context* context, const v1::GetMunicipalityRequest* request,
-                         v1::GetMunicipalityResponse* response) override;
-  Unary* ListMunicipalities(Context* context, const v1::ListMunicipalitiesRequest* request,
-                            v1::ListMunicipalitiesResponse* response) override;
-  Unary* PutFigures(Context* context, const v1::PutFiguresRequest* request,
-                    v1::PutFiguresResponse* response) override;
-  Unary* GetFigures(Context* context, const v1::GetFiguresRequest* request,
-                    v1::GetFiguresResponse* response) override;
-  Unary* BatchGetFigures(Context* context, const v1::BatchGetFiguresRequest* request,
-                         v1::BatchGetFiguresResponse* response) override;
-  Unary* ListFigures(Context* context, const v1::ListFiguresRequest* request,
-                     v1::ListFiguresResponse* response) override;
-  grpc::ServerWriteReactor<v1::StreamFiguresResponse>* StreamFigures(
-      Context* context, const v1::StreamFiguresRequest* request) override;
-  Unary* GetFiguresHistory(Context* context, const v1::GetFiguresHistoryRequest* request,
-                           v1::GetFiguresHistoryResponse* response) override;
-  grpc::ServerReadReactor<v1::ImportFiguresRequest>* ImportFigures(
-      Context* context, v1::ImportFiguresResponse* response) override;
-  Unary* GetAggregate(Context* context, const v1::GetAggregateRequest* request,
-                      v1::GetAggregateResponse* response) override;
-  Unary* GetDataVersion(Context* context, const v1::GetDataVersionRequest* request,
-                        v1::GetDataVersionResponse* response) override;
+  Unary* UpsertMunicipality(Context* context, const Bytes* request, Bytes* response) override;
+  Unary* BatchUpsertMunicipalities(Context* context, const Bytes* request,
+                                   Bytes* response) override;
+  Unary* GetMunicipality(Context* context, const Bytes* request, Bytes* response) override;
+  Unary* ListMunicipalities(Context* context, const Bytes* request, Bytes* response) override;
+  Unary* PutFigures(Context* context, const Bytes* request, Bytes* response) override;
+  Unary* GetFigures(Context* context, const Bytes* request, Bytes* response) override;
+  Unary* BatchGetFigures(Context* context, const Bytes* request, Bytes* response) override;
+  Unary* ListFigures(Context* context, const Bytes* request, Bytes* response) override;
+  grpc::ServerWriteReactor<Bytes>* StreamFigures(Context* context, const Bytes* request) override;
+  Unary* GetFiguresHistory(Context* context, const Bytes* request, Bytes* response) override;
+  grpc::ServerReadReactor<Bytes>* ImportFigures(Context* context, Bytes* response) override;
+  Unary* GetAggregate(Context* context, const Bytes* request, Bytes* response) override;
+  Unary* GetDataVersion(Context* context, const Bytes* request, Bytes* response) override;
 
  private:
   StatsCore* const core_;

@@ -1,7 +1,11 @@
 // Both services in-process on free ports with real RocksDB stores: the
 // statistics service loaded with the bundled data, the award service talking
 // to it over gRPC, and the award API reached through the generated stub.
+#include <functional>
+#include <limits>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "award-service/core/award_core.h"
@@ -16,10 +20,12 @@
 #include "common/server_host.h"
 #include "common/worker_pool.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "imdi/award/v1/award.grpc.pb.h"
+#include "tests/testing/raw_call.h"
 #include "tests/testing/stats_server.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/award/award_files.h"
@@ -290,6 +296,58 @@ TEST_F(AwardServiceTest, AnIncomingDeadlineBoundsTheStatsCalls) {
             absl::UnixEpoch() + absl::Seconds(2));
   EXPECT_EQ(award::OutgoingDeadline(absl::UnixEpoch(), absl::Seconds(5), absl::InfiniteFuture()),
             absl::UnixEpoch() + absl::Seconds(5));
+}
+
+TEST_F(AwardServiceTest, EveryMethodAnswersBytesThatAreNotItsRequestWithInvalidArgument) {
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          api::AwardService::service_full_name());
+  ASSERT_NE(service, nullptr);
+  for (int i = 0; i < service->method_count(); ++i) {
+    const std::string method =
+        absl::StrCat("/", service->full_name(), "/", service->method(i)->name());
+    std::vector<std::string> unreadable = {std::string("\x0a\x64zz")};  // field 1 cut short
+    const google::protobuf::FieldDescriptor* first =
+        service->method(i)->input_type()->FindFieldByNumber(1);
+    if (first != nullptr &&
+        first->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+      unreadable.push_back(std::string("\x0a\x02\xc3\x28"));  // field 1 is text, not UTF-8
+    }
+    for (const std::string& bytes : unreadable) {
+      grpc::Status status = imdi::testing::CallWithBytes(channel_, method, {bytes});
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+          << method << ": " << status.error_code() << " " << status.error_message();
+      EXPECT_EQ(ErrorReason(FromGrpcStatus(status)), "UNREADABLE_REQUEST") << method;
+    }
+  }
+}
+
+TEST_F(AwardServiceTest, ConfigurationsWithNumbersADecisionCannotRankAreRefused) {
+  // JSON as an administrator would send it; "Infinity" is valid proto3 JSON.
+  auto config = award_files::LoadCycleConfig(kData + "award/bosettingsprisen-2016.json");
+  ASSERT_TRUE(config.ok());
+  for (const auto& [field, edit] :
+       std::vector<std::pair<std::string, std::function<void(api::CycleConfig&)>>>{
+           {"config.decision_policy.scoring_criteria[0].weight",
+            [](api::CycleConfig& c) {
+              c.mutable_decision_policy()->mutable_scoring_criteria(0)->set_weight(1e308);
+            }},
+           {"config.decision_policy.max_score",
+            [](api::CycleConfig& c) {
+              c.mutable_decision_policy()->set_max_score(std::numeric_limits<double>::infinity());
+            }}}) {
+    api::CreateCycleRequest request;
+    request.set_cycle_id("broken");
+    *request.mutable_config() = *config;
+    edit(*request.mutable_config());
+    grpc::ClientContext context;
+    api::CreateCycleResponse response;
+    grpc::Status status = stub_->CreateCycle(&context, request, &response);
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << field;
+    const std::vector<FieldViolation> violations = FieldViolations(FromGrpcStatus(status));
+    ASSERT_FALSE(violations.empty());
+    EXPECT_EQ(violations[0].field, field);
+  }
 }
 
 }  // namespace

@@ -4,10 +4,13 @@
 // bulk reads, and an unreachable statistics service.
 #include "award-service/core/award_core.h"
 
+#include <limits>
 #include <memory>
 
 #include "absl/time/civil_time.h"
+#include "absl/strings/str_cat.h"
 #include "common/errors.h"
+#include "common/limits.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/fakes/fake_stats_client.h"
@@ -418,6 +421,116 @@ TEST_F(AwardCoreTest, StaleEtagsAreAborted) {
   EXPECT_NE(withdrawn->nomination().etag(), nomination->nomination().etag());
   // The region is free again.
   EXPECT_TRUE(Nominate("2016", "1506", stats::v1::IMDI_REGION_MIDT_NORGE).ok());
+}
+
+TEST_F(AwardCoreTest, TextsOfRequestsAreBoundedWithTheirField) {
+  OpenCycle("2016");
+  v1::SubmitNominationRequest request;
+  request.set_cycle_id("2016");
+  request.set_municipality_code("5001");
+  *request.mutable_nominator() = Office(stats::v1::IMDI_REGION_MIDT_NORGE);
+  request.set_justification(std::string(3'900'000, 'j'));
+  auto refused = core_->SubmitNomination(request, caller_);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(FieldViolations(refused.status()),
+              ElementsAre(FieldViolation{"justification", "is 3900000 bytes long; at most 8000"}));
+  request.set_justification("fine");
+  request.mutable_nominator()->set_display_name(std::string(kMaxNameBytes + 1, 'n'));
+  refused = core_->SubmitNomination(request, caller_);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolations(refused.status())[0].field, "nominator.display_name");
+
+  v1::RegisterJurorRequest juror;
+  juror.set_cycle_id("2016");
+  juror.mutable_juror()->set_juror_id("j1");
+  juror.mutable_juror()->set_display_name("two\nlines");
+  auto bad_juror = core_->RegisterJuror(juror, caller_);
+  ASSERT_EQ(bad_juror.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolations(bad_juror.status())[0].field, "juror.display_name");
+}
+
+TEST_F(AwardCoreTest, JuryAndVotesAreBounded) {
+  OpenCycle("2016");
+  for (int i = 0; i < 50; ++i) {
+    v1::RegisterJurorRequest juror;
+    juror.set_cycle_id("2016");
+    juror.mutable_juror()->set_juror_id(absl::StrCat("j", i));
+    juror.mutable_juror()->set_display_name("juror");
+    ASSERT_TRUE(core_->RegisterJuror(juror, caller_).ok()) << i;
+  }
+  v1::RegisterJurorRequest one_more;
+  one_more.set_cycle_id("2016");
+  one_more.mutable_juror()->set_juror_id("j50");
+  one_more.mutable_juror()->set_display_name("juror");
+  auto full = core_->RegisterJuror(one_more, caller_);
+  EXPECT_EQ(full.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(full.status()), "JURY_FULL");
+
+  v1::RecordVotesRequest votes;
+  votes.set_cycle_id("2016");
+  votes.set_request_id("votes-1");
+  v1::VoteTally* tally = votes.add_tallies();
+  tally->set_nomination_id("n1");
+  tally->set_votes(std::numeric_limits<int64_t>::max());
+  auto too_many = core_->RecordVotes(votes, caller_);
+  EXPECT_EQ(too_many.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolations(too_many.status())[0].field, "tallies[0].votes");
+}
+
+TEST_F(AwardCoreTest, ACycleRecordStaysWithinItsBoundAndARefusedChangeWritesNothing) {
+  // Each nomination at its bounds is ~24 KB; withdrawn ones stay in the
+  // record, so nominating and withdrawing the same municipality grows it
+  // until the bound refuses the next change.
+  OpenCycle("big", [](v1::CycleConfig& config) {
+    config.mutable_nomination_policy()->set_max_per_region(0);
+  });
+  const std::string long_text(kMaxJustificationBytes, 'x');
+  absl::Status last;
+  int nominated = 0;
+  for (; nominated < 200; ++nominated) {
+    v1::SubmitNominationRequest request;
+    request.set_cycle_id("big");
+    request.set_municipality_code("5001");
+    *request.mutable_nominator() = Office(stats::v1::IMDI_REGION_MIDT_NORGE);
+    request.set_justification(long_text);
+    for (const char* criterion : {"creative_housing", "anchored_plans"}) {
+      v1::AssessmentClaim* claim = request.add_claims();
+      claim->set_criterion(criterion);
+      claim->set_justification(long_text);
+    }
+    auto submitted = core_->SubmitNomination(request, caller_);
+    if (!submitted.ok()) {
+      last = submitted.status();
+      break;
+    }
+    v1::WithdrawNominationRequest withdraw;
+    withdraw.set_cycle_id("big");
+    withdraw.set_nomination_id(submitted->nomination().nomination_id());
+    auto withdrawn = core_->WithdrawNomination(withdraw, caller_);
+    if (!withdrawn.ok()) {
+      last = withdrawn.status();
+      break;
+    }
+  }
+  ASSERT_LT(nominated, 200);
+  EXPECT_EQ(last.code(), absl::StatusCode::kResourceExhausted) << last;
+  EXPECT_EQ(ErrorReason(last), "CYCLE_TOO_LARGE");
+  // Nothing of the refused change is stored: the audit trail ends with the
+  // last change that was made, and every reply is far below 4 MiB.
+  v1::GetCycleRequest get;
+  get.set_cycle_id("big");
+  auto cycle = core_->GetCycle(get);
+  ASSERT_TRUE(cycle.ok());
+  v1::ListNominationsRequest list;
+  list.set_cycle_id("big");
+  list.set_show_withdrawn(true);
+  auto nominations = core_->ListNominations(list);
+  ASSERT_TRUE(nominations.ok());
+  EXPECT_LE(nominations->ByteSizeLong(), size_t{2} << 20);
+  EXPECT_GE(nominations->nominations_size(), nominated);
+  const std::vector<v1::AuditEvent> audit = Audit("big");
+  ASSERT_FALSE(audit.empty());
+  EXPECT_EQ(audit.back().sequence(), static_cast<int64_t>(audit.size()));
 }
 
 // Runs a cycle to the jury with two nominees, Trondheim and Bergen, their

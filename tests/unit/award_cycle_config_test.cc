@@ -3,12 +3,17 @@
 // path of its field, all of them at once, under reason INVALID_CYCLE_CONFIG.
 #include "award-service/domain/cycle_config.h"
 
+#include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "common/errors.h"
+#include "common/limits.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
@@ -309,6 +314,106 @@ TEST(ValidateCycleConfigTest, MaxScoreMustBeAboveMinScore) {
     config.mutable_decision_policy()->set_max_score(max);  // min_score is 1
     EXPECT_THAT(Invalid(config), ElementsAre("config.decision_policy.max_score")) << max;
   }
+}
+
+// Numbers a decision multiplies and compares must be finite and plausible:
+// an infinite or huge weight or score scale once made DecideWinner loop.
+TEST(ValidateCycleConfigTest, WeightsAndScoreScaleAreFiniteAndBounded) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (double weight : {1e308, inf, -inf, nan, 1001.0}) {
+    v1::CycleConfig config = ValidConfig();
+    config.mutable_decision_policy()->mutable_scoring_criteria(0)->set_weight(weight);
+    EXPECT_THAT(Invalid(config), ElementsAre("config.decision_policy.scoring_criteria[0].weight"))
+        << weight;
+  }
+  for (double max : {inf, nan, 1e308}) {
+    v1::CycleConfig config = ValidConfig();
+    config.mutable_decision_policy()->set_max_score(max);
+    EXPECT_THAT(Invalid(config), ElementsAre("config.decision_policy.max_score")) << max;
+  }
+  for (double min : {-inf, nan, -1e9}) {
+    v1::CycleConfig config = ValidConfig();
+    config.mutable_decision_policy()->set_min_score(min);
+    EXPECT_THAT(Invalid(config), ElementsAre("config.decision_policy.min_score")) << min;
+  }
+  for (double vote_weight : {nan, inf, -0.5}) {
+    v1::CycleConfig config = ValidConfig();  // jury only
+    config.mutable_decision_policy()->set_vote_weight(vote_weight);
+    EXPECT_THAT(Invalid(config), ElementsAre("config.decision_policy.vote_weight")) << vote_weight;
+  }
+  v1::CycleConfig config = ValidConfig();
+  config.mutable_criteria(0)->mutable_settled_vs_requested()->mutable_threshold()->set_percent(nan);
+  EXPECT_THAT(Invalid(config), ElementsAre("config.criteria[0].settled_vs_requested.threshold.percent"));
+  // The largest accepted values are fine.
+  config = ValidConfig();
+  config.mutable_decision_policy()->mutable_scoring_criteria(0)->set_weight(1000);
+  config.mutable_decision_policy()->set_min_score(-1000);
+  config.mutable_decision_policy()->set_max_score(1000);
+  EXPECT_TRUE(ValidateCycleConfig(config).ok()) << ValidateCycleConfig(config);
+}
+
+TEST(ValidateCycleConfigTest, JsonInfinityIsRefused) {
+  // The proto3 JSON mapping reads "Infinity" and "NaN" into doubles.
+  v1::CycleConfig config = ValidConfig();
+  std::string json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(config, &json).ok());
+  json.replace(json.find("\"maxScore\":10"), std::string("\"maxScore\":10").size(),
+               "\"maxScore\":\"Infinity\"");
+  v1::CycleConfig parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok()) << json;
+  ASSERT_TRUE(std::isinf(parsed.decision_policy().max_score()));
+  EXPECT_THAT(Invalid(parsed), ElementsAre("config.decision_policy.max_score"));
+}
+
+TEST(ValidateCycleConfigTest, TextsAndListsAreBounded) {
+  v1::CycleConfig config = ValidConfig();
+  config.set_title(std::string(kMaxNameBytes + 1, 'x'));
+  config.set_source(std::string(kMaxLineBytes + 1, 'x'));
+  config.mutable_criteria(1)->mutable_assessed()->set_guidance(std::string(kMaxNoteBytes + 1, 'x'));
+  config.mutable_requirement()->set_label("two\nlines");
+  EXPECT_THAT(Invalid(config),
+              UnorderedElementsAre("config.title", "config.source",
+                                   "config.criteria[1].assessed.guidance",
+                                   "config.requirement.label"));
+  EXPECT_THAT(Description(config, "config.title"),
+              HasSubstr(absl::StrCat(kMaxNameBytes + 1, " bytes long; at most ", kMaxNameBytes)));
+
+  config = ValidConfig();
+  for (int i = 0; i < 40; ++i) {
+    v1::Criterion* c = config.add_criteria();
+    c->set_name(absl::StrCat("extra_", i));
+    c->mutable_assessed();
+  }
+  EXPECT_THAT(Invalid(config), ElementsAre("config.criteria"));
+
+  config = ValidConfig();
+  for (int i = 0; i < 20; ++i) {
+    v1::ScoringCriterion* c = config.mutable_decision_policy()->add_scoring_criteria();
+    c->set_name(absl::StrCat("extra_", i));
+    c->set_weight(1);
+  }
+  EXPECT_THAT(Invalid(config), ElementsAre("config.decision_policy.scoring_criteria"));
+
+  config = ValidConfig();
+  config.mutable_nomination_policy()->set_max_per_region(51);
+  EXPECT_THAT(Invalid(config), ElementsAre("config.nomination_policy.max_per_region"));
+}
+
+TEST(ValidateCycleConfigTest, RequirementTreesAreBoundedInSize) {
+  // 8 levels of 32 operands would be 32^8 nodes; the check stops early.
+  v1::CycleConfig config = ValidConfig();
+  v1::Requirement* level = config.mutable_requirement();
+  level->Clear();
+  for (int depth = 0; depth < 4; ++depth) {
+    v1::AnyOf* any = level->mutable_any_of();
+    for (int i = 0; i < 31; ++i) any->add_requirements()->set_criterion("settled");
+    level = any->add_requirements();
+  }
+  level->set_criterion("intro");
+  const std::vector<std::string> fields = Invalid(config);
+  ASSERT_EQ(fields.size(), 1u) << ::testing::PrintToString(fields);
+  EXPECT_THAT(Description(config, fields[0]), HasSubstr("more than 128 parts"));
 }
 
 TEST(ValidateCycleConfigTest, NoNominators) {

@@ -5,6 +5,8 @@
 #include "award-service/domain/decision.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -488,6 +490,57 @@ TEST(DecideTest, LowerTiesShareARank) {
   EXPECT_EQ(decision->winner_nomination_id(), "n1");
   EXPECT_EQ(decision->ranking(3).nomination_id(), "n4");
   EXPECT_THAT(Ranks(*decision), ElementsAre(1, 2, 2, 4));
+}
+
+// Decide() is total: whatever numbers reach it (the configuration and the
+// scores are validated before, but the ranking must not depend on that), it
+// ends with a ranking of every candidate or a precondition failure.
+TEST(DecideTest, OverflowingWeightsStillRankEveryCandidate) {
+  // 1e308 * 10 overflows to infinity: every weighted sum is inf / inf.
+  DecisionInput input = JuryOnlyInput();
+  input.policy.mutable_scoring_criteria(0)->set_weight(1e308);
+  input.policy.mutable_scoring_criteria(1)->set_weight(1e308);
+  absl::StatusOr<v1::Decision> decision = Decide(input);
+  ASSERT_TRUE(decision.ok()) << decision.status();
+  // Normalised weights (1/2 each) keep the scores finite and comparable:
+  // n1 (7 + 7.5) / 2, n2 (8 + 4) / 2, n3 5.
+  EXPECT_THAT(Order(*decision), ElementsAre("n1", "n2", "n3"));
+  EXPECT_NEAR(decision->ranking(0).jury_score(), 7.25, kTolerance);
+}
+
+TEST(DecideTest, NonFiniteNumbersAreRefusedNeverLooped) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (double weight : {2.0, inf, nan, -inf}) {
+    for (double max_score : {10.0, inf}) {
+      for (double score : {10.0, inf, -inf, nan}) {
+        if (weight == 2.0 && max_score == 10.0 && score == 10.0) continue;  // all finite
+        DecisionInput input = JuryOnlyInput();
+        input.policy.mutable_scoring_criteria(0)->set_weight(weight);
+        input.policy.set_max_score(max_score);
+        AddTieBreak(input.policy, v1::TIE_BREAK_KIND_HIGHER_CRITERION_SCORE, "settlement");
+        AddTieBreak(input.policy, v1::TIE_BREAK_KIND_MORE_FIRST_PLACES);
+        for (JuryScore& s : input.scores) {
+          if (s.nomination_id != "n3") s.score = score;
+        }
+        absl::StatusOr<v1::Decision> decision = Decide(input);
+        ASSERT_FALSE(decision.ok()) << weight << " " << max_score << " " << score;
+        EXPECT_EQ(decision.status().code(), absl::StatusCode::kFailedPrecondition);
+        EXPECT_EQ(ErrorReason(decision.status()), "NUMBERS_NOT_FINITE")
+            << weight << " " << max_score << " " << score << ": " << decision.status();
+      }
+    }
+  }
+}
+
+TEST(DecideTest, ScoresThatOverflowTheirSumAreRefused) {
+  // Each score is finite, their sum is not.
+  DecisionInput input = JuryOnlyInput();
+  input.policy.set_max_score(std::numeric_limits<double>::max());
+  for (JuryScore& s : input.scores) s.score = std::numeric_limits<double>::max();
+  absl::StatusOr<v1::Decision> decision = Decide(input);
+  ASSERT_FALSE(decision.ok());
+  EXPECT_EQ(ErrorReason(decision.status()), "NUMBERS_NOT_FINITE") << decision.status();
 }
 
 TEST(WeightedJuryScoreTest, PartialScores) {

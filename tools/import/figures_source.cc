@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/limits.h"
 #include "common/csv.h"
 #include "common/status_macros.h"
 #include "stats-service/domain/validation.h"
@@ -60,7 +61,7 @@ absl::StatusOr<Printed> ParsePrinted(absl::string_view text) {
   if (text.empty() || text == "." || text == ":") return out;
   double value = 0;
   if (!absl::SimpleAtod(text, &value) || !std::isfinite(value)) {
-    return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not a number"));
+    return absl::InvalidArgumentError(absl::StrCat(Excerpt(text), " is not a number"));
   }
   const size_t dot = text.find('.');
   out.decimals = dot == absl::string_view::npos ? 0 : static_cast<int>(text.size() - dot - 1);
@@ -73,12 +74,12 @@ absl::StatusOr<std::optional<int64_t>> ParseCount(absl::string_view text) {
   if (!printed.number) return std::nullopt;
   const double v = *printed.number;
   if (v != std::floor(v)) {
-    return absl::InvalidArgumentError(absl::StrCat("count \"", text, "\" is not a whole number"));
+    return absl::InvalidArgumentError(absl::StrCat("count ", Excerpt(text), " is not a whole number"));
   }
-  if (v < 0) return absl::InvalidArgumentError(absl::StrCat("count \"", text, "\" is negative"));
+  if (v < 0) return absl::InvalidArgumentError(absl::StrCat("count ", Excerpt(text), " is negative"));
   // Counts travel as int32; a larger one is not a count of people.
   if (v > std::numeric_limits<int32_t>::max()) {
-    return absl::InvalidArgumentError(absl::StrCat("count \"", text, "\" is too large"));
+    return absl::InvalidArgumentError(absl::StrCat("count ", Excerpt(text), " is too large"));
   }
   return static_cast<int64_t>(v);
 }
@@ -238,14 +239,14 @@ absl::StatusOr<Area> AreaOf(const std::vector<std::string>& f, const Header& h,
     std::optional<int> code = stats::ParseDigits(municipality, 4);
     if (!code) {
       return absl::InvalidArgumentError(
-          absl::StrCat("municipality code \"", municipality, "\" is not four digits"));
+          absl::StrCat("municipality code ", Excerpt(municipality), " is not four digits"));
     }
     if (*code == 9999) return Area{std::nullopt, kSkipUnknownMunicipality};
     return Area{Subject::Municipality(*code), nullptr};
   }
   std::optional<int> number = stats::ParseDigits(county, 2);
   if (!number) {
-    return absl::InvalidArgumentError(absl::StrCat("county code \"", county, "\" is not two digits"));
+    return absl::InvalidArgumentError(absl::StrCat("county code ", Excerpt(county), " is not two digits"));
   }
   return Area{*number == 0 ? Subject::Country() : Subject::County(*number), nullptr};
 }
@@ -289,7 +290,7 @@ absl::Status SettlementRow(Context& c, const Subject& subject, int year) {
              measure == "bosatt_per_1000_snitt_trear") {
     c.Skip(kSkipDerived);
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("unknown measure \"", measure, "\""));
+    return absl::InvalidArgumentError(absl::StrCat("unknown measure ", Excerpt(measure)));
   }
   return absl::OkStatus();
 }
@@ -298,7 +299,7 @@ absl::Status SettlementRow(Context& c, const Subject& subject, int year) {
 absl::Status SettledOfRequestedRow(Context& c, const Subject& subject, int year) {
   const absl::string_view measure = c["bosetting"];
   std::optional<Count> count = SettlementCount(measure);
-  if (!count) return absl::InvalidArgumentError(absl::StrCat("unknown measure \"", measure, "\""));
+  if (!count) return absl::InvalidArgumentError(absl::StrCat("unknown measure ", Excerpt(measure)));
   if (c["enhet"] == "personer") {
     IMDI_ASSIGN_OR_RETURN(auto n, ParseCount(c["tabellvariabel"]));
     c.assembler.SetCount(subject, year, c.line, *count, n);
@@ -308,7 +309,7 @@ absl::Status SettledOfRequestedRow(Context& c, const Subject& subject, int year)
                          {c.line, absl::StrCat(measure, " prosent"), printed, *count,
                           Count::kRefugeesRequested, 100});
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("unknown unit \"", c["enhet"], "\""));
+    return absl::InvalidArgumentError(absl::StrCat("unknown unit ", Excerpt(c["enhet"])));
   }
   return absl::OkStatus();
 }
@@ -335,7 +336,7 @@ absl::Status IntroCompletionRow(Context& c, const Subject& subject, int year) {
   } else if (outcome == "arbutd") {
     count = Count::kIntroToWorkOrEducation;
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("unknown outcome \"", outcome, "\""));
+    return absl::InvalidArgumentError(absl::StrCat("unknown outcome ", Excerpt(outcome)));
   }
   if (c["enhet"] == "personer") {
     IMDI_ASSIGN_OR_RETURN(auto n, ParseCount(c["tabellvariabel"]));
@@ -346,7 +347,7 @@ absl::Status IntroCompletionRow(Context& c, const Subject& subject, int year) {
                          {c.line, absl::StrCat(outcome, " prosent"), printed, count,
                           Count::kIntroFinished, 100});
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("unknown unit \"", c["enhet"], "\""));
+    return absl::InvalidArgumentError(absl::StrCat("unknown unit ", Excerpt(c["enhet"])));
   }
   return absl::OkStatus();
 }
@@ -357,7 +358,7 @@ absl::Status IntroCompletionRow(Context& c, const Subject& subject, int year) {
 absl::Status IntroFollowupRow(Context& c, const Subject& subject, int year) {
   std::optional<int> parsed_cohort = stats::ParseDigits(c["kohort"], 4);
   if (!parsed_cohort) {
-    return absl::InvalidArgumentError(absl::StrCat("cohort \"", c["kohort"], "\" is not a year"));
+    return absl::InvalidArgumentError(absl::StrCat("cohort ", Excerpt(c["kohort"]), " is not a year"));
   }
   const int cohort = *parsed_cohort;
   if (cohort != year - 1) {
@@ -398,7 +399,7 @@ struct AgeSums {
 absl::Status AddAgeGroup(const Context& c, AgeSums& s) {
   const std::string group(c["alder_grupper"]);
   if (std::find(kAgeGroups.begin(), kAgeGroups.end(), group) == kAgeGroups.end()) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown age group \"", group, "\""));
+    return absl::InvalidArgumentError(absl::StrCat("unknown age group ", Excerpt(group)));
   }
   IMDI_ASSIGN_OR_RETURN(auto n, ParseCount(c["tabellvariabel"]));
   if (s.groups.contains(group)) {
@@ -471,18 +472,18 @@ absl::Status PublishedRow(Context& c) {
         {"R-MIDT", stats::ImdiRegion::kMidtNorge}, {"R-NORD", stats::ImdiRegion::kNord}};
     auto it = kRegions.find(code);
     if (it == kRegions.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown region code \"", code, "\""));
+      return absl::InvalidArgumentError(absl::StrCat("unknown region code ", Excerpt(code)));
     }
     subject = Subject::Region(it->second);
   } else if (municipality) {
     subject = Subject::Municipality(*municipality);
   } else {
     return absl::InvalidArgumentError(absl::StrCat(
-        "code \"", code, "\" is neither 0000, F + county, R- + region nor four digits"));
+        "code ", Excerpt(code), " is neither 0000, F + county, R- + region nor four digits"));
   }
   std::optional<int> parsed_year = stats::ParseDigits(c["year"], 4);
   if (!parsed_year) {
-    return absl::InvalidArgumentError(absl::StrCat("year \"", c["year"], "\" is not a year"));
+    return absl::InvalidArgumentError(absl::StrCat("year ", Excerpt(c["year"]), " is not a year"));
   }
   const int year = *parsed_year;
   const absl::string_view measure = c["measure"];
@@ -493,7 +494,7 @@ absl::Status PublishedRow(Context& c) {
     IMDI_ASSIGN_OR_RETURN(Printed printed, ParsePrinted(c["value"]));
     c.assembler.SetPercent(subject, year, c.line, *percent, printed.number);
   } else {
-    return absl::InvalidArgumentError(absl::StrCat("unknown measure \"", measure, "\""));
+    return absl::InvalidArgumentError(absl::StrCat("unknown measure ", Excerpt(measure)));
   }
   c.assembler.AddText(subject, year, c.line, c["source"], c["note"]);
   return absl::OkStatus();
@@ -613,9 +614,9 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
       absl::StatusOr<Area> area = AreaOf(row.fields, header, kind->area);
       if (c["tabell_navn"] != kind->table) {
         status = absl::InvalidArgumentError(absl::StrCat(
-            "table \"", c["tabell_navn"], "\" in a file of table \"", kind->table, "\""));
+            "table ", Excerpt(c["tabell_navn"]), " in a file of table ", Excerpt(kind->table)));
       } else if (!parsed_year) {
-        status = absl::InvalidArgumentError(absl::StrCat("year \"", c["aar"], "\" is not a year"));
+        status = absl::InvalidArgumentError(absl::StrCat("year ", Excerpt(c["aar"]), " is not a year"));
       } else if (!area.ok()) {
         status = area.status();
       } else if (area->skip != nullptr) {

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/limits.h"
 #include "common/csv.h"
 #include "common/status_macros.h"
 #include "stats-service/domain/validation.h"
@@ -155,8 +156,7 @@ absl::StatusOr<std::map<int, ImdiRegion>> ParseRegions(std::istream& json) {
     }
     std::optional<int> number = stats::ParseDigits(code->second.string_value(), 4);
     if (!number) {
-      return absl::InvalidArgumentError(absl::StrCat("regions entry ", i, ": bad code \"",
-                                                     code->second.string_value(), "\""));
+      return absl::InvalidArgumentError(absl::StrCat("regions entry ", i, ": bad code ", Excerpt(code->second.string_value())));
     }
     // "Uoppgitt IMDi-region" (unknown) belongs to the pseudo-municipality
     // 9999 and maps to no region.
