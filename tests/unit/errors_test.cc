@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
@@ -120,6 +121,29 @@ TEST(ErrorsTest, MetadataJoinsTheErrorInfoAndKeepsTheReason) {
   EXPECT_EQ(metadata.at("data_version"), "41");
   EXPECT_EQ(metadata.at("rows_committed"), "500");
   EXPECT_TRUE(ErrorMetadata(absl::InternalError("plain")).empty());
+}
+
+TEST(ErrorsTest, ManyViolationsAreCappedAndCounted) {
+  std::vector<FieldViolation> violations;
+  for (int i = 0; i < 1000; ++i) {
+    violations.push_back({absl::StrCat("keys[", i, "]"), std::string(5000, 'd')});
+  }
+  absl::Status status = InvalidArgumentError("INVALID_FIELD", violations);
+  const std::vector<FieldViolation> reported = FieldViolations(status);
+  ASSERT_EQ(reported.size(), kMaxViolationsReported);
+  EXPECT_LE(reported[0].description.size(), kMaxViolationPartBytes);
+  EXPECT_EQ(ErrorMetadata(status).at("violations_total"), "1000");
+  EXPECT_LE(status.message().size(), kMaxComposedMessageBytes + 32);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("more"));
+}
+
+TEST(ErrorsTest, WithMessageKeepsReasonAndDetails) {
+  absl::Status status = InvalidFieldError("year", "out of range");
+  absl::Status renamed = WithMessage(status, "message 3 of the stream: out of range");
+  EXPECT_EQ(renamed.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(renamed.message(), "message 3 of the stream: out of range");
+  EXPECT_EQ(ErrorReason(renamed), "INVALID_FIELD");
+  EXPECT_THAT(FieldViolations(renamed), ElementsAre(FieldViolation{"year", "out of range"}));
 }
 
 }  // namespace
