@@ -6,7 +6,26 @@ namespace imdi {
 
 absl::StatusOr<bool> CsvReader::Next(CsvRecord& record) {
   record.fields.clear();
+  record.too_long = false;
   record.line = line_;
+  size_t bytes = 0;
+  // Keeps a character while the record is within its bounds; past them the
+  // record is only read to its end.
+  auto keep = [&](std::string& field, char c) {
+    if (++bytes > kMaxCsvRecordBytes) {
+      record.too_long = true;
+      return;
+    }
+    field.push_back(c);
+  };
+  auto end_field = [&](std::string& field) {
+    if (record.fields.size() >= kMaxCsvFields) {
+      record.too_long = true;
+    } else {
+      record.fields.push_back(std::move(field));
+    }
+    field.clear();
+  };
   if (at_start_) {
     at_start_ = false;
     if (in_.peek() == 0xEF) {
@@ -29,20 +48,20 @@ absl::StatusOr<bool> CsvReader::Next(CsvRecord& record) {
         return absl::InvalidArgumentError(absl::StrCat(
             "line ", record.line, ": quoted field not closed at end of file"));
       }
-      record.fields.push_back(std::move(field));
+      end_field(field);
       return true;
     }
     if (quoted) {
       if (c == '"') {
         if (in_.peek() == '"') {
           in_.get();
-          field.push_back('"');
+          keep(field, '"');
         } else {
           quoted = false;
         }
       } else {
         if (c == '\n') ++line_;
-        field.push_back(static_cast<char>(c));
+        keep(field, static_cast<char>(c));
       }
       continue;
     }
@@ -55,24 +74,23 @@ absl::StatusOr<bool> CsvReader::Next(CsvRecord& record) {
         quoted = was_quoted = true;
         break;
       case ',':
-        record.fields.push_back(std::move(field));
-        field.clear();
+        end_field(field);
         was_quoted = false;
         break;
       case '\r':
         if (in_.peek() == '\n') break;  // CRLF: the LF ends the record
-        field.push_back('\r');
+        keep(field, '\r');
         break;
       case '\n':
         ++line_;
-        record.fields.push_back(std::move(field));
+        end_field(field);
         return true;
       default:
         if (was_quoted) {
           return absl::InvalidArgumentError(absl::StrCat(
               "line ", line_, ": text after a closing quote"));
         }
-        field.push_back(static_cast<char>(c));
+        keep(field, static_cast<char>(c));
     }
   }
 }

@@ -1,6 +1,7 @@
 // A strict RFC 4180 CSV reader: comma-separated fields, optional double
 // quotes, "" for a quote inside quotes, line breaks inside quotes, CRLF or
-// LF line ends, and a UTF-8 byte order mark at the start ignored.
+// LF line ends, and a UTF-8 byte order mark at the start ignored. Memory is
+// bounded: a record too long to be real is skipped, not held.
 //
 // A CsvReader reads one stream and is not thread-safe.
 #ifndef IMDI_COMMON_CSV_H_
@@ -19,7 +20,15 @@ struct CsvRecord {
   // Line of the file where the record starts, 1-based.
   int64_t line = 0;
   std::vector<std::string> fields;
+  // The record was longer than kMaxCsvRecordBytes or had more than
+  // kMaxCsvFields fields: it was read to its end, but `fields` holds only
+  // what fitted. The caller rejects it; the records after it are fine.
+  bool too_long = false;
 };
+
+// A record of the files this project reads is a few hundred bytes.
+inline constexpr size_t kMaxCsvRecordBytes = 64 * 1024;
+inline constexpr size_t kMaxCsvFields = 256;
 
 class CsvReader {
  public:

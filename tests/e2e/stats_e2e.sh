@@ -68,6 +68,34 @@ version="$(call "$P" $S/GetDataVersion | jq -r .dataVersion)"
 grep -q ' 0 changed' "$WORK/reimport.out" || fail "re-import changed records: $(cat "$WORK/reimport.out")"
 expect_eq "data version after re-import" "$version" "$(call "$P" $S/GetDataVersion | jq -r .dataVersion)"
 
+say "-- a file with a row that is not UTF-8 and a row too long to be real"
+# A Latin-1 byte once made the service drop the rest of the stream while
+# imdictl reported success; both rows now reject their records, with lines.
+{
+  echo "code_2016,name,year,measure,value,note,source"
+  echo "0301,Oslo,2019,refugees_decided,100,,e2e"
+  printf '0301,Oslo,2019,refugees_settled,90,,e2e \xd8\n'
+  echo "4601,Bergen,2020,refugees_decided,200,,e2e"
+  printf '1804,Bod\xc3\xb8,2020,refugees_decided,50,%s,e2e\n' "$(head -c 100000 /dev/zero | tr '\0' n)"
+  echo "5001,Trondheim,2020,refugees_decided,300,,e2e"
+} >"$WORK/mixed.csv"
+status=0
+"$IMDICTL" import --target="127.0.0.1:$P" "$WORK/mixed.csv" >"$WORK/mixed.out" 2>&1 || status=$?
+expect_eq "imdictl import of mixed.csv exit status" 1 "$status"
+grep -q 'mixed.csv:2: municipality 0301 2019 not imported: line 3: column source: byte 5 is not UTF-8' "$WORK/mixed.out" ||
+  fail "the row that is not UTF-8 is not reported with its line: $(cat "$WORK/mixed.out")"
+grep -q 'mixed.csv:5: municipality 1804 2020 not imported: line 5: the row is longer than 65536 bytes' "$WORK/mixed.out" ||
+  fail "the oversized row is not reported with its line: $(cat "$WORK/mixed.out")"
+grep -q '2 records: 2 changed, 0 unchanged, 2 rejected' "$WORK/mixed.out" ||
+  fail "mixed.csv summary: $(cat "$WORK/mixed.out")"
+expect_eq "Bergen 2020 imported" 200 \
+  "$(call "$P" $S/GetFigures '{"municipality_code":"4601","year":2020}' | jq .figures.refugeesDecided)"
+expect_eq "Trondheim 2020 imported" 300 \
+  "$(call "$P" $S/GetFigures '{"municipality_code":"5001","year":2020}' | jq .figures.refugeesDecided)"
+expect_code "$P" $S/GetFigures '{"municipality_code":"0301","year":2019}' 5
+expect_code "$P" $S/GetFigures '{"municipality_code":"1804","year":2020}' 5
+version="$(call "$P" $S/GetDataVersion | jq -r .dataVersion)"
+
 say "-- errors"
 expect_code "$P" $S/GetFigures '{"municipality_code":"09x6","year":2014}' 3
 expect_eq "field of the violation" municipality_code \

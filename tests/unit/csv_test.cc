@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -179,6 +180,30 @@ TEST(CsvReaderTest, RecordsBeforeAnErrorAreDelivered) {
   EXPECT_TRUE(*first);
   EXPECT_THAT(record.fields, ElementsAre("good", "row"));
   EXPECT_FALSE(reader.Next(record).ok());
+}
+
+TEST(CsvReaderTest, ARecordTooLongToBeRealIsMarkedAndTheNextOneIsRead) {
+  // A quoted field with a line break and 100 KiB: read to its end, kept
+  // only up to the bound, and the records after it are intact.
+  const std::string huge(100 * 1024, 'x');
+  auto records = ReadAll(absl::StrCat("a,b\n1,\"", huge, "\n", huge, "\"\n2,two\n"));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 3u);
+  EXPECT_FALSE((*records)[0].too_long);
+  EXPECT_TRUE((*records)[1].too_long);
+  EXPECT_LE((*records)[1].fields[1].size(), kMaxCsvRecordBytes);
+  EXPECT_FALSE((*records)[2].too_long);
+  EXPECT_THAT((*records)[2].fields, ElementsAre("2", "two"));
+  EXPECT_EQ((*records)[2].line, 4);
+}
+
+TEST(CsvReaderTest, TooManyFieldsAreMarked) {
+  auto records = ReadAll(absl::StrCat(std::string(kMaxCsvFields + 5, ','), "\nok\n"));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_TRUE((*records)[0].too_long);
+  EXPECT_EQ((*records)[0].fields.size(), kMaxCsvFields);
+  EXPECT_FALSE((*records)[1].too_long);
 }
 
 }  // namespace

@@ -17,6 +17,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/csv.h"
+#include "common/limits.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -930,15 +932,76 @@ TEST(PublishedFigures, UnknownMeasureOrCodeIsRejectedWithItsLine) {
                    "R-VESTLAND,Vestland,2016,refugees_settled,1,,s\n",  // 4: unknown region
                    "906,Arendal,2016,refugees_settled,1,,s\n",          // 5: three digits
                    "F01,fylke Østfold,20x6,refugees_settled,1,,s\n",    // 6: year
-                   "0301,Oslo,2016,refugees_settled,10.5,,s\n"));       // 7: fractional
-  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({3, 4, 5, 6, 7}));
-  EXPECT_THAT(f.rejected[0].reason, HasSubstr("refugees_welcomed"));
-  const ImportRecord* arendal = Find(f, Subject::Municipality(906), 2016);
-  ASSERT_NE(arendal, nullptr);
-  EXPECT_THAT(arendal->values[Count::kRefugeesDecided], Optional(150));
-  EXPECT_EQ(arendal->values[Count::kRefugeesSettled], std::nullopt);
-  const ImportRecord* oslo = Find(f, Subject::Municipality(301), 2016);
-  EXPECT_TRUE(oslo == nullptr || !oslo->values[Count::kRefugeesSettled].has_value());
+                   "0301,Oslo,2016,refugees_settled,10.5,,s\n",         // 7: fractional
+                   "1201,Bergen,2016,refugees_settled,720,,s\n"));      // 8
+  // Rows that cannot be placed are rejected by themselves (4, 5, 6); a bad
+  // row of a record rejects the record, reported at its first line (2 for
+  // Arendal, whose line 3 is bad; 7 for Oslo). The same rule holds for the
+  // IMDi export formats: no record is imported in part.
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2, 4, 5, 6, 7}));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("municipality 0906 2016"));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("not imported"));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("line 3: unknown measure \"refugees_welcomed\""));
+  EXPECT_EQ(Find(f, Subject::Municipality(906), 2016), nullptr);
+  EXPECT_EQ(Find(f, Subject::Municipality(301), 2016), nullptr);
+  const ImportRecord* bergen = Find(f, Subject::Municipality(1201), 2016);
+  ASSERT_NE(bergen, nullptr);
+  EXPECT_THAT(bergen->values[Count::kRefugeesSettled], Optional(720));
+}
+
+TEST(PublishedFigures, TextsBeyondTheirBoundsRejectTheRecord) {
+  const std::string long_source(kMaxLineBytes + 1, 's');
+  const std::string half_source(kMaxLineBytes / 2 + 10, 'h');
+  const ParsedFile f = MustParse(absl::StrCat(
+      kPublishedHeader,                                                             //
+      "0906,Arendal,2016,refugees_decided,150,,", long_source, "\n",                // 2
+      "1201,Bergen,2016,refugees_settled,720,two\tcolumns,s\n",                     // 3
+      "1201,Bergen,2016,refugees_decided,720,,s\n",                                 // 4
+      "0301,Oslo,2016,refugees_decided,10,,", half_source, "1\n",                   // 5
+      "0301,Oslo,2016,refugees_settled,10,,", half_source, "2\n"));                 // 6
+  // Arendal's source is too long; Oslo's two sources are each fine, but
+  // joined they are more than one record holds. Bergen's note with a tab
+  // is fine: notes may hold tabs and line breaks.
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2, 5}));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("source is 501 bytes long; at most 500"));
+  EXPECT_THAT(f.rejected[1].reason, HasSubstr("together are longer than one record holds"));
+  ASSERT_NE(Find(f, Subject::Municipality(1201), 2016), nullptr);
+}
+
+TEST(FiguresQuirks, ARowThatIsNotUtf8RejectsItsRecordWithTheLine) {
+  // Latin-1 "Ø" (0xD8) in a name: such a row could not be sent (protobuf
+  // text is UTF-8), and it is reported here with its line, not by the
+  // service for the whole message.
+  const ParsedFile f = MustParse(absl::StrCat(
+      kPublishedHeader,                                           //
+      "0906,Arendal,2016,refugees_decided,150,,s\n",              // 2
+      "0906,Arendal,2016,refugees_settled,100,,fylke \xd8stfold\n",  // 3
+      "F01,fylke \xd8stfold,2016,refugees_settled,1,,s\n",        // 4: the name column
+      "9\xff" "06,Arendal,2016,refugees_settled,1,,s\n",          // 5: cannot be placed
+      "1201,Bergen,2016,refugees_settled,720,,s\n"));             // 6
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2, 4, 5}));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("line 3: column source: byte 7 is not UTF-8"));
+  EXPECT_THAT(f.rejected[1].reason, HasSubstr("line 4: column name: byte 7 is not UTF-8"));
+  EXPECT_THAT(f.rejected[2].reason, HasSubstr("column code_2016: byte 2 is not UTF-8"));
+  EXPECT_THAT(f.records, ::testing::SizeIs(1));
+}
+
+TEST(FiguresQuirks, AnOversizedRowIsRejectedAndTheRestOfTheFileIsRead) {
+  const std::string huge(kMaxCsvRecordBytes + 10, 'x');
+  const ParsedFile f = MustParse(absl::StrCat(
+      kPublishedHeader,                                                  //
+      "0906,Arendal,2016,refugees_decided,150,,s\n",                     // 2
+      "0906,Arendal,2016,refugees_settled,100,\"", huge, "\",s\n",        // 3: 64 KiB note
+      "1201,Bergen,2016,refugees_settled,720,,s\n",                      // 4
+      "0301,Oslo,2016,refugees_settled,10,,", huge, "\n",                // 5
+      "1804,Bodø,2016,refugees_settled,60,,s\n"));                       // 6
+  // Both oversized rows are placed from the part that was kept: each
+  // rejects its record, and the file goes on after them.
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2, 5}));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("line 3: the row is longer than 65536 bytes"));
+  EXPECT_EQ(f.rows, 5);
+  EXPECT_NE(Find(f, Subject::Municipality(1201), 2016), nullptr);
+  EXPECT_NE(Find(f, Subject::Municipality(1804), 2016), nullptr);
 }
 
 TEST(PublishedFigures, ContradictingRowsRejectTheRecord) {
@@ -965,16 +1028,18 @@ TEST(FiguresQuirks, CountsBeyondInt32AreRejectedNotWrapped) {
       "0906,Arendal,2016,refugees_settled,4294967296,,x\n"
       "0906,Arendal,2016,refugees_decided,1e300,,x\n"
       "0906,Arendal,2016,refugees_requested,-5,,x\n"
-      "0906,Arendal,2016,minors_settled,35,,x\n");
+      "0906,Arendal,2016,minors_settled,35,,x\n"
+      "1201,Bergen,2016,refugees_requested,2147483647,,x\n");
   auto parsed = ParseFiguresFile(in);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
-  ASSERT_EQ(parsed->rejected.size(), 3u);
-  EXPECT_THAT(parsed->rejected[0].reason, HasSubstr("too large"));
+  // Arendal's record has three bad rows: it is rejected whole, naming each.
+  ASSERT_EQ(parsed->rejected.size(), 1u);
   EXPECT_EQ(parsed->rejected[0].line, 2);
-  EXPECT_THAT(parsed->rejected[2].reason, HasSubstr("negative"));
+  EXPECT_THAT(parsed->rejected[0].reason, HasSubstr("line 2: count \"4294967296\" is too large"));
+  EXPECT_THAT(parsed->rejected[0].reason, HasSubstr("line 3: count \"1e300\" is too large"));
+  EXPECT_THAT(parsed->rejected[0].reason, HasSubstr("line 4: count \"-5\" is negative"));
   ASSERT_EQ(parsed->records.size(), 1u);
-  EXPECT_FALSE(parsed->records[0].values[Count::kRefugeesSettled].has_value());
-  EXPECT_EQ(parsed->records[0].values[Count::kMinorsSettled], 35);
+  EXPECT_EQ(parsed->records[0].values[Count::kRefugeesRequested], 2147483647);
 }
 
 }  // namespace

@@ -14,7 +14,8 @@
 // one again with the same input changes nothing.
 //
 // Exit status: 0 success; 1 some rows were rejected; 2 usage; 3 a file could
-// not be read; 4 the service failed the call.
+// not be read; 4 the service failed the call, or an import stream did not
+// deliver every row (the service's count differs from what was sent).
 #include <chrono>
 #include <fstream>
 #include <cstdio>
@@ -174,6 +175,8 @@ void PrintParseSummary(const std::string& name, const ParsedFile& parsed) {
 // the call failed.
 int64_t ImportFile(api::StatsService::Stub& stub, const std::string& path,
                    const ParsedFile& parsed, api::FiguresStatus status, absl::Time start) {
+  // The file's name is the rows' source: one line of UTF-8 (ImportRequests
+  // makes it so), whatever bytes the file system gave it.
   const std::string name = std::filesystem::path(path).filename().string();
   grpc::ClientContext context;
   SetDeadline(context);
@@ -204,6 +207,15 @@ int64_t ImportFile(api::StatsService::Stub& stub, const std::string& path,
   grpc::Status finished = writer->Finish();
   if (!finished.ok()) {
     RpcFailed(absl::StrCat("ImportFigures of ", path), finished);
+    return -1;
+  }
+  // A stream that lost messages must not pass for a complete import.
+  if (sent != parsed.records.size() ||
+      response.rows_received() != static_cast<int64_t>(parsed.records.size())) {
+    std::cerr << absl::StrFormat(
+        "imdictl: ImportFigures of %s is incomplete: %d records parsed, %d sent, %d received "
+        "by the service (data version %d); import the file again\n",
+        path, parsed.records.size(), sent, response.rows_received(), response.data_version());
     return -1;
   }
   const double seconds = std::max(1e-6, absl::ToDoubleSeconds(absl::Now() - start));

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "common/limits.h"
 #include "common/csv.h"
+#include "common/utf8.h"
 #include "common/status_macros.h"
 #include "stats-service/domain/validation.h"
 
@@ -137,9 +138,8 @@ class Assembler {
   }
 
   // A row that belongs to (subject, year) is bad: the whole record is
-  // rejected, since the rest of it cannot be trusted either. (Rows of the
-  // published figures file stand alone, each with its own source; a bad one
-  // is rejected by itself.)
+  // rejected, since the rest of it cannot be trusted either. The same rule
+  // holds for every format.
   void Problem(const Subject& subject, int year, int64_t line, absl::string_view reason) {
     Touch(subject, year, line).problems.push_back(absl::StrCat("line ", line, ": ", reason));
   }
@@ -163,6 +163,19 @@ class Assembler {
       if (e.record.values.empty()) continue;
       e.record.source = absl::StrJoin(e.sources, "; ");
       e.record.note = absl::StrJoin(e.notes, "; ");
+      // Each row's texts were within bounds; together they must be too.
+      std::vector<std::string> too_long;
+      if (e.record.source.size() > kMaxLineBytes) too_long.push_back("sources");
+      if (e.record.note.size() > kMaxNoteBytes) too_long.push_back("notes");
+      if (!too_long.empty()) {
+        out.rejected.push_back(
+            {e.record.line,
+             absl::StrCat(stats::DescribeSubject(e.record.subject), " ", e.record.year,
+                          " not imported: its rows' ", absl::StrJoin(too_long, " and "),
+                          " together are longer than one record holds (", kMaxLineBytes,
+                          " bytes of sources, ", kMaxNoteBytes, " of notes)")});
+        continue;
+      }
       out.records.push_back(std::move(e.record));
     }
     for (RowProblem& p : rejected_) out.rejected.push_back(std::move(p));
@@ -454,7 +467,8 @@ void FinishPopulation(std::map<std::pair<Subject, int>, AgeSums>& sums, Assemble
 }
 
 // published/figures-*.csv: code, name, year, measure, value, note, source.
-absl::Status PublishedRow(Context& c) {
+// Where a row belongs: the subject its code names and its year.
+absl::StatusOr<std::pair<Subject, int>> PublishedPlace(const Context& c) {
   const absl::string_view code = c["code_2016"];
   std::optional<int> county = code.size() == 3 && code[0] == 'F'
                                   ? stats::ParseDigits(code.substr(1), 2)
@@ -485,7 +499,11 @@ absl::Status PublishedRow(Context& c) {
   if (!parsed_year) {
     return absl::InvalidArgumentError(absl::StrCat("year ", Excerpt(c["year"]), " is not a year"));
   }
-  const int year = *parsed_year;
+  return std::make_pair(subject, *parsed_year);
+}
+
+// The value of a placed row, with its source and note.
+absl::Status PublishedRow(Context& c, const Subject& subject, int year) {
   const absl::string_view measure = c["measure"];
   if (std::optional<Count> count = stats::CountByName(measure)) {
     IMDI_ASSIGN_OR_RETURN(auto n, ParseCount(c["value"]));
@@ -496,8 +514,32 @@ absl::Status PublishedRow(Context& c) {
   } else {
     return absl::InvalidArgumentError(absl::StrCat("unknown measure ", Excerpt(measure)));
   }
+  if (auto v = CheckText(c["source"], "source", kMaxLineBytes)) {
+    return absl::InvalidArgumentError(absl::StrCat("source ", v->description));
+  }
+  if (auto v = CheckText(c["note"], "note", kMaxNoteBytes, TextKind::kParagraphs)) {
+    return absl::InvalidArgumentError(absl::StrCat("note ", v->description));
+  }
   c.assembler.AddText(subject, year, c.line, c["source"], c["note"]);
   return absl::OkStatus();
+}
+
+// A problem of the row's bytes, before its values are read: too long to be
+// real, or a field that is not UTF-8 (it could not be sent: protobuf text
+// is UTF-8).
+std::optional<std::string> RowBytesProblem(const CsvRecord& row,
+                                           const std::vector<std::string>& columns) {
+  if (row.too_long) {
+    return absl::StrCat("the row is longer than ", kMaxCsvRecordBytes, " bytes or has more than ",
+                        kMaxCsvFields, " columns");
+  }
+  for (size_t i = 0; i < row.fields.size(); ++i) {
+    if (std::optional<size_t> bad = FirstInvalidUtf8(row.fields[i])) {
+      return absl::StrCat("column ", i < columns.size() ? columns[i] : absl::StrCat(i + 1),
+                          ": byte ", *bad + 1, " is not UTF-8 (save the file as UTF-8)");
+    }
+  }
+  return std::nullopt;
 }
 
 struct KindInfo {
@@ -583,6 +625,7 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
         "); expected one of the IMDi export tables or the published figures file"));
   }
 
+  const std::vector<std::string> columns = row.fields;
   ParsedFile out;
   out.kind = kind->kind;
   Assembler assembler;
@@ -596,21 +639,31 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
     }
     if (!*more) break;
     ++out.rows;
+    const std::optional<std::string> bytes_problem = RowBytesProblem(row, columns);
     if (row.fields.size() != header.index.size()) {
-      assembler.Reject(row.line, absl::StrCat("expected ", header.index.size(),
-                                              " columns, found ", row.fields.size()));
+      assembler.Reject(row.line, bytes_problem.value_or(absl::StrCat(
+                                     "expected ", header.index.size(), " columns, found ",
+                                     row.fields.size())));
       continue;
     }
     Context c{header, assembler, out, &row.fields, row.line};
-    absl::Status status;
-    // Set once the row is placed: a later problem rejects that record.
-    std::optional<Subject> record_subject;
+    // Where the row belongs. A row that cannot be placed is rejected by
+    // itself; once placed, any problem of the row rejects its whole record
+    // (one rule for every format: no record is imported in part).
+    std::optional<Subject> subject;
     int record_year = 0;
+    int row_year = 0;
+    absl::Status status;
     if (kind->kind == FileKind::kPublishedFigures) {
-      status = PublishedRow(c);
+      absl::StatusOr<std::pair<Subject, int>> place = PublishedPlace(c);
+      if (place.ok()) {
+        subject = place->first;
+        record_year = row_year = place->second;
+      } else {
+        status = place.status();
+      }
     } else {
       std::optional<int> parsed_year = stats::ParseDigits(c["aar"], 4);
-      const int year = parsed_year.value_or(0);
       absl::StatusOr<Area> area = AreaOf(row.fields, header, kind->area);
       if (c["tabell_navn"] != kind->table) {
         status = absl::InvalidArgumentError(absl::StrCat(
@@ -621,38 +674,43 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
         status = area.status();
       } else if (area->skip != nullptr) {
         c.Skip(area->skip);
+        continue;
       } else {
-        record_subject = area->subject;
+        subject = area->subject;
+        row_year = *parsed_year;
         // Follow-up rows are stored under the cohort's year (the one before).
-        record_year = kind->kind == FileKind::kIntroFollowup ? year - 1 : year;
-        switch (kind->kind) {
-          case FileKind::kSettlement:
-            status = SettlementRow(c, *area->subject, year);
-            break;
-          case FileKind::kSettledOfRequested:
-            status = SettledOfRequestedRow(c, *area->subject, year);
-            break;
-          case FileKind::kIntroCompletion:
-            status = IntroCompletionRow(c, *area->subject, year);
-            break;
-          case FileKind::kIntroFollowup:
-            status = IntroFollowupRow(c, *area->subject, year);
-            break;
-          case FileKind::kPopulationByAge:
-            status = PopulationRow(c, *area->subject, year, age_sums);
-            break;
-          case FileKind::kPublishedFigures:
-            break;
-        }
+        record_year = kind->kind == FileKind::kIntroFollowup ? row_year - 1 : row_year;
       }
     }
-    if (!status.ok()) {
-      if (record_subject) {
-        assembler.Problem(*record_subject, record_year, row.line, status.message());
-      } else {
-        assembler.Reject(row.line, std::string(status.message()));
-      }
+    if (!subject) {
+      assembler.Reject(row.line, bytes_problem.value_or(std::string(status.message())));
+      continue;
     }
+    if (bytes_problem) {
+      assembler.Problem(*subject, record_year, row.line, *bytes_problem);
+      continue;
+    }
+    switch (kind->kind) {
+      case FileKind::kSettlement:
+        status = SettlementRow(c, *subject, row_year);
+        break;
+      case FileKind::kSettledOfRequested:
+        status = SettledOfRequestedRow(c, *subject, row_year);
+        break;
+      case FileKind::kIntroCompletion:
+        status = IntroCompletionRow(c, *subject, row_year);
+        break;
+      case FileKind::kIntroFollowup:
+        status = IntroFollowupRow(c, *subject, row_year);
+        break;
+      case FileKind::kPopulationByAge:
+        status = PopulationRow(c, *subject, row_year, age_sums);
+        break;
+      case FileKind::kPublishedFigures:
+        status = PublishedRow(c, *subject, row_year);
+        break;
+    }
+    if (!status.ok()) assembler.Problem(*subject, record_year, row.line, status.message());
   }
   FinishPopulation(age_sums, assembler, out);
   assembler.Finish(out);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/limits.h"
 #include "common/status_macros.h"
 #include "stats-service/proto/figure_values_proto.h"
 #include "stats-service/service/api_convert.h"
@@ -26,29 +27,35 @@ std::vector<api::ImportFiguresRequest> ImportRequests(const ParsedFile& parsed,
                                                       api::FiguresStatus status,
                                                       size_t batch) {
   batch = std::max<size_t>(batch, 1);
+  const std::string source = CleanText(source_name, kMaxLineBytes);
   const auto& fields = stats::FigureFieldsOf<api::Figures>();
   std::vector<api::ImportFiguresRequest> out;
-  for (size_t begin = 0; begin < parsed.records.size(); begin += batch) {
-    api::ImportFiguresRequest& request = out.emplace_back();
-    request.set_source(source_name);
-    request.set_status(status);
-    const size_t end = std::min(parsed.records.size(), begin + batch);
-    for (size_t i = begin; i < end; ++i) {
-      const ImportRecord& record = parsed.records[i];
-      api::ImportRow* row = request.add_rows();
-      row->set_line(record.line);
-      api::Figures* figures = row->mutable_figures();
-      if (record.subject.is_municipality()) {
-        figures->set_municipality_code(stats::FormatCode(record.subject.id));
-      } else {
-        stats::EncodeArea(record.subject, figures->mutable_area());
-        figures->mutable_area()->clear_name();
-      }
-      figures->set_year(record.year);
-      stats::ValuesToProto(record.values, fields, *figures);
-      figures->set_source(record.source);
-      figures->set_note(record.note);
+  size_t bytes = 0;
+  for (const ImportRecord& record : parsed.records) {
+    api::ImportRow row;
+    row.set_line(record.line);
+    api::Figures* figures = row.mutable_figures();
+    if (record.subject.is_municipality()) {
+      figures->set_municipality_code(stats::FormatCode(record.subject.id));
+    } else {
+      stats::EncodeArea(record.subject, figures->mutable_area());
+      figures->mutable_area()->clear_name();
     }
+    figures->set_year(record.year);
+    stats::ValuesToProto(record.values, fields, *figures);
+    figures->set_source(record.source);
+    figures->set_note(record.note);
+    // A row's size on the wire: its bytes, a tag and a length.
+    const size_t row_bytes = row.ByteSizeLong() + 8;
+    if (out.empty() || static_cast<size_t>(out.back().rows_size()) >= batch ||
+        bytes + row_bytes > kMaxImportMessageBytes) {
+      api::ImportFiguresRequest& request = out.emplace_back();
+      request.set_source(source);
+      request.set_status(status);
+      bytes = request.ByteSizeLong();
+    }
+    *out.back().add_rows() = std::move(row);
+    bytes += row_bytes;
   }
   return out;
 }

@@ -18,8 +18,14 @@ namespace imdi::import {
 absl::StatusOr<stats::v1::BatchUpsertMunicipalitiesRequest> MunicipalitiesRequest(
     const MunicipalitySource& source);
 
+// Bytes of one ImportFigures message at most: far below the 4 MiB a
+// service accepts by default, and small enough to commit quickly.
+inline constexpr size_t kMaxImportMessageBytes = size_t{1} << 20;
+
 // Messages of one ImportFigures stream carrying `parsed.records`, at most
-// `batch` rows each, every message naming `source_name` and `status`.
+// `batch` rows and kMaxImportMessageBytes each, every message naming
+// `source_name` (made valid one-line UTF-8 within the bound of a source)
+// and `status`.
 std::vector<stats::v1::ImportFiguresRequest> ImportRequests(const ParsedFile& parsed,
                                                             const std::string& source_name,
                                                             stats::v1::FiguresStatus status,

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/limits.h"
+#include "common/utf8.h"
 #include "common/csv.h"
 #include "common/status_macros.h"
 #include "stats-service/domain/validation.h"
@@ -188,10 +189,19 @@ absl::StatusOr<MunicipalitySource> BuildMunicipalities(
       return absl::InvalidArgumentError(
           absl::StrCat("line ", row.line, ": expected 4 columns, found ", row.fields.size()));
     }
+    // The names travel as protobuf text: UTF-8, one line, bounded.
+    if (std::optional<size_t> bad = FirstInvalidUtf8(row.fields[3])) {
+      return absl::InvalidArgumentError(absl::StrCat("line ", row.line, ": byte ", *bad + 1,
+                                                     " of the name is not UTF-8"));
+    }
+    if (auto v = CheckText(row.fields[3], "TEKST", kMaxNameBytes * 2)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", row.line, ": the name ", v->description));
+    }
     std::optional<int> parsed_code = stats::ParseDigits(row.fields[2], 4);
     if (!parsed_code) {
-      source.warnings.push_back(absl::StrCat("line ", row.line, ": code \"", row.fields[2],
-                                             "\" (", row.fields[3],
+      source.warnings.push_back(absl::StrCat("line ", row.line, ": code ", Excerpt(row.fields[2]),
+                                             " (", Excerpt(row.fields[3]),
                                              ") is not a four-digit code; passed over"));
       continue;
     }
