@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/big_endian.h"
+#include "common/errors.h"
+#include "common/log.h"
 
 namespace imdi {
 
@@ -15,7 +17,27 @@ OpenedRocksDb::~OpenedRocksDb() {
 
 absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
   if (status.ok()) return absl::OkStatus();
+  if (status.IsNoSpace()) {
+    Log(LogLevel::kError, "", absl::StrCat("storage full while ", what, ": ", status.ToString()));
+    return MakeError(absl::StatusCode::kResourceExhausted, "STORAGE_FULL",
+                     "the service's disk is full; nothing was written. Retry once the "
+                     "operator has made room: reads still work, and writes resume without "
+                     "a restart");
+  }
   return absl::InternalError(absl::StrCat(what, ": ", status.ToString()));
+}
+
+absl::Status CommitBatch(rocksdb::DB& db, const rocksdb::WriteOptions& options,
+                         rocksdb::WriteBatch& batch) {
+  rocksdb::Status s = db.Write(options, &batch);
+  if (s.IsNoSpace()) {
+    // Either this write hit the full disk, or an earlier one did and the
+    // store still refuses writes: resuming succeeds once there is room.
+    // RocksDB's own recovery polls for room every few seconds; asking sooner
+    // is answered "busy" while it waits, and is harmless.
+    if (db.Resume().ok()) s = db.Write(options, &batch);
+  }
+  return FromRocks(s, "committing");
 }
 
 absl::StatusOr<OpenedRocksDb> OpenRocksDb(const RocksDbOpenOptions& options) {
@@ -26,6 +48,7 @@ absl::StatusOr<OpenedRocksDb> OpenRocksDb(const RocksDbOpenOptions& options) {
         absl::StrCat("cannot create data directory ", options.path, ": ", ec.message()));
   }
   rocksdb::DBOptions db_options;
+  if (options.env != nullptr) db_options.env = options.env;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.keep_log_file_num = 5;

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
 
 namespace imdi {
 
@@ -24,6 +25,9 @@ struct RocksDbOpenOptions {
   int meta_family = 1;                             // index into column_families
   absl::string_view schema_key;
   uint64_t schema_version = 1;
+  // The environment RocksDB works in; nullptr is the default one. Tests pass
+  // one that fails writes (a full disk).
+  rocksdb::Env* env = nullptr;
 };
 
 // An open database and its column-family handles, in the order asked for.
@@ -43,8 +47,18 @@ struct OpenedRocksDb {
 // version, INTERNAL for other storage errors.
 absl::StatusOr<OpenedRocksDb> OpenRocksDb(const RocksDbOpenOptions& options);
 
-// INTERNAL naming `what`, with RocksDB's message (for the log), or OK.
+// OK, or the error for `status`: RESOURCE_EXHAUSTED with reason
+// STORAGE_FULL for a full disk (the client may retry once an operator has
+// made room; RocksDB's message goes to the log), INTERNAL naming `what`
+// with RocksDB's message (which the edge keeps for the log) otherwise.
 absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what);
+
+// Writes `batch` in one atomic write. A write that fails on a full disk
+// leaves RocksDB refusing writes until it resumes; every later write asks
+// it to resume first, so writes work again as soon as there is room,
+// without a restart. A failed write writes nothing.
+absl::Status CommitBatch(rocksdb::DB& db, const rocksdb::WriteOptions& options,
+                         rocksdb::WriteBatch& batch);
 
 inline rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 

@@ -19,6 +19,10 @@
 #include "imdi/award/storage/v1/storage.pb.h"
 #include "imdi/award/v1/award.pb.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace imdi::award {
 
 // Everything one workflow step writes.
@@ -56,6 +60,8 @@ struct AwardStoreOptions {
   std::string path;
   // fsync the WAL on every commit.
   bool sync = true;
+  // RocksDB's environment; nullptr is the default (tests inject faults).
+  rocksdb::Env* env = nullptr;
 };
 
 // Opens the RocksDB store at `options.path`. UNAVAILABLE when it cannot be

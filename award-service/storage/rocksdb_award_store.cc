@@ -117,7 +117,7 @@ class RocksDbAwardStore final : public AwardStore {
     }
     rocksdb::WriteOptions options;
     options.sync = sync_;
-    return FromRocks(db_->Write(options, &batch), "committing");
+    return CommitBatch(*db_, options, batch);
   }
 
  private:
@@ -152,7 +152,8 @@ absl::StatusOr<std::unique_ptr<AwardStore>> OpenRocksDbAwardStore(
                                                  keys::kColumnFamilyNames.end()},
                              .meta_family = static_cast<int>(ColumnFamily::kMeta),
                              .schema_key = keys::kSchemaVersionKey,
-                             .schema_version = keys::kSchemaVersion});
+                             .schema_version = keys::kSchemaVersion,
+                             .env = options.env});
   if (!opened.ok()) return opened.status();
   return std::unique_ptr<AwardStore>(new RocksDbAwardStore(
       std::move(opened->db), std::move(opened->handles), options.sync));

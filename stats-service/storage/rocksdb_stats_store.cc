@@ -51,7 +51,8 @@ absl::StatusOr<std::unique_ptr<RocksDbStatsStore>> RocksDbStatsStore::Open(
                                        keys::kColumnFamilyNames.end()},
                    .meta_family = static_cast<int>(keys::ColumnFamily::kMeta),
                    .schema_key = keys::kSchemaVersionKey,
-                   .schema_version = keys::kSchemaVersion}));
+                   .schema_version = keys::kSchemaVersion,
+                   .env = options.env}));
   auto* meta = opened.handles[static_cast<int>(keys::ColumnFamily::kMeta)];
   std::string value;
   rocksdb::Status s;
@@ -242,7 +243,7 @@ absl::StatusOr<uint64_t> RocksDbStatsStore::Commit(
       "batching data version"));
   rocksdb::WriteOptions wo;
   wo.sync = sync_;
-  IMDI_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &batch), "committing"));
+  IMDI_RETURN_IF_ERROR(CommitBatch(*db_, wo, batch));
   data_version_.store(version);
   return version;
 }

@@ -26,6 +26,8 @@ struct RocksDbStoreOptions {
   // fsync the WAL on every commit. Off trades the last commits before a
   // machine crash (not a process crash) for speed.
   bool sync = true;
+  // RocksDB's environment; nullptr is the default (tests inject faults).
+  rocksdb::Env* env = nullptr;
 };
 
 class RocksDbStatsStore final : public StatsStore {

@@ -3,9 +3,12 @@
 // locked by another process.
 #include "award-service/storage/award_store.h"
 
+#include "absl/time/clock.h"
 #include "award-service/storage/award_keys.h"
+#include "common/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/full_disk.h"
 #include "tests/testing/temp_dir.h"
 
 namespace imdi::award {
@@ -133,6 +136,39 @@ TEST_F(AwardStoreTest, ASecondOpenOfALockedStoreIsUnavailable) {
   auto store = Open();
   auto second = OpenRocksDbAwardStore({.path = dir_.Sub("award"), .sync = false});
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(AwardStoreFullDiskTest, AFullDiskFailsCommitsCleanlyAndWritesResumeWithoutARestart) {
+  imdi::testing::TempDir dir;
+  imdi::testing::FullDisk disk;
+  auto store = OpenRocksDbAwardStore({.path = dir.Sub("award"), .sync = true,
+                                      .env = disk.env.get()});
+  ASSERT_TRUE(store.ok()) << store.status();
+  AwardCommit first;
+  first.audit_events.push_back(Event("2016", 1, "created"));
+  ASSERT_TRUE((*store)->Commit(first).ok());
+
+  disk.fs->SetFull(true);
+  AwardCommit second;
+  second.audit_events.push_back(Event("2016", 2, "opened"));
+  absl::Status full = (*store)->Commit(second);
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted) << full;
+  EXPECT_EQ(ErrorReason(full), "STORAGE_FULL");
+  auto audit = (*store)->ReadAudit("2016", 0, 10);
+  ASSERT_TRUE(audit.ok());
+  EXPECT_THAT(*audit, SizeIs(1));
+
+  disk.fs->SetFull(false);
+  const absl::Time start = absl::Now();
+  absl::Status resumed;
+  do {
+    resumed = (*store)->Commit(second);
+    if (!resumed.ok()) absl::SleepFor(absl::Milliseconds(50));
+  } while (!resumed.ok() && absl::Now() - start < absl::Seconds(30));
+  ASSERT_TRUE(resumed.ok()) << resumed;
+  audit = (*store)->ReadAudit("2016", 0, 10);
+  ASSERT_TRUE(audit.ok());
+  EXPECT_THAT(*audit, SizeIs(2));
 }
 
 }  // namespace

@@ -5,16 +5,21 @@
 #include <memory>
 #include <vector>
 
+#include "common/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "stats-service/storage/key_codec.h"
+#include "tests/testing/full_disk.h"
 #include "tests/testing/temp_dir.h"
 
 namespace imdi::stats {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::Optional;
 
 FiguresRecord Record(const Subject& subject, int year, int64_t revision,
                      std::optional<int64_t> settled, std::optional<int64_t> requested = {}) {
@@ -41,8 +46,8 @@ Municipality MakeMunicipality(int code, std::string name) {
 
 class RocksDbStatsStoreTest : public ::testing::Test {
  protected:
-  std::unique_ptr<RocksDbStatsStore> Open() {
-    auto store = RocksDbStatsStore::Open({.path = dir_.Sub("db"), .sync = false});
+  std::unique_ptr<RocksDbStatsStore> Open(const std::string& name = "db") {
+    auto store = RocksDbStatsStore::Open({.path = dir_.Sub(name), .sync = false});
     EXPECT_TRUE(store.ok()) << store.status();
     return store.ok() ? std::move(*store) : nullptr;
   }
@@ -281,6 +286,53 @@ TEST_F(RocksDbStatsStoreTest, RefusesAStoreOfAnotherSchemaVersion) {
   auto store = RocksDbStatsStore::Open({.path = dir_.Sub("db"), .sync = false});
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(RocksDbStatsStoreTest, AFullDiskFailsCommitsCleanlyAndWritesResumeWithoutARestart) {
+  imdi::testing::FullDisk disk;
+  auto opened = RocksDbStatsStore::Open({.path = dir_.Sub("full"), .sync = true,
+                                         .env = disk.env.get()});
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  RocksDbStatsStore& store = **opened;
+  const Subject arendal = Subject::Municipality(906);
+  ASSERT_EQ(Commit(store, {Record(arendal, 2014, 1, 85)}), 1u);
+
+  disk.fs->SetFull(true);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::vector<FiguresRecord> figures{Record(arendal, 2015, 1, 100)};
+    std::vector<Municipality> none;
+    auto failed = store.Commit(figures, none);
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.status().code(), absl::StatusCode::kResourceExhausted) << failed.status();
+    EXPECT_EQ(ErrorReason(failed.status()), "STORAGE_FULL");
+    // The message is for the client: no paths, no RocksDB internals.
+    EXPECT_THAT(std::string(failed.status().message()), Not(HasSubstr(dir_.path())));
+  }
+  // Reads go on; nothing of the failed commits is visible.
+  EXPECT_EQ(store.data_version(), 1u);
+  auto read = store.ReadFigures(arendal, 2014, 1);
+  ASSERT_TRUE(read.ok());
+  EXPECT_THAT((*read)->values[Count::kRefugeesSettled], Optional(85));
+
+  // Once there is room, RocksDB's own recovery (it polls every 5 s) or the
+  // next commit's request to resume makes the store writable again, with
+  // no restart. RocksDB tells nobody when; the loop asks until it does.
+  disk.fs->SetFull(false);
+  const absl::Time start = absl::Now();
+  absl::StatusOr<uint64_t> resumed;
+  do {
+    std::vector<FiguresRecord> figures{Record(arendal, 2015, 1, 100)};
+    std::vector<Municipality> none;
+    resumed = store.Commit(figures, none);
+    if (!resumed.ok()) absl::SleepFor(absl::Milliseconds(50));
+  } while (!resumed.ok() && absl::Now() - start < absl::Seconds(30));
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  EXPECT_EQ(*resumed, 2u);
+  opened->reset();
+  auto reopened = Open("full");
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->data_version(), 2u);
+  EXPECT_THAT(ScanAll(*reopened, 2), ::testing::SizeIs(2));
 }
 
 }  // namespace
