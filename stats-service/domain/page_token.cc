@@ -8,8 +8,10 @@
 namespace imdi::stats {
 namespace {
 
-constexpr unsigned char kFormat = 1;
-constexpr size_t kSize = 1 + 8 + 8 + 4 + 4;
+// Format 2 added last_version; tokens of format 1 are refused like any
+// token this service did not issue (a listing starts again).
+constexpr unsigned char kFormat = 2;
+constexpr size_t kSize = 1 + 8 + 8 + 4 + 4 + 8;
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 
@@ -32,6 +34,7 @@ std::string EncodePageToken(const PageToken& token) {
   PutBigEndian(raw, token.fingerprint, 8);
   PutBigEndian(raw, static_cast<uint32_t>(token.last_id), 4);
   PutBigEndian(raw, static_cast<uint32_t>(token.last_year), 4);
+  PutBigEndian(raw, token.last_version, 8);
   return absl::WebSafeBase64Escape(raw);
 }
 
@@ -48,6 +51,7 @@ absl::StatusOr<PageToken> DecodePageToken(absl::string_view text,
   token.fingerprint = Get(raw, pos, 8);
   token.last_id = static_cast<int32_t>(Get(raw, pos, 4));
   token.last_year = static_cast<int32_t>(Get(raw, pos, 4));
+  token.last_version = Get(raw, pos, 8);
   if (token.fingerprint != fingerprint) {
     return BadToken(
         "the page token was issued for a request with other parameters; "

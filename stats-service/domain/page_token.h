@@ -21,6 +21,8 @@ struct PageToken {
   // Position after which the next page starts (meaning depends on the list).
   int32_t last_id = 0;
   int32_t last_year = 0;
+  // The data version of the last revision a history page returned.
+  uint64_t last_version = 0;
 };
 
 std::string EncodePageToken(const PageToken& token);

@@ -635,21 +635,46 @@ absl::StatusOr<bool> StatsCore::FiguresCursor::Next(size_t max,
   return true;
 }
 
-absl::StatusOr<std::vector<FiguresRecord>> StatsCore::GetFiguresHistory(
-    const Subject& requested, int year) {
+absl::StatusOr<HistoryPage> StatsCore::GetFiguresHistory(const Subject& requested, int year,
+                                                         const HistoryQuery& query) {
   IMDI_RETURN_IF_ERROR(ValidateYear(year, "year"));
-  const uint64_t version = visible_version_.load();
+  IMDI_ASSIGN_OR_RETURN(int page_size, EffectivePageSize(query.page_size));
+  const uint64_t fingerprint =
+      StableHash(absl::StrCat("history|", static_cast<int>(requested.kind), "|", requested.id,
+                              "|", year));
+  std::optional<PageToken> token;
+  if (!query.page_token.empty()) {
+    IMDI_ASSIGN_OR_RETURN(token, DecodePageToken(query.page_token, fingerprint));
+  }
+  const uint64_t version = token ? token->data_version : visible_version_.load();
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
   IMDI_ASSIGN_OR_RETURN(Subject subject, ResolveSubject(requested, year, *dir));
-  IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> history,
-                        store_->ReadFiguresHistory(subject, year));
-  // A commit in flight is not visible yet.
-  std::erase_if(history, [&](const FiguresRecord& r) { return r.data_version > version; });
-  if (history.empty()) {
+  // One revision more than the page tells whether another page follows.
+  IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> revisions,
+                        store_->ReadFiguresHistory(subject, year, token ? token->last_version : 0,
+                                                   static_cast<size_t>(page_size) + 1));
+  // Revisions after the pinned version (a later write, or a commit in
+  // flight) belong to a later listing.
+  std::erase_if(revisions, [&](const FiguresRecord& r) { return r.data_version > version; });
+  if (revisions.empty() && !token) {
     return MakeError(absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND",
                      absl::StrCat("no figures for ", Describe(subject, *dir), " in ", year));
   }
-  return history;
+  ByteBudget budget;
+  size_t fits = 0;
+  while (fits < revisions.size() && fits < static_cast<size_t>(page_size) &&
+         budget.Take(revisions[fits].ReplyBytes())) {
+    ++fits;
+  }
+  HistoryPage page;
+  if (revisions.size() > fits) {
+    revisions.resize(fits);
+    page.next_page_token =
+        EncodePageToken({.data_version = version, .fingerprint = fingerprint,
+                         .last_version = revisions.back().data_version});
+  }
+  page.revisions = std::move(revisions);
+  return page;
 }
 
 absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view source,

@@ -82,6 +82,16 @@ struct FiguresPage {
   uint64_t data_version = 0;
 };
 
+struct HistoryPage {
+  std::vector<FiguresRecord> revisions;  // oldest first
+  std::string next_page_token;
+};
+
+struct HistoryQuery {
+  int page_size = 0;  // 0: the default
+  std::string page_token;
+};
+
 struct MunicipalityPage {
   std::vector<Municipality> municipalities;
   std::string next_page_token;
@@ -209,12 +219,15 @@ class StatsCore {
   absl::StatusOr<std::unique_ptr<FiguresCursor>> StreamFigures(absl::string_view filter,
                                                                int64_t as_of) const;
 
-  // Every revision of the municipality-year, oldest first.
-  absl::StatusOr<std::vector<FiguresRecord>> GetFiguresHistory(int code, int year) {
-    return GetFiguresHistory(Subject::Municipality(code), year);
+  // The revisions of the municipality-year (or an area's published
+  // totals), oldest first, a page at a time: at most page_size revisions
+  // and kMaxReplyBytes. The token pins the data version of the first page.
+  absl::StatusOr<HistoryPage> GetFiguresHistory(int code, int year,
+                                                const HistoryQuery& query = {}) {
+    return GetFiguresHistory(Subject::Municipality(code), year, query);
   }
-  absl::StatusOr<std::vector<FiguresRecord>> GetFiguresHistory(const Subject& subject,
-                                                               int year);
+  absl::StatusOr<HistoryPage> GetFiguresHistory(const Subject& subject, int year,
+                                                const HistoryQuery& query = {});
 
   // Imports one batch of rows in one atomic write: each row sets the figures
   // it carries and leaves the others; rows that fail validation are

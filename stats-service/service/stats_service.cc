@@ -415,12 +415,14 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(Context* context, c
     IMDI_ASSIGN_OR_RETURN(Subject subject,
                           DecodeSubject(request->municipality_code(), request->has_area(),
                                         request->area()));
-    IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> history,
-                          core_->GetFiguresHistory(subject, request->year()));
+    IMDI_ASSIGN_OR_RETURN(HistoryPage page,
+                          core_->GetFiguresHistory(subject, request->year(),
+                                                   {request->page_size(), request->page_token()}));
     const auto directory = core_->directory();
-    for (const FiguresRecord& record : history) {
+    for (const FiguresRecord& record : page.revisions) {
       EncodeFigures(record, *directory, response->add_revisions());
     }
+    response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
   });
 }

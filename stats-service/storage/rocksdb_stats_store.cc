@@ -156,10 +156,11 @@ absl::Status RocksDbStatsStore::ScanFigures(
 }
 
 absl::StatusOr<std::vector<FiguresRecord>> RocksDbStatsStore::ReadFiguresHistory(
-    const Subject& subject, int year) const {
-  PrefixScan it(db_.get(), revisions(), keys::FiguresRecordPrefix(subject, year));
+    const Subject& subject, int year, uint64_t after_version, size_t limit) const {
+  PrefixScan it(db_.get(), revisions(), keys::FiguresRecordPrefix(subject, year),
+                keys::FiguresKey(subject, year, after_version + 1));
   std::vector<FiguresRecord> out;
-  for (; it->Valid(); it->Next()) {
+  for (; it->Valid() && out.size() < limit; it->Next()) {
     IMDI_ASSIGN_OR_RETURN(FiguresRecord record,
                           DecodeFiguresValue(subject, year, ToView(it->value())));
     out.push_back(std::move(record));

@@ -52,9 +52,10 @@ class StatsStore {
       const FiguresScan& scan,
       absl::FunctionRef<bool(FiguresRecord&&)> visit) const = 0;
 
-  // Every revision of (subject, year), oldest first.
+  // The revisions of (subject, year) written after data version
+  // `after_version`, oldest first, at most `limit` of them.
   virtual absl::StatusOr<std::vector<FiguresRecord>> ReadFiguresHistory(
-      const Subject& subject, int year) const = 0;
+      const Subject& subject, int year, uint64_t after_version, size_t limit) const = 0;
 
   // Every municipality as visible at `as_of`, ordered by id.
   virtual absl::StatusOr<std::vector<Municipality>> ReadMunicipalities(

@@ -72,11 +72,15 @@ class InMemoryStatsStore final : public StatsStore {
   }
 
   absl::StatusOr<std::vector<FiguresRecord>> ReadFiguresHistory(
-      const Subject& subject, int year) const override {
+      const Subject& subject, int year, uint64_t after_version, size_t limit) const override {
     absl::MutexLock lock(&mu_);
+    std::vector<FiguresRecord> out;
     auto it = figures_.find({subject, year});
-    if (it == figures_.end()) return std::vector<FiguresRecord>();
-    return it->second;
+    if (it == figures_.end()) return out;
+    for (const FiguresRecord& r : it->second) {
+      if (r.data_version > after_version && out.size() < limit) out.push_back(r);
+    }
+    return out;
   }
 
   absl::StatusOr<std::vector<Municipality>> ReadMunicipalities(

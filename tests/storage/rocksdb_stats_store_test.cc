@@ -197,7 +197,7 @@ TEST_F(RocksDbStatsStoreTest, HistoryListsEveryRevisionOldestFirst) {
   Commit(*store, {Record(arendal, 2014, 1, 80)});
   Commit(*store, {Record(Subject::Municipality(101), 2014, 1, 22)});
   Commit(*store, {Record(arendal, 2014, 2, 85)});
-  auto history = store->ReadFiguresHistory(arendal, 2014);
+  auto history = store->ReadFiguresHistory(arendal, 2014, 0, 100);
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 2u);
   EXPECT_EQ((*history)[0].revision, 1);
@@ -205,6 +205,15 @@ TEST_F(RocksDbStatsStoreTest, HistoryListsEveryRevisionOldestFirst) {
   EXPECT_EQ((*history)[0].values[Count::kRefugeesSettled], 80);
   EXPECT_EQ((*history)[1].revision, 2);
   EXPECT_EQ((*history)[1].data_version, 3u);
+  // From after a data version, and at most `limit` revisions.
+  auto later = store->ReadFiguresHistory(arendal, 2014, 1, 100);
+  ASSERT_TRUE(later.ok());
+  ASSERT_EQ(later->size(), 1u);
+  EXPECT_EQ((*later)[0].revision, 2);
+  auto first = store->ReadFiguresHistory(arendal, 2014, 0, 1);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].revision, 1);
 }
 
 TEST_F(RocksDbStatsStoreTest, MunicipalitiesAreVersionedToo) {

@@ -19,7 +19,9 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "absl/strings/str_format.h"
 #include "common/errors.h"
+#include "common/limits.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -189,7 +191,7 @@ TEST(InMemoryStatsStoreTest, ReadsHonourAsOf) {
   ASSERT_TRUE(municipalities_at1.ok());
   ASSERT_EQ(municipalities_at1->size(), 1u);
   EXPECT_EQ((*municipalities_at1)[0].code, 301);
-  auto history = store.ReadFiguresHistory(Subject::Municipality(301), 2016);
+  auto history = store.ReadFiguresHistory(Subject::Municipality(301), 2016, 0, 100);
   ASSERT_TRUE(history.ok());
   EXPECT_EQ(history->size(), 2u);
 }
@@ -602,8 +604,8 @@ TEST_F(StatsCoreTest, AreasHaveRecordsAndHistoryToo) {
   EXPECT_EQ(read->first.values[Count::kRefugeesSettled], 15290);
   auto history = core_->GetFiguresHistory(Subject::Country(), 2016);
   ASSERT_TRUE(history.ok()) << history.status();
-  ASSERT_EQ(history->size(), 2u);
-  EXPECT_EQ((*history)[0].values[Count::kRefugeesSettled], 15291);
+  ASSERT_EQ(history->revisions.size(), 2u);
+  EXPECT_EQ(history->revisions[0].values[Count::kRefugeesSettled], 15291);
 }
 
 TEST_F(StatsCoreTest, ReadsAtManyOldVersionsKeepTheirDirectories) {
@@ -674,7 +676,7 @@ TEST_F(StatsCoreTest, PutFiguresWithStaleEtagIsAbortedAndWritesNothing) {
   EXPECT_EQ(Get(301, 2016).values[Count::kRefugeesSettled], 20);
   auto history = core_->GetFiguresHistory(301, 2016);
   ASSERT_TRUE(history.ok()) << history.status();
-  EXPECT_EQ(history->size(), 2u);
+  EXPECT_EQ(history->revisions.size(), 2u);
 }
 
 TEST_F(StatsCoreTest, PutFiguresWithEtagOfAMissingRecordIsAborted) {
@@ -827,13 +829,49 @@ TEST_F(StatsCoreTest, GetFiguresHistoryIsOldestFirst) {
   Put(Record(301, 2016, {{Count::kRefugeesSettled, 30}}));
   auto history = core_->GetFiguresHistory(301, 2016);
   ASSERT_TRUE(history.ok()) << history.status();
-  ASSERT_EQ(history->size(), 3u);
+  ASSERT_EQ(history->revisions.size(), 3u);
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ((*history)[i].revision, i + 1);
-    EXPECT_EQ((*history)[i].values[Count::kRefugeesSettled], 10 * (i + 1));
+    EXPECT_EQ(history->revisions[i].revision, i + 1);
+    EXPECT_EQ(history->revisions[i].values[Count::kRefugeesSettled], 10 * (i + 1));
   }
   auto none = core_->GetFiguresHistory(301, 2017);
   ExpectError(none.status(), absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND");
+}
+
+TEST_F(StatsCoreTest, GetFiguresHistoryIsPagedByCountAndBytesAtOneVersion) {
+  SeedDirectory();
+  // 450 revisions with notes at their bound: more than 1 MiB in all.
+  for (int i = 0; i < 450; ++i) {
+    FiguresRecord r = Record(301, 2016, {{Count::kRefugeesSettled, i}});
+    r.note = std::string(kMaxNoteBytes - 4, 'n') + absl::StrFormat("%04d", i);
+    Put(std::move(r));
+  }
+  std::vector<int64_t> seen;
+  std::string token;
+  int pages = 0;
+  do {
+    auto page = core_->GetFiguresHistory(301, 2016, {.page_size = 1000, .page_token = token});
+    ASSERT_TRUE(page.ok()) << page.status();
+    size_t bytes = 0;
+    for (const FiguresRecord& r : page->revisions) {
+      seen.push_back(r.revision);
+      bytes += r.ReplyBytes();
+    }
+    EXPECT_LE(bytes, kMaxReplyBytes);
+    token = page->next_page_token;
+    // A revision written between pages belongs to a later listing.
+    if (pages++ == 0) Put(Record(301, 2016, {{Count::kRefugeesSettled, 9999}}));
+  } while (!token.empty() && pages < 10);
+  EXPECT_GT(pages, 1);
+  ASSERT_EQ(seen.size(), 450u);
+  for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], static_cast<int64_t>(i + 1));
+
+  // By count; a token is bound to its municipality-year.
+  auto small = core_->GetFiguresHistory(301, 2016, {.page_size = 7, .page_token = ""});
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ(small->revisions.size(), 7u);
+  auto other = core_->GetFiguresHistory(301, 2015, {.page_size = 0, .page_token = small->next_page_token});
+  ExpectError(other.status(), absl::StatusCode::kInvalidArgument, "INVALID_PAGE_TOKEN");
 }
 
 TEST_F(StatsCoreTest, ConcurrentWritesGetDistinctRevisionsAndVersions) {
@@ -856,10 +894,10 @@ TEST_F(StatsCoreTest, ConcurrentWritesGetDistinctRevisionsAndVersions) {
   for (std::thread& t : threads) t.join();
   auto history = core_->GetFiguresHistory(301, 2016);
   ASSERT_TRUE(history.ok()) << history.status();
-  ASSERT_EQ(history->size(), static_cast<size_t>(kThreads * kWritesEach));
-  for (size_t i = 0; i < history->size(); ++i) {
-    EXPECT_EQ((*history)[i].revision, static_cast<int64_t>(i + 1));
-    EXPECT_EQ((*history)[i].data_version, start + i + 1);
+  ASSERT_EQ(history->revisions.size(), static_cast<size_t>(kThreads * kWritesEach));
+  for (size_t i = 0; i < history->revisions.size(); ++i) {
+    EXPECT_EQ(history->revisions[i].revision, static_cast<int64_t>(i + 1));
+    EXPECT_EQ(history->revisions[i].data_version, start + i + 1);
   }
   EXPECT_EQ(core_->data_version(), start + kThreads * kWritesEach);
 }
@@ -1188,10 +1226,10 @@ TEST_F(StatsCoreTest, ImportRowsForOneRecordMergeIntoOneRevision) {
   EXPECT_EQ(result->data_version, before + 1);
   auto history = core_->GetFiguresHistory(5001, 2018);
   ASSERT_TRUE(history.ok()) << history.status();
-  ASSERT_EQ(history->size(), 1u);
-  EXPECT_EQ((*history)[0].values[Count::kRefugeesSettled], 10);
-  EXPECT_EQ((*history)[0].values[Count::kMinorsSettled], 3);
-  EXPECT_EQ((*history)[0].status, FiguresStatus::kPreliminary);
+  ASSERT_EQ(history->revisions.size(), 1u);
+  EXPECT_EQ(history->revisions[0].values[Count::kRefugeesSettled], 10);
+  EXPECT_EQ(history->revisions[0].values[Count::kMinorsSettled], 3);
+  EXPECT_EQ(history->revisions[0].status, FiguresStatus::kPreliminary);
 }
 
 TEST_F(StatsCoreTest, ImportByAnOldCodeStoresUnderTheIdentity) {
