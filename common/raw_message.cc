@@ -70,10 +70,9 @@ absl::Status ParseMessage(const grpc::ByteBuffer& bytes, pb::Message& message) {
   pb::UnknownFieldSet untyped;
   if (untyped_reader.status().ok() && untyped.ParseFromZeroCopyStream(&untyped_reader)) {
     if (std::optional<std::string> field = InvalidUtf8Field(untyped, *message.GetDescriptor(), 0)) {
-      return InvalidArgumentError(
-          "UNREADABLE_REQUEST",
-          {{*field, absl::StrCat("is not valid UTF-8, so the ", type,
-                                 " cannot be read; send text as UTF-8")}});
+      return InvalidArgumentError("UNREADABLE_REQUEST",
+                                  {{*field, absl::StrCat("is not valid UTF-8, so the ", type,
+                                                         " cannot be read; send text as UTF-8")}});
     }
   }
   return MakeError(absl::StatusCode::kInvalidArgument, "UNREADABLE_REQUEST",
@@ -81,13 +80,25 @@ absl::Status ParseMessage(const grpc::ByteBuffer& bytes, pb::Message& message) {
                                 " bytes that are not this message in protobuf's wire format)"));
 }
 
+std::optional<std::string> InvalidUtf8Field(const pb::Message& message) {
+  std::string bytes;
+  {
+    pb::LogSilencer quiet;  // protobuf logs the bad text while serializing
+    if (!message.SerializeToString(&bytes)) return std::nullopt;
+  }
+  pb::UnknownFieldSet untyped;
+  if (!untyped.ParseFromString(bytes)) return std::nullopt;
+  return InvalidUtf8Field(untyped, *message.GetDescriptor(), 0);
+}
+
 absl::Status SerializeMessage(const pb::Message& message, grpc::ByteBuffer* bytes) {
   bytes->Clear();  // a buffer reused for the next message of a stream
   bool own_buffer = false;
-  grpc::Status status = grpc::SerializationTraits<pb::Message>::Serialize(message, bytes, &own_buffer);
+  grpc::Status status =
+      grpc::SerializationTraits<pb::Message>::Serialize(message, bytes, &own_buffer);
   if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("cannot serialize ", message.GetDescriptor()->full_name(),
-                                            ": ", status.error_message()));
+    return absl::InternalError(absl::StrCat(
+        "cannot serialize ", message.GetDescriptor()->full_name(), ": ", status.error_message()));
   }
   return absl::OkStatus();
 }

@@ -11,6 +11,9 @@
 #ifndef IMDI_COMMON_RAW_MESSAGE_H_
 #define IMDI_COMMON_RAW_MESSAGE_H_
 
+#include <optional>
+#include <string>
+
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/support/byte_buffer.h"
@@ -21,6 +24,11 @@ namespace imdi {
 // reason UNREADABLE_REQUEST when they are not a `message` on the wire, with
 // a field violation for the first text field that is not UTF-8.
 absl::Status ParseMessage(const grpc::ByteBuffer& bytes, google::protobuf::Message& message);
+
+// The path of the first text field of `message` that is not UTF-8 (e.g.
+// "criteria[2].title"), or nullopt. Such a message serializes, but no
+// receiver can parse it: clients check what they built from files.
+std::optional<std::string> InvalidUtf8Field(const google::protobuf::Message& message);
 
 // Serializes `message` into `bytes`. INTERNAL when it cannot be.
 absl::Status SerializeMessage(const google::protobuf::Message& message, grpc::ByteBuffer* bytes);

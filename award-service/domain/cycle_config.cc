@@ -7,8 +7,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/limits.h"
 #include "common/errors.h"
+#include "common/limits.h"
 
 namespace imdi::award {
 namespace {
@@ -84,6 +84,8 @@ void CheckCriterion(Checker& check, const v1::Criterion& c, const std::string& f
                      f + ".settled_vs_requested.threshold");
       CheckSpan(check, c.settled_vs_requested().span_years(),
                 f + ".settled_vs_requested.span_years");
+      check.Check(v1::SettlementBasis_IsValid(c.settled_vs_requested().basis()),
+                  f + ".settled_vs_requested.basis", "is not a known settlement basis");
       break;
     case v1::Criterion::kMinorsSettled:
       check.Check(c.minors_settled().min_settled() >= 0 &&
@@ -109,8 +111,10 @@ void CheckCriterion(Checker& check, const v1::Criterion& c, const std::string& f
                   "a share is at most 100");
       break;
     case v1::Criterion::kIntroOutcome:
-      check.Check(c.intro_outcome().measure() != v1::INTRO_MEASURE_UNSPECIFIED,
-                  f + ".intro_outcome.measure", "is required");
+      check.Check(c.intro_outcome().measure() != v1::INTRO_MEASURE_UNSPECIFIED &&
+                      v1::IntroMeasure_IsValid(c.intro_outcome().measure()),
+                  f + ".intro_outcome.measure",
+                  "is required: INTRO_MEASURE_DIRECT or INTRO_MEASURE_ONE_YEAR_AFTER");
       check.Check(c.intro_outcome().has_threshold(), f + ".intro_outcome.threshold",
                   "is required");
       CheckThreshold(check, c.intro_outcome().threshold(), f + ".intro_outcome.threshold");
@@ -122,8 +126,7 @@ void CheckCriterion(Checker& check, const v1::Criterion& c, const std::string& f
                       c.assessed().min_justification_chars() <= kMaxJustificationChars,
                   f + ".assessed.min_justification_chars",
                   absl::StrCat("must be between 0 and ", kMaxJustificationChars,
-                               " (a justification is at most ", kMaxJustificationBytes,
-                               " bytes)"));
+                               " (a justification is at most ", kMaxJustificationBytes, " bytes)"));
       check.Text(c.assessed().guidance(), f + ".assessed.guidance", kMaxNoteBytes,
                  TextKind::kParagraphs);
       break;
@@ -144,8 +147,8 @@ void CheckRequirement(Checker& check, const v1::Requirement& r, const std::strin
   }
   if (++nodes > kMaxRequirementNodes) {
     if (nodes == kMaxRequirementNodes + 1) {
-      check.Check(false, f, absl::StrCat("the requirement has more than ", kMaxRequirementNodes,
-                                         " parts"));
+      check.Check(false, f,
+                  absl::StrCat("the requirement has more than ", kMaxRequirementNodes, " parts"));
     }
     return;
   }
@@ -186,7 +189,12 @@ void CheckRequirement(Checker& check, const v1::Requirement& r, const std::strin
 }
 
 void CheckDecisionPolicy(Checker& check, const v1::DecisionPolicy& p, const std::string& f) {
-  check.Check(p.kind() != v1::DECISION_KIND_UNSPECIFIED, f + ".kind", "is required");
+  // Proto3 enums carry any number; only the values the schema defines mean
+  // something to the engine.
+  check.Check(p.kind() != v1::DECISION_KIND_UNSPECIFIED && v1::DecisionKind_IsValid(p.kind()),
+              f + ".kind",
+              "is required: DECISION_KIND_JURY_ONLY, DECISION_KIND_PUBLIC_VOTE_FINALISTS or "
+              "DECISION_KIND_WEIGHTED_BLEND");
   if (p.kind() == v1::DECISION_KIND_PUBLIC_VOTE_FINALISTS) {
     check.Check(p.finalist_count() >= 1 && p.finalist_count() <= kMaxFinalists,
                 f + ".finalist_count",
@@ -217,19 +225,20 @@ void CheckDecisionPolicy(Checker& check, const v1::DecisionPolicy& p, const std:
   }
   const bool min_ok = std::fabs(p.min_score()) <= kMaxScoreMagnitude;
   const bool max_ok = std::fabs(p.max_score()) <= kMaxScoreMagnitude;
-  check.Check(min_ok, f + ".min_score",
-              absl::StrCat("must be a number between ", -kMaxScoreMagnitude, " and ",
-                           kMaxScoreMagnitude));
-  check.Check(max_ok, f + ".max_score",
-              absl::StrCat("must be a number between ", -kMaxScoreMagnitude, " and ",
-                           kMaxScoreMagnitude));
+  check.Check(
+      min_ok, f + ".min_score",
+      absl::StrCat("must be a number between ", -kMaxScoreMagnitude, " and ", kMaxScoreMagnitude));
+  check.Check(
+      max_ok, f + ".max_score",
+      absl::StrCat("must be a number between ", -kMaxScoreMagnitude, " and ", kMaxScoreMagnitude));
   if (min_ok && max_ok) {
     check.Check(p.max_score() > p.min_score(), f + ".max_score", "must be above min_score");
   }
   for (int i = 0; i < p.tie_breaks_size() && i < kMaxTieBreaks; ++i) {
     const auto& t = p.tie_breaks(i);
     const std::string tf = absl::StrCat(f, ".tie_breaks[", i, "]");
-    check.Check(t.kind() != v1::TIE_BREAK_KIND_UNSPECIFIED, tf + ".kind", "is required");
+    check.Check(t.kind() != v1::TIE_BREAK_KIND_UNSPECIFIED && v1::TieBreakKind_IsValid(t.kind()),
+                tf + ".kind", "is required: a known tie-break kind");
     if (t.kind() == v1::TIE_BREAK_KIND_HIGHER_CRITERION_SCORE) {
       check.Check(names.count(t.criterion()) > 0, tf + ".criterion",
                   absl::StrCat("names no scoring criterion: ", Excerpt(t.criterion())));
@@ -291,8 +300,10 @@ absl::Status ValidateCycleConfig(const v1::CycleConfig& config, absl::string_vie
               "must name at least one kind of nominator");
   check.Count(np.nominators_size(), kMaxNominatorKinds, p + ".nomination_policy.nominators");
   for (int i = 0; i < np.nominators_size() && i < kMaxNominatorKinds; ++i) {
-    check.Check(np.nominators(i) != v1::NOMINATOR_KIND_UNSPECIFIED,
-                absl::StrCat(p, ".nomination_policy.nominators[", i, "]"), "must be specified");
+    check.Check(np.nominators(i) != v1::NOMINATOR_KIND_UNSPECIFIED &&
+                    v1::NominatorKind_IsValid(np.nominators(i)),
+                absl::StrCat(p, ".nomination_policy.nominators[", i, "]"),
+                "must be NOMINATOR_KIND_REGIONAL_OFFICE or NOMINATOR_KIND_MUNICIPALITY");
   }
   check.Check(np.max_per_region() >= 0 && np.max_per_region() <= kMaxPerRegion,
               p + ".nomination_policy.max_per_region",

@@ -1,21 +1,20 @@
 // Tests of the validation of cycle configurations and identifiers
 // (award-service/domain/cycle_config.h): every violation is reported with the
 // path of its field, all of them at once, under reason INVALID_CYCLE_CONFIG.
-#include "award-service/domain/cycle_config.h"
-
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "award-service/domain/cycle_config.h"
 #include "common/errors.h"
 #include "common/limits.h"
-#include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 
 namespace imdi::award {
@@ -344,7 +343,8 @@ TEST(ValidateCycleConfigTest, WeightsAndScoreScaleAreFiniteAndBounded) {
   }
   v1::CycleConfig config = ValidConfig();
   config.mutable_criteria(0)->mutable_settled_vs_requested()->mutable_threshold()->set_percent(nan);
-  EXPECT_THAT(Invalid(config), ElementsAre("config.criteria[0].settled_vs_requested.threshold.percent"));
+  EXPECT_THAT(Invalid(config),
+              ElementsAre("config.criteria[0].settled_vs_requested.threshold.percent"));
   // The largest accepted values are fine.
   config = ValidConfig();
   config.mutable_decision_policy()->mutable_scoring_criteria(0)->set_weight(1000);
@@ -372,10 +372,9 @@ TEST(ValidateCycleConfigTest, TextsAndListsAreBounded) {
   config.set_source(std::string(kMaxLineBytes + 1, 'x'));
   config.mutable_criteria(1)->mutable_assessed()->set_guidance(std::string(kMaxNoteBytes + 1, 'x'));
   config.mutable_requirement()->set_label("two\nlines");
-  EXPECT_THAT(Invalid(config),
-              UnorderedElementsAre("config.title", "config.source",
-                                   "config.criteria[1].assessed.guidance",
-                                   "config.requirement.label"));
+  EXPECT_THAT(Invalid(config), UnorderedElementsAre("config.title", "config.source",
+                                                    "config.criteria[1].assessed.guidance",
+                                                    "config.requirement.label"));
   EXPECT_THAT(Description(config, "config.title"),
               HasSubstr(absl::StrCat(kMaxNameBytes + 1, " bytes long; at most ", kMaxNameBytes)));
 
@@ -414,6 +413,26 @@ TEST(ValidateCycleConfigTest, RequirementTreesAreBoundedInSize) {
   const std::vector<std::string> fields = Invalid(config);
   ASSERT_EQ(fields.size(), 1u) << ::testing::PrintToString(fields);
   EXPECT_THAT(Description(config, fields[0]), HasSubstr("more than 128 parts"));
+}
+
+TEST(ValidateCycleConfigTest, EnumValuesTheSchemaDoesNotDefineAreRefused) {
+  // Finding F6 of the fuzz targets: proto3 enums carry any number, and only
+  // UNSPECIFIED was refused.
+  v1::CycleConfig config = ValidConfig();
+  config.mutable_decision_policy()->set_kind(static_cast<v1::DecisionKind>(4));
+  config.mutable_decision_policy()->mutable_tie_breaks(0)->set_kind(
+      static_cast<v1::TieBreakKind>(9));
+  config.mutable_nomination_policy()->set_nominators(0, static_cast<v1::NominatorKind>(7));
+  config.mutable_criteria(2)->mutable_intro_outcome()->set_measure(
+      static_cast<v1::IntroMeasure>(3));
+  config.mutable_criteria(0)->mutable_settled_vs_requested()->set_basis(
+      static_cast<v1::SettlementBasis>(5));
+  EXPECT_THAT(Invalid(config),
+              UnorderedElementsAre("config.decision_policy.kind",
+                                   "config.decision_policy.tie_breaks[0].kind",
+                                   "config.nomination_policy.nominators[0]",
+                                   "config.criteria[2].intro_outcome.measure",
+                                   "config.criteria[0].settled_vs_requested.basis"));
 }
 
 TEST(ValidateCycleConfigTest, NoNominators) {

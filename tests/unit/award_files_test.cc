@@ -73,5 +73,38 @@ TEST(CycleConfigFileTest, JsonAndTextProtoReadTheSameMessage) {
             absl::StatusCode::kNotFound);
 }
 
+// Findings of the fuzz targets (tests/fuzz/findings/README.md).
+
+TEST(WinnersHistoryTest, TextThatIsNotUtf8IsRefusedWithItsLine) {  // F1
+  std::istringstream latin1(
+      "award_year,role,municipality,code_at_the_time,imdi_region,nominees_announced,"
+      "winner_announced,event,source\n"
+      "2017,winner,Bod\xf8,1804,Nord,,,,s\n");
+  auto refused = ParseWinnersHistory(latin1, 2008, 2100);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr("line 2: byte 4"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("is not UTF-8"));
+}
+
+TEST(WinnersHistoryTest, AHeaderThatNamesAColumnTwiceIsRefused) {  // F5
+  std::istringstream twice(
+      "award_year,award_year,role,municipality,code_at_the_time,imdi_region,"
+      "nominees_announced,winner_announced,event,source\n"
+      "2017,winner,Bodø,1804,Nord,,,,s\n");
+  auto refused = ParseWinnersHistory(twice, 2008, 2100);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr("names column \"award_year\" twice"));
+}
+
+TEST(CycleConfigFileTest, TextThatIsNotUtf8IsRefusedNamingTheField) {  // F3
+  auto refused = ParseCycleConfig("title: \"Bosettingsprisen \xf8\" award_year: 2016",
+                                  "config.textproto");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr("title is not UTF-8"));
+  auto nested = ParseCycleConfig("criteria { name: \"a\" title: \"\xc3\" }", "c.textproto");
+  ASSERT_FALSE(nested.ok());
+  EXPECT_THAT(nested.status().message(), HasSubstr("criteria[0].title is not UTF-8"));
+}
+
 }  // namespace
 }  // namespace imdi::award_files

@@ -952,13 +952,13 @@ TEST(PublishedFigures, UnknownMeasureOrCodeIsRejectedWithItsLine) {
 TEST(PublishedFigures, TextsBeyondTheirBoundsRejectTheRecord) {
   const std::string long_source(kMaxLineBytes + 1, 's');
   const std::string half_source(kMaxLineBytes / 2 + 10, 'h');
-  const ParsedFile f = MustParse(absl::StrCat(
-      kPublishedHeader,                                                             //
-      "0906,Arendal,2016,refugees_decided,150,,", long_source, "\n",                // 2
-      "1201,Bergen,2016,refugees_settled,720,two\tcolumns,s\n",                     // 3
-      "1201,Bergen,2016,refugees_decided,720,,s\n",                                 // 4
-      "0301,Oslo,2016,refugees_decided,10,,", half_source, "1\n",                   // 5
-      "0301,Oslo,2016,refugees_settled,10,,", half_source, "2\n"));                 // 6
+  const ParsedFile f =
+      MustParse(absl::StrCat(kPublishedHeader,                                               //
+                             "0906,Arendal,2016,refugees_decided,150,,", long_source, "\n",  // 2
+                             "1201,Bergen,2016,refugees_settled,720,two\tcolumns,s\n",       // 3
+                             "1201,Bergen,2016,refugees_decided,720,,s\n",                   // 4
+                             "0301,Oslo,2016,refugees_decided,10,,", half_source, "1\n",     // 5
+                             "0301,Oslo,2016,refugees_settled,10,,", half_source, "2\n"));   // 6
   // Arendal's source is too long; Oslo's two sources are each fine, but
   // joined they are more than one record holds. Bergen's note with a tab
   // is fine: notes may hold tabs and line breaks.
@@ -972,13 +972,14 @@ TEST(FiguresQuirks, ARowThatIsNotUtf8RejectsItsRecordWithTheLine) {
   // Latin-1 "Ø" (0xD8) in a name: such a row could not be sent (protobuf
   // text is UTF-8), and it is reported here with its line, not by the
   // service for the whole message.
-  const ParsedFile f = MustParse(absl::StrCat(
-      kPublishedHeader,                                           //
-      "0906,Arendal,2016,refugees_decided,150,,s\n",              // 2
-      "0906,Arendal,2016,refugees_settled,100,,fylke \xd8stfold\n",  // 3
-      "F01,fylke \xd8stfold,2016,refugees_settled,1,,s\n",        // 4: the name column
-      "9\xff" "06,Arendal,2016,refugees_settled,1,,s\n",          // 5: cannot be placed
-      "1201,Bergen,2016,refugees_settled,720,,s\n"));             // 6
+  const ParsedFile f = MustParse(
+      absl::StrCat(kPublishedHeader,                                              //
+                   "0906,Arendal,2016,refugees_decided,150,,s\n",                 // 2
+                   "0906,Arendal,2016,refugees_settled,100,,fylke \xd8stfold\n",  // 3
+                   "F01,fylke \xd8stfold,2016,refugees_settled,1,,s\n",  // 4: the name column
+                   "9\xff"
+                   "06,Arendal,2016,refugees_settled,1,,s\n",       // 5: cannot be placed
+                   "1201,Bergen,2016,refugees_settled,720,,s\n"));  // 6
   EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2, 4, 5}));
   EXPECT_THAT(f.rejected[0].reason, HasSubstr("line 3: column source: byte 7 is not UTF-8"));
   EXPECT_THAT(f.rejected[1].reason, HasSubstr("line 4: column name: byte 7 is not UTF-8"));
@@ -988,13 +989,13 @@ TEST(FiguresQuirks, ARowThatIsNotUtf8RejectsItsRecordWithTheLine) {
 
 TEST(FiguresQuirks, AnOversizedRowIsRejectedAndTheRestOfTheFileIsRead) {
   const std::string huge(kMaxCsvRecordBytes + 10, 'x');
-  const ParsedFile f = MustParse(absl::StrCat(
-      kPublishedHeader,                                                  //
-      "0906,Arendal,2016,refugees_decided,150,,s\n",                     // 2
-      "0906,Arendal,2016,refugees_settled,100,\"", huge, "\",s\n",        // 3: 64 KiB note
-      "1201,Bergen,2016,refugees_settled,720,,s\n",                      // 4
-      "0301,Oslo,2016,refugees_settled,10,,", huge, "\n",                // 5
-      "1804,Bodø,2016,refugees_settled,60,,s\n"));                       // 6
+  const ParsedFile f = MustParse(
+      absl::StrCat(kPublishedHeader,                                             //
+                   "0906,Arendal,2016,refugees_decided,150,,s\n",                // 2
+                   "0906,Arendal,2016,refugees_settled,100,\"", huge, "\",s\n",  // 3: 64 KiB note
+                   "1201,Bergen,2016,refugees_settled,720,,s\n",                 // 4
+                   "0301,Oslo,2016,refugees_settled,10,,", huge, "\n",           // 5
+                   "1804,Bodø,2016,refugees_settled,60,,s\n"));                  // 6
   // Both oversized rows are placed from the part that was kept: each
   // rejects its record, and the file goes on after them.
   EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2, 5}));
@@ -1040,6 +1041,25 @@ TEST(FiguresQuirks, CountsBeyondInt32AreRejectedNotWrapped) {
   EXPECT_THAT(parsed->rejected[0].reason, HasSubstr("line 4: count \"-5\" is negative"));
   ASSERT_EQ(parsed->records.size(), 1u);
   EXPECT_EQ(parsed->records[0].values[Count::kRefugeesRequested], 2147483647);
+}
+
+TEST(FiguresQuirks, APopulationTooLargeForACountRejectsItsRecord) {
+  // Finding F4 of the fuzz targets: every age group fits a count, their sum
+  // does not; building the request once aborted imdictl.
+  const ParsedFile f = MustParse(ArendalPopulation("2147483647"));
+  EXPECT_THAT(f.records, IsEmpty());
+  ASSERT_EQ(f.rejected.size(), 1u);
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("too large to be a count of people"));
+}
+
+TEST(FiguresQuirks, AHeaderThatNamesAColumnTwiceRefusesTheFile) {
+  // Finding F5 of the fuzz targets: rows were read past their last field.
+  std::istringstream in(
+      "aar,aar,fylke_id,bosetting,enhet,tabellvariabel,tabell_navn,kommune_id,"
+      "naringsregion_id,bydel_id\n2016,NULL,anmodning,personer,5,bosetting,0301,NULL,NULL\n");
+  auto parsed = ParseFiguresFile(in);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.status().message(), HasSubstr("names column \"aar\" twice"));
 }
 
 }  // namespace

@@ -523,5 +523,23 @@ TEST(RealMunicipalities, EveryMunicipalityHasAnImdiRegion) {
   EXPECT_EQ(Real().source.warnings.size(), 1u) << "only the malformed code 0716u is noted";
 }
 
+TEST(BuildMunicipalitiesTest, AGroupWhoseCodesDoNotLineUpIsRefusedNotThrown) {
+  // Finding F2 of the fuzz targets: two codes under the group's own name
+  // with no end year once made a lookup throw std::out_of_range.
+  auto refused = BuildFromText(absl::StrCat(kKlassHeader, "K.0101,Halden,0101,Halden\n",
+                                            "K.0101,Halden,0102,Halden\n",
+                                            "K.0101,Halden,0103,Rygge (-2019)\n"),
+                               {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("check its group"));
+}
+
+TEST(BuildMunicipalitiesTest, ANameThatIsNotUtf8IsRefusedWithItsLine) {
+  auto refused = BuildFromText(absl::StrCat(kKlassHeader, "K.1804,Bod\xf8,1804,Bod\xf8\n"), {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr("line 2: byte 4 of the name is not UTF-8"));
+}
+
 }  // namespace
 }  // namespace imdi::import

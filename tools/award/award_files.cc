@@ -7,6 +7,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/limits.h"
+#include "common/raw_message.h"
+#include "common/utf8.h"
 #include "common/csv.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -22,10 +25,14 @@ absl::StatusOr<award::v1::CycleConfig> ParseCycleConfig(const std::string& text,
     if (!parsed.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": ", parsed.ToString()));
     }
-    return config;
-  }
-  if (!google::protobuf::TextFormat::ParseFromString(text, &config)) {
+  } else if (!google::protobuf::TextFormat::ParseFromString(text, &config)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": not a text CycleConfig"));
+  }
+  // The text format lets bytes that are not UTF-8 into strings; the service
+  // could not read a request carrying them.
+  if (std::optional<std::string> field = InvalidUtf8Field(config)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", *field, " is not UTF-8 (save the file as UTF-8)"));
   }
   return config;
 }
@@ -50,7 +57,13 @@ absl::StatusOr<std::vector<award::v1::Winner>> ParseWinnersHistory(std::istream&
     if (!more.ok()) return more.status();
     if (!*more) break;
     if (column.empty()) {
-      for (size_t i = 0; i < record.fields.size(); ++i) column[record.fields[i]] = i;
+      for (size_t i = 0; i < record.fields.size(); ++i) {
+        if (!column.emplace(record.fields[i], i).second) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("award history: the header names column ", Excerpt(record.fields[i]),
+                           " twice"));
+        }
+      }
       for (const char* name : {"award_year", "role", "municipality", "code_at_the_time",
                                "imdi_region", "winner_announced", "event", "source"}) {
         if (!column.count(name)) {
@@ -58,6 +71,17 @@ absl::StatusOr<std::vector<award::v1::Winner>> ParseWinnersHistory(std::istream&
         }
       }
       continue;
+    }
+    if (record.too_long) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("award history line ", record.line, ": the row is too long to be real"));
+    }
+    for (const std::string& f : record.fields) {
+      if (std::optional<size_t> bad = FirstInvalidUtf8(f)) {
+        return absl::InvalidArgumentError(absl::StrCat("award history line ", record.line,
+                                                       ": byte ", *bad + 1, " of ", Excerpt(f),
+                                                       " is not UTF-8 (save the file as UTF-8)"));
+      }
     }
     if (record.fields.size() != column.size()) {
       return absl::InvalidArgumentError(absl::StrCat(

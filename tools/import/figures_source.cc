@@ -1,8 +1,8 @@
 #include "tools/import/figures_source.h"
 
 #include <cmath>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <set>
 
@@ -11,10 +11,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "common/limits.h"
 #include "common/csv.h"
-#include "common/utf8.h"
+#include "common/limits.h"
 #include "common/status_macros.h"
+#include "common/utf8.h"
 #include "stats-service/domain/validation.h"
 
 namespace imdi::import {
@@ -75,9 +75,11 @@ absl::StatusOr<std::optional<int64_t>> ParseCount(absl::string_view text) {
   if (!printed.number) return std::nullopt;
   const double v = *printed.number;
   if (v != std::floor(v)) {
-    return absl::InvalidArgumentError(absl::StrCat("count ", Excerpt(text), " is not a whole number"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("count ", Excerpt(text), " is not a whole number"));
   }
-  if (v < 0) return absl::InvalidArgumentError(absl::StrCat("count ", Excerpt(text), " is negative"));
+  if (v < 0)
+    return absl::InvalidArgumentError(absl::StrCat("count ", Excerpt(text), " is negative"));
   // Counts travel as int32; a larger one is not a count of people.
   if (v > std::numeric_limits<int32_t>::max()) {
     return absl::InvalidArgumentError(absl::StrCat("count ", Excerpt(text), " is too large"));
@@ -259,7 +261,8 @@ absl::StatusOr<Area> AreaOf(const std::vector<std::string>& f, const Header& h,
   }
   std::optional<int> number = stats::ParseDigits(county, 2);
   if (!number) {
-    return absl::InvalidArgumentError(absl::StrCat("county code ", Excerpt(county), " is not two digits"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("county code ", Excerpt(county), " is not two digits"));
   }
   return Area{*number == 0 ? Subject::Country() : Subject::County(*number), nullptr};
 }
@@ -371,7 +374,8 @@ absl::Status IntroCompletionRow(Context& c, const Subject& subject, int year) {
 absl::Status IntroFollowupRow(Context& c, const Subject& subject, int year) {
   std::optional<int> parsed_cohort = stats::ParseDigits(c["kohort"], 4);
   if (!parsed_cohort) {
-    return absl::InvalidArgumentError(absl::StrCat("cohort ", Excerpt(c["kohort"]), " is not a year"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cohort ", Excerpt(c["kohort"]), " is not a year"));
   }
   const int cohort = *parsed_cohort;
   if (cohort != year - 1) {
@@ -460,6 +464,13 @@ void FinishPopulation(std::map<std::pair<Subject, int>, AgeSums>& sums, Assemble
     }
     if (!known) {
       ++out.skipped[kSkipPopulationUnknown];
+      continue;
+    }
+    // Each group fits a count; their sum must too.
+    if (total > std::numeric_limits<int32_t>::max()) {
+      assembler.Problem(key.first, key.second, s.line,
+                        absl::StrCat("the age groups add up to a population of ", total,
+                                     ", too large to be a count of people"));
       continue;
     }
     assembler.SetCount(key.first, key.second, s.line, Count::kPopulation, total);
@@ -610,7 +621,12 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
   IMDI_ASSIGN_OR_RETURN(bool has_header, reader.Next(row));
   if (!has_header) return absl::InvalidArgumentError("the file is empty");
   Header header;
-  for (size_t i = 0; i < row.fields.size(); ++i) header.index[row.fields[i]] = i;
+  for (size_t i = 0; i < row.fields.size(); ++i) {
+    if (!header.index.emplace(row.fields[i], i).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the header names column ", Excerpt(row.fields[i]), " twice"));
+    }
+  }
   const KindInfo* kind = nullptr;
   for (const KindInfo& k : Kinds()) {
     if (std::all_of(k.columns.begin(), k.columns.end(),
@@ -641,9 +657,9 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
     ++out.rows;
     const std::optional<std::string> bytes_problem = RowBytesProblem(row, columns);
     if (row.fields.size() != header.index.size()) {
-      assembler.Reject(row.line, bytes_problem.value_or(absl::StrCat(
-                                     "expected ", header.index.size(), " columns, found ",
-                                     row.fields.size())));
+      assembler.Reject(row.line,
+                       bytes_problem.value_or(absl::StrCat("expected ", header.index.size(),
+                                                           " columns, found ", row.fields.size())));
       continue;
     }
     Context c{header, assembler, out, &row.fields, row.line};
@@ -669,7 +685,8 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
         status = absl::InvalidArgumentError(absl::StrCat(
             "table ", Excerpt(c["tabell_navn"]), " in a file of table ", Excerpt(kind->table)));
       } else if (!parsed_year) {
-        status = absl::InvalidArgumentError(absl::StrCat("year ", Excerpt(c["aar"]), " is not a year"));
+        status =
+            absl::InvalidArgumentError(absl::StrCat("year ", Excerpt(c["aar"]), " is not a year"));
       } else if (!area.ok()) {
         status = area.status();
       } else if (area->skip != nullptr) {

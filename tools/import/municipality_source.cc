@@ -12,13 +12,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/limits.h"
-#include "common/utf8.h"
 #include "common/csv.h"
+#include "common/limits.h"
 #include "common/status_macros.h"
-#include "stats-service/domain/validation.h"
+#include "common/utf8.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "stats-service/domain/validation.h"
 
 namespace imdi::import {
 namespace {
@@ -157,7 +157,8 @@ absl::StatusOr<std::map<int, ImdiRegion>> ParseRegions(std::istream& json) {
     }
     std::optional<int> number = stats::ParseDigits(code->second.string_value(), 4);
     if (!number) {
-      return absl::InvalidArgumentError(absl::StrCat("regions entry ", i, ": bad code ", Excerpt(code->second.string_value())));
+      return absl::InvalidArgumentError(
+          absl::StrCat("regions entry ", i, ": bad code ", Excerpt(code->second.string_value())));
     }
     // "Uoppgitt IMDi-region" (unknown) belongs to the pseudo-municipality
     // 9999 and maps to no region.
@@ -191,8 +192,8 @@ absl::StatusOr<MunicipalitySource> BuildMunicipalities(
     }
     // The names travel as protobuf text: UTF-8, one line, bounded.
     if (std::optional<size_t> bad = FirstInvalidUtf8(row.fields[3])) {
-      return absl::InvalidArgumentError(absl::StrCat("line ", row.line, ": byte ", *bad + 1,
-                                                     " of the name is not UTF-8"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", row.line, ": byte ", *bad + 1, " of the name is not UTF-8"));
     }
     if (auto v = CheckText(row.fields[3], "TEKST", kMaxNameBytes * 2)) {
       return absl::InvalidArgumentError(
@@ -271,6 +272,22 @@ absl::StatusOr<MunicipalitySource> BuildMunicipalities(
   std::map<int, const Lineage*> by_id;
   for (const Lineage& l : ended) by_id[l.latest().code] = &l;
   for (const Lineage& l : current) by_id[l.latest().code] = &l;
+  // Every merger names municipalities of the file; a group whose codes do
+  // not line up (e.g. two open-ended codes under its own name) does not.
+  for (const std::vector<Lineage>* lineages : {&current, &ended}) {
+    for (const Lineage& l : *lineages) {
+      std::vector<int> others = l.predecessors;
+      if (l.successor) others.push_back(*l.successor);
+      for (int other : others) {
+        if (!by_id.contains(other)) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "the code history of ", Excerpt(l.latest().name), " (",
+              stats::FormatCode(l.latest().code), ") names municipality ",
+              stats::FormatCode(other), ", which the file does not hold as one; check its group"));
+        }
+      }
+    }
+  }
 
   for (Lineage& l : current) {
     // The latest code has no printed period: it starts the year after the
