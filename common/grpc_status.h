@@ -17,11 +17,11 @@
 #ifndef IMDI_COMMON_GRPC_STATUS_H_
 #define IMDI_COMMON_GRPC_STATUS_H_
 
-#include "absl/strings/string_view.h"
 #include <cstddef>
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/support/status.h"
 
 namespace imdi {

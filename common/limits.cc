@@ -8,16 +8,18 @@ namespace imdi {
 std::optional<FieldViolation> CheckText(absl::string_view text, absl::string_view field,
                                         size_t max_bytes, TextKind kind) {
   if (text.size() > max_bytes) {
-    return FieldViolation{std::string(field), absl::StrCat("is ", text.size(),
-                                                           " bytes long; at most ", max_bytes)};
+    return FieldViolation{std::string(field),
+                          absl::StrCat("is ", text.size(), " bytes long; at most ", max_bytes)};
   }
   for (unsigned char c : text) {
-    const bool allowed_break = kind == TextKind::kParagraphs && (c == '\n' || c == '\t' || c == '\r');
+    const bool allowed_break =
+        kind == TextKind::kParagraphs && (c == '\n' || c == '\t' || c == '\r');
     if ((c < 0x20 || c == 0x7f) && !allowed_break) {
-      return FieldViolation{std::string(field),
-                            kind == TextKind::kLine
-                                ? "must be one line without control characters"
-                                : "must not hold control characters other than line breaks and tabs"};
+      return FieldViolation{
+          std::string(field),
+          kind == TextKind::kLine
+              ? "must be one line without control characters"
+              : "must not hold control characters other than line breaks and tabs"};
     }
   }
   return std::nullopt;

@@ -8,7 +8,6 @@
 #ifndef IMDI_COMMON_RPC_SCOPE_H_
 #define IMDI_COMMON_RPC_SCOPE_H_
 
-#include "absl/strings/string_view.h"
 #include <exception>
 #include <optional>
 #include <string>
@@ -16,6 +15,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth/access.h"
 #include "common/raw_message.h"

@@ -15,8 +15,8 @@
 #include "award-service/domain/cycle_config.h"
 #include "award-service/domain/decision.h"
 #include "award-service/domain/workflow.h"
-#include "common/limits.h"
 #include "common/errors.h"
+#include "common/limits.h"
 #include "common/status_macros.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -42,7 +42,7 @@ constexpr size_t kMaxCycleRecordBytes = size_t{2} << 20;
 constexpr int kMaxNominationsPerCycle = 500;  // active and withdrawn
 constexpr int kMaxJurorsPerCycle = 50;
 constexpr int kMaxTallies = 500;
-constexpr int64_t kMaxVotesPerTally = 10'000'000;    // more than Norway's voters
+constexpr int64_t kMaxVotesPerTally = 10'000'000;  // more than Norway's voters
 constexpr int64_t kMaxVotesPerNomination = 1'000'000'000;
 constexpr int kMaxWinnersPerImport = 200;
 constexpr size_t kMaxCodeBytes = 4;
@@ -116,7 +116,7 @@ absl::Status CheckMunicipalityCode(const std::string& code, absl::string_view fi
 // A free text of a request: required or not, at most `max_bytes`, one line
 // unless it is `kParagraphs`.
 absl::Status CheckRequestText(const std::string& text, absl::string_view field, bool required,
-                       size_t max_bytes, TextKind kind = TextKind::kLine) {
+                              size_t max_bytes, TextKind kind = TextKind::kLine) {
   if (required && text.empty()) return InvalidFieldError(field, "is required");
   if (auto violation = imdi::CheckText(text, field, max_bytes, kind)) {
     return InvalidArgumentError("INVALID_FIELD", {*violation});
@@ -219,10 +219,10 @@ absl::Status CheckClaims(const v1::CycleConfig& config,
       for (const auto& c : config.criteria()) {
         if (c.has_assessed()) assessed.push_back(c.name());
       }
-      violations.push_back({field + ".criterion",
-                            absl::StrCat(Excerpt(claim.criterion()),
-                                         " is not an assessed criterion of the cycle (",
-                                         absl::StrJoin(assessed, ", "), ")")});
+      violations.push_back(
+          {field + ".criterion",
+           absl::StrCat(Excerpt(claim.criterion()), " is not an assessed criterion of the cycle (",
+                        absl::StrJoin(assessed, ", "), ")")});
       continue;
     }
     if (!seen.insert(claim.criterion()).second) {
@@ -241,7 +241,7 @@ absl::Status CheckClaims(const v1::CycleConfig& config,
                                          " characters")});
     }
     if (auto v = imdi::CheckText(claim.justification(), field + ".justification",
-                           kMaxJustificationBytes, TextKind::kParagraphs)) {
+                                 kMaxJustificationBytes, TextKind::kParagraphs)) {
       violations.push_back(*std::move(v));
     }
   }
@@ -402,10 +402,10 @@ absl::Status AwardCore::Mutate(
   event.set_detail(step.detail);
 
   if (const size_t bytes = changed.ByteSizeLong(); bytes > kMaxCycleRecordBytes) {
-    return MakeError(absl::StatusCode::kResourceExhausted, "CYCLE_TOO_LARGE",
-                     absl::StrCat("the change would make cycle ", cycle_id, " ", bytes,
-                                  " bytes, more than the ", kMaxCycleRecordBytes,
-                                  " a cycle may hold; nothing was changed"));
+    return MakeError(
+        absl::StatusCode::kResourceExhausted, "CYCLE_TOO_LARGE",
+        absl::StrCat("the change would make cycle ", cycle_id, " ", bytes, " bytes, more than the ",
+                     kMaxCycleRecordBytes, " a cycle may hold; nothing was changed"));
   }
   respond(changed, step, response);
   AwardCommit commit;
@@ -795,12 +795,13 @@ absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
     const v1::SubmitNominationRequest& request, const Caller& caller) {
   IMDI_RETURN_IF_ERROR(CheckMunicipalityCode(request.municipality_code(), "municipality_code"));
   IMDI_RETURN_IF_ERROR(CheckRequestText(request.justification(), "justification", true,
-                                 kMaxJustificationBytes, TextKind::kParagraphs));
+                                        kMaxJustificationBytes, TextKind::kParagraphs));
   IMDI_RETURN_IF_ERROR(CheckRequestText(request.override_reason(), "override_reason", false,
-                                 kMaxNoteBytes, TextKind::kParagraphs));
+                                        kMaxNoteBytes, TextKind::kParagraphs));
   IMDI_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   const v1::Nominator& nominator = request.nominator();
-  IMDI_RETURN_IF_ERROR(CheckRequestText(nominator.display_name(), "nominator.display_name", false, kMaxNameBytes));
+  IMDI_RETURN_IF_ERROR(
+      CheckRequestText(nominator.display_name(), "nominator.display_name", false, kMaxNameBytes));
   switch (nominator.kind()) {
     case v1::NOMINATOR_KIND_REGIONAL_OFFICE:
       if (nominator.imdi_region() == stats::v1::IMDI_REGION_UNSPECIFIED) {
@@ -1164,8 +1165,8 @@ absl::StatusOr<v1::RecordVotesResponse> AwardCore::RecordVotes(
   }
   if (request.tallies().empty()) return InvalidFieldError("tallies", "must not be empty");
   if (request.tallies_size() > kMaxTallies) {
-    return InvalidFieldError("tallies", absl::StrCat(request.tallies_size(), " tallies; at most ",
-                                                     kMaxTallies));
+    return InvalidFieldError(
+        "tallies", absl::StrCat(request.tallies_size(), " tallies; at most ", kMaxTallies));
   }
   for (int i = 0; i < request.tallies_size(); ++i) {
     if (request.tallies(i).votes() < 0 || request.tallies(i).votes() > kMaxVotesPerTally) {
@@ -1188,8 +1189,8 @@ absl::StatusOr<v1::RecordVotesResponse> AwardCore::RecordVotes(
           }
           if (n->votes() + request.tallies(i).votes() > kMaxVotesPerNomination) {
             return InvalidFieldError(absl::StrCat("tallies[", i, "].votes"),
-                                     absl::StrCat("would bring ", n->municipality_name(),
-                                                  " above ", kMaxVotesPerNomination, " votes"));
+                                     absl::StrCat("would bring ", n->municipality_name(), " above ",
+                                                  kMaxVotesPerNomination, " votes"));
           }
           n->set_votes(n->votes() + request.tallies(i).votes());
           Touch(*n, record, options_.now());
@@ -1254,7 +1255,8 @@ absl::StatusOr<v1::RegisterJurorResponse> AwardCore::RegisterJuror(
     const v1::RegisterJurorRequest& request, const Caller& caller) {
   const v1::Juror& juror = request.juror();
   IMDI_RETURN_IF_ERROR(ValidateCycleId(juror.juror_id(), "juror.juror_id"));
-  IMDI_RETURN_IF_ERROR(CheckRequestText(juror.display_name(), "juror.display_name", true, kMaxNameBytes));
+  IMDI_RETURN_IF_ERROR(
+      CheckRequestText(juror.display_name(), "juror.display_name", true, kMaxNameBytes));
   if (!juror.conflicted_nomination_ids().empty()) {
     return InvalidFieldError("juror.conflicted_nomination_ids",
                              "is output only; declare conflicts with DeclareConflict");
@@ -1282,7 +1284,8 @@ absl::StatusOr<v1::RegisterJurorResponse> AwardCore::RegisterJuror(
         }
         if (cycle.jurors_size() >= kMaxJurorsPerCycle) {
           return Refuse("JURY_FULL", "JUROR", juror.juror_id(),
-                        absl::StrCat("the jury has ", cycle.jurors_size(), " jurors, the most a "
+                        absl::StrCat("the jury has ", cycle.jurors_size(),
+                                     " jurors, the most a "
                                      "cycle takes"));
         }
         *cycle.add_jurors() = juror;
@@ -1358,7 +1361,7 @@ absl::StatusOr<v1::DeclareConflictResponse> AwardCore::DeclareConflict(
 absl::StatusOr<v1::ConfirmAssessmentResponse> AwardCore::ConfirmAssessment(
     const v1::ConfirmAssessmentRequest& request, const Caller& caller) {
   IMDI_RETURN_IF_ERROR(CheckRequestText(request.jury_note(), "jury_note", false, kMaxNoteBytes,
-                                 TextKind::kParagraphs));
+                                        TextKind::kParagraphs));
   v1::ConfirmAssessmentResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(
       "ConfirmAssessment", request, request.request_id(), request.cycle_id(), caller,
@@ -1393,7 +1396,8 @@ absl::StatusOr<v1::ConfirmAssessmentResponse> AwardCore::ConfirmAssessment(
         }
         if (claim == nullptr) {
           return Refuse("NOT_CLAIMED", "CLAIM", request.criterion(),
-                        absl::StrCat(n->municipality_name(), "'s nomination claims no ", Excerpt(request.criterion())));
+                        absl::StrCat(n->municipality_name(), "'s nomination claims no ",
+                                     Excerpt(request.criterion())));
         }
         claim->set_state(request.confirmed() ? v1::ASSESSMENT_STATE_CONFIRMED
                                              : v1::ASSESSMENT_STATE_REJECTED);
@@ -1783,8 +1787,8 @@ absl::StatusOr<v1::ListAuditEventsResponse> AwardCore::ListAuditEvents(
     *response.add_events() = std::move(events[taken++]);
   }
   if (static_cast<int>(events.size()) > taken) {
-    response.set_next_page_token(EncodeToken("audit", request.cycle_id(),
-                                             response.events(taken - 1).sequence()));
+    response.set_next_page_token(
+        EncodeToken("audit", request.cycle_id(), response.events(taken - 1).sequence()));
   }
   return response;
 }

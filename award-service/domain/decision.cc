@@ -79,7 +79,8 @@ absl::Status CheckFinite(const DecisionInput& input) {
   check(policy.max_score(), "decision_policy.max_score");
   check(policy.vote_weight(), "decision_policy.vote_weight");
   for (const JuryScore& score : input.scores) {
-    check(score.score, absl::StrCat(score.juror_id, "/", score.nomination_id, "/", score.criterion));
+    check(score.score,
+          absl::StrCat(score.juror_id, "/", score.nomination_id, "/", score.criterion));
   }
   if (bad.empty()) return absl::OkStatus();
   return NotFinite(bad);

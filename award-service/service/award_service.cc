@@ -152,16 +152,15 @@ class ScreenWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 
 }  // namespace
 
-#define IMDI_AWARD_CALL(Name, pool, ...)                                                      \
-  grpc::ServerUnaryReactor* AwardServiceImpl::Name(grpc::CallbackServerContext* context,      \
-                                                   const grpc::ByteBuffer* raw_request,       \
-                                                   grpc::ByteBuffer* raw_response) {          \
-    return Offload<v1::Name##Request, v1::Name##Response>(                                    \
-        context, raw_request, raw_response, #Name, policy_, pool,                             \
-        [core = core_](const v1::Name##Request& request,                                      \
-                       [[maybe_unused]] const Caller& caller) {                              \
-          return core->Name(request __VA_ARGS__);                                             \
-        });                                                                                   \
+#define IMDI_AWARD_CALL(Name, pool, ...)                                                          \
+  grpc::ServerUnaryReactor* AwardServiceImpl::Name(grpc::CallbackServerContext* context,          \
+                                                   const grpc::ByteBuffer* raw_request,           \
+                                                   grpc::ByteBuffer* raw_response) {              \
+    return Offload<v1::Name##Request, v1::Name##Response>(                                        \
+        context, raw_request, raw_response, #Name, policy_, pool,                                 \
+        [core = core_](const v1::Name##Request& request, [[maybe_unused]] const Caller& caller) { \
+          return core->Name(request __VA_ARGS__);                                                 \
+        });                                                                                       \
   }
 #define IMDI_AWARD_READ(Name, pool) IMDI_AWARD_CALL(Name, pool)
 #define IMDI_AWARD_WRITE(Name, pool) IMDI_AWARD_CALL(Name, pool, , caller)

@@ -25,6 +25,7 @@ inline constexpr char kActorHeader[] = "x-actor";
 // Every method is a raw callback method: the handlers decode the request
 // bytes themselves (common/raw_message.h), so that an unreadable request is
 // a clear INVALID_ARGUMENT rather than gRPC's UNIMPLEMENTED.
+// clang-format off
 #define IMDI_RAW(Name, ...) v1::AwardService::WithRawCallbackMethod_##Name<__VA_ARGS__>
 using RawAwardService =
     IMDI_RAW(CreateCycle, IMDI_RAW(GetCycle, IMDI_RAW(ListCycles,
@@ -37,6 +38,7 @@ using RawAwardService =
     IMDI_RAW(CancelCycle, IMDI_RAW(ImportWinners, IMDI_RAW(ListWinners,
     IMDI_RAW(ListAuditEvents, v1::AwardService::Service)))))))))))))))))))))))));
 #undef IMDI_RAW
+// clang-format on
 
 class AwardServiceImpl final : public RawAwardService {
  public:

@@ -146,14 +146,14 @@ class RocksDbAwardStore final : public AwardStore {
 
 absl::StatusOr<std::unique_ptr<AwardStore>> OpenRocksDbAwardStore(
     const AwardStoreOptions& options) {
-  auto opened = OpenRocksDb({.path = options.path,
-                             .sync = options.sync,
-                             .column_families = {keys::kColumnFamilyNames.begin(),
-                                                 keys::kColumnFamilyNames.end()},
-                             .meta_family = static_cast<int>(ColumnFamily::kMeta),
-                             .schema_key = keys::kSchemaVersionKey,
-                             .schema_version = keys::kSchemaVersion,
-                             .env = options.env});
+  auto opened = OpenRocksDb(
+      {.path = options.path,
+       .sync = options.sync,
+       .column_families = {keys::kColumnFamilyNames.begin(), keys::kColumnFamilyNames.end()},
+       .meta_family = static_cast<int>(ColumnFamily::kMeta),
+       .schema_key = keys::kSchemaVersionKey,
+       .schema_version = keys::kSchemaVersion,
+       .env = options.env});
   if (!opened.ok()) return opened.status();
   return std::unique_ptr<AwardStore>(new RocksDbAwardStore(
       std::move(opened->db), std::move(opened->handles), options.sync));

@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "common/limits.h"
 #include "common/errors.h"
+#include "common/limits.h"
 #include "common/status_macros.h"
 #include "stats-service/domain/validation.h"
 
@@ -116,10 +116,10 @@ absl::Status ApplyClause(const std::string& field, const std::string& op,
   } else if (field == "imdi_region") {
     std::optional<ImdiRegion> region = ParseRegion(value.text);
     if (!region) {
-      return FilterError(absl::StrCat(
-          Excerpt(value.text),
-          " is not an IMDi region; use OST, INDRE_OST, SOR, VEST, MIDT_NORGE "
-          "or NORD"));
+      return FilterError(
+          absl::StrCat(Excerpt(value.text),
+                       " is not an IMDi region; use OST, INDRE_OST, SOR, VEST, MIDT_NORGE "
+                       "or NORD"));
     }
     SetEqual(filter.region, *region, filter);
   } else if (field == "municipality_code") {

@@ -6,12 +6,12 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/errors.h"
 #include "common/limits.h"
 #include "common/status_macros.h"
 #include "stats-service/domain/page_token.h"
 #include "stats-service/domain/validation.h"
-#include "absl/strings/str_join.h"
 
 namespace imdi::stats {
 namespace {
@@ -639,9 +639,8 @@ absl::StatusOr<HistoryPage> StatsCore::GetFiguresHistory(const Subject& requeste
                                                          const HistoryQuery& query) {
   IMDI_RETURN_IF_ERROR(ValidateYear(year, "year"));
   IMDI_ASSIGN_OR_RETURN(int page_size, EffectivePageSize(query.page_size));
-  const uint64_t fingerprint =
-      StableHash(absl::StrCat("history|", static_cast<int>(requested.kind), "|", requested.id,
-                              "|", year));
+  const uint64_t fingerprint = StableHash(
+      absl::StrCat("history|", static_cast<int>(requested.kind), "|", requested.id, "|", year));
   std::optional<PageToken> token;
   if (!query.page_token.empty()) {
     IMDI_ASSIGN_OR_RETURN(token, DecodePageToken(query.page_token, fingerprint));
@@ -669,9 +668,9 @@ absl::StatusOr<HistoryPage> StatsCore::GetFiguresHistory(const Subject& requeste
   HistoryPage page;
   if (revisions.size() > fits) {
     revisions.resize(fits);
-    page.next_page_token =
-        EncodePageToken({.data_version = version, .fingerprint = fingerprint,
-                         .last_version = revisions.back().data_version});
+    page.next_page_token = EncodePageToken({.data_version = version,
+                                            .fingerprint = fingerprint,
+                                            .last_version = revisions.back().data_version});
   }
   page.revisions = std::move(revisions);
   return page;

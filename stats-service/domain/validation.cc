@@ -1,6 +1,5 @@
 #include "stats-service/domain/validation.h"
 
-#include "common/limits.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/limits.h"
@@ -44,10 +43,10 @@ absl::StatusOr<int> ParseMunicipalityCode(absl::string_view text,
   if (text.empty()) return InvalidFieldError(field, "a municipality code is required");
   std::optional<int> code = ParseDigits(text, 4);
   if (!code) {
-    return InvalidFieldError(
-        field, absl::StrCat(Excerpt(text),
-                            " is not a municipality code: expected four digits "
-                            "with leading zeros, e.g. \"0906\""));
+    return InvalidFieldError(field,
+                             absl::StrCat(Excerpt(text),
+                                          " is not a municipality code: expected four digits "
+                                          "with leading zeros, e.g. \"0906\""));
   }
   return *code;
 }
@@ -55,10 +54,9 @@ absl::StatusOr<int> ParseMunicipalityCode(absl::string_view text,
 absl::StatusOr<int> ParseCountyCode(absl::string_view text, absl::string_view field) {
   std::optional<int> county = ParseDigits(text, 2);
   if (!county) {
-    return InvalidFieldError(
-        field, absl::StrCat(Excerpt(text),
-                            " is not a county code: expected two digits, "
-                            "e.g. \"09\""));
+    return InvalidFieldError(field, absl::StrCat(Excerpt(text),
+                                                 " is not a county code: expected two digits, "
+                                                 "e.g. \"09\""));
   }
   return *county;
 }
@@ -145,8 +143,9 @@ std::vector<FieldViolation> CheckMunicipality(const Municipality& m,
     return out;
   }
   if (m.predecessors.size() > kMaxPredecessors) {
-    out.push_back({FieldPath(prefix, "predecessors"),
-                   absl::StrCat(m.predecessors.size(), " predecessors; at most ", kMaxPredecessors)});
+    out.push_back(
+        {FieldPath(prefix, "predecessors"),
+         absl::StrCat(m.predecessors.size(), " predecessors; at most ", kMaxPredecessors)});
   }
   for (size_t i = 0; i < m.codes.size(); ++i) {
     if (auto v = CheckText(m.codes[i].name,

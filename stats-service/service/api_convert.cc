@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/limits.h"
 #include "common/errors.h"
+#include "common/limits.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "stats-service/domain/validation.h"
@@ -36,8 +36,8 @@ absl::StatusOr<Subject> DecodeArea(const api::Area& area, absl::string_view pref
       const std::string field = FieldPath(prefix, "county_code");
       IMDI_ASSIGN_OR_RETURN(int county, ParseCountyCode(area.county_code(), field));
       if (CountyName(county).empty()) {
-        return InvalidFieldError(field, absl::StrCat(Excerpt(area.county_code()),
-                                                     " is not a Norwegian county code"));
+        return InvalidFieldError(
+            field, absl::StrCat(Excerpt(area.county_code()), " is not a Norwegian county code"));
       }
       return Subject::County(county);
     }
@@ -126,10 +126,9 @@ absl::StatusOr<FiguresMask> DecodeFiguresMask(const google::protobuf::FieldMask&
     } else if (path == "note") {
       out.note = true;
     } else {
-      return InvalidFieldError(
-          field, absl::StrCat(Excerpt(path),
-                              " cannot be updated; use figure names, status, "
-                              "source or note"));
+      return InvalidFieldError(field, absl::StrCat(Excerpt(path),
+                                                   " cannot be updated; use figure names, status, "
+                                                   "source or note"));
     }
   }
   return out;

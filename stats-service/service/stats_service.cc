@@ -22,8 +22,8 @@ constexpr int kStreamChunk = 256;
 // Streams the records of one StreamFigures call, a message per write.
 class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
-  FiguresStreamer(grpc::CallbackServerContext* context, StatsCore* core,
-                  const CallPolicy& policy, const grpc::ByteBuffer& raw_request)
+  FiguresStreamer(grpc::CallbackServerContext* context, StatsCore* core, const CallPolicy& policy,
+                  const grpc::ByteBuffer& raw_request)
       : scope_(context, "StreamFigures", policy) {
     v1::StreamFiguresRequest request;
     absl::Status status = scope_.admission();
@@ -110,8 +110,8 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
 // half-close ends an import with OK.
 class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
-  FiguresImporter(grpc::CallbackServerContext* context, StatsCore* core,
-                  const CallPolicy& policy, grpc::ByteBuffer* response)
+  FiguresImporter(grpc::CallbackServerContext* context, StatsCore* core, const CallPolicy& policy,
+                  grpc::ByteBuffer* response)
       : context_(context),
         scope_(context, "ImportFigures", policy),
         core_(core),
@@ -133,9 +133,9 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
       response_.set_data_version(static_cast<int64_t>(core_->data_version()));
       Log(LogLevel::kInfo, scope_.request_id(),
           absl::StrCat("import of ", source_, ": ", messages_, " messages, ",
-                       response_.rows_received(), " rows, ", response_.rows_changed(),
-                       " changed, ", response_.rows_unchanged(), " unchanged, ",
-                       response_.rows_rejected(), " rejected"));
+                       response_.rows_received(), " rows, ", response_.rows_changed(), " changed, ",
+                       response_.rows_unchanged(), " unchanged, ", response_.rows_rejected(),
+                       " rejected"));
       Finish(scope_.Finish(SerializeMessage(response_, raw_response_)));
       return;
     }
@@ -243,80 +243,89 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
 
 }  // namespace
 
-StatsServiceImpl::Unary* StatsServiceImpl::UpsertMunicipality(Context* context, const Bytes* raw_request,
+StatsServiceImpl::Unary* StatsServiceImpl::UpsertMunicipality(Context* context,
+                                                              const Bytes* raw_request,
                                                               Bytes* raw_response) {
   return ServeUnary<v1::UpsertMunicipalityRequest, v1::UpsertMunicipalityResponse>(
       context, raw_request, raw_response, "UpsertMunicipality", policy_,
-      [&](RpcScope&, const v1::UpsertMunicipalityRequest* request, v1::UpsertMunicipalityResponse* response) {
-    IMDI_ASSIGN_OR_RETURN(Municipality m,
-                          DecodeMunicipality(request->municipality(), "municipality"));
-    IMDI_ASSIGN_OR_RETURN(Municipality stored,
-                          core_->UpsertMunicipality(std::move(m), request->municipality().etag()));
-    EncodeMunicipality(stored, *core_->directory(), response->mutable_municipality());
-    return absl::OkStatus();
-  });
+      [&](RpcScope&, const v1::UpsertMunicipalityRequest* request,
+          v1::UpsertMunicipalityResponse* response) {
+        IMDI_ASSIGN_OR_RETURN(Municipality m,
+                              DecodeMunicipality(request->municipality(), "municipality"));
+        IMDI_ASSIGN_OR_RETURN(
+            Municipality stored,
+            core_->UpsertMunicipality(std::move(m), request->municipality().etag()));
+        EncodeMunicipality(stored, *core_->directory(), response->mutable_municipality());
+        return absl::OkStatus();
+      });
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::BatchUpsertMunicipalities(Context* context, const Bytes* raw_request,
+StatsServiceImpl::Unary* StatsServiceImpl::BatchUpsertMunicipalities(Context* context,
+                                                                     const Bytes* raw_request,
                                                                      Bytes* raw_response) {
   return ServeUnary<v1::BatchUpsertMunicipalitiesRequest, v1::BatchUpsertMunicipalitiesResponse>(
       context, raw_request, raw_response, "BatchUpsertMunicipalities", policy_,
-      [&](RpcScope&, const v1::BatchUpsertMunicipalitiesRequest* request, v1::BatchUpsertMunicipalitiesResponse* response) {
-    std::vector<Municipality> municipalities;
-    std::vector<FieldViolation> violations;
-    for (int i = 0; i < request->municipalities_size(); ++i) {
-      absl::StatusOr<Municipality> m = DecodeMunicipality(
-          request->municipalities(i), absl::StrCat("municipalities[", i, "]"));
-      if (m.ok()) {
-        municipalities.push_back(std::move(*m));
-      } else {
-        for (auto& v : FieldViolations(m.status())) violations.push_back(std::move(v));
-      }
-    }
-    if (!violations.empty()) return InvalidArgumentError("INVALID_MUNICIPALITY", violations);
-    IMDI_ASSIGN_OR_RETURN(StatsCore::BatchUpsertResult result,
-                          core_->BatchUpsertMunicipalities(std::move(municipalities)));
-    const auto directory = core_->directory();
-    for (const Municipality& m : result.municipalities) {
-      EncodeMunicipality(m, *directory, response->add_municipalities());
-    }
-    response->set_changed_count(result.changed);
-    response->set_data_version(static_cast<int64_t>(result.data_version));
-    return absl::OkStatus();
-  });
+      [&](RpcScope&, const v1::BatchUpsertMunicipalitiesRequest* request,
+          v1::BatchUpsertMunicipalitiesResponse* response) {
+        std::vector<Municipality> municipalities;
+        std::vector<FieldViolation> violations;
+        for (int i = 0; i < request->municipalities_size(); ++i) {
+          absl::StatusOr<Municipality> m = DecodeMunicipality(
+              request->municipalities(i), absl::StrCat("municipalities[", i, "]"));
+          if (m.ok()) {
+            municipalities.push_back(std::move(*m));
+          } else {
+            for (auto& v : FieldViolations(m.status())) violations.push_back(std::move(v));
+          }
+        }
+        if (!violations.empty()) return InvalidArgumentError("INVALID_MUNICIPALITY", violations);
+        IMDI_ASSIGN_OR_RETURN(StatsCore::BatchUpsertResult result,
+                              core_->BatchUpsertMunicipalities(std::move(municipalities)));
+        const auto directory = core_->directory();
+        for (const Municipality& m : result.municipalities) {
+          EncodeMunicipality(m, *directory, response->add_municipalities());
+        }
+        response->set_changed_count(result.changed);
+        response->set_data_version(static_cast<int64_t>(result.data_version));
+        return absl::OkStatus();
+      });
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::GetMunicipality(Context* context, const Bytes* raw_request,
+StatsServiceImpl::Unary* StatsServiceImpl::GetMunicipality(Context* context,
+                                                           const Bytes* raw_request,
                                                            Bytes* raw_response) {
   return ServeUnary<v1::GetMunicipalityRequest, v1::GetMunicipalityResponse>(
       context, raw_request, raw_response, "GetMunicipality", policy_,
-      [&](RpcScope&, const v1::GetMunicipalityRequest* request, v1::GetMunicipalityResponse* response) {
-    IMDI_ASSIGN_OR_RETURN(int code, ParseMunicipalityCode(request->code(), "code"));
-    IMDI_ASSIGN_OR_RETURN(auto read, core_->GetMunicipality(code, request->as_of_version()));
-    IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
-    EncodeMunicipality(read.first, *directory, response->mutable_municipality());
-    response->set_data_version(static_cast<int64_t>(read.second));
-    return absl::OkStatus();
-  });
+      [&](RpcScope&, const v1::GetMunicipalityRequest* request,
+          v1::GetMunicipalityResponse* response) {
+        IMDI_ASSIGN_OR_RETURN(int code, ParseMunicipalityCode(request->code(), "code"));
+        IMDI_ASSIGN_OR_RETURN(auto read, core_->GetMunicipality(code, request->as_of_version()));
+        IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
+        EncodeMunicipality(read.first, *directory, response->mutable_municipality());
+        response->set_data_version(static_cast<int64_t>(read.second));
+        return absl::OkStatus();
+      });
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::ListMunicipalities(Context* context, const Bytes* raw_request,
+StatsServiceImpl::Unary* StatsServiceImpl::ListMunicipalities(Context* context,
+                                                              const Bytes* raw_request,
                                                               Bytes* raw_response) {
   return ServeUnary<v1::ListMunicipalitiesRequest, v1::ListMunicipalitiesResponse>(
       context, raw_request, raw_response, "ListMunicipalities", policy_,
-      [&](RpcScope&, const v1::ListMunicipalitiesRequest* request, v1::ListMunicipalitiesResponse* response) {
-    IMDI_ASSIGN_OR_RETURN(MunicipalityPage page,
-                          core_->ListMunicipalities({request->filter(), request->page_size(),
-                                                     request->page_token(),
-                                                     request->as_of_version()}));
-    IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(page.data_version));
-    for (const Municipality& m : page.municipalities) {
-      EncodeMunicipality(m, *directory, response->add_municipalities());
-    }
-    response->set_next_page_token(page.next_page_token);
-    response->set_data_version(static_cast<int64_t>(page.data_version));
-    return absl::OkStatus();
-  });
+      [&](RpcScope&, const v1::ListMunicipalitiesRequest* request,
+          v1::ListMunicipalitiesResponse* response) {
+        IMDI_ASSIGN_OR_RETURN(
+            MunicipalityPage page,
+            core_->ListMunicipalities({request->filter(), request->page_size(),
+                                       request->page_token(), request->as_of_version()}));
+        IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(page.data_version));
+        for (const Municipality& m : page.municipalities) {
+          EncodeMunicipality(m, *directory, response->add_municipalities());
+        }
+        response->set_next_page_token(page.next_page_token);
+        response->set_data_version(static_cast<int64_t>(page.data_version));
+        return absl::OkStatus();
+      });
 }
 
 StatsServiceImpl::Unary* StatsServiceImpl::PutFigures(Context* context, const Bytes* raw_request,
@@ -324,15 +333,16 @@ StatsServiceImpl::Unary* StatsServiceImpl::PutFigures(Context* context, const By
   return ServeUnary<v1::PutFiguresRequest, v1::PutFiguresResponse>(
       context, raw_request, raw_response, "PutFigures", policy_,
       [&](RpcScope&, const v1::PutFiguresRequest* request, v1::PutFiguresResponse* response) {
-    IMDI_ASSIGN_OR_RETURN(FiguresRecord record, DecodeFigures(request->figures(), "figures"));
-    IMDI_ASSIGN_OR_RETURN(FiguresMask mask,
-                          DecodeFiguresMask(request->update_mask(), "update_mask"));
-    IMDI_ASSIGN_OR_RETURN(StatsCore::PutResult result,
-                          core_->PutFigures(std::move(record), mask, request->figures().etag()));
-    EncodeFigures(result.record, *core_->directory(), response->mutable_figures());
-    response->set_changed(result.changed);
-    return absl::OkStatus();
-  });
+        IMDI_ASSIGN_OR_RETURN(FiguresRecord record, DecodeFigures(request->figures(), "figures"));
+        IMDI_ASSIGN_OR_RETURN(FiguresMask mask,
+                              DecodeFiguresMask(request->update_mask(), "update_mask"));
+        IMDI_ASSIGN_OR_RETURN(
+            StatsCore::PutResult result,
+            core_->PutFigures(std::move(record), mask, request->figures().etag()));
+        EncodeFigures(result.record, *core_->directory(), response->mutable_figures());
+        response->set_changed(result.changed);
+        return absl::OkStatus();
+      });
 }
 
 StatsServiceImpl::Unary* StatsServiceImpl::GetFigures(Context* context, const Bytes* raw_request,
@@ -340,48 +350,51 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFigures(Context* context, const By
   return ServeUnary<v1::GetFiguresRequest, v1::GetFiguresResponse>(
       context, raw_request, raw_response, "GetFigures", policy_,
       [&](RpcScope&, const v1::GetFiguresRequest* request, v1::GetFiguresResponse* response) {
-    IMDI_ASSIGN_OR_RETURN(Subject subject,
-                          DecodeSubject(request->municipality_code(), request->has_area(),
-                                        request->area()));
-    IMDI_ASSIGN_OR_RETURN(auto read,
-                          core_->GetFigures(subject, request->year(), request->as_of_version()));
-    IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
-    EncodeFigures(read.first, *directory, response->mutable_figures());
-    response->set_data_version(static_cast<int64_t>(read.second));
-    return absl::OkStatus();
-  });
+        IMDI_ASSIGN_OR_RETURN(Subject subject, DecodeSubject(request->municipality_code(),
+                                                             request->has_area(), request->area()));
+        IMDI_ASSIGN_OR_RETURN(
+            auto read, core_->GetFigures(subject, request->year(), request->as_of_version()));
+        IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
+        EncodeFigures(read.first, *directory, response->mutable_figures());
+        response->set_data_version(static_cast<int64_t>(read.second));
+        return absl::OkStatus();
+      });
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::BatchGetFigures(Context* context, const Bytes* raw_request,
+StatsServiceImpl::Unary* StatsServiceImpl::BatchGetFigures(Context* context,
+                                                           const Bytes* raw_request,
                                                            Bytes* raw_response) {
   return ServeUnary<v1::BatchGetFiguresRequest, v1::BatchGetFiguresResponse>(
       context, raw_request, raw_response, "BatchGetFigures", policy_,
-      [&](RpcScope&, const v1::BatchGetFiguresRequest* request, v1::BatchGetFiguresResponse* response) {
-    std::vector<std::pair<int, int>> keys;
-    std::vector<FieldViolation> violations;
-    for (int i = 0; i < request->keys_size(); ++i) {
-      absl::StatusOr<int> code = ParseMunicipalityCode(
-          request->keys(i).municipality_code(), absl::StrCat("keys[", i, "].municipality_code"));
-      if (!code.ok()) {
-        for (auto& v : FieldViolations(code.status())) violations.push_back(std::move(v));
-        continue;
-      }
-      keys.emplace_back(*code, request->keys(i).year());
-    }
-    for (int i = 0; i < request->keys_size(); ++i) {
-      absl::Status year = ValidateYear(request->keys(i).year(), absl::StrCat("keys[", i, "].year"));
-      for (auto& v : FieldViolations(year)) violations.push_back(std::move(v));
-    }
-    if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
-    IMDI_ASSIGN_OR_RETURN(auto read, core_->BatchGetFigures(keys, request->as_of_version(),
-                                                            request->allow_missing()));
-    IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
-    for (const FiguresRecord& record : read.first) {
-      EncodeFigures(record, *directory, response->add_figures());
-    }
-    response->set_data_version(static_cast<int64_t>(read.second));
-    return absl::OkStatus();
-  });
+      [&](RpcScope&, const v1::BatchGetFiguresRequest* request,
+          v1::BatchGetFiguresResponse* response) {
+        std::vector<std::pair<int, int>> keys;
+        std::vector<FieldViolation> violations;
+        for (int i = 0; i < request->keys_size(); ++i) {
+          absl::StatusOr<int> code =
+              ParseMunicipalityCode(request->keys(i).municipality_code(),
+                                    absl::StrCat("keys[", i, "].municipality_code"));
+          if (!code.ok()) {
+            for (auto& v : FieldViolations(code.status())) violations.push_back(std::move(v));
+            continue;
+          }
+          keys.emplace_back(*code, request->keys(i).year());
+        }
+        for (int i = 0; i < request->keys_size(); ++i) {
+          absl::Status year =
+              ValidateYear(request->keys(i).year(), absl::StrCat("keys[", i, "].year"));
+          for (auto& v : FieldViolations(year)) violations.push_back(std::move(v));
+        }
+        if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
+        IMDI_ASSIGN_OR_RETURN(auto read, core_->BatchGetFigures(keys, request->as_of_version(),
+                                                                request->allow_missing()));
+        IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
+        for (const FiguresRecord& record : read.first) {
+          EncodeFigures(record, *directory, response->add_figures());
+        }
+        response->set_data_version(static_cast<int64_t>(read.second));
+        return absl::OkStatus();
+      });
 }
 
 StatsServiceImpl::Unary* StatsServiceImpl::ListFigures(Context* context, const Bytes* raw_request,
@@ -389,46 +402,48 @@ StatsServiceImpl::Unary* StatsServiceImpl::ListFigures(Context* context, const B
   return ServeUnary<v1::ListFiguresRequest, v1::ListFiguresResponse>(
       context, raw_request, raw_response, "ListFigures", policy_,
       [&](RpcScope&, const v1::ListFiguresRequest* request, v1::ListFiguresResponse* response) {
-    IMDI_ASSIGN_OR_RETURN(FiguresPage page,
-                          core_->ListFigures({request->filter(), request->page_size(),
-                                              request->page_token(), request->as_of_version()}));
-    IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(page.data_version));
-    for (const FiguresRecord& record : page.records) {
-      EncodeFigures(record, *directory, response->add_figures());
-    }
-    response->set_next_page_token(page.next_page_token);
-    response->set_data_version(static_cast<int64_t>(page.data_version));
-    return absl::OkStatus();
-  });
+        IMDI_ASSIGN_OR_RETURN(
+            FiguresPage page,
+            core_->ListFigures({request->filter(), request->page_size(), request->page_token(),
+                                request->as_of_version()}));
+        IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(page.data_version));
+        for (const FiguresRecord& record : page.records) {
+          EncodeFigures(record, *directory, response->add_figures());
+        }
+        response->set_next_page_token(page.next_page_token);
+        response->set_data_version(static_cast<int64_t>(page.data_version));
+        return absl::OkStatus();
+      });
 }
 
-grpc::ServerWriteReactor<grpc::ByteBuffer>* StatsServiceImpl::StreamFigures(
-    Context* context, const Bytes* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* StatsServiceImpl::StreamFigures(Context* context,
+                                                                            const Bytes* request) {
   return new FiguresStreamer(context, core_, policy_, *request);
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(Context* context, const Bytes* raw_request,
+StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(Context* context,
+                                                             const Bytes* raw_request,
                                                              Bytes* raw_response) {
   return ServeUnary<v1::GetFiguresHistoryRequest, v1::GetFiguresHistoryResponse>(
       context, raw_request, raw_response, "GetFiguresHistory", policy_,
-      [&](RpcScope&, const v1::GetFiguresHistoryRequest* request, v1::GetFiguresHistoryResponse* response) {
-    IMDI_ASSIGN_OR_RETURN(Subject subject,
-                          DecodeSubject(request->municipality_code(), request->has_area(),
-                                        request->area()));
-    IMDI_ASSIGN_OR_RETURN(HistoryPage page,
-                          core_->GetFiguresHistory(subject, request->year(),
-                                                   {request->page_size(), request->page_token()}));
-    const auto directory = core_->directory();
-    for (const FiguresRecord& record : page.revisions) {
-      EncodeFigures(record, *directory, response->add_revisions());
-    }
-    response->set_next_page_token(page.next_page_token);
-    return absl::OkStatus();
-  });
+      [&](RpcScope&, const v1::GetFiguresHistoryRequest* request,
+          v1::GetFiguresHistoryResponse* response) {
+        IMDI_ASSIGN_OR_RETURN(Subject subject, DecodeSubject(request->municipality_code(),
+                                                             request->has_area(), request->area()));
+        IMDI_ASSIGN_OR_RETURN(HistoryPage page, core_->GetFiguresHistory(
+                                                    subject, request->year(),
+                                                    {request->page_size(), request->page_token()}));
+        const auto directory = core_->directory();
+        for (const FiguresRecord& record : page.revisions) {
+          EncodeFigures(record, *directory, response->add_revisions());
+        }
+        response->set_next_page_token(page.next_page_token);
+        return absl::OkStatus();
+      });
 }
 
-grpc::ServerReadReactor<grpc::ByteBuffer>* StatsServiceImpl::ImportFigures(
-    Context* context, Bytes* response) {
+grpc::ServerReadReactor<grpc::ByteBuffer>* StatsServiceImpl::ImportFigures(Context* context,
+                                                                           Bytes* response) {
   return new FiguresImporter(context, core_, policy_, response);
 }
 
@@ -437,22 +452,23 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetAggregate(Context* context, const 
   return ServeUnary<v1::GetAggregateRequest, v1::GetAggregateResponse>(
       context, raw_request, raw_response, "GetAggregate", policy_,
       [&](RpcScope&, const v1::GetAggregateRequest* request, v1::GetAggregateResponse* response) {
-    IMDI_ASSIGN_OR_RETURN(Subject area, DecodeArea(request->area(), "area"));
-    IMDI_ASSIGN_OR_RETURN(AggregateRead read,
-                          core_->GetAggregate(area, request->year(), request->as_of_version()));
-    EncodeAggregate(read, response);
-    return absl::OkStatus();
-  });
+        IMDI_ASSIGN_OR_RETURN(Subject area, DecodeArea(request->area(), "area"));
+        IMDI_ASSIGN_OR_RETURN(AggregateRead read,
+                              core_->GetAggregate(area, request->year(), request->as_of_version()));
+        EncodeAggregate(read, response);
+        return absl::OkStatus();
+      });
 }
 
-StatsServiceImpl::Unary* StatsServiceImpl::GetDataVersion(Context* context, const Bytes* raw_request,
+StatsServiceImpl::Unary* StatsServiceImpl::GetDataVersion(Context* context,
+                                                          const Bytes* raw_request,
                                                           Bytes* raw_response) {
   return ServeUnary<v1::GetDataVersionRequest, v1::GetDataVersionResponse>(
       context, raw_request, raw_response, "GetDataVersion", policy_,
       [&](RpcScope&, const v1::GetDataVersionRequest*, v1::GetDataVersionResponse* response) {
-    response->set_data_version(static_cast<int64_t>(core_->data_version()));
-    return absl::OkStatus();
-  });
+        response->set_data_version(static_cast<int64_t>(core_->data_version()));
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace imdi::stats

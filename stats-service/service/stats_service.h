@@ -18,6 +18,7 @@ inline constexpr char kStatsErrorDomain[] = "stats.imdi.no";
 // bytes themselves (common/raw_message.h), so that an unreadable request or
 // import message is a clear INVALID_ARGUMENT, never gRPC's UNIMPLEMENTED or
 // a silently shortened import stream.
+// clang-format off
 using RawStatsService = v1::StatsService::WithRawCallbackMethod_UpsertMunicipality<
     v1::StatsService::WithRawCallbackMethod_BatchUpsertMunicipalities<
     v1::StatsService::WithRawCallbackMethod_GetMunicipality<
@@ -32,6 +33,7 @@ using RawStatsService = v1::StatsService::WithRawCallbackMethod_UpsertMunicipali
     v1::StatsService::WithRawCallbackMethod_GetAggregate<
     v1::StatsService::WithRawCallbackMethod_GetDataVersion<
     v1::StatsService::Service>>>>>>>>>>>>>;
+// clang-format on
 
 class StatsServiceImpl final : public RawStatsService {
  public:

@@ -43,16 +43,15 @@ class PrefixScan {
 
 absl::StatusOr<std::unique_ptr<RocksDbStatsStore>> RocksDbStatsStore::Open(
     const RocksDbStoreOptions& options) {
-  IMDI_ASSIGN_OR_RETURN(
-      OpenedRocksDb opened,
-      OpenRocksDb({.path = options.path,
-                   .sync = options.sync,
-                   .column_families = {keys::kColumnFamilyNames.begin(),
-                                       keys::kColumnFamilyNames.end()},
-                   .meta_family = static_cast<int>(keys::ColumnFamily::kMeta),
-                   .schema_key = keys::kSchemaVersionKey,
-                   .schema_version = keys::kSchemaVersion,
-                   .env = options.env}));
+  IMDI_ASSIGN_OR_RETURN(OpenedRocksDb opened,
+                        OpenRocksDb({.path = options.path,
+                                     .sync = options.sync,
+                                     .column_families = {keys::kColumnFamilyNames.begin(),
+                                                         keys::kColumnFamilyNames.end()},
+                                     .meta_family = static_cast<int>(keys::ColumnFamily::kMeta),
+                                     .schema_key = keys::kSchemaVersionKey,
+                                     .schema_version = keys::kSchemaVersion,
+                                     .env = options.env}));
   auto* meta = opened.handles[static_cast<int>(keys::ColumnFamily::kMeta)];
   std::string value;
   rocksdb::Status s;

@@ -46,8 +46,9 @@ class RocksDbStatsStore final : public StatsStore {
       const Subject& subject, int year, uint64_t as_of) const override;
   absl::Status ScanFigures(const FiguresScan& scan,
                            absl::FunctionRef<bool(FiguresRecord&&)> visit) const override;
-  absl::StatusOr<std::vector<FiguresRecord>> ReadFiguresHistory(
-      const Subject& subject, int year, uint64_t after_version, size_t limit) const override;
+  absl::StatusOr<std::vector<FiguresRecord>> ReadFiguresHistory(const Subject& subject, int year,
+                                                                uint64_t after_version,
+                                                                size_t limit) const override;
   absl::StatusOr<std::vector<Municipality>> ReadMunicipalities(
       uint64_t as_of) const override;
   absl::StatusOr<std::vector<uint64_t>> ReadMunicipalityVersions() const override;

@@ -54,8 +54,10 @@ class StatsStore {
 
   // The revisions of (subject, year) written after data version
   // `after_version`, oldest first, at most `limit` of them.
-  virtual absl::StatusOr<std::vector<FiguresRecord>> ReadFiguresHistory(
-      const Subject& subject, int year, uint64_t after_version, size_t limit) const = 0;
+  virtual absl::StatusOr<std::vector<FiguresRecord>> ReadFiguresHistory(const Subject& subject,
+                                                                        int year,
+                                                                        uint64_t after_version,
+                                                                        size_t limit) const = 0;
 
   // Every municipality as visible at `as_of`, ordered by id.
   virtual absl::StatusOr<std::vector<Municipality>> ReadMunicipalities(

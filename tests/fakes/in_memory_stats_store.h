@@ -71,8 +71,9 @@ class InMemoryStatsStore final : public StatsStore {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<std::vector<FiguresRecord>> ReadFiguresHistory(
-      const Subject& subject, int year, uint64_t after_version, size_t limit) const override {
+  absl::StatusOr<std::vector<FiguresRecord>> ReadFiguresHistory(const Subject& subject, int year,
+                                                                uint64_t after_version,
+                                                                size_t limit) const override {
     absl::MutexLock lock(&mu_);
     std::vector<FiguresRecord> out;
     auto it = figures_.find({subject, year});

@@ -1,6 +1,8 @@
 // Both services in-process on free ports with real RocksDB stores: the
 // statistics service loaded with the bundled data, the award service talking
 // to it over gRPC, and the award API reached through the generated stub.
+#include "award-service/service/award_service.h"
+
 #include <functional>
 #include <limits>
 #include <memory>
@@ -10,7 +12,6 @@
 #include "absl/strings/str_cat.h"
 #include "award-service/core/award_core.h"
 #include "award-service/domain/comparables.h"
-#include "award-service/service/award_service.h"
 #include "award-service/stats/call_deadline.h"
 #include "award-service/stats/grpc_stats_client.h"
 #include "award-service/stats/stats_health_monitor.h"
@@ -309,8 +310,7 @@ TEST_F(AwardServiceTest, EveryMethodAnswersBytesThatAreNotItsRequestWithInvalidA
     std::vector<std::string> unreadable = {std::string("\x0a\x64zz")};  // field 1 cut short
     const google::protobuf::FieldDescriptor* first =
         service->method(i)->input_type()->FindFieldByNumber(1);
-    if (first != nullptr &&
-        first->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+    if (first != nullptr && first->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
       unreadable.push_back(std::string("\x0a\x02\xc3\x28"));  // field 1 is text, not UTF-8
     }
     for (const std::string& bytes : unreadable) {
@@ -332,8 +332,7 @@ TEST_F(AwardServiceTest, ConfigurationsWithNumbersADecisionCannotRankAreRefused)
             [](api::CycleConfig& c) {
               c.mutable_decision_policy()->mutable_scoring_criteria(0)->set_weight(1e308);
             }},
-           {"config.decision_policy.max_score",
-            [](api::CycleConfig& c) {
+           {"config.decision_policy.max_score", [](api::CycleConfig& c) {
               c.mutable_decision_policy()->set_max_score(std::numeric_limits<double>::infinity());
             }}}) {
     api::CreateCycleRequest request;

@@ -26,8 +26,8 @@ namespace {
 namespace api = ::imdi::stats::v1;
 using ::testing::AllOf;
 using ::testing::ContainsRegex;
-using ::testing::Ge;
 using ::testing::ElementsAre;
+using ::testing::Ge;
 using ::testing::HasSubstr;
 using ::testing::Le;
 using ::testing::SizeIs;
@@ -91,8 +91,8 @@ class StatsBoundsTest : public ::testing::Test {
     api::ImportFiguresRequest request;
     request.set_source("notes.csv");
     for (size_t i = 0; i < count; ++i) {
-      *request.add_rows() = Row(static_cast<int>(i) + 2, codes_2016_[i], 2016, 10,
-                                std::string(note_bytes, 'n'));
+      *request.add_rows() =
+          Row(static_cast<int>(i) + 2, codes_2016_[i], 2016, 10, std::string(note_bytes, 'n'));
       if (request.rows_size() == 200 || i + 1 == count) {
         ASSERT_TRUE(writer->Write(request));
         request.clear_rows();
@@ -158,7 +158,8 @@ TEST_F(StatsBoundsTest, TextsBeyondTheirBoundsAreRefusedWithTheirField) {
   const std::vector<Case> cases = {
       {"figures.note", [](api::Figures& f) { f.set_note(std::string(3'900'000, 'x')); }},
       {"figures.note", [](api::Figures& f) { f.set_note(std::string(kMaxNoteBytes + 1, 'x')); }},
-      {"figures.source", [](api::Figures& f) { f.set_source(std::string(kMaxLineBytes + 1, 's')); }},
+      {"figures.source",
+       [](api::Figures& f) { f.set_source(std::string(kMaxLineBytes + 1, 's')); }},
       {"figures.source", [](api::Figures& f) { f.set_source("two\nlines"); }},
   };
   for (const Case& c : cases) {
@@ -301,7 +302,8 @@ TEST_F(StatsBoundsTest, EveryMethodAnswersBytesThatAreNotItsRequestWithInvalidAr
           api::StatsService::service_full_name());
   ASSERT_NE(service, nullptr);
   for (int i = 0; i < service->method_count(); ++i) {
-    const std::string method = absl::StrCat("/", service->full_name(), "/", service->method(i)->name());
+    const std::string method =
+        absl::StrCat("/", service->full_name(), "/", service->method(i)->name());
     // A field 1 that claims 100 bytes and ends after 2: not protobuf.
     grpc::Status status = imdi::testing::CallWithBytes(server_.channel(), method, {"\x0a\x64zz"});
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)

@@ -141,8 +141,8 @@ TEST_F(AwardStoreTest, ASecondOpenOfALockedStoreIsUnavailable) {
 TEST(AwardStoreFullDiskTest, AFullDiskFailsCommitsCleanlyAndWritesResumeWithoutARestart) {
   imdi::testing::TempDir dir;
   imdi::testing::FullDisk disk;
-  auto store = OpenRocksDbAwardStore({.path = dir.Sub("award"), .sync = true,
-                                      .env = disk.env.get()});
+  auto store =
+      OpenRocksDbAwardStore({.path = dir.Sub("award"), .sync = true, .env = disk.env.get()});
   ASSERT_TRUE(store.ok()) << store.status();
   AwardCommit first;
   first.audit_events.push_back(Event("2016", 1, "created"));

@@ -299,8 +299,8 @@ TEST_F(RocksDbStatsStoreTest, RefusesAStoreOfAnotherSchemaVersion) {
 
 TEST_F(RocksDbStatsStoreTest, AFullDiskFailsCommitsCleanlyAndWritesResumeWithoutARestart) {
   imdi::testing::FullDisk disk;
-  auto opened = RocksDbStatsStore::Open({.path = dir_.Sub("full"), .sync = true,
-                                         .env = disk.env.get()});
+  auto opened =
+      RocksDbStatsStore::Open({.path = dir_.Sub("full"), .sync = true, .env = disk.env.get()});
   ASSERT_TRUE(opened.ok()) << opened.status();
   RocksDbStatsStore& store = **opened;
   const Subject arendal = Subject::Municipality(906);

@@ -41,8 +41,7 @@ class FullDiskFileSystem : public rocksdb::FileSystemWrapper {
     return target()->GetFreeSpace(path, options, space, debug);
   }
 
-  rocksdb::IOStatus ReopenWritableFile(const std::string& name,
-                                       const rocksdb::FileOptions& options,
+  rocksdb::IOStatus ReopenWritableFile(const std::string& name, const rocksdb::FileOptions& options,
                                        std::unique_ptr<rocksdb::FSWritableFile>* file,
                                        rocksdb::IODebugContext* debug) override {
     rocksdb::IOStatus s = target()->ReopenWritableFile(name, options, file, debug);

@@ -25,7 +25,8 @@ inline grpc::Status CallWithBytes(const std::shared_ptr<grpc::Channel>& channel,
   grpc::ClientContext context;
   const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(10);
   context.set_deadline(deadline);
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(&context, method, &cq);
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+      stub.PrepareCall(&context, method, &cq);
   // Waits for the one operation in flight; false when it failed.
   auto wait = [&]() {
     void* tag = nullptr;

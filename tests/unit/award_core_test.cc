@@ -7,8 +7,9 @@
 #include <limits>
 #include <memory>
 
-#include "absl/time/civil_time.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "award-service/domain/cycle_config.h"
 #include "common/errors.h"
 #include "common/limits.h"
 #include "gmock/gmock.h"
@@ -16,7 +17,6 @@
 #include "tests/fakes/fake_stats_client.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/award/award_files.h"
-#include "award-service/domain/cycle_config.h"
 
 namespace imdi::award {
 namespace {

@@ -2,8 +2,6 @@
 // jury scores over non-conflicted jurors, the three decision kinds, the
 // tie-break rules, the chair's choice and the preconditions. Every expected
 // number is worked out by hand from the inputs in the comments.
-#include "award-service/domain/decision.h"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -12,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "award-service/domain/decision.h"
 #include "common/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

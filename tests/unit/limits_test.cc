@@ -19,11 +19,11 @@ using ::testing::Optional;
 TEST(Utf8Test, AcceptsWellFormedTextAndFindsTheFirstBadByte) {
   EXPECT_EQ(FirstInvalidUtf8("Tromsø – Romsa 🙂"), std::nullopt);
   EXPECT_EQ(FirstInvalidUtf8(""), std::nullopt);
-  EXPECT_THAT(FirstInvalidUtf8("Tr\xf8ms\xf8"), Optional(2));   // Latin-1 ø
-  EXPECT_THAT(FirstInvalidUtf8("ab\x80"), Optional(2));          // stray continuation
-  EXPECT_THAT(FirstInvalidUtf8("ab\xc3"), Optional(2));          // cut short
-  EXPECT_THAT(FirstInvalidUtf8("\xc0\xaf"), Optional(0));        // overlong '/'
-  EXPECT_THAT(FirstInvalidUtf8("\xed\xa0\x80"), Optional(0));    // a surrogate
+  EXPECT_THAT(FirstInvalidUtf8("Tr\xf8ms\xf8"), Optional(2));      // Latin-1 ø
+  EXPECT_THAT(FirstInvalidUtf8("ab\x80"), Optional(2));            // stray continuation
+  EXPECT_THAT(FirstInvalidUtf8("ab\xc3"), Optional(2));            // cut short
+  EXPECT_THAT(FirstInvalidUtf8("\xc0\xaf"), Optional(0));          // overlong '/'
+  EXPECT_THAT(FirstInvalidUtf8("\xed\xa0\x80"), Optional(0));      // a surrogate
   EXPECT_THAT(FirstInvalidUtf8("\xf4\x90\x80\x80"), Optional(0));  // beyond U+10FFFF
   EXPECT_EQ(Utf8SequenceLength("ø"), 2u);
   EXPECT_EQ(Utf8SequenceLength("🙂"), 4u);
@@ -47,7 +47,9 @@ TEST(ExcerptTest, QuotesAShortPrefixOnCharacterBoundaries) {
   // "ø" is two bytes: a cut never splits it.
   EXPECT_EQ(Excerpt("øøø", 5), "\"øø\"... (6 bytes)");
   // Bytes that are not UTF-8 and control characters become '?'.
-  EXPECT_EQ(Excerpt("a\xff" "b\nc"), "\"a?b?c\"");
+  EXPECT_EQ(Excerpt("a\xff"
+                    "b\nc"),
+            "\"a?b?c\"");
   EXPECT_EQ(FirstInvalidUtf8(Excerpt("\xe2\x82\xac\xe2\x82", 4)), std::nullopt);
 }
 

@@ -18,17 +18,17 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/time/time.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/time.h"
 #include "common/errors.h"
 #include "common/limits.h"
-#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/municipalities.h"
 #include "stats-service/domain/page_token.h"
 #include "stats-service/domain/validation.h"
 #include "tests/fakes/in_memory_stats_store.h"
+#include "tests/testing/municipalities.h"
 
 namespace imdi::stats {
 namespace {
@@ -870,7 +870,8 @@ TEST_F(StatsCoreTest, GetFiguresHistoryIsPagedByCountAndBytesAtOneVersion) {
   auto small = core_->GetFiguresHistory(301, 2016, {.page_size = 7, .page_token = ""});
   ASSERT_TRUE(small.ok());
   EXPECT_EQ(small->revisions.size(), 7u);
-  auto other = core_->GetFiguresHistory(301, 2015, {.page_size = 0, .page_token = small->next_page_token});
+  auto other =
+      core_->GetFiguresHistory(301, 2015, {.page_size = 0, .page_token = small->next_page_token});
   ExpectError(other.status(), absl::StatusCode::kInvalidArgument, "INVALID_PAGE_TOKEN");
 }
 
