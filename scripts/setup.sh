@@ -10,6 +10,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
+# The clang build of the fuzz targets (tests/fuzz), run by ctest from BUILD_DIR.
+FUZZ_BUILD_DIR="${FUZZ_BUILD_DIR:-$BUILD_DIR/fuzz}"
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -19,6 +21,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
   jq procps openssl libssl-dev python3 python3-yaml
+  clang libfuzzer-14-dev libclang-rt-14-dev llvm-14
 )
 
 as_root() {
@@ -70,8 +73,17 @@ install_buf() {
 build() {
   log "building into $BUILD_DIR"
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DIMDI_BUF="$BUF" >/dev/null
+    -DIMDI_BUF="$BUF" -DIMDI_FUZZ_BUILD_DIR="$FUZZ_BUILD_DIR" >/dev/null
   cmake --build "$BUILD_DIR"
+}
+
+# The libFuzzer targets and only the libraries they link, with clang, ASan
+# and UBSan, into FUZZ_BUILD_DIR (scripts/fuzz.sh runs them at length).
+build_fuzz() {
+  log "building the fuzz targets into $FUZZ_BUILD_DIR"
+  CC=clang CXX=clang++ cmake -S "$ROOT" -B "$FUZZ_BUILD_DIR" -G Ninja \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMDI_FUZZ=ON -DIMDI_BUF="$BUF" >/dev/null
+  cmake --build "$FUZZ_BUILD_DIR" --target fuzz_targets
 }
 
 setup_and_build() {

@@ -7,6 +7,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 setup_and_build
+build_fuzz
 log "running the tests"
 cd "$BUILD_DIR"
 ctest --output-on-failure -j "$(nproc)" "$@"

@@ -1,0 +1,428 @@
+// Writes the seed corpus of the fuzz targets (tests/fuzz/corpus/<target>/)
+// from the bundled data (a few rows of each file) and from the project's own
+// encoders (requests, page tokens, keys, stored values), in the layout each
+// target reads. Run once when a target's input format changes:
+//
+//   scripts/fuzz.sh --seeds
+//
+// (award_decision's seeds are inputs a short fuzzing run found, kept by
+// libFuzzer's -merge; the script does that too.)
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "award-service/storage/award_keys.h"
+#include "common/big_endian.h"
+#include "google/protobuf/text_format.h"
+#include "imdi/stats/v1/stats.pb.h"
+#include "stats-service/domain/page_token.h"
+#include "stats-service/storage/key_codec.h"
+#include "stats-service/storage/record_codec.h"
+#include "tests/testing/municipalities.h"
+#include "tools/award/award_files.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace api = ::imdi::stats::v1;
+using imdi::stats::Subject;
+
+fs::path g_out;
+fs::path g_data;
+
+void Write(const std::string& target, const std::string& name, const std::string& bytes) {
+  const fs::path dir = g_out / target;
+  fs::create_directories(dir);
+  std::ofstream(dir / name, std::ios::binary) << bytes;
+}
+
+std::string Read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "cannot read " << path << "\n";
+    std::exit(1);
+  }
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> Lines(const fs::path& path) {
+  std::vector<std::string> out;
+  std::istringstream in(Read(path));
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// The header, the first `first` data lines, and up to `max` more lines that
+// contain all of `needles`.
+struct Slice {
+  std::string header;
+  std::vector<std::string> rows;
+  std::string Text(bool with_header) const {
+    return absl::StrCat(with_header ? header + "\n" : "", absl::StrJoin(rows, "\n"), "\n");
+  }
+};
+Slice Cut(const fs::path& path, size_t first, const std::vector<std::string>& needles, size_t max) {
+  const std::vector<std::string> lines = Lines(path);
+  Slice s{lines.at(0), {}};
+  for (size_t i = 1; i < lines.size() && i <= first; ++i) s.rows.push_back(lines[i]);
+  size_t taken = 0;
+  for (size_t i = first + 1; i < lines.size() && taken < max; ++i) {
+    bool all = true;
+    for (const auto& n : needles) all = all && absl::StrContains(lines[i], n);
+    if (all) {
+      s.rows.push_back(lines[i]);
+      ++taken;
+    }
+  }
+  return s;
+}
+
+std::string Byte(int b) { return std::string(1, static_cast<char>(b)); }
+std::string BigEndian(uint64_t v, int bytes) {
+  std::string out;
+  imdi::PutBigEndian(out, v, bytes);
+  return out;
+}
+
+void Csv() {
+  const std::vector<std::pair<std::string, Slice>> files = {
+      {"bosetting", Cut(g_data / "imdikator/bosetting.csv", 3, {",\"1601\""}, 6)},
+      {"bosatt_anmodede", Cut(g_data / "imdikator/bosatt_anmodede.csv", 3, {",\"1601\""}, 6)},
+      {"intro_avslutning_direkte",
+       Cut(g_data / "imdikator/intro_avslutning_direkte.csv", 3, {",\"1601\""}, 6)},
+      {"intro_status_arbutd",
+       Cut(g_data / "imdikator/intro_status_arbutd.csv", 3, {",\"1601\""}, 6)},
+      {"befolkning_alder", Cut(g_data / "imdikator/befolkning_alder.csv", 3, {",\"1601\""}, 6)},
+      {"figures-2016-2017", Cut(g_data / "published/figures-2016-2017.csv", 6, {}, 0)},
+      {"award-history", Cut(g_data / "published/award-history.csv", 6, {}, 0)},
+      {"kommuner-1994-2024", Cut(g_data / "klass/kommuner-1994-2024.csv", 8, {}, 0)},
+  };
+  for (const auto& [name, slice] : files) Write("csv", name + ".csv", slice.Text(true));
+  Write("csv", "bom-crlf.csv",
+        "\xEF\xBB\xBF"
+        "a,b,c\r\n1,\"2\",\"x\"\"y\"\r\n,,\r\n");
+  Write("csv", "multiline.csv",
+        "name,note\n\"Nes (Buskerud)\",\"two\nlines, and \"\"quotes\"\"\"\n");
+}
+
+void FiguresSource() {
+  // The target's first byte: the format whose header it puts in front.
+  const std::vector<std::pair<std::string, Slice>> kinds = {
+      {"bosetting", Cut(g_data / "imdikator/bosetting.csv", 4, {",\"1601\""}, 14)},
+      {"bosatt_anmodede", Cut(g_data / "imdikator/bosatt_anmodede.csv", 4, {",\"1601\""}, 12)},
+      {"intro_avslutning_direkte",
+       Cut(g_data / "imdikator/intro_avslutning_direkte.csv", 3,
+           {"\"NULL\",\"alle\",\"p", "\"NULL\",\"NULL\",\"1601\""}, 10)},
+      {"intro_status_arbutd", Cut(g_data / "imdikator/intro_status_arbutd.csv", 3,
+                                  {"\"2012\",\"alle\"", ",\"1601\""}, 10)},
+      {"befolkning_alder",
+       Cut(g_data / "imdikator/befolkning_alder.csv", 2,
+           {"\"2014\"", "\"alle\",\"personer\"", "\"NULL\",\"NULL\",\"1601\""}, 12)},
+      {"figures-2016-2017", Cut(g_data / "published/figures-2016-2017.csv", 12, {"F"}, 4)},
+  };
+  for (size_t k = 0; k < kinds.size(); ++k) {
+    Write("figures_source", kinds[k].first + ".rows",
+          Byte(static_cast<int>(k)) + kinds[k].second.Text(false));
+  }
+  // Format byte 6: the file as it is, header included.
+  Write("figures_source", "bosetting-with-header.csv", Byte(6) + kinds[0].second.Text(true));
+  Write("figures_source", "published-with-header.csv", Byte(6) + kinds[5].second.Text(true));
+}
+
+void MunicipalitySource() {
+  Write("municipality_source", "regions.json", Byte(0) + R"([
+  {"code": "0101", "name": "Halden", "countyCode": "01", "imdiRegion": "IMDi Øst", "type": "municipality"},
+  {"code": "1601", "name": "Trondheim", "countyCode": "16", "imdiRegion": "IMDi Midt-Norge"},
+  {"code": "1805", "name": "Narvik", "countyCode": "18", "imdiRegion": "IMDi Nord"},
+  {"code": "9999", "name": "Uoppgitt", "imdiRegion": "Uoppgitt IMDi-region"}
+])");
+  const std::vector<std::string> lines = Lines(g_data / "klass/kommuner-1994-2024.csv");
+  std::vector<std::string> picked;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    if (i <= 12 || absl::StartsWith(l, "K.5001,") || absl::StartsWith(l, "K.1806,") ||
+        absl::StartsWith(l, "K.4602,") || absl::StartsWith(l, "K.5055,") ||
+        absl::StartsWith(l, "K.5059,") ||
+        (absl::StartsWith(l, "K.Rest,") &&
+         (absl::StrContains(l, "Narvik") || absl::StrContains(l, "Hemne") ||
+          absl::StrContains(l, "Orkdal"))) ||
+        absl::StartsWith(l, "K.21") || absl::StartsWith(l, "K.23")) {
+      picked.push_back(l);
+    }
+  }
+  const std::string rows = absl::StrCat(absl::StrJoin(picked, "\n"), "\n");
+  Write("municipality_source", "kommuner.rows", Byte(1) + rows);
+  Write("municipality_source", "kommuner-with-header.csv", Byte(2) + lines.at(0) + "\n" + rows);
+}
+
+void CycleConfig() {
+  for (const char* name :
+       {"bosettingsprisen-2015", "bosettingsprisen-2016", "bosettingsprisen-2021"}) {
+    const fs::path path = g_data / "award" / (std::string(name) + ".json");
+    const std::string json = Read(path);
+    Write("cycle_config", std::string(name) + ".json", Byte(0) + json);
+    auto config = imdi::award_files::ParseCycleConfig(json, path.string());
+    if (!config.ok()) {
+      std::cerr << config.status() << "\n";
+      std::exit(1);
+    }
+    std::string text;
+    google::protobuf::TextFormat::PrintToString(*config, &text);
+    Write("cycle_config", std::string(name) + ".textproto", Byte(1) + text);
+    Write("cycle_config", std::string(name) + ".binpb", Byte(2) + config->SerializeAsString());
+  }
+}
+
+void WinnersHistory() {
+  const Slice history = Cut(g_data / "published/award-history.csv", 40, {}, 0);
+  // Bytes 1-4: the years asked for, as the target reads them.
+  auto years = [](int first, int last) {
+    const int a = first - 2000, b = last - first + 5;
+    return std::string{static_cast<char>(a & 0xff), static_cast<char>(a >> 8),
+                       static_cast<char>(b & 0xff), static_cast<char>(b >> 8)};
+  };
+  Write("winners_history", "2008-2023.rows", Byte(1) + years(2008, 2023) + history.Text(false));
+  Write("winners_history", "2015-2016-with-header.csv",
+        Byte(0) + years(2015, 2016) + history.Text(true));
+}
+
+void PageToken() {
+  const uint64_t fp = imdi::stats::StableHash(
+      "figures|year=1990..2100 county=* region=* "
+      "municipality=*|0");
+  const std::vector<imdi::stats::PageToken> tokens = {
+      {7, fp, 5001, 2016}, {1, 0, 0, 0}, {~0ull, ~0ull, -1, -1}};
+  int i = 0;
+  for (const auto& t : tokens) {
+    Write("page_token", absl::StrCat("token-", i++),
+          BigEndian(100, 4) + BigEndian(t.fingerprint, 8) + imdi::stats::EncodePageToken(t));
+  }
+  Write("page_token", "other-fingerprint",
+        BigEndian(0, 4) + BigEndian(fp + 1, 8) + imdi::stats::EncodePageToken(tokens[0]));
+  Write("page_token", "not-a-token", BigEndian(0xfffffff0, 4) + BigEndian(1, 8) + "AQID==");
+}
+
+void Filter() {
+  const std::vector<std::string> figures = {
+      "year >= 2012 AND year <= 2014 AND county_code = \"09\"",
+      "imdi_region = MIDT_NORGE AND municipality_code = \"1601\"",
+      "year = 2016",
+      "year > '2015' AND year < 2018 AND imdi_region = \"VEST\"",
+      "county_code = 50 AND county_code = 16",
+      "year >= 2016 OR year <= 2012",
+  };
+  for (size_t i = 0; i < figures.size(); ++i) {
+    Write("filter", absl::StrCat("figures-", i), Byte(0) + figures[i]);
+  }
+  Write("filter", "municipalities-0", Byte(1) + "county_code = \"46\" AND imdi_region = VEST");
+  Write("filter", "municipalities-1", Byte(1) + "municipality_code = \"0301\"");
+}
+
+void Keys() {
+  namespace sk = ::imdi::stats::keys;
+  Write("stats_key_codec", "figures-municipality",
+        sk::FiguresKey(Subject::Municipality(5001), 2016, 42));
+  Write("stats_key_codec", "figures-county", sk::FiguresKey(Subject::County(50), 2018, 1));
+  Write("stats_key_codec", "figures-region",
+        sk::FiguresKey(Subject::Region(imdi::stats::ImdiRegion::kNord), 2017, 7));
+  Write("stats_key_codec", "figures-country", sk::FiguresKey(Subject::Country(), 2015, 3));
+  Write("stats_key_codec", "municipality", sk::MunicipalityKey(5001, 2));
+  Write("stats_key_codec", "data-version", sk::EncodeU64(123456));
+  Write("stats_key_codec", "prefix-ff", std::string("\x02\x01\xff\xff", 4));
+
+  namespace ak = ::imdi::award::keys;
+  Write("award_keys", "audit", ak::AuditKey("2016", 5));
+  Write("award_keys", "audit-long-id", ak::AuditKey("bosettingsprisen-2021-ekstra", 1ull << 40));
+  Write("award_keys", "cycle", ak::CycleKey("2016"));
+  Write("award_keys", "winner", ak::WinnerKey(2016));
+  Write("award_keys", "bad-id", "-Bad_Id");
+}
+
+void StoredValues() {
+  imdi::stats::FiguresRecord record;
+  record.subject = Subject::Municipality(5001);
+  record.year = 2016;
+  record.values[imdi::stats::Count::kPopulation] = 187353;
+  record.values[imdi::stats::Count::kRefugeesRequested] = 320;
+  record.values[imdi::stats::Count::kRefugeesSettled] = 298;
+  record.values[imdi::stats::Percent::kIntroToWorkOrEducation] = 54.5;
+  record.status = imdi::stats::FiguresStatus::kFinal;
+  record.source = "https://www.imdi.no/";
+  record.note = "fuzz seed";
+  record.revision = 3;
+  record.data_version = 17;
+  record.update_time = absl::FromUnixSeconds(1'700'000'000);
+  Write("stats_record_codec", "figures", imdi::stats::EncodeFiguresValue(record));
+  imdi::stats::Municipality trondheim = imdi::stats::examples::Trondheim();
+  trondheim.revision = 2;
+  trondheim.data_version = 9;
+  Write("stats_record_codec", "municipality", imdi::stats::EncodeMunicipalityValue(trondheim));
+  Write("stats_record_codec", "municipality-merged",
+        imdi::stats::EncodeMunicipalityValue(imdi::stats::examples::Kinn()));
+}
+
+// One frame of stats_requests: kind, 2-byte little-endian length, bytes.
+std::string Frame(int kind, const google::protobuf::Message& request) {
+  const std::string bytes = request.SerializeAsString();
+  return Byte(kind) + Byte(static_cast<int>(bytes.size() & 0xff)) +
+         Byte(static_cast<int>(bytes.size() >> 8)) + bytes;
+}
+
+template <typename M>
+M Text(const std::string& text) {
+  M message;
+  if (!google::protobuf::TextFormat::ParseFromString(text, &message)) {
+    std::cerr << "bad text for " << M::descriptor()->full_name() << ": " << text << "\n";
+    std::exit(1);
+  }
+  return message;
+}
+
+void StatsRequests() {
+  // The kinds, as numbered in stats_requests_fuzzer.cc.
+  enum {
+    kPut,
+    kUpsert,
+    kBatchUpsert,
+    kImport,
+    kGet,
+    kBatchGet,
+    kList,
+    kListMunicipalities,
+    kAggregate,
+    kHistory,
+    kStream,
+    kGetMunicipality
+  };
+  const auto put = Text<api::PutFiguresRequest>(R"pb(
+    figures {
+      municipality_code: "1601"
+      year: 2016
+      refugees_settled: 130
+      refugees_requested: 140
+      minors_settled: 12
+      population: 187000
+      note: "seed"
+    }
+    update_mask { paths: "refugees_settled" paths: "minors_settled" paths: "note" })pb");
+  const auto put_area = Text<api::PutFiguresRequest>(R"pb(
+    figures {
+      area { kind: AREA_KIND_COUNTY county_code: "50" }
+      year: 2018
+      refugees_settled: 700
+      intro_to_work_or_education_pct: 55.5
+      status: FIGURES_STATUS_FINAL
+    })pb");
+  const auto get = Text<api::GetFiguresRequest>(R"pb(municipality_code: "5001" year: 2016)pb");
+  const auto get_area = Text<api::GetFiguresRequest>(
+      R"pb(area { kind: AREA_KIND_IMDI_REGION imdi_region: IMDI_REGION_VEST }
+           year: 2017)pb");
+  const auto history =
+      Text<api::GetFiguresHistoryRequest>(R"pb(municipality_code: "1601" year: 2016)pb");
+  const auto list = Text<api::ListFiguresRequest>(R"pb(filter: "year >= 2016" page_size: 2)pb");
+  const auto stream =
+      Text<api::StreamFiguresRequest>(R"pb(filter: "imdi_region = MIDT_NORGE AND year <= 2018")pb");
+  const auto aggregate =
+      Text<api::GetAggregateRequest>(R"pb(area { kind: AREA_KIND_COUNTY county_code: "16" }
+                                          year: 2016)pb");
+  const auto batch_get = Text<api::BatchGetFiguresRequest>(R"pb(
+    keys { municipality_code: "1601" year: 2016 }
+    keys { municipality_code: "0301" year: 2015 }
+    allow_missing: true)pb");
+  const auto import = Text<api::ImportFiguresRequest>(R"pb(
+    source: "seed"
+    status: FIGURES_STATUS_PRELIMINARY
+    rows {
+      line: 2
+      figures { municipality_code: "0301" year: 2016 refugees_settled: 1500 }
+    }
+    rows {
+      line: 3
+      figures { municipality_code: "1401" year: 2019 refugees_settled: 30 }
+    }
+    rows {
+      line: 4
+      figures { municipality_code: "1401" year: 2021 refugees_settled: 30 }
+    }
+    rows {
+      line: 5
+      figures { municipality_code: "4602" year: 2020 minors_settled: 9 refugees_settled: 3 }
+    }
+    rows {
+      line: 6
+      figures {
+        area { kind: AREA_KIND_COUNTRY }
+        year: 2016
+        refugees_settled: 15000
+      }
+    })pb");
+  const auto upsert = Text<api::UpsertMunicipalityRequest>(R"pb(
+    municipality {
+      code: "4601"
+      name: "Bergen"
+      imdi_region: IMDI_REGION_VEST
+      code_history { code: "1201" valid_to_year: 2019 }
+      code_history { code: "4601" valid_from_year: 2020 }
+    })pb");
+  const auto upsert_stale = Text<api::UpsertMunicipalityRequest>(R"pb(
+    municipality { code: "0301" name: "Oslo" etag: "stale" })pb");
+  const auto batch_upsert = Text<api::BatchUpsertMunicipalitiesRequest>(R"pb(
+    municipalities {
+      code: "5055"
+      name: "Heim"
+      imdi_region: IMDI_REGION_MIDT_NORGE
+      code_history { code: "5055" valid_from_year: 2020 }
+    }
+    municipalities {
+      code: "5011"
+      name: "Hemne"
+      imdi_region: IMDI_REGION_MIDT_NORGE
+      code_history { code: "1612" valid_to_year: 2017 }
+      code_history { code: "5011" valid_from_year: 2018 valid_to_year: 2019 }
+      successor { code: "5055" }
+    })pb");
+  const auto list_m = Text<api::ListMunicipalitiesRequest>(R"pb(filter: "imdi_region = VEST"
+                                                                page_size: 1)pb");
+  const auto get_m = Text<api::GetMunicipalityRequest>(R"pb(code: "1662")pb");
+
+  Write("stats_requests", "put-get-history-list",
+        Frame(kPut, put) + Frame(kGet, get) + Frame(kHistory, history) + Frame(kList, list) +
+            Frame(kAggregate, aggregate) + Frame(kStream, stream));
+  Write("stats_requests", "area-figures",
+        Frame(kPut, put_area) + Frame(kGet, get_area) + Frame(kAggregate, aggregate));
+  Write("stats_requests", "import-batchget",
+        Frame(kImport, import) + Frame(kBatchGet, batch_get) + Frame(kList, list));
+  Write("stats_requests", "municipalities",
+        Frame(kBatchUpsert, batch_upsert) + Frame(kUpsert, upsert) + Frame(kUpsert, upsert_stale) +
+            Frame(kListMunicipalities, list_m) + Frame(kGetMunicipality, get_m));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::cerr << "usage: " << argv[0] << " CORPUS_DIR DATA_DIR\n";
+    return 2;
+  }
+  g_out = argv[1];
+  g_data = argv[2];
+  Csv();
+  FiguresSource();
+  MunicipalitySource();
+  CycleConfig();
+  WinnersHistory();
+  PageToken();
+  Filter();
+  Keys();
+  StoredValues();
+  StatsRequests();
+  return 0;
+}
