@@ -26,6 +26,7 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "imdi/award/v1/award.grpc.pb.h"
+#include "tests/testing/bundled_data.h"
 #include "tests/testing/raw_call.h"
 #include "tests/testing/stats_server.h"
 #include "tests/testing/temp_dir.h"
@@ -76,16 +77,7 @@ class AwardServiceTest : public ::testing::Test {
   }
 
   void LoadStats() {
-    auto municipalities = import::LoadMunicipalities(kData + "klass/kommuner-1994-2024.csv",
-                                                     kData + "regions/kommuner.json");
-    ASSERT_TRUE(municipalities.ok()) << municipalities.status();
-    auto request = import::MunicipalitiesRequest(*municipalities);
-    ASSERT_TRUE(request.ok());
-    {
-      grpc::ClientContext context;
-      stats::v1::BatchUpsertMunicipalitiesResponse response;
-      ASSERT_TRUE(stats_.stub().BatchUpsertMunicipalities(&context, *request, &response).ok());
-    }
+    ASSERT_NO_FATAL_FAILURE(imdi::testing::LoadBundledMunicipalities(stats_.stub()));
     for (const char* file : {"imdikator/bosatt_anmodede.csv", "imdikator/befolkning_alder.csv",
                              "imdikator/intro_avslutning_direkte.csv",
                              "published/figures-2016-2017.csv"}) {

@@ -16,9 +16,9 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "tests/testing/bundled_data.h"
 #include "tests/testing/raw_call.h"
 #include "tests/testing/stats_server.h"
-#include "tools/import/import_requests.h"
 
 namespace imdi::stats {
 namespace {
@@ -32,19 +32,10 @@ using ::testing::HasSubstr;
 using ::testing::Le;
 using ::testing::SizeIs;
 
-const std::string kData = std::string(IMDI_SOURCE_DIR) + "/data/";
-
 class StatsBoundsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto municipalities = import::LoadMunicipalities(kData + "klass/kommuner-1994-2024.csv",
-                                                     kData + "regions/kommuner.json");
-    ASSERT_TRUE(municipalities.ok()) << municipalities.status();
-    auto request = import::MunicipalitiesRequest(*municipalities);
-    ASSERT_TRUE(request.ok());
-    grpc::ClientContext context;
-    api::BatchUpsertMunicipalitiesResponse response;
-    ASSERT_TRUE(server_.stub().BatchUpsertMunicipalities(&context, *request, &response).ok());
+    ASSERT_NO_FATAL_FAILURE(imdi::testing::LoadBundledMunicipalities(server_.stub()));
     ListMunicipalityCodes();
   }
 
