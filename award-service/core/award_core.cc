@@ -124,16 +124,6 @@ absl::Status CheckRequestText(const std::string& text, absl::string_view field, 
   return absl::OkStatus();
 }
 
-absl::Status CheckDate(const std::string& date, absl::string_view field) {
-  std::vector<std::string> parts = absl::StrSplit(date, '-');
-  int y = 0, m = 0, d = 0;
-  if (parts.size() == 3 && parts[0].size() == 4 && parts[1].size() == 2 && parts[2].size() == 2 &&
-      absl::SimpleAtoi(parts[0], &y) && absl::SimpleAtoi(parts[1], &m) &&
-      absl::SimpleAtoi(parts[2], &d) && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
-    return absl::OkStatus();
-  }
-  return InvalidFieldError(field, "must be a date YYYY-MM-DD");
-}
 
 absl::Status NotFound(absl::string_view reason, absl::string_view what) {
   return MakeError(absl::StatusCode::kNotFound, reason, what);
@@ -1614,7 +1604,7 @@ absl::StatusOr<v1::DecideWinnerResponse> AwardCore::DecideWinner(
 absl::StatusOr<v1::AnnounceWinnerResponse> AwardCore::AnnounceWinner(
     const v1::AnnounceWinnerRequest& request, const Caller& caller) {
   if (!request.announce_date().empty()) {
-    IMDI_RETURN_IF_ERROR(CheckDate(request.announce_date(), "announce_date"));
+    IMDI_RETURN_IF_ERROR(ValidateDate(request.announce_date(), "announce_date"));
   }
   IMDI_RETURN_IF_ERROR(CheckRequestText(request.event(), "event", false, kMaxLineBytes));
   v1::AnnounceWinnerResponse response;
@@ -1707,7 +1697,7 @@ absl::StatusOr<v1::ImportWinnersResponse> AwardCore::ImportWinners(
                    imdi::CheckText(w.source(), f + ".source", kMaxLineBytes)}) {
       if (v) violations.push_back(*std::move(v));
     }
-    if (!w.announce_date().empty() && !CheckDate(w.announce_date(), "").ok()) {
+    if (!w.announce_date().empty() && !ValidateDate(w.announce_date(), "").ok()) {
       violations.push_back({f + ".announce_date", "must be a date YYYY-MM-DD"});
     }
     if (!w.cycle_id().empty()) {

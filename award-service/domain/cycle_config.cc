@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/time/civil_time.h"
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 #include "common/limits.h"
@@ -30,7 +31,6 @@ constexpr double kMaxWeight = 1000;
 constexpr double kMaxScoreMagnitude = 1000;
 constexpr int kMaxMinorsThreshold = 100'000;
 constexpr int kMaxJustificationChars = 4000;
-constexpr size_t kMaxDateBytes = 10;  // YYYY-MM-DD
 
 bool IsName(const std::string& name) {
   if (name.empty() || name.size() > 63 || !absl::ascii_islower(name[0])) return false;
@@ -256,6 +256,25 @@ bool HasPublicVote(const v1::DecisionPolicy& policy) {
          policy.kind() == v1::DECISION_KIND_WEIGHTED_BLEND;
 }
 
+absl::Status ValidateDate(absl::string_view date, absl::string_view field) {
+  auto digits = [&](size_t from, size_t count, int& value) {
+    value = 0;
+    for (size_t i = from; i < from + count; ++i) {
+      if (!absl::ascii_isdigit(static_cast<unsigned char>(date[i]))) return false;
+      value = value * 10 + (date[i] - '0');
+    }
+    return true;
+  };
+  int y = 0, m = 0, d = 0;
+  const bool shaped = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
+                      digits(0, 4, y) && digits(5, 2, m) && digits(8, 2, d);
+  // A day that exists: the civil day of (y, m, d) is the same (y, m, d)
+  // (absl normalises 2017-02-30 to 2017-03-02).
+  const absl::CivilDay day(y, m, d);
+  if (shaped && day.year() == y && day.month() == m && day.day() == d) return absl::OkStatus();
+  return InvalidFieldError(field, absl::StrCat(Excerpt(date), " is not a date YYYY-MM-DD"));
+}
+
 absl::Status ValidateCycleId(absl::string_view id, absl::string_view field) {
   bool ok = !id.empty() && id.size() <= 63 && id[0] != '-';
   for (char c : id) {
@@ -273,10 +292,13 @@ absl::Status ValidateCycleConfig(const v1::CycleConfig& config, absl::string_vie
   check.Text(config.title(), p + ".title", kMaxNameBytes);
   check.Text(config.source(), p + ".source", kMaxLineBytes);
   check.Text(config.schedule().event(), p + ".schedule.event", kMaxLineBytes);
-  check.Text(config.schedule().nominees_announce_date(), p + ".schedule.nominees_announce_date",
-             kMaxDateBytes);
-  check.Text(config.schedule().winner_announce_date(), p + ".schedule.winner_announce_date",
-             kMaxDateBytes);
+  for (const auto& [date, name] :
+       {std::pair{&config.schedule().nominees_announce_date(), "nominees_announce_date"},
+        std::pair{&config.schedule().winner_announce_date(), "winner_announce_date"}}) {
+    if (date->empty()) continue;
+    absl::Status valid = ValidateDate(*date, absl::StrCat(p, ".schedule.", name));
+    for (FieldViolation& v : FieldViolations(valid)) check.Check(false, v.field, v.description);
+  }
   check.Check(config.award_year() >= 2008 && config.award_year() <= 2100, p + ".award_year",
               "must be between 2008 (the first prize) and 2100");
   check.Check(config.figures_year() >= 2000 && config.figures_year() <= config.award_year(),

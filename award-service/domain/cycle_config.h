@@ -22,6 +22,11 @@ absl::Status ValidateCycleId(absl::string_view id, absl::string_view field = "cy
 absl::Status ValidateCycleConfig(const v1::CycleConfig& config,
                                  absl::string_view prefix = "config");
 
+// A calendar date written YYYY-MM-DD: four, two and two ASCII digits (no
+// signs, no spaces) naming a day that exists, e.g. "2017-04-26".
+// INVALID_ARGUMENT naming `field` otherwise.
+absl::Status ValidateDate(absl::string_view date, absl::string_view field);
+
 // Whether the decision policy has a public vote.
 bool HasPublicVote(const v1::DecisionPolicy& policy);
 

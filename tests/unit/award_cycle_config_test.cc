@@ -512,6 +512,28 @@ TEST(ValidateCycleIdTest, NamesTheGivenField) {
               ElementsAre("request.cycle_id"));
 }
 
+TEST(ValidateDateTest, OnlyDaysThatExistWrittenYyyyMmDd) {
+  for (const char* good : {"2017-04-26", "2016-02-29", "2000-02-29", "2100-12-31"}) {
+    EXPECT_TRUE(ValidateDate(good, "date").ok()) << good;
+  }
+  // Findings F8 and F9 of the fuzz targets: signs and spaces passed as digits.
+  for (const char* bad : {"2017-04-+6", " 202-+1- 1", "2017-4-26", "2017-02-30", "2017-13-01",
+                          "2017-00-10", "2015-02-29", "soon", "2025-02-3x", "", "2017/04/26",
+                          "2017-04-26 "}) {
+    absl::Status status = ValidateDate(bad, "announce_date");
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(Fields(status), ElementsAre("announce_date")) << bad;
+  }
+}
+
+TEST(ValidateCycleConfigTest, ScheduleDatesAreDatesOrEmpty) {
+  v1::CycleConfig config = ValidConfig();
+  config.mutable_schedule()->set_nominees_announce_date("2017-02-17");
+  EXPECT_TRUE(ValidateCycleConfig(config).ok()) << ValidateCycleConfig(config);
+  config.mutable_schedule()->set_winner_announce_date("soon");
+  EXPECT_THAT(Invalid(config), ElementsAre("config.schedule.winner_announce_date"));
+}
+
 TEST(HasPublicVoteTest, OnlyVoteKinds) {
   v1::DecisionPolicy policy;
   EXPECT_FALSE(HasPublicVote(policy));
