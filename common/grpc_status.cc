@@ -44,15 +44,40 @@ bool DropLastViolation(google::protobuf::Any& any) {
   return false;
 }
 
+// The violations the BadRequest and PreconditionFailure details list.
+int CountViolations(const google::rpc::Status& proto) {
+  int count = 0;
+  for (const google::protobuf::Any& any : proto.details()) {
+    google::rpc::BadRequest bad_request;
+    google::rpc::PreconditionFailure failure;
+    if (any.type_url() == kBadRequestTypeUrl && any.UnpackTo(&bad_request)) {
+      count += bad_request.field_violations_size();
+    } else if (any.type_url() == kPreconditionFailureTypeUrl && any.UnpackTo(&failure)) {
+      count += failure.violations_size();
+    }
+  }
+  return count;
+}
+
 // Errors made with common/errors.h are small already; this keeps any other
 // within kMaxErrorDetailsBytes: violations go first, last ones first, then
-// whole details other than the ErrorInfo (the first).
+// whole details other than the ErrorInfo (the first). When any violation is
+// dropped, the ErrorInfo says how many there were ("violations_total"), as
+// common/errors.h does for the ones it leaves out.
 void FitDetails(google::rpc::Status& proto) {
+  if (proto.ByteSizeLong() <= kMaxErrorDetailsBytes) return;
+  const int before = CountViolations(proto);
   for (int i = proto.details_size() - 1; i >= 1 && proto.ByteSizeLong() > kMaxErrorDetailsBytes;) {
     if (!DropLastViolation(*proto.mutable_details(i))) --i;
   }
   while (proto.details_size() > 1 && proto.ByteSizeLong() > kMaxErrorDetailsBytes) {
     proto.mutable_details()->RemoveLast();
+  }
+  google::rpc::ErrorInfo info;
+  if (CountViolations(proto) < before && proto.details_size() > 0 &&
+      proto.details(0).UnpackTo(&info) && !info.metadata().contains("violations_total")) {
+    (*info.mutable_metadata())["violations_total"] = absl::StrCat(before);
+    proto.mutable_details(0)->PackFrom(info);
   }
 }
 

@@ -46,6 +46,9 @@ TEST(GrpcStatusTest, AnyErrorFitsWellUnderEightKibibytesOfTrailers) {
   EXPECT_EQ(ErrorMetadata(back).at("request_id"), "req-1");
   EXPECT_FALSE(FieldViolations(back).empty());  // as many as fit
   EXPECT_EQ(FieldViolations(back)[0].field, "rows[0]");
+  // The client learns that the list is cut, and how long it was.
+  EXPECT_LT(FieldViolations(back).size(), 200u);
+  EXPECT_EQ(ErrorMetadata(back).at("violations_total"), "200");
 }
 
 TEST(GrpcStatusTest, InternalErrorsShowOnlyTheRequestId) {
