@@ -66,18 +66,20 @@ int CountViolations(const google::rpc::Status& proto) {
 // common/errors.h does for the ones it leaves out.
 void FitDetails(google::rpc::Status& proto) {
   if (proto.ByteSizeLong() <= kMaxErrorDetailsBytes) return;
+  // Violations go first, so some will: the total goes in before the cut,
+  // so that it counts against the bound too.
   const int before = CountViolations(proto);
+  google::rpc::ErrorInfo info;
+  if (before > 0 && proto.details_size() > 0 && proto.details(0).UnpackTo(&info) &&
+      !info.metadata().contains("violations_total")) {
+    (*info.mutable_metadata())["violations_total"] = absl::StrCat(before);
+    proto.mutable_details(0)->PackFrom(info);
+  }
   for (int i = proto.details_size() - 1; i >= 1 && proto.ByteSizeLong() > kMaxErrorDetailsBytes;) {
     if (!DropLastViolation(*proto.mutable_details(i))) --i;
   }
   while (proto.details_size() > 1 && proto.ByteSizeLong() > kMaxErrorDetailsBytes) {
     proto.mutable_details()->RemoveLast();
-  }
-  google::rpc::ErrorInfo info;
-  if (CountViolations(proto) < before && proto.details_size() > 0 &&
-      proto.details(0).UnpackTo(&info) && !info.metadata().contains("violations_total")) {
-    (*info.mutable_metadata())["violations_total"] = absl::StrCat(before);
-    proto.mutable_details(0)->PackFrom(info);
   }
 }
 
