@@ -14,12 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "award-service/storage/award_keys.h"
 #include "common/big_endian.h"
 #include "google/protobuf/text_format.h"
+#include "imdi/award/v1/award.pb.h"
 #include "imdi/stats/v1/stats.pb.h"
 #include "stats-service/domain/page_token.h"
 #include "stats-service/storage/key_codec.h"
@@ -405,6 +407,340 @@ void StatsRequests() {
             Frame(kListMunicipalities, list_m) + Frame(kGetMunicipality, get_m));
 }
 
+// award_requests: [method][caller][request], against the fixture that
+// award_requests_fuzzer.cc builds (cycle ids, nomination ids n1..., jurors
+// chair, juror-2, juror-3): a valid request of every method, most of them
+// accepted there, then a refusal of each kind the workflow gives.
+void AwardRequests() {
+  namespace av1 = ::imdi::award::v1;
+  // The methods and callers, as numbered in award_requests_fuzzer.cc.
+  enum {
+    kCreateCycle,
+    kGetCycle,
+    kListCycles,
+    kEvaluateMunicipality,
+    kScreenMunicipalities,
+    kCompareWithLatest,
+    kOpenNominations,
+    kSubmitNomination,
+    kWithdrawNomination,
+    kListNominations,
+    kAnnounceNominees,
+    kOpenPublicVoting,
+    kRecordVotes,
+    kStartJuryDeliberation,
+    kRegisterJuror,
+    kDeclareConflict,
+    kConfirmAssessment,
+    kSubmitScore,
+    kDecideWinner,
+    kAnnounceWinner,
+    kArchiveCycle,
+    kCancelCycle,
+    kImportWinners,
+    kListWinners,
+    kListAuditEvents,
+  };
+  enum {
+    kDevelopment,
+    kDevelopmentAsChair,
+    kAdmin,
+    kNominatorMidtNorge,
+    kNominatorBodo,
+    kJurorChair,
+    kJuror3,
+    kJurorOutsider,
+    kAuditor,
+    kAdminJuror2,
+  };
+  constexpr int kStatsDown = 0x10;
+  int n = 0;
+  auto seed = [&](int method, int caller, const google::protobuf::Message& request) {
+    Write("award_requests",
+          absl::StrCat(absl::Dec(n++, absl::kZeroPad2), "-", request.GetDescriptor()->name()),
+          Byte(method) + Byte(caller) + request.SerializeAsString());
+  };
+
+  for (const char* year : {"2015", "2016", "2021"}) {
+    const fs::path path = g_data / "award" / absl::StrCat("bosettingsprisen-", year, ".json");
+    auto config = imdi::award_files::ParseCycleConfig(Read(path), path.string());
+    if (!config.ok()) {
+      std::cerr << config.status() << "\n";
+      std::exit(1);
+    }
+    av1::CreateCycleRequest create;
+    create.set_cycle_id(absl::StrCat("new-", year));
+    *create.mutable_config() = *config;
+    create.set_request_id(absl::StrCat("create-new-", year));
+    seed(kCreateCycle, kAdmin, create);
+  }
+  seed(kGetCycle, kAuditor, Text<av1::GetCycleRequest>(R"pb(cycle_id: "jury")pb"));
+  seed(kListCycles, kDevelopment, Text<av1::ListCyclesRequest>(R"pb(page_size: 3)pb"));
+  av1::ListCyclesRequest cycles_page;
+  cycles_page.set_page_size(4);
+  cycles_page.set_page_token(absl::WebSafeBase64Escape("cycles||3"));
+  seed(kListCycles, kNominatorBodo, cycles_page);
+  seed(kEvaluateMunicipality, kNominatorMidtNorge, Text<av1::EvaluateMunicipalityRequest>(R"pb(
+         cycle_id: "announced"
+         municipality_code: "1601"
+         claims {
+           criterion: "creative_housing"
+           justification: "Housing adapted to each person, in every district of the town."
+         }
+         use_latest: true)pb"));
+  seed(kEvaluateMunicipality, kDevelopment | kStatsDown,
+       Text<av1::EvaluateMunicipalityRequest>(
+           R"pb(cycle_id: "open-2015" municipality_code: "0228")pb"));
+  seed(kScreenMunicipalities, kAuditor, Text<av1::ScreenMunicipalitiesRequest>(R"pb(
+         cycle_id: "open"
+         imdi_region: IMDI_REGION_MIDT_NORGE
+         eligible_only: true)pb"));
+  seed(kScreenMunicipalities, kDevelopment,
+       Text<av1::ScreenMunicipalitiesRequest>(R"pb(cycle_id: "voting" use_latest: true)pb"));
+  seed(kCompareWithLatest, kAdmin,
+       Text<av1::CompareWithLatestRequest>(R"pb(cycle_id: "announced")pb"));
+  seed(kOpenNominations, kAdmin, Text<av1::OpenNominationsRequest>(R"pb(
+         cycle_id: "draft"
+         request_id: "open-draft-again")pb"));
+  seed(kSubmitNomination, kDevelopment, Text<av1::SubmitNominationRequest>(R"pb(
+         cycle_id: "open"
+         municipality_code: "1804"
+         nominator {
+           kind: NOMINATOR_KIND_REGIONAL_OFFICE
+           imdi_region: IMDI_REGION_NORD
+           display_name: "IMDi Nord"
+         }
+         justification: "Has always said yes to settling as many as IMDi asked."
+         claims {
+           criterion: "creative_housing"
+           justification: "Adapts at short notice to deliver the places the state asks for."
+         }
+         claims {
+           criterion: "anchored_plans"
+           justification: "A yearly settlement plan anchored at every level of the municipality."
+         }
+         request_id: "nominate-bodo")pb"));
+  seed(kSubmitNomination, kNominatorMidtNorge, Text<av1::SubmitNominationRequest>(R"pb(
+         cycle_id: "open-2015"
+         municipality_code: "1502"
+         nominator { kind: NOMINATOR_KIND_REGIONAL_OFFICE imdi_region: IMDI_REGION_MIDT_NORGE }
+         justification: "Molde settles as many as asked."
+         override_reason: "The 2015 figures are not final."
+         request_id: "nominate-molde")pb"));
+  seed(kSubmitNomination, kNominatorBodo, Text<av1::SubmitNominationRequest>(R"pb(
+         cycle_id: "late"
+         municipality_code: "1804"
+         nominator { kind: NOMINATOR_KIND_REGIONAL_OFFICE imdi_region: IMDI_REGION_NORD }
+         justification: "Too late.")pb"));
+  seed(kWithdrawNomination, kDevelopment, Text<av1::WithdrawNominationRequest>(R"pb(
+         cycle_id: "open"
+         nomination_id: "n1"
+         request_id: "withdraw-n1")pb"));
+  seed(kWithdrawNomination, kNominatorBodo, Text<av1::WithdrawNominationRequest>(R"pb(
+         cycle_id: "open-2015"
+         nomination_id: "n1")pb"));
+  seed(kListNominations, kAuditor, Text<av1::ListNominationsRequest>(R"pb(
+         cycle_id: "open"
+         show_withdrawn: true)pb"));
+  seed(kAnnounceNominees, kAdmin, Text<av1::AnnounceNomineesRequest>(R"pb(
+         cycle_id: "open"
+         request_id: "announce-open")pb"));
+  seed(kOpenPublicVoting, kAdmin, Text<av1::OpenPublicVotingRequest>(R"pb(
+         cycle_id: "announced-2021"
+         request_id: "voting-open")pb"));
+  seed(kRecordVotes, kAdmin, Text<av1::RecordVotesRequest>(R"pb(
+         cycle_id: "voting"
+         tallies { nomination_id: "n1" votes: 120 }
+         tallies { nomination_id: "n3" votes: 80 }
+         request_id: "votes-batch-2")pb"));
+  seed(kStartJuryDeliberation, kAdmin, Text<av1::StartJuryDeliberationRequest>(R"pb(
+         cycle_id: "voting"
+         request_id: "deliberate-voting")pb"));
+  seed(kRegisterJuror, kAdmin, Text<av1::RegisterJurorRequest>(R"pb(
+         cycle_id: "jury"
+         juror { juror_id: "juror-4" display_name: "Juror four" }
+         request_id: "juror-4")pb"));
+  seed(kDeclareConflict, kAdminJuror2, Text<av1::DeclareConflictRequest>(R"pb(
+         cycle_id: "jury"
+         juror_id: "juror-2"
+         nomination_id: "n3"
+         reason: "a relative works in the municipality"
+         request_id: "conflict-2-n3")pb"));
+  seed(kConfirmAssessment, kJurorChair, Text<av1::ConfirmAssessmentRequest>(R"pb(
+         cycle_id: "jury"
+         nomination_id: "n2"
+         criterion: "innovative_intro"
+         confirmed: true
+         jury_note: "Cooperation with employers, well documented."
+         request_id: "confirm-n2")pb"));
+  seed(kSubmitScore, kJurorChair, Text<av1::SubmitScoreRequest>(R"pb(
+         cycle_id: "jury"
+         juror_id: "chair"
+         nomination_id: "n3"
+         criterion: "settlement"
+         score: 7.5
+         request_id: "score-chair-n3")pb"));
+  seed(kSubmitScore, kJuror3, Text<av1::SubmitScoreRequest>(R"pb(
+         cycle_id: "jury"
+         juror_id: "juror-3"
+         nomination_id: "n2"
+         criterion: "settlement"
+         score: 10)pb"));
+  seed(kDecideWinner, kJurorChair, Text<av1::DecideWinnerRequest>(R"pb(
+         cycle_id: "tied"
+         chair_choice_nomination_id: "n1"
+         request_id: "decide-tied")pb"));
+  seed(kDecideWinner, kAdmin, Text<av1::DecideWinnerRequest>(R"pb(cycle_id: "jury")pb"));
+  seed(kAnnounceWinner, kAdmin, Text<av1::AnnounceWinnerRequest>(R"pb(
+         cycle_id: "decided"
+         announce_date: "2017-04-26"
+         event: "Faglig forum for kommunalt flyktningarbeid"
+         request_id: "announce-decided")pb"));
+  seed(kArchiveCycle, kAdmin, Text<av1::ArchiveCycleRequest>(R"pb(
+         cycle_id: "winner"
+         request_id: "archive-winner")pb"));
+  seed(kCancelCycle, kAdmin, Text<av1::CancelCycleRequest>(R"pb(
+         cycle_id: "open"
+         reason: "the rules changed"
+         request_id: "cancel-open")pb"));
+  seed(kImportWinners, kAdmin, Text<av1::ImportWinnersRequest>(R"pb(
+         winners {
+           award_year: 2016
+           municipality_name: "Trondheim"
+           code_at_the_time: "1601"
+           imdi_region: IMDI_REGION_MIDT_NORGE
+           announce_date: "2017-04-26"
+           source: "https://www.imdi.no/"
+         }
+         winners { award_year: 2018 municipality_name: "Kinn" code_at_the_time: "4602" }
+         request_id: "winners-2016-2018")pb"));
+  seed(kListWinners, kJuror3, av1::ListWinnersRequest());
+  seed(kListAuditEvents, kAuditor, Text<av1::ListAuditEventsRequest>(R"pb(cycle_id: "jury"
+                                                                          page_size: 5)pb"));
+  av1::ListAuditEventsRequest audit_page;
+  audit_page.set_cycle_id("jury");
+  audit_page.set_page_token(absl::WebSafeBase64Escape("audit|jury|5"));
+  seed(kListAuditEvents, kAdmin, audit_page);
+
+  // Refusals, one of each kind the workflow gives.
+  const std::string office_midt_norge = R"pb(nominator {
+                                               kind: NOMINATOR_KIND_REGIONAL_OFFICE
+                                               imdi_region: IMDI_REGION_MIDT_NORGE
+                                             })pb";
+  const std::string office_nord =
+      R"pb(nominator { kind: NOMINATOR_KIND_REGIONAL_OFFICE imdi_region: IMDI_REGION_NORD })pb";
+  auto nominate = [&](int caller, const std::string& cycle, const std::string& code,
+                      const std::string& nominator) {
+    seed(kSubmitNomination, caller,
+         Text<av1::SubmitNominationRequest>(
+             absl::StrCat("cycle_id: \"", cycle, "\" municipality_code: \"", code, "\" ", nominator,
+                          " justification: \"Settles many and integrates them well.\"")));
+  };
+  nominate(kDevelopment, "open", "1502", office_midt_norge);         // NOMINATION_REGION_TAKEN
+  nominate(kNominatorMidtNorge, "open", "5001", office_midt_norge);  // ALREADY_NOMINATED
+  nominate(kDevelopment, "open", "1920", office_nord);               // NOT_ELIGIBLE
+  nominate(kDevelopment, "open", "0437", office_nord);               // NOMINATOR_OUTSIDE_REGION
+  nominate(kAdmin, "open", "9998", office_nord);                     // UNKNOWN_MUNICIPALITY
+  nominate(kNominatorMidtNorge, "open", "1804", office_nord);        // NOMINATOR_NOT_BOUND
+  nominate(
+      kDevelopment | kStatsDown, "open-2015", "0228",
+      R"pb(nominator { kind: NOMINATOR_KIND_REGIONAL_OFFICE imdi_region: IMDI_REGION_OST })pb");
+  nominate(kNominatorBodo, "open-2015", "1804",
+           R"pb(nominator { kind: NOMINATOR_KIND_MUNICIPALITY municipality_code: "1804" })pb");
+  seed(kCreateCycle, kAdmin, Text<av1::CreateCycleRequest>(R"pb(
+         cycle_id: "jury"
+         config {
+           title: "Exists"
+           award_year: 2016
+           figures_year: 2016
+           criteria {
+             name: "minors"
+             minors_settled { min_settled: 10 }
+           }
+           requirement { criterion: "minors" }
+           nomination_policy { nominators: NOMINATOR_KIND_MUNICIPALITY }
+           decision_policy {
+             kind: DECISION_KIND_JURY_ONLY
+             scoring_criteria { name: "overall" weight: 1 }
+             min_score: 0
+             max_score: 5
+           }
+         })pb"));
+  seed(kRegisterJuror, kAdmin, Text<av1::RegisterJurorRequest>(R"pb(
+         cycle_id: "jury"
+         juror { juror_id: "chair" display_name: "Again" })pb"));
+  seed(kRegisterJuror, kAdmin, Text<av1::RegisterJurorRequest>(R"pb(
+         cycle_id: "jury"
+         juror { juror_id: "second-chair" display_name: "Second" chair: true })pb"));
+  seed(kOpenNominations, kDevelopment, Text<av1::OpenNominationsRequest>(R"pb(
+         cycle_id: "jury"
+         request_id: "open-jury")pb"));
+  seed(kOpenNominations, kDevelopment, Text<av1::OpenNominationsRequest>(R"pb(
+         cycle_id: "jury"
+         etag: "0123456789abcdef"
+         request_id: "open-jury")pb"));
+  seed(kOpenPublicVoting, kAdmin,
+       Text<av1::OpenPublicVotingRequest>(R"pb(cycle_id: "announced")pb"));
+  seed(kStartJuryDeliberation, kAdmin,
+       Text<av1::StartJuryDeliberationRequest>(R"pb(cycle_id: "announced-2021")pb"));
+  seed(kSubmitScore, kJurorOutsider, Text<av1::SubmitScoreRequest>(R"pb(
+         cycle_id: "jury"
+         juror_id: "outsider"
+         nomination_id: "n1"
+         criterion: "settlement"
+         score: 5)pb"));
+  seed(kSubmitScore, kJurorChair, Text<av1::SubmitScoreRequest>(R"pb(
+         cycle_id: "finalists"
+         juror_id: "chair"
+         nomination_id: "n3"
+         criterion: "anchoring"
+         score: 5)pb"));
+  seed(kCompareWithLatest, kAuditor,
+       Text<av1::CompareWithLatestRequest>(R"pb(cycle_id: "open")pb"));
+  seed(kAnnounceNominees, kAdmin, Text<av1::AnnounceNomineesRequest>(R"pb(cycle_id: "late")pb"));
+  seed(kWithdrawNomination, kNominatorMidtNorge, Text<av1::WithdrawNominationRequest>(R"pb(
+         cycle_id: "open-2015"
+         nomination_id: "n1")pb"));
+  seed(kWithdrawNomination, kAdmin, Text<av1::WithdrawNominationRequest>(R"pb(
+         cycle_id: "open"
+         nomination_id: "n3"
+         etag: "0000000000000000")pb"));
+  seed(kDecideWinner, kJurorChair, Text<av1::DecideWinnerRequest>(R"pb(cycle_id: "tied")pb"));
+  seed(kDecideWinner, kDevelopment, Text<av1::DecideWinnerRequest>(R"pb(
+         cycle_id: "tied"
+         chair_choice_nomination_id: "n2")pb"));
+  seed(kAnnounceWinner, kAdmin, Text<av1::AnnounceWinnerRequest>(R"pb(cycle_id: "tied")pb"));
+  seed(kConfirmAssessment, kJuror3, Text<av1::ConfirmAssessmentRequest>(R"pb(
+         cycle_id: "jury"
+         nomination_id: "n2"
+         criterion: "anchored_plans"
+         confirmed: false)pb"));
+  seed(kRecordVotes, kAdmin, Text<av1::RecordVotesRequest>(R"pb(
+         cycle_id: "voting"
+         tallies { nomination_id: "n2" votes: 20000000 }
+         tallies { nomination_id: "n9" votes: 1 }
+         request_id: "votes-too-many")pb"));
+  seed(kImportWinners, kAdmin, Text<av1::ImportWinnersRequest>(R"pb(
+         winners { award_year: 2015 municipality_name: "Grimstad" code_at_the_time: "0904" }
+         winners { award_year: 2014 municipality_name: "Somewhere else" }
+         winners { award_year: 2007 municipality_name: "" announce_date: "2007-13-01" }
+         request_id: "winners-conflict")pb"));
+  seed(kDeclareConflict, kJurorChair, Text<av1::DeclareConflictRequest>(R"pb(
+         cycle_id: "decided"
+         juror_id: "chair"
+         nomination_id: "n1"
+         reason: "late")pb"));
+  seed(kEvaluateMunicipality, kAdmin, Text<av1::EvaluateMunicipalityRequest>(R"pb(
+         cycle_id: "jury"
+         municipality_code: "9998")pb"));
+  seed(kCancelCycle, kAdmin, Text<av1::CancelCycleRequest>(R"pb(
+         cycle_id: "winner"
+         reason: "too late to cancel")pb"));
+  seed(kListAuditEvents, kAuditor, Text<av1::ListAuditEventsRequest>(R"pb(
+         cycle_id: "open"
+         page_token: "bm90LWEtdG9rZW4")pb"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -424,5 +760,6 @@ int main(int argc, char** argv) {
   Keys();
   StoredValues();
   StatsRequests();
+  AwardRequests();
   return 0;
 }
