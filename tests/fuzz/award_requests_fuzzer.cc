@@ -87,6 +87,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "google/rpc/status.pb.h"
 #include "tests/fakes/fake_stats_client.h"
+#include "tests/fuzz/award_requests_input.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "tools/award/award_files.h"
 
@@ -104,35 +105,7 @@ using imdi::award::MunicipalityInfo;
 using imdi::award::testing::FakeStatsClient;
 using Record = imdi::award::storage::v1::CycleRecord;
 
-// The methods, numbered as the input's first byte (and make_seed_corpus.cc).
-enum Method : uint8_t {
-  kCreateCycle,
-  kGetCycle,
-  kListCycles,
-  kEvaluateMunicipality,
-  kScreenMunicipalities,
-  kCompareWithLatest,
-  kOpenNominations,
-  kSubmitNomination,
-  kWithdrawNomination,
-  kListNominations,
-  kAnnounceNominees,
-  kOpenPublicVoting,
-  kRecordVotes,
-  kStartJuryDeliberation,
-  kRegisterJuror,
-  kDeclareConflict,
-  kConfirmAssessment,
-  kSubmitScore,
-  kDecideWinner,
-  kAnnounceWinner,
-  kArchiveCycle,
-  kCancelCycle,
-  kImportWinners,
-  kListWinners,
-  kListAuditEvents,
-  kNumMethods,
-};
+using namespace imdi::fuzz::award_requests;  // Method, CallerIndex
 
 constexpr uint32_t Code(absl::StatusCode code) { return 1u << static_cast<int>(code); }
 constexpr uint32_t kIA = Code(absl::StatusCode::kInvalidArgument);
@@ -497,6 +470,7 @@ const std::vector<CallerSpec>& Callers() {
     out->push_back(
         {"administrator and juror juror-2",
          WithPrincipal(MakePrincipal("juror-2", {auth::kAwardAdmin, auth::kAwardJuror}))});
+    IMDI_FUZZ_CHECK(out->size() == kNumCallers, "the callers and CallerIndex disagree");
     return out;
   }();
   return *callers;
@@ -1433,7 +1407,7 @@ void RunOne(World& world, const uint8_t* data, size_t size) {
   const auto method = static_cast<Method>(data[0] % kNumMethods);
   const uint8_t options = size > 1 ? data[1] : 0;
   const CallerSpec& spec = Callers()[(options & 0x0f) % Callers().size()];
-  const bool stats_down = (options & 0x10) != 0;
+  const bool stats_down = (options & kStatsDown) != 0;
   const std::string bytes = size > 2 ? imdi::fuzz::AsText(data + 2, size - 2) : std::string();
   if (!Admitted(spec.caller, method)) return;
 

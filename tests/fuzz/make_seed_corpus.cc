@@ -24,6 +24,7 @@
 #include "imdi/award/v1/award.pb.h"
 #include "imdi/stats/v1/stats.pb.h"
 #include "stats-service/domain/page_token.h"
+#include "tests/fuzz/award_requests_input.h"
 #include "stats-service/storage/key_codec.h"
 #include "stats-service/storage/record_codec.h"
 #include "tests/testing/municipalities.h"
@@ -413,47 +414,7 @@ void StatsRequests() {
 // accepted there, then a refusal of each kind the workflow gives.
 void AwardRequests() {
   namespace av1 = ::imdi::award::v1;
-  // The methods and callers, as numbered in award_requests_fuzzer.cc.
-  enum {
-    kCreateCycle,
-    kGetCycle,
-    kListCycles,
-    kEvaluateMunicipality,
-    kScreenMunicipalities,
-    kCompareWithLatest,
-    kOpenNominations,
-    kSubmitNomination,
-    kWithdrawNomination,
-    kListNominations,
-    kAnnounceNominees,
-    kOpenPublicVoting,
-    kRecordVotes,
-    kStartJuryDeliberation,
-    kRegisterJuror,
-    kDeclareConflict,
-    kConfirmAssessment,
-    kSubmitScore,
-    kDecideWinner,
-    kAnnounceWinner,
-    kArchiveCycle,
-    kCancelCycle,
-    kImportWinners,
-    kListWinners,
-    kListAuditEvents,
-  };
-  enum {
-    kDevelopment,
-    kDevelopmentAsChair,
-    kAdmin,
-    kNominatorMidtNorge,
-    kNominatorBodo,
-    kJurorChair,
-    kJuror3,
-    kJurorOutsider,
-    kAuditor,
-    kAdminJuror2,
-  };
-  constexpr int kStatsDown = 0x10;
+  using namespace ::imdi::fuzz::award_requests;  // Method, CallerIndex, kStatsDown
   int n = 0;
   auto seed = [&](int method, int caller, const google::protobuf::Message& request) {
     Write("award_requests",
