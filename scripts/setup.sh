@@ -57,7 +57,7 @@ case "$(uname -m)" in
   aarch64 | arm64) BUF_PLATFORM=linux-aarch64 ;;
   *) BUF_PLATFORM="linux-$(uname -m)" ;;
 esac
-BUF="$ROOT/tools/node/node_modules/@bufbuild/buf-$BUF_PLATFORM/bin/buf"
+BUF="${BUF:-$ROOT/tools/node/node_modules/@bufbuild/buf-$BUF_PLATFORM/bin/buf}"
 
 install_buf() {
   if [ ! -x "$BUF" ]; then
