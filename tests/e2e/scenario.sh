@@ -30,16 +30,13 @@ grpc_code_number() {
   esac
 }
 
-# The ErrorInfo reason of the last failed call. buf curl cannot resolve
-# google.rpc types over reflection and prints them as base64; protoc decodes.
+# The ErrorInfo reason of the last failed call. buf curl prints details as
+# base64 (it decodes only the types compiled into buf); decode-error.sh adds
+# each one decoded as "debug".
 last_error_reason() {
-  local value
-  value="$(jq -r '[.details[]? | select(.type == "google.rpc.ErrorInfo") | .value][0] // empty' \
-    "$WORK/last_error" 2>/dev/null)"
-  [ -n "$value" ] || return 0
-  value="$(tr '_-' '/+' <<<"$value")"
-  while [ $(( ${#value} % 4 )) -ne 0 ]; do value="$value="; done
-  base64 -d <<<"$value" | protoc --decode_raw | sed -n 's/^1: "\(.*\)"$/\1/p'
+  "$(dirname "${BASH_SOURCE[0]}")/../../scripts/decode-error.sh" <"$WORK/last_error" 2>/dev/null |
+    jq -r '[.details[]? | select(.type == "google.rpc.ErrorInfo") | .debug.reason][0] // empty' \
+      2>/dev/null || true
 }
 
 substitute() {
