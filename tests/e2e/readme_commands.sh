@@ -147,6 +147,15 @@ readme="$(ls "$WORK/readme"/*.cmd 2>/dev/null | wc -l)"
 [ "$readme" -ge 20 ] || fail "expected at least 20 commands in README.md's marked blocks, found $readme"
 grep -l grpcurl "$WORK/readme"/*.cmd && fail "README.md has a grpcurl command; the setup does not install grpcurl"
 run_commands "$WORK/readme"
+# The README's refusal shows its details decoded, not only as base64.
+decode_example="$(grep -l 'decode-error.sh' "$WORK/readme"/*.cmd | head -n 1)"
+if [ -z "$decode_example" ]; then
+  fail "README.md runs no example of scripts/decode-error.sh"
+elif ! grep -q '"reason": "INVALID_FIELD"' "${decode_example%.cmd}.out"; then
+  fail "README's decode-error.sh example printed no decoded ErrorInfo: $(cat "${decode_example%.cmd}.out")"
+else
+  say "ok: README's refusal example shows ErrorInfo.reason INVALID_FIELD decoded"
+fi
 stop_run
 
 finish
