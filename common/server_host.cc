@@ -49,8 +49,12 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(
     const std::string& listen, const std::vector<HostedService>& services,
     const ServerOptions& options) {
   // Reflection only answers when its plugin is initialised explicitly (the
-  // linker drops the static registration otherwise). Touching the health
-  // descriptor keeps grpc.health.v1 describable over reflection.
+  // linker drops the static registration otherwise). It answers from
+  // protobuf's generated pool, so every message linked into the binary is
+  // describable, not only the registered services' files: the google.rpc
+  // error details that grpc_status.cc sends, for clients that resolve them
+  // by name (tests/e2e/error_details_e2e.sh). Touching the health
+  // descriptor keeps grpc.health.v1 describable too.
   if (options.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::EnableDefaultHealthCheckService(true);
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
