@@ -31,6 +31,9 @@ constexpr double kMaxWeight = 1000;
 constexpr double kMaxScoreMagnitude = 1000;
 constexpr int kMaxMinorsThreshold = 100'000;
 constexpr int kMaxJustificationChars = 4000;
+// The most people a public vote may count: more than Norway's population by
+// far, small enough that no vote total can overflow.
+constexpr int64_t kMaxElectorate = 100'000'000;
 
 bool IsName(const std::string& name) {
   if (name.empty() || name.size() > 63 || !absl::ascii_islower(name[0])) return false;
@@ -208,6 +211,8 @@ void CheckDecisionPolicy(Checker& check, const v1::DecisionPolicy& p, const std:
     check.Check(p.vote_weight() >= 0 && p.vote_weight() <= 1, f + ".vote_weight",
                 "must be a number between 0 and 1");
   }
+  check.Check(p.electorate() >= 0 && p.electorate() <= kMaxElectorate, f + ".electorate",
+              absl::StrCat("must be between 0 (Norway's population) and ", kMaxElectorate));
   check.Check(!p.scoring_criteria().empty(), f + ".scoring_criteria", "must not be empty");
   check.Count(p.scoring_criteria_size(), kMaxScoringCriteria, f + ".scoring_criteria");
   check.Count(p.tie_breaks_size(), kMaxTieBreaks, f + ".tie_breaks");
@@ -294,11 +299,15 @@ absl::Status ValidateCycleConfig(const v1::CycleConfig& config, absl::string_vie
   check.Text(config.schedule().event(), p + ".schedule.event", kMaxLineBytes);
   for (const auto& [date, name] :
        {std::pair{&config.schedule().nominees_announce_date(), "nominees_announce_date"},
-        std::pair{&config.schedule().winner_announce_date(), "winner_announce_date"}}) {
+        std::pair{&config.schedule().winner_announce_date(), "winner_announce_date"},
+        std::pair{&config.schedule().scoring_deadline(), "scoring_deadline"}}) {
     if (date->empty()) continue;
     absl::Status valid = ValidateDate(*date, absl::StrCat(p, ".schedule.", name));
     for (FieldViolation& v : FieldViolations(valid)) check.Check(false, v.field, v.description);
   }
+  check.Check(v1::DeadlineRule_IsValid(config.schedule().deadline_rule()),
+              p + ".schedule.deadline_rule",
+              "must be DEADLINE_RULE_WARN or DEADLINE_RULE_REFUSE (unset is WARN)");
   check.Check(config.award_year() >= 2008 && config.award_year() <= 2100, p + ".award_year",
               "must be between 2008 (the first prize) and 2100");
   check.Check(config.figures_year() >= 2000 && config.figures_year() <= config.award_year(),
