@@ -14,6 +14,8 @@
 #include "award-service/domain/criteria.h"
 #include "award-service/domain/cycle_config.h"
 #include "award-service/domain/decision.h"
+#include "award-service/domain/progress.h"
+#include "award-service/domain/transitions.h"
 #include "award-service/domain/workflow.h"
 #include "common/errors.h"
 #include "common/limits.h"
@@ -29,6 +31,8 @@ struct AwardCore::Step {
   std::string detail;
   std::string nomination_id;
   std::vector<v1::Winner> winners;
+  // Dates of the schedule the change went against (DEADLINE_RULE_WARN).
+  std::vector<std::string> warnings;
 };
 
 namespace {
@@ -42,8 +46,11 @@ constexpr size_t kMaxCycleRecordBytes = size_t{2} << 20;
 constexpr int kMaxNominationsPerCycle = 500;  // active and withdrawn
 constexpr int kMaxJurorsPerCycle = 50;
 constexpr int kMaxTallies = 500;
-constexpr int64_t kMaxVotesPerTally = 10'000'000;  // more than Norway's voters
-constexpr int64_t kMaxVotesPerNomination = 1'000'000'000;
+// The largest electorate a cycle may name (cycle_config.cc); each cycle's
+// own electorate bounds its tallies and totals, so no total can overflow.
+constexpr int64_t kMaxVotesPerTally = 100'000'000;
+// Scores of one score sheet: more than a jury gives in a whole cycle.
+constexpr int kMaxSheetScores = 1000;
 constexpr int kMaxWinnersPerImport = 200;
 constexpr size_t kMaxCodeBytes = 4;
 constexpr int kDefaultCyclePage = 50;
@@ -154,6 +161,46 @@ v1::Nomination* FindNomination(storage::v1::CycleRecord& record, const std::stri
   return nullptr;
 }
 
+// Tallies (or corrected totals) that name nominations of the cycle and stay
+// within its electorate (INVALID_ARGUMENT, every bad tally listed), and no
+// withdrawn nomination (FAILED_PRECONDITION NOMINATION_WITHDRAWN, one
+// violation per nomination).
+absl::Status CheckTallies(storage::v1::CycleRecord& record,
+                          const google::protobuf::RepeatedPtrField<v1::VoteTally>& tallies,
+                          absl::string_view field = "tallies") {
+  const int64_t electorate = Electorate(record.cycle().config().decision_policy());
+  std::vector<FieldViolation> invalid;
+  std::vector<PreconditionViolation> withdrawn;
+  std::set<std::string> named_withdrawn;
+  for (int i = 0; i < tallies.size(); ++i) {
+    const std::string f = absl::StrCat(field, "[", i, "]");
+    const v1::Nomination* n = FindNomination(record, tallies[i].nomination_id());
+    if (n == nullptr) {
+      invalid.push_back({f + ".nomination_id", absl::StrCat(Excerpt(tallies[i].nomination_id()),
+                                                            " names no nomination of the cycle")});
+      continue;
+    }
+    if (tallies[i].votes() > electorate) {
+      invalid.push_back({f + ".votes", absl::StrCat(tallies[i].votes(), " votes; at most the ",
+                                                    electorate, " people who may vote")});
+    }
+    if (n->state() != v1::NOMINATION_STATE_ACTIVE &&
+        named_withdrawn.insert(n->nomination_id()).second) {
+      withdrawn.push_back(
+          {"NOMINATION", n->nomination_id(),
+           absl::StrCat(n->municipality_name(), "'s nomination is withdrawn; it takes no votes")});
+    }
+  }
+  if (!invalid.empty()) return InvalidArgumentError("INVALID_FIELD", invalid);
+  if (!withdrawn.empty()) {
+    return FailedPreconditionError(
+        "NOMINATION_WITHDRAWN",
+        absl::StrCat(withdrawn.size(), " nomination(s) named are withdrawn; nothing was recorded"),
+        withdrawn);
+  }
+  return absl::OkStatus();
+}
+
 // A juror acts as itself, and only in a cycle it is registered for. For the
 // jury's own RPCs (scores, assessments) this holds for administrators with
 // the juror role too.
@@ -237,20 +284,6 @@ absl::Status CheckClaims(const v1::CycleConfig& config,
   }
   if (violations.empty()) return absl::OkStatus();
   return InvalidArgumentError("INVALID_CLAIMS", violations);
-}
-
-// Candidates the jury decides among: active nominees (finalists only when a
-// vote picks finalists).
-std::vector<const v1::Nomination*> Candidates(const storage::v1::CycleRecord& record) {
-  const bool finalists_only = record.cycle().config().decision_policy().kind() ==
-                              v1::DECISION_KIND_PUBLIC_VOTE_FINALISTS;
-  std::vector<const v1::Nomination*> out;
-  for (const v1::Nomination& n : record.nominations()) {
-    if (n.state() != v1::NOMINATION_STATE_ACTIVE) continue;
-    if (finalists_only && !n.finalist()) continue;
-    out.push_back(&n);
-  }
-  return out;
 }
 
 std::string EncodeToken(absl::string_view kind, absl::string_view scope, int64_t position) {
@@ -389,7 +422,10 @@ absl::Status AwardCore::Mutate(
   event.set_state_after(cycle.state());
   event.set_data_version(cycle.data_version());
   event.set_nomination_id(step.nomination_id);
-  event.set_detail(step.detail);
+  event.set_detail(
+      step.warnings.empty()
+          ? step.detail
+          : absl::StrCat(step.detail, "; warning: ", absl::StrJoin(step.warnings, "; ")));
 
   if (const size_t bytes = changed.ByteSizeLong(); bytes > kMaxCycleRecordBytes) {
     return MakeError(
@@ -738,18 +774,27 @@ absl::StatusOr<v1::CompareWithLatestResponse> AwardCore::CompareWithLatest(
 
 namespace {
 
-// A transition that only moves the state.
-absl::Status Transition(storage::v1::CycleRecord& record, Action action, const std::string& etag) {
+// A transition that only moves the state, with the warnings of its
+// schedule dates.
+absl::Status Transition(storage::v1::CycleRecord& record, Action action, const std::string& etag,
+                        absl::Time now, std::vector<std::string>& warnings) {
   v1::Cycle& cycle = *record.mutable_cycle();
   IMDI_RETURN_IF_ERROR(CheckEtag(etag, cycle.etag(), "cycle"));
-  IMDI_RETURN_IF_ERROR(CheckAction(cycle.state(), action, cycle.config().decision_policy()));
+  const TransitionCheck check = CheckTransition(record, action, now);
+  IMDI_RETURN_IF_ERROR(check.Error());
+  warnings = check.warnings;
   cycle.set_state(NextState(cycle.state(), action));
   return absl::OkStatus();
 }
 
 template <typename Response>
-void RespondCycle(const storage::v1::CycleRecord& record, google::protobuf::Message& response) {
-  *static_cast<Response&>(response).mutable_cycle() = record.cycle();
+void RespondCycle(const storage::v1::CycleRecord& record, const std::vector<std::string>& warnings,
+                  google::protobuf::Message& response) {
+  auto& r = static_cast<Response&>(response);
+  *r.mutable_cycle() = record.cycle();
+  if constexpr (requires { r.add_warnings(std::string()); }) {
+    for (const std::string& w : warnings) r.add_warnings(w);
+  }
 }
 
 }  // namespace
@@ -763,14 +808,15 @@ absl::StatusOr<Response> AwardCore::MoveState(absl::string_view method, const Re
   IMDI_RETURN_IF_ERROR(Mutate(
       method, request, request.request_id(), request.cycle_id(), caller,
       [&](Record& record, Step& step) {
-        IMDI_RETURN_IF_ERROR(Transition(record, action, request.etag()));
+        IMDI_RETURN_IF_ERROR(
+            Transition(record, action, request.etag(), options_.now(), step.warnings));
         if (also) also(record);
         step.detail = detail;
         return absl::OkStatus();
       },
       response,
-      [](const Record& r, const Step&, google::protobuf::Message& m) {
-        RespondCycle<Response>(r, m);
+      [](const Record& r, const Step& step, google::protobuf::Message& m) {
+        RespondCycle<Response>(r, step.warnings, m);
       }));
   return response;
 }
@@ -1079,16 +1125,14 @@ absl::StatusOr<v1::AnnounceNomineesResponse> AwardCore::AnnounceNominees(
       "AnnounceNominees", request, request.request_id(), request.cycle_id(), caller,
       [&](Record& record, Step& step) -> absl::Status {
         IMDI_RETURN_IF_ERROR(CheckEtag(request.etag(), record.cycle().etag(), "cycle"));
-        IMDI_RETURN_IF_ERROR(CheckAction(record.cycle().state(), Action::kAnnounceNominees,
-                                         record.cycle().config().decision_policy()));
+        const TransitionCheck check =
+            CheckTransition(record, Action::kAnnounceNominees, options_.now());
+        IMDI_RETURN_IF_ERROR(check.Error());
         if (record.cycle().revision() != snapshot.cycle().revision()) {
           return MakeError(absl::StatusCode::kAborted, "CONCURRENT_CHANGE",
                            "the nominations changed while the nominees were evaluated; retry");
         }
-        if (codes.empty()) {
-          return Refuse("NO_NOMINEES", "NOMINATIONS", request.cycle_id(),
-                        "there is no active nomination to announce");
-        }
+        step.warnings = check.warnings;
         // Figures revised since a nomination may have made a nominee
         // ineligible; it is not announced without the override the policy
         // would have asked for.
@@ -1132,9 +1176,10 @@ absl::StatusOr<v1::AnnounceNomineesResponse> AwardCore::AnnounceNominees(
         return absl::OkStatus();
       },
       response,
-      [](const Record& record, const Step&, google::protobuf::Message& m) {
+      [](const Record& record, const Step& step, google::protobuf::Message& m) {
         auto& r = static_cast<v1::AnnounceNomineesResponse&>(m);
         *r.mutable_cycle() = record.cycle();
+        for (const std::string& w : step.warnings) r.add_warnings(w);
         for (const auto& n : record.nominations()) {
           if (n.state() == v1::NOMINATION_STATE_ACTIVE) *r.add_nominations() = n;
         }
@@ -1158,11 +1203,15 @@ absl::StatusOr<v1::RecordVotesResponse> AwardCore::RecordVotes(
     return InvalidFieldError(
         "tallies", absl::StrCat(request.tallies_size(), " tallies; at most ", kMaxTallies));
   }
-  for (int i = 0; i < request.tallies_size(); ++i) {
-    if (request.tallies(i).votes() < 0 || request.tallies(i).votes() > kMaxVotesPerTally) {
-      return InvalidFieldError(absl::StrCat("tallies[", i, "].votes"),
-                               absl::StrCat("must be between 0 and ", kMaxVotesPerTally));
+  {
+    std::vector<FieldViolation> violations;
+    for (int i = 0; i < request.tallies_size(); ++i) {
+      if (request.tallies(i).votes() < 0 || request.tallies(i).votes() > kMaxVotesPerTally) {
+        violations.push_back({absl::StrCat("tallies[", i, "].votes"),
+                              absl::StrCat("must be between 0 and ", kMaxVotesPerTally)});
+      }
     }
+    if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
   }
   v1::RecordVotesResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(
@@ -1170,21 +1219,36 @@ absl::StatusOr<v1::RecordVotesResponse> AwardCore::RecordVotes(
       [&](Record& record, Step& step) -> absl::Status {
         IMDI_RETURN_IF_ERROR(CheckAction(record.cycle().state(), Action::kRecordVotes,
                                          record.cycle().config().decision_policy()));
+        IMDI_RETURN_IF_ERROR(CheckTallies(record, request.tallies()));
+        const int64_t electorate = Electorate(record.cycle().config().decision_policy());
+        std::map<std::string, int64_t> totals;
+        for (const v1::VoteTally& t : request.tallies()) {
+          const v1::Nomination* n = FindNomination(record, t.nomination_id());
+          auto [it, fresh] = totals.emplace(n->nomination_id(), n->votes());
+          it->second += t.votes();  // both at most the electorate: no overflow
+        }
+        std::vector<PreconditionViolation> above;
+        for (const auto& [id, total] : totals) {
+          if (total > electorate) {
+            above.push_back({"VOTES", id,
+                             absl::StrCat(FindNomination(record, id)->municipality_name(),
+                                          " would have ", total, " votes, more than the ",
+                                          electorate, " people who may vote")});
+          }
+        }
+        if (!above.empty()) {
+          return FailedPreconditionError(
+              "VOTES_ABOVE_ELECTORATE",
+              absl::StrCat(above.size(), " nominee(s) would have more votes than the electorate (",
+                           electorate, "); nothing was recorded"),
+              above);
+        }
         int64_t added = 0;
-        for (int i = 0; i < request.tallies_size(); ++i) {
-          v1::Nomination* n = FindNomination(record, request.tallies(i).nomination_id());
-          if (n == nullptr || n->state() != v1::NOMINATION_STATE_ACTIVE) {
-            return InvalidFieldError(absl::StrCat("tallies[", i, "].nomination_id"),
-                                     "names no active nomination of the cycle");
-          }
-          if (n->votes() + request.tallies(i).votes() > kMaxVotesPerNomination) {
-            return InvalidFieldError(absl::StrCat("tallies[", i, "].votes"),
-                                     absl::StrCat("would bring ", n->municipality_name(), " above ",
-                                                  kMaxVotesPerNomination, " votes"));
-          }
-          n->set_votes(n->votes() + request.tallies(i).votes());
+        for (const v1::VoteTally& t : request.tallies()) {
+          v1::Nomination* n = FindNomination(record, t.nomination_id());
+          n->set_votes(totals[n->nomination_id()]);
           Touch(*n, record, options_.now());
-          added += request.tallies(i).votes();
+          added += t.votes();
         }
         step.detail = absl::StrCat("recorded ", added, " votes");
         return absl::OkStatus();
@@ -1201,13 +1265,72 @@ absl::StatusOr<v1::RecordVotesResponse> AwardCore::RecordVotes(
   return response;
 }
 
+absl::StatusOr<v1::CorrectVotesResponse> AwardCore::CorrectVotes(
+    const v1::CorrectVotesRequest& request, const Caller& caller) {
+  IMDI_RETURN_IF_ERROR(CheckRequestText(request.reason(), "reason", true, kMaxLineBytes));
+  IMDI_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  if (request.totals().empty()) return InvalidFieldError("totals", "must not be empty");
+  if (request.totals_size() > kMaxTallies) {
+    return InvalidFieldError("totals",
+                             absl::StrCat(request.totals_size(), " totals; at most ", kMaxTallies));
+  }
+  {
+    std::vector<FieldViolation> violations;
+    std::set<std::string> named;
+    for (int i = 0; i < request.totals_size(); ++i) {
+      const v1::VoteTally& t = request.totals(i);
+      if (t.votes() < 0 || t.votes() > kMaxVotesPerTally) {
+        violations.push_back({absl::StrCat("totals[", i, "].votes"),
+                              absl::StrCat("must be between 0 and ", kMaxVotesPerTally)});
+      }
+      if (!named.insert(t.nomination_id()).second) {
+        violations.push_back({absl::StrCat("totals[", i, "].nomination_id"),
+                              absl::StrCat(Excerpt(t.nomination_id()), " is corrected twice")});
+      }
+    }
+    if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
+  }
+  v1::CorrectVotesResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "CorrectVotes", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) -> absl::Status {
+        // Corrections are made in the same window as the votes themselves.
+        IMDI_RETURN_IF_ERROR(CheckAction(record.cycle().state(), Action::kRecordVotes,
+                                         record.cycle().config().decision_policy()));
+        IMDI_RETURN_IF_ERROR(CheckTallies(record, request.totals(), "totals"));
+        std::vector<std::string> changes;
+        for (const v1::VoteTally& t : request.totals()) {
+          v1::Nomination* n = FindNomination(record, t.nomination_id());
+          changes.push_back(absl::StrCat(n->municipality_name(), " (", n->nomination_id(), ") ",
+                                         n->votes(), " -> ", t.votes()));
+          if (n->votes() == t.votes()) continue;
+          n->set_votes(t.votes());
+          Touch(*n, record, options_.now());
+        }
+        if (request.totals_size() == 1) step.nomination_id = request.totals(0).nomination_id();
+        step.detail = absl::StrCat("corrected votes: ", absl::StrJoin(changes, ", "),
+                                   "; reason: ", request.reason());
+        return absl::OkStatus();
+      },
+      response,
+      [](const Record& record, const Step&, google::protobuf::Message& m) {
+        for (const auto& n : record.nominations()) {
+          v1::VoteTally* t = static_cast<v1::CorrectVotesResponse&>(m).add_totals();
+          t->set_nomination_id(n.nomination_id());
+          t->set_votes(n.votes());
+        }
+      }));
+  return response;
+}
+
 absl::StatusOr<v1::StartJuryDeliberationResponse> AwardCore::StartJuryDeliberation(
     const v1::StartJuryDeliberationRequest& request, const Caller& caller) {
   v1::StartJuryDeliberationResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(
       "StartJuryDeliberation", request, request.request_id(), request.cycle_id(), caller,
       [&](Record& record, Step& step) -> absl::Status {
-        IMDI_RETURN_IF_ERROR(Transition(record, Action::kStartJuryDeliberation, request.etag()));
+        IMDI_RETURN_IF_ERROR(Transition(record, Action::kStartJuryDeliberation, request.etag(),
+                                        options_.now(), step.warnings));
         const auto& policy = record.cycle().config().decision_policy();
         if (policy.kind() != v1::DECISION_KIND_PUBLIC_VOTE_FINALISTS) {
           step.detail = "jury deliberation started";
@@ -1233,9 +1356,10 @@ absl::StatusOr<v1::StartJuryDeliberationResponse> AwardCore::StartJuryDeliberati
         return absl::OkStatus();
       },
       response,
-      [](const Record& record, const Step&, google::protobuf::Message& m) {
+      [](const Record& record, const Step& step, google::protobuf::Message& m) {
         auto& r = static_cast<v1::StartJuryDeliberationResponse&>(m);
         *r.mutable_cycle() = record.cycle();
+        for (const std::string& w : step.warnings) r.add_warnings(w);
         for (const v1::Nomination* n : Candidates(record)) *r.add_candidates() = *n;
       }));
   return response;
@@ -1460,6 +1584,7 @@ absl::StatusOr<v1::SubmitScoreResponse> AwardCore::SubmitScore(
         }
         IMDI_RETURN_IF_ERROR(
             CheckAction(cycle.state(), Action::kSubmitScore, policy));
+        IMDI_RETURN_IF_ERROR(CheckScoringDeadline(cycle.config().schedule(), options_.now()));
         if (cycle.has_decision()) {
           return Refuse("DECISION_RECORDED", "DECISION", cycle.cycle_id(),
                         "the jury has decided; scores are closed");
@@ -1510,6 +1635,165 @@ absl::StatusOr<v1::SubmitScoreResponse> AwardCore::SubmitScore(
   return response;
 }
 
+absl::StatusOr<v1::SubmitScoreSheetResponse> AwardCore::SubmitScoreSheet(
+    const v1::SubmitScoreSheetRequest& request, const Caller& caller) {
+  IMDI_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  if (request.scores().empty()) return InvalidFieldError("scores", "must not be empty");
+  if (request.scores_size() > kMaxSheetScores) {
+    return InvalidFieldError("scores", absl::StrCat(request.scores_size(), " scores; at most ",
+                                                    kMaxSheetScores, " per sheet"));
+  }
+  // What the request says in itself: every bad entry at once.
+  {
+    std::vector<FieldViolation> violations;
+    std::map<std::pair<std::string, std::string>, int> first;
+    for (int i = 0; i < request.scores_size(); ++i) {
+      const v1::ScoreSheetEntry& e = request.scores(i);
+      const std::string f = absl::StrCat("scores[", i, "]");
+      if (!std::isfinite(e.score())) violations.push_back({f + ".score", "must be a number"});
+      auto [it, fresh] = first.emplace(std::pair{e.nomination_id(), e.criterion()}, i);
+      if (!fresh) {
+        violations.push_back(
+            {f, absl::StrCat("scores ", Excerpt(e.nomination_id()), " on ", Excerpt(e.criterion()),
+                             " again (first in scores[", it->second, "])")});
+      }
+    }
+    if (!violations.empty()) return InvalidArgumentError("INVALID_SCORES", violations);
+  }
+  v1::SubmitScoreSheetResponse response;
+  IMDI_RETURN_IF_ERROR(Mutate(
+      "SubmitScoreSheet", request, request.request_id(), request.cycle_id(), caller,
+      [&](Record& record, Step& step) -> absl::Status {
+        const v1::Cycle& cycle = record.cycle();
+        const auto& policy = cycle.config().decision_policy();
+        IMDI_RETURN_IF_ERROR(CheckJuror(caller, cycle, request.juror_id(), /*jury_only=*/true));
+        const v1::Juror* juror = FindJuror(*record.mutable_cycle(), request.juror_id());
+        if (juror == nullptr) {
+          return NotFound("JUROR_NOT_FOUND",
+                          absl::StrCat("no juror ", Excerpt(request.juror_id()), " in the cycle"));
+        }
+        // Each entry as SubmitScore checks a score, every bad one listed.
+        std::set<std::string> criteria;
+        for (const auto& c : policy.scoring_criteria()) criteria.insert(c.name());
+        const auto candidates = Candidates(record);
+        std::vector<FieldViolation> invalid;
+        for (int i = 0; i < request.scores_size(); ++i) {
+          const v1::ScoreSheetEntry& e = request.scores(i);
+          const std::string f = absl::StrCat("scores[", i, "]");
+          const v1::Nomination* n = FindNomination(record, e.nomination_id());
+          if (n == nullptr) {
+            invalid.push_back(
+                {f + ".nomination_id", absl::StrCat("no nomination ", Excerpt(e.nomination_id()))});
+          } else if (std::find(candidates.begin(), candidates.end(), n) == candidates.end()) {
+            invalid.push_back({f + ".nomination_id", absl::StrCat(n->municipality_name(),
+                                                                  " is not among the candidates")});
+          }
+          if (!criteria.count(e.criterion())) {
+            invalid.push_back({f + ".criterion", absl::StrCat(Excerpt(e.criterion()),
+                                                              " is not a scoring criterion of "
+                                                              "the cycle")});
+          }
+          if (e.score() < policy.min_score() || e.score() > policy.max_score()) {
+            invalid.push_back({f + ".score", absl::StrCat("must be between ", policy.min_score(),
+                                                          " and ", policy.max_score())});
+          }
+        }
+        if (!invalid.empty()) return InvalidArgumentError("INVALID_SCORES", invalid);
+        IMDI_RETURN_IF_ERROR(CheckAction(cycle.state(), Action::kSubmitScore, policy));
+        IMDI_RETURN_IF_ERROR(CheckScoringDeadline(cycle.config().schedule(), options_.now()));
+        if (cycle.has_decision()) {
+          return Refuse("DECISION_RECORDED", "DECISION", cycle.cycle_id(),
+                        "the jury has decided; scores are closed");
+        }
+        // Conflicts, one violation per conflicted nominee.
+        std::vector<PreconditionViolation> conflicts;
+        std::vector<std::string> nominees;  // the sheet's nominees, in order
+        for (const v1::ScoreSheetEntry& e : request.scores()) {
+          if (std::find(nominees.begin(), nominees.end(), e.nomination_id()) != nominees.end()) {
+            continue;
+          }
+          nominees.push_back(e.nomination_id());
+          if (IsConflicted(*juror, e.nomination_id())) {
+            conflicts.push_back(
+                {"CONFLICT", absl::StrCat(juror->juror_id(), "/", e.nomination_id()),
+                 absl::StrCat("juror ", juror->juror_id(), " has declared a conflict with ",
+                              FindNomination(record, e.nomination_id())->municipality_name(),
+                              " and may not score it")});
+          }
+        }
+        if (!conflicts.empty()) {
+          return FailedPreconditionError(
+              "JUROR_CONFLICTED",
+              absl::StrCat("juror ", juror->juror_id(), " has declared a conflict with ",
+                           conflicts.size(), " nominee(s) of the sheet; nothing was recorded"),
+              conflicts);
+        }
+        int replaced = 0;
+        for (const v1::ScoreSheetEntry& e : request.scores()) {
+          bool found = false;
+          for (auto& s : *record.mutable_scores()) {
+            if (s.juror_id() == request.juror_id() && s.nomination_id() == e.nomination_id() &&
+                s.criterion() == e.criterion()) {
+              s.set_score(e.score());
+              found = true;
+            }
+          }
+          replaced += found;
+          if (!found) {
+            storage::v1::ScoreRecord* s = record.add_scores();
+            s->set_juror_id(request.juror_id());
+            s->set_nomination_id(e.nomination_id());
+            s->set_criterion(e.criterion());
+            s->set_score(e.score());
+          }
+        }
+        if (nominees.size() == 1) step.nomination_id = nominees.front();
+        step.detail = absl::StrCat(
+            "juror ", request.juror_id(), " submitted a score sheet: ", request.scores_size(),
+            " scores of ", nominees.size(), " nominee(s)",
+            replaced > 0 ? absl::StrCat(", replacing ", replaced, " earlier scores") : "");
+        return absl::OkStatus();
+      },
+      response,
+      [&](const Record& record, const Step&, google::protobuf::Message& m) {
+        auto& r = static_cast<v1::SubmitScoreSheetResponse&>(m);
+        r.set_juror_id(request.juror_id());
+        r.set_scores_recorded(request.scores_size());
+        const std::vector<v1::Juror> jurors = Jurors(record.cycle());
+        const std::vector<JuryScore> scores = Scores(record);
+        std::set<std::string> done;
+        for (const v1::ScoreSheetEntry& e : request.scores()) {
+          if (!done.insert(e.nomination_id()).second) continue;
+          v1::NomineeScore* nominee = r.add_nominees();
+          nominee->set_nomination_id(e.nomination_id());
+          for (const auto& n : record.nominations()) {
+            if (n.nomination_id() == e.nomination_id()) {
+              nominee->set_municipality_name(n.municipality_name());
+            }
+          }
+          std::optional<double> score = WeightedJuryScore(record.cycle().config().decision_policy(),
+                                                          jurors, scores, e.nomination_id());
+          if (score) nominee->set_jury_score(*score);
+          int recorded = 0;
+          for (const auto& s : record.scores()) recorded += s.nomination_id() == e.nomination_id();
+          nominee->set_scores_recorded(recorded);
+        }
+        for (const v1::Juror& j : jurors) {
+          if (j.juror_id() != request.juror_id()) continue;
+          int missing = 0;
+          for (const OwedScore& o : OwedScores(record, j)) missing += !o.given;
+          r.set_scores_missing(missing);
+        }
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::GetCycleProgressResponse> AwardCore::GetCycleProgress(
+    const v1::GetCycleProgressRequest& request) {
+  IMDI_ASSIGN_OR_RETURN(Record record, LoadCycle(request.cycle_id()));
+  return CycleProgress(record, options_.now());
+}
+
 absl::StatusOr<v1::DecideWinnerResponse> AwardCore::DecideWinner(
     const v1::DecideWinnerRequest& request, const Caller& caller) {
   v1::DecideWinnerResponse response;
@@ -1549,38 +1833,11 @@ absl::StatusOr<v1::DecideWinnerResponse> AwardCore::DecideWinner(
                           "the chair has declared a conflict with that nominee");
           }
         }
-        DecisionInput input;
-        input.policy = cycle.config().decision_policy();
-        input.jurors = Jurors(cycle);
-        input.scores = Scores(record);
-        input.chair_choice = request.chair_choice_nomination_id();
-        std::vector<PreconditionViolation> pending;
+        IMDI_RETURN_IF_ERROR(
+            CheckTransition(record, Action::kDecideWinner, options_.now()).Error());
         std::vector<std::string> excluded;
-        for (const v1::Nomination& n : record.nominations()) {
-          if (n.state() == v1::NOMINATION_STATE_ACTIVE) input.total_votes += n.votes();
-        }
-        for (const v1::Nomination* n : Candidates(record)) {
-          for (const auto& c : n->claims()) {
-            if (c.state() == v1::ASSESSMENT_STATE_PENDING) {
-              pending.push_back({"ASSESSMENT", absl::StrCat(n->nomination_id(), "/", c.criterion()),
-                                 absl::StrCat(n->municipality_name(), "'s claim of ",
-                                              c.criterion(), " awaits the jury")});
-            }
-          }
-          if (!n->evaluation().eligible() && n->override_reason().empty()) {
-            excluded.push_back(absl::StrCat(n->municipality_name(), " (",
-                                            VerdictText(n->evaluation().verdict()), ")"));
-            continue;
-          }
-          input.candidates.push_back(
-              {n->nomination_id(), n->municipality_code(), n->municipality_name(), n->votes()});
-        }
-        if (!pending.empty()) {
-          return FailedPreconditionError(
-              "ASSESSMENTS_PENDING",
-              absl::StrCat(pending.size(), " assessed criteria await the jury's confirmation"),
-              pending);
-        }
+        DecisionInput input = DecisionInputOf(record, &excluded);
+        input.chair_choice = request.chair_choice_nomination_id();
         absl::StatusOr<v1::Decision> decision = Decide(input);
         if (!decision.ok()) return decision.status();
         *decision->mutable_decide_time() = ToProto(options_.now());
@@ -1613,12 +1870,10 @@ absl::StatusOr<v1::AnnounceWinnerResponse> AwardCore::AnnounceWinner(
       [&](Record& record, Step& step) -> absl::Status {
         v1::Cycle& cycle = *record.mutable_cycle();
         IMDI_RETURN_IF_ERROR(CheckEtag(request.etag(), cycle.etag(), "cycle"));
-        IMDI_RETURN_IF_ERROR(CheckAction(cycle.state(), Action::kAnnounceWinner,
-                                         cycle.config().decision_policy()));
-        if (!cycle.has_decision()) {
-          return Refuse("NO_DECISION", "DECISION", cycle.cycle_id(),
-                        "the jury has not decided; call DecideWinner first");
-        }
+        const TransitionCheck check =
+            CheckTransition(record, Action::kAnnounceWinner, options_.now());
+        IMDI_RETURN_IF_ERROR(check.Error());
+        step.warnings = check.warnings;
         const v1::Nomination* winner = FindNomination(record, cycle.decision().winner_nomination_id());
         v1::Winner entry;
         entry.set_award_year(cycle.config().award_year());
@@ -1654,6 +1909,7 @@ absl::StatusOr<v1::AnnounceWinnerResponse> AwardCore::AnnounceWinner(
       [](const Record& record, const Step& step, google::protobuf::Message& m) {
         auto& r = static_cast<v1::AnnounceWinnerResponse&>(m);
         *r.mutable_cycle() = record.cycle();
+        for (const std::string& w : step.warnings) r.add_warnings(w);
         if (!step.winners.empty()) *r.mutable_winner() = step.winners.front();
       }));
   return response;

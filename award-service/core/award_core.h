@@ -97,6 +97,15 @@ class AwardCore {
       const v1::ConfirmAssessmentRequest& request, const Caller& caller);
   absl::StatusOr<v1::SubmitScoreResponse> SubmitScore(const v1::SubmitScoreRequest& request,
                                                       const Caller& caller);
+  // A juror's scores in one atomic call: every entry valid or nothing
+  // recorded.
+  absl::StatusOr<v1::SubmitScoreSheetResponse> SubmitScoreSheet(
+      const v1::SubmitScoreSheetRequest& request, const Caller& caller);
+  absl::StatusOr<v1::CorrectVotesResponse> CorrectVotes(const v1::CorrectVotesRequest& request,
+                                                        const Caller& caller);
+  // Read-only: where the cycle stands at the core's clock (domain/progress.h).
+  absl::StatusOr<v1::GetCycleProgressResponse> GetCycleProgress(
+      const v1::GetCycleProgressRequest& request);
   absl::StatusOr<v1::DecideWinnerResponse> DecideWinner(const v1::DecideWinnerRequest& request,
                                                         const Caller& caller);
   absl::StatusOr<v1::AnnounceWinnerResponse> AnnounceWinner(

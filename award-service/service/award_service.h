@@ -34,9 +34,10 @@ using RawAwardService =
     IMDI_RAW(ListNominations, IMDI_RAW(AnnounceNominees, IMDI_RAW(OpenPublicVoting,
     IMDI_RAW(RecordVotes, IMDI_RAW(StartJuryDeliberation, IMDI_RAW(RegisterJuror,
     IMDI_RAW(DeclareConflict, IMDI_RAW(ConfirmAssessment, IMDI_RAW(SubmitScore,
+    IMDI_RAW(SubmitScoreSheet, IMDI_RAW(CorrectVotes, IMDI_RAW(GetCycleProgress,
     IMDI_RAW(DecideWinner, IMDI_RAW(AnnounceWinner, IMDI_RAW(ArchiveCycle,
     IMDI_RAW(CancelCycle, IMDI_RAW(ImportWinners, IMDI_RAW(ListWinners,
-    IMDI_RAW(ListAuditEvents, v1::AwardService::Service)))))))))))))))))))))))));
+    IMDI_RAW(ListAuditEvents, v1::AwardService::Service))))))))))))))))))))))))))));
 #undef IMDI_RAW
 // clang-format on
 
@@ -71,6 +72,9 @@ class AwardServiceImpl final : public RawAwardService {
   IMDI_AWARD_RPC(DeclareConflict)
   IMDI_AWARD_RPC(ConfirmAssessment)
   IMDI_AWARD_RPC(SubmitScore)
+  IMDI_AWARD_RPC(SubmitScoreSheet)
+  IMDI_AWARD_RPC(CorrectVotes)
+  IMDI_AWARD_RPC(GetCycleProgress)
   IMDI_AWARD_RPC(DecideWinner)
   IMDI_AWARD_RPC(AnnounceWinner)
   IMDI_AWARD_RPC(ArchiveCycle)
