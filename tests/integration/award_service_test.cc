@@ -341,5 +341,132 @@ TEST_F(AwardServiceTest, ConfigurationsWithNumbersADecisionCannotRankAreRefused)
   }
 }
 
+// A jury scores through the wire: a score sheet refused whole with every
+// bad entry named, then recorded once however often it is sent, and the
+// cycle's progress showing what each juror still owes.
+TEST_F(AwardServiceTest, ScoreSheetsAndProgressThroughTheServer) {
+  auto call = [&](auto method, const auto& request, auto* response) {
+    grpc::ClientContext context;
+    return (stub_.get()->*method)(&context, request, response);
+  };
+  auto progress = [&] {
+    api::GetCycleProgressRequest request;
+    request.set_cycle_id("2016");
+    api::GetCycleProgressResponse response;
+    grpc::Status status = call(&api::AwardService::Stub::GetCycleProgress, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+  EXPECT_EQ(progress().state(), api::CYCLE_STATE_DRAFT);
+  api::OpenNominationsRequest open;
+  open.set_cycle_id("2016");
+  api::OpenNominationsResponse opened;
+  ASSERT_TRUE(call(&api::AwardService::Stub::OpenNominations, open, &opened).ok());
+  EXPECT_TRUE(opened.warnings().empty());  // the 2016 cycle has no nomination deadline
+
+  api::SubmitNominationRequest nominate;
+  nominate.set_cycle_id("2016");
+  nominate.set_municipality_code("5001");
+  nominate.mutable_nominator()->set_kind(api::NOMINATOR_KIND_REGIONAL_OFFICE);
+  nominate.mutable_nominator()->set_imdi_region(stats::v1::IMDI_REGION_MIDT_NORGE);
+  nominate.set_justification("Settled more than asked, with housing found in every district.");
+  for (const char* criterion : {"creative_housing", "anchored_plans"}) {
+    api::AssessmentClaim* claim = nominate.add_claims();
+    claim->set_criterion(criterion);
+    claim->set_justification("A justification long enough for the assessed criterion.");
+  }
+  api::SubmitNominationResponse nominated;
+  grpc::Status status = call(&api::AwardService::Stub::SubmitNomination, nominate, &nominated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const std::string trondheim = nominated.nomination().nomination_id();
+  {
+    const api::GetCycleProgressResponse p = progress();
+    ASSERT_EQ(p.regions_size(), 6);
+    const api::RegionProgress& midt = p.regions(4);
+    EXPECT_EQ(midt.imdi_region(), stats::v1::IMDI_REGION_MIDT_NORGE);
+    EXPECT_EQ(midt.active(), 1);
+    EXPECT_TRUE(midt.filled());
+    EXPECT_EQ(p.pending_assessments_size(), 2);
+  }
+
+  api::AnnounceNomineesRequest announce;
+  announce.set_cycle_id("2016");
+  api::AnnounceNomineesResponse announced;
+  status = call(&api::AwardService::Stub::AnnounceNominees, announce, &announced);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  for (const char* criterion : {"creative_housing", "anchored_plans"}) {
+    api::ConfirmAssessmentRequest confirm;
+    confirm.set_cycle_id("2016");
+    confirm.set_nomination_id(trondheim);
+    confirm.set_criterion(criterion);
+    confirm.set_confirmed(true);
+    api::ConfirmAssessmentResponse confirmed;
+    ASSERT_TRUE(call(&api::AwardService::Stub::ConfirmAssessment, confirm, &confirmed).ok());
+  }
+  for (const char* juror : {"a", "b"}) {
+    api::RegisterJurorRequest reg;
+    reg.set_cycle_id("2016");
+    reg.mutable_juror()->set_juror_id(juror);
+    reg.mutable_juror()->set_display_name(juror);
+    reg.mutable_juror()->set_chair(std::string(juror) == "a");
+    api::RegisterJurorResponse registered;
+    ASSERT_TRUE(call(&api::AwardService::Stub::RegisterJuror, reg, &registered).ok());
+  }
+  api::StartJuryDeliberationRequest start;
+  start.set_cycle_id("2016");
+  api::StartJuryDeliberationResponse started;
+  status = call(&api::AwardService::Stub::StartJuryDeliberation, start, &started);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  api::SubmitScoreSheetRequest sheet;
+  sheet.set_cycle_id("2016");
+  sheet.set_juror_id("a");
+  sheet.set_request_id("sheet-a-1");
+  for (const auto& [criterion, score] : std::vector<std::pair<std::string, double>>{
+           {"settlement", 9}, {"qualification", 11}, {"anchoring", 8}, {"charm", 5}}) {
+    api::ScoreSheetEntry* e = sheet.add_scores();
+    e->set_nomination_id(trondheim);
+    e->set_criterion(criterion);
+    e->set_score(score);
+  }
+  api::SubmitScoreSheetResponse scored;
+  status = call(&api::AwardService::Stub::SubmitScoreSheet, sheet, &scored);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const absl::Status refused = FromGrpcStatus(status);
+  EXPECT_EQ(ErrorReason(refused), "INVALID_SCORES");
+  std::vector<std::string> fields;
+  for (const FieldViolation& v : FieldViolations(refused)) fields.push_back(v.field);
+  EXPECT_THAT(fields, ::testing::ElementsAre("scores[1].score", "scores[3].criterion"));
+  EXPECT_EQ(progress().jurors(0).scores_recorded(), 0);
+
+  sheet.mutable_scores(1)->set_score(7);
+  sheet.mutable_scores()->RemoveLast();
+  sheet.set_request_id("sheet-a-2");
+  status = call(&api::AwardService::Stub::SubmitScoreSheet, sheet, &scored);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(scored.scores_recorded(), 3);
+  EXPECT_EQ(scored.scores_missing(), 0);
+  ASSERT_EQ(scored.nominees_size(), 1);
+  EXPECT_EQ(scored.nominees(0).scores_recorded(), 3);
+  api::SubmitScoreSheetResponse again;
+  ASSERT_TRUE(call(&api::AwardService::Stub::SubmitScoreSheet, sheet, &again).ok());
+  EXPECT_EQ(again.SerializeAsString(), scored.SerializeAsString());
+
+  const api::GetCycleProgressResponse p = progress();
+  EXPECT_EQ(p.state(), api::CYCLE_STATE_JURY_DELIBERATION);
+  ASSERT_EQ(p.jurors_size(), 2);
+  EXPECT_EQ(p.jurors(0).scores_recorded(), 3);
+  EXPECT_EQ(p.jurors(1).scores_expected(), 3);
+  EXPECT_EQ(p.jurors(1).missing_size(), 3);
+  bool decide_seen = false;
+  for (const api::TransitionProgress& t : p.transitions()) {
+    if (t.method() != "DecideWinner") continue;
+    decide_seen = true;
+    EXPECT_FALSE(t.allowed());
+    EXPECT_EQ(t.blockers_size(), 3);  // juror b's three scores
+  }
+  EXPECT_TRUE(decide_seen);
+}
+
 }  // namespace
 }  // namespace imdi
