@@ -18,7 +18,8 @@ absl::Status ValidateCycleId(absl::string_view id, absl::string_view field = "cy
 // unique criterion names, a kind on every criterion, thresholds and spans in
 // range, a requirement that names only known criteria with sane counts, a
 // nomination policy with nominators, a decision policy whose kind, weights,
-// score scale and tie-breaks agree.
+// score scale and tie-breaks agree and whose electorate is 0 to 100,000,000,
+// schedule dates that exist and a known deadline rule.
 absl::Status ValidateCycleConfig(const v1::CycleConfig& config,
                                  absl::string_view prefix = "config");
 

@@ -14,8 +14,9 @@
 namespace imdi::award {
 namespace {
 
-// Missing scores listed per juror; the counts are always complete.
-constexpr int kMaxMissingListed = 200;
+// Missing scores listed per juror (50 jurors at most keep the reply small);
+// scores_expected less scores_recorded always counts all of them.
+constexpr int kMaxMissingListed = 100;
 
 google::protobuf::Timestamp ToProto(absl::Time t) {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));

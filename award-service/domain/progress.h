@@ -2,7 +2,8 @@
 // nominations per IMDi region, claims awaiting the jury, the scores each
 // juror still owes, and every transition out of the current state with
 // what blocks it, computed by the same checks the transitions' RPCs make
-// (transitions.h).
+// (transitions.h). A juror's missing scores are listed up to 100; the
+// counts are complete.
 //
 // Pure and thread-safe.
 #ifndef IMDI_AWARD_DOMAIN_PROGRESS_H_
