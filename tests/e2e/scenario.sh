@@ -12,8 +12,14 @@
 #   refuse RPC CODE REASON JSON   the call fails with gRPC CODE and ErrorInfo REASON
 #   create CYCLE_ID FILE [JQ]     CreateCycle from a config file, edited by JQ
 #   score CYCLE JUROR NOMINATION CRITERION=SCORE...   one SubmitScore each
+#   size < BYTES                  the kept response's JSON, as buf curl printed
+#                                 it, is smaller than BYTES
 #   restart                       run the script's restart_award function
 # RPC is a method of imdi.award.v1.AwardService, or SERVICE/METHOD.
+#
+# With SCENARIO_SIZES=FILE every call appends "METHOD REQUEST_BYTES
+# REPLY_BYTES" to FILE (a refused call's reply counts 0), after a line
+# "# FILE" naming the scenario.
 
 AWARD_SERVICE=imdi.award.v1.AwardService
 declare -A SCENARIO_VARS=()
@@ -50,12 +56,21 @@ scenario_call() {
   [[ "$method" == */* ]] || method="$AWARD_SERVICE/$method"
   local headers=()
   [ -z "$SCENARIO_ACTOR" ] || headers=(-H "x-actor: $SCENARIO_ACTOR")
+  local status=0
   "$BUF" curl --protocol grpc --http2-prior-knowledge --emit-defaults=false "${headers[@]}" \
-    "http://127.0.0.1:$port/$method" -d "$body" 2>"$WORK/last_error"
+    "http://127.0.0.1:$port/$method" -d "$body" 2>"$WORK/last_error" >"$WORK/last_reply" ||
+    status=$?
+  if [ -n "${SCENARIO_SIZES:-}" ]; then
+    printf '%s %d %d\n' "${method##*/}" "$(printf '%s' "$body" | wc -c)" \
+      "$([ "$status" -eq 0 ] && wc -c <"$WORK/last_reply" || echo 0)" >>"$SCENARIO_SIZES"
+  fi
+  cat "$WORK/last_reply"
+  return "$status"
 }
 
 run_scenario() {
   local file="$1" lineno=0 line verb rest
+  [ -z "${SCENARIO_SIZES:-}" ] || echo "# $(basename "$file")" >>"$SCENARIO_SIZES"
   while IFS= read -r line || [ -n "$line" ]; do
     lineno=$((lineno + 1))
     line="${line#"${line%%[![:space:]]*}"}"
@@ -134,6 +149,18 @@ run_scenario() {
           fi
         done
         say "ok: $where $juror scored $nomination"
+        ;;
+      size)
+        # The last call's reply as buf curl printed it (the kept response
+        # is reformatted by the shell).
+        local op bound bytes
+        read -r op bound <<<"$rest"
+        bytes="$(wc -c <"$WORK/last_reply")"
+        if [ "$op" = "<" ] && [ "$bytes" -lt "$bound" ]; then
+          say "ok: $where reply of $bytes bytes < $bound"
+        else
+          fail "$where: expected a reply smaller than $bound bytes, got $bytes"
+        fi
         ;;
       restart) restart_award ;;
       *) fail "$where: unknown step '$verb'" ;;
