@@ -106,5 +106,23 @@ TEST(CycleConfigFileTest, TextThatIsNotUtf8IsRefusedNamingTheField) {  // F3
   EXPECT_THAT(nested.status().message(), HasSubstr("criteria[0].title is not UTF-8"));
 }
 
+// A winners history names days that exist: a day that does not is refused
+// with its line, not passed on to the service; a month alone is no date.
+TEST(WinnersHistoryTest, ImpossibleDatesAreRefusedWithTheirLine) {
+  const std::string header =
+      "award_year,role,municipality,code_at_the_time,imdi_region,nominees_announced,"
+      "winner_announced,event,source\n";
+  for (const char* bad : {"2017-02-31", "2017/04/26", "26.04.2017", "2017-4-26"}) {
+    std::istringstream csv(header + "2016,winner,Trondheim,1601,Midt-Norge,," + bad + ",e,s\n");
+    auto refused = ParseWinnersHistory(csv, 2008, 2100);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_THAT(refused.status().message(), HasSubstr("line 2: winner_announced")) << bad;
+  }
+  std::istringstream month(header + "2019,winner,Kristiansand,4204,Sør,,2020-01,e,s\n");
+  auto winners = ParseWinnersHistory(month, 2008, 2100);
+  ASSERT_TRUE(winners.ok()) << winners.status();
+  EXPECT_EQ((*winners)[0].announce_date(), "");
+}
+
 }  // namespace
 }  // namespace imdi::award_files

@@ -1,21 +1,34 @@
 #include "tools/award/award_files.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "award-service/domain/cycle_config.h"
+#include "common/csv.h"
 #include "common/limits.h"
 #include "common/raw_message.h"
 #include "common/utf8.h"
-#include "common/csv.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "stats-service/domain/figures.h"
 
 namespace imdi::award_files {
+namespace {
+
+// "2020-01": a month without its day.
+bool IsYearMonth(absl::string_view text) {
+  return text.size() == 7 && text[4] == '-' &&
+         std::all_of(text.begin(), text.begin() + 4, absl::ascii_isdigit) &&
+         absl::ascii_isdigit(text[5]) && absl::ascii_isdigit(text[6]);
+}
+
+}  // namespace
 
 absl::StatusOr<award::v1::CycleConfig> ParseCycleConfig(const std::string& text,
                                                         const std::string& path) {
@@ -103,9 +116,16 @@ absl::StatusOr<std::vector<award::v1::Winner>> ParseWinnersHistory(std::istream&
     if (auto region = stats::ParseRegion(field("imdi_region"))) {
       winner.set_imdi_region(static_cast<stats::v1::ImdiRegion>(static_cast<int>(*region)));
     }
-    // A date with only a month ("2020-01") is no date.
-    if (field("winner_announced").size() == 10) {
-      winner.set_announce_date(field("winner_announced"));
+    // A date with only a month ("2020-01") is no date; anything else must
+    // be a day that exists.
+    const std::string& announced = field("winner_announced");
+    if (!announced.empty() && !IsYearMonth(announced)) {
+      if (!award::ValidateDate(announced, "winner_announced").ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("award history line ", record.line, ": winner_announced ",
+                         Excerpt(announced), " is not a date YYYY-MM-DD (nor a month YYYY-MM)"));
+      }
+      winner.set_announce_date(announced);
     }
     winner.set_event(field("event"));
     winner.set_source(field("source"));
