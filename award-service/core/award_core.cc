@@ -13,9 +13,12 @@
 #include "absl/strings/str_split.h"
 #include "award-service/domain/criteria.h"
 #include "award-service/domain/cycle_config.h"
+#include "award-service/domain/cycle_page_token.h"
 #include "award-service/domain/decision.h"
+#include "award-service/domain/field_checks.h"
 #include "award-service/domain/progress.h"
 #include "award-service/domain/transitions.h"
+#include "award-service/domain/views.h"
 #include "award-service/domain/workflow.h"
 #include "common/errors.h"
 #include "common/limits.h"
@@ -71,12 +74,16 @@ std::string Etag(absl::string_view what, int64_t revision) {
   return absl::StrFormat("%016x", Fnv1a(absl::StrCat(what, "@", revision)));
 }
 
-// Deterministic bytes of `request` without its request_id field.
+// Deterministic bytes of `request` without its request_id and view fields:
+// a retry that asks for another view is the same request (the stored reply
+// is full; the view is applied to what goes out).
 std::string Fingerprint(const google::protobuf::Message& request) {
   std::unique_ptr<google::protobuf::Message> copy(request.New());
   copy->CopyFrom(request);
-  const auto* field = copy->GetDescriptor()->FindFieldByName("request_id");
-  if (field != nullptr) copy->GetReflection()->ClearField(copy.get(), field);
+  for (const char* name : {"request_id", "view"}) {
+    const auto* field = copy->GetDescriptor()->FindFieldByName(name);
+    if (field != nullptr) copy->GetReflection()->ClearField(copy.get(), field);
+  }
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
@@ -131,6 +138,11 @@ absl::Status CheckRequestText(const std::string& text, absl::string_view field, 
   return absl::OkStatus();
 }
 
+// The identifiers every change names: its cycle and its request id.
+void CheckIds(FieldChecks& checks, const std::string& cycle_id, const std::string& request_id) {
+  checks.Add(ValidateCycleId(cycle_id));
+  checks.Add(CheckRequestId(request_id));
+}
 
 absl::Status NotFound(absl::string_view reason, absl::string_view what) {
   return MakeError(absl::StatusCode::kNotFound, reason, what);
@@ -326,6 +338,18 @@ std::string RegionName(stats::v1::ImdiRegion region) {
   }
 }
 
+// A reply that carries the cycle it changed carries its header.
+template <typename Response>
+Response& WithCycleHeader(Response& response) {
+  if (response.has_cycle()) ApplyCycleView(v1::CYCLE_VIEW_BASIC, *response.mutable_cycle());
+  return response;
+}
+
+void ApplyNominationsView(v1::NominationView view,
+                          google::protobuf::RepeatedPtrField<v1::Nomination>& nominations) {
+  for (v1::Nomination& n : nominations) ApplyNominationView(view, n);
+}
+
 int PageSize(int requested, int fallback, int max) {
   if (requested <= 0) return fallback;
   return std::min(requested, max);
@@ -493,6 +517,16 @@ absl::StatusOr<std::vector<MunicipalityInfo>> AwardCore::Resolve(
   return out;
 }
 
+absl::StatusOr<std::map<std::string, std::string>> AwardCore::CurrentCodes() {
+  IMDI_ASSIGN_OR_RETURN(int64_t version, stats_->DataVersion());
+  IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> all, stats_->ListMunicipalities(version));
+  std::map<std::string, std::string> out;
+  for (const MunicipalityInfo& m : all) {
+    for (const std::string& code : m.codes) out.emplace(code, m.code);
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<v1::Evaluation>> AwardCore::EvaluateMany(
     const v1::CycleConfig& config, const std::vector<MunicipalityInfo>& infos,
     const std::vector<std::map<std::string, v1::AssessmentClaim>>& claims, int64_t version,
@@ -559,14 +593,17 @@ absl::StatusOr<std::vector<v1::Evaluation>> AwardCore::EvaluateMany(
 
 absl::StatusOr<v1::CreateCycleResponse> AwardCore::CreateCycle(
     const v1::CreateCycleRequest& request, const Caller& caller) {
-  IMDI_RETURN_IF_ERROR(ValidateCycleId(request.cycle_id()));
-  IMDI_RETURN_IF_ERROR(ValidateCycleConfig(request.config()));
-  IMDI_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  {
+    FieldChecks checks;
+    checks.Add(ValidateCycleConfig(request.config()));
+    CheckIds(checks, request.cycle_id(), request.request_id());
+    IMDI_RETURN_IF_ERROR(checks.Result());
+  }
   absl::MutexLock lock(&mu_);
   v1::CreateCycleResponse response;
   IMDI_ASSIGN_OR_RETURN(bool replayed,
                         Replay("CreateCycle", request, request.request_id(), caller, response));
-  if (replayed) return response;
+  if (replayed) return WithCycleHeader(response);
   IMDI_ASSIGN_OR_RETURN(std::optional<Record> existing, store_->ReadCycle(request.cycle_id()));
   if (existing) {
     return MakeError(absl::StatusCode::kAlreadyExists, "CYCLE_EXISTS",
@@ -609,19 +646,27 @@ absl::StatusOr<v1::CreateCycleResponse> AwardCore::CreateCycle(
   }
   commit.cycle = std::move(record);
   IMDI_RETURN_IF_ERROR(store_->Commit(commit));
-  return response;
+  return WithCycleHeader(response);
 }
 
 absl::StatusOr<v1::GetCycleResponse> AwardCore::GetCycle(const v1::GetCycleRequest& request) {
   IMDI_ASSIGN_OR_RETURN(Record record, LoadCycle(request.cycle_id()));
   v1::GetCycleResponse response;
   *response.mutable_cycle() = record.cycle();
+  ApplyCycleView(EffectiveCycleView(request.view(), v1::CYCLE_VIEW_FULL),
+                 *response.mutable_cycle());
   return response;
 }
 
 absl::StatusOr<v1::ListCyclesResponse> AwardCore::ListCycles(
     const v1::ListCyclesRequest& request) {
-  IMDI_ASSIGN_OR_RETURN(int64_t offset, DecodeToken(request.page_token(), "cycles", ""));
+  const v1::CycleView view = EffectiveCycleView(request.view(), v1::CYCLE_VIEW_BASIC);
+  // The token belongs to a listing in one view; the page size may change.
+  const uint64_t fingerprint = Fnv1a(absl::StrCat("ListCycles|", static_cast<int>(view)));
+  std::optional<CyclePageToken> after;
+  if (!request.page_token().empty()) {
+    IMDI_ASSIGN_OR_RETURN(after, DecodeCyclePageToken(request.page_token(), fingerprint));
+  }
   const int size = PageSize(request.page_size(), kDefaultCyclePage, kMaxCyclePage);
   IMDI_ASSIGN_OR_RETURN(std::vector<Record> records, store_->ReadCycles());
   std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
@@ -632,13 +677,22 @@ absl::StatusOr<v1::ListCyclesResponse> AwardCore::ListCycles(
   });
   v1::ListCyclesResponse response;
   ByteBudget budget;
-  int64_t next = offset;
-  for (; next < static_cast<int64_t>(records.size()) && next < offset + size; ++next) {
-    if (!budget.Take(records[next].cycle().ByteSizeLong())) break;
-    *response.add_cycles() = records[next].cycle();
+  bool more = false;
+  for (Record& record : records) {
+    const v1::Cycle& cycle = record.cycle();
+    if (after && !ComesAfter(*after, cycle.config().award_year(), cycle.cycle_id())) continue;
+    v1::Cycle out = cycle;
+    ApplyCycleView(view, out);
+    if (response.cycles_size() >= size || !budget.Take(out.ByteSizeLong())) {
+      more = true;
+      break;
+    }
+    *response.add_cycles() = std::move(out);
   }
-  if (next < static_cast<int64_t>(records.size())) {
-    response.set_next_page_token(EncodeToken("cycles", "", next));
+  if (more && response.cycles_size() > 0) {
+    const v1::Cycle& last = response.cycles(response.cycles_size() - 1);
+    response.set_next_page_token(
+        EncodeCyclePageToken({fingerprint, last.config().award_year(), last.cycle_id()}));
   }
   return response;
 }
@@ -648,7 +702,10 @@ absl::StatusOr<v1::ListCyclesResponse> AwardCore::ListCycles(
 
 absl::StatusOr<v1::EvaluateMunicipalityResponse> AwardCore::EvaluateMunicipality(
     const v1::EvaluateMunicipalityRequest& request) {
-  IMDI_RETURN_IF_ERROR(CheckMunicipalityCode(request.municipality_code(), "municipality_code"));
+  FieldChecks checks;
+  checks.Add(CheckMunicipalityCode(request.municipality_code(), "municipality_code"));
+  checks.Add(ValidateCycleId(request.cycle_id()));
+  IMDI_RETURN_IF_ERROR(checks.Result());
   IMDI_ASSIGN_OR_RETURN(Record record, LoadCycle(request.cycle_id()));
   IMDI_RETURN_IF_ERROR(CheckClaims(record.cycle().config(), request.claims()));
   IMDI_ASSIGN_OR_RETURN(int64_t version, VersionFor(record.cycle(), request.use_latest()));
@@ -818,7 +875,7 @@ absl::StatusOr<Response> AwardCore::MoveState(absl::string_view method, const Re
       [](const Record& r, const Step& step, google::protobuf::Message& m) {
         RespondCycle<Response>(r, step.warnings, m);
       }));
-  return response;
+  return WithCycleHeader(response);
 }
 
 absl::StatusOr<v1::OpenNominationsResponse> AwardCore::OpenNominations(
@@ -829,27 +886,38 @@ absl::StatusOr<v1::OpenNominationsResponse> AwardCore::OpenNominations(
 
 absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
     const v1::SubmitNominationRequest& request, const Caller& caller) {
-  IMDI_RETURN_IF_ERROR(CheckMunicipalityCode(request.municipality_code(), "municipality_code"));
-  IMDI_RETURN_IF_ERROR(CheckRequestText(request.justification(), "justification", true,
-                                        kMaxJustificationBytes, TextKind::kParagraphs));
-  IMDI_RETURN_IF_ERROR(CheckRequestText(request.override_reason(), "override_reason", false,
-                                        kMaxNoteBytes, TextKind::kParagraphs));
-  IMDI_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   const v1::Nominator& nominator = request.nominator();
-  IMDI_RETURN_IF_ERROR(
-      CheckRequestText(nominator.display_name(), "nominator.display_name", false, kMaxNameBytes));
-  switch (nominator.kind()) {
-    case v1::NOMINATOR_KIND_REGIONAL_OFFICE:
-      if (nominator.imdi_region() == stats::v1::IMDI_REGION_UNSPECIFIED) {
-        return InvalidFieldError("nominator.imdi_region", "a regional office names its region");
+  {
+    FieldChecks checks;
+    CheckIds(checks, request.cycle_id(), request.request_id());
+    checks.Add(CheckMunicipalityCode(request.municipality_code(), "municipality_code"));
+    checks.Add(CheckRequestText(request.justification(), "justification", true,
+                                kMaxJustificationBytes, TextKind::kParagraphs));
+    checks.Add(CheckRequestText(request.override_reason(), "override_reason", false, kMaxNoteBytes,
+                                TextKind::kParagraphs));
+    checks.Add(
+        CheckRequestText(nominator.display_name(), "nominator.display_name", false, kMaxNameBytes));
+    switch (nominator.kind()) {
+      case v1::NOMINATOR_KIND_REGIONAL_OFFICE:
+        if (nominator.imdi_region() == stats::v1::IMDI_REGION_UNSPECIFIED) {
+          checks.Add("nominator.imdi_region", "a regional office names its region");
+        }
+        break;
+      case v1::NOMINATOR_KIND_MUNICIPALITY:
+        checks.Add(
+            CheckMunicipalityCode(nominator.municipality_code(), "nominator.municipality_code"));
+        break;
+      default:
+        checks.Add("nominator.kind", "is required");
+    }
+    if (!checks.ok()) {
+      // The claims are checked against the cycle's configuration, when
+      // there is one to check them against.
+      if (absl::StatusOr<Record> record = LoadCycle(request.cycle_id()); record.ok()) {
+        checks.Add(CheckClaims(record->cycle().config(), request.claims()));
       }
-      break;
-    case v1::NOMINATOR_KIND_MUNICIPALITY:
-      IMDI_RETURN_IF_ERROR(
-          CheckMunicipalityCode(nominator.municipality_code(), "nominator.municipality_code"));
-      break;
-    default:
-      return InvalidFieldError("nominator.kind", "is required");
+      return checks.Result();
+    }
   }
   {
     // A retry of a call that already succeeded returns its response even
@@ -858,7 +926,10 @@ absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
     v1::SubmitNominationResponse stored;
     IMDI_ASSIGN_OR_RETURN(bool replayed,
                           Replay("SubmitNomination", request, request.request_id(), caller, stored));
-    if (replayed) return stored;
+    if (replayed) {
+      ApplyNominationView(request.view(), *stored.mutable_nomination());
+      return stored;
+    }
   }
   IMDI_ASSIGN_OR_RETURN(Record snapshot, LoadCycle(request.cycle_id()));
   const v1::CycleConfig& config = snapshot.cycle().config();
@@ -1029,6 +1100,7 @@ absl::StatusOr<v1::SubmitNominationResponse> AwardCore::SubmitNomination(
           }
         }
       }));
+  ApplyNominationView(request.view(), *response.mutable_nomination());
   return response;
 }
 
@@ -1076,6 +1148,7 @@ absl::StatusOr<v1::WithdrawNominationResponse> AwardCore::WithdrawNomination(
           }
         }
       }));
+  ApplyNominationView(request.view(), *response.mutable_nomination());
   return response;
 }
 
@@ -1088,6 +1161,7 @@ absl::StatusOr<v1::ListNominationsResponse> AwardCore::ListNominations(
       *response.add_nominations() = n;
     }
   }
+  ApplyNominationsView(request.view(), *response.mutable_nominations());
   return response;
 }
 
@@ -1099,7 +1173,10 @@ absl::StatusOr<v1::AnnounceNomineesResponse> AwardCore::AnnounceNominees(
     v1::AnnounceNomineesResponse stored;
     IMDI_ASSIGN_OR_RETURN(bool replayed,
                           Replay("AnnounceNominees", request, request.request_id(), caller, stored));
-    if (replayed) return stored;
+    if (replayed) {
+      ApplyNominationsView(request.view(), *stored.mutable_nominations());
+      return WithCycleHeader(stored);
+    }
   }
   // Freeze at the newest version and evaluate the nominees there, outside
   // the lock; the commit checks that nothing changed meanwhile.
@@ -1184,7 +1261,8 @@ absl::StatusOr<v1::AnnounceNomineesResponse> AwardCore::AnnounceNominees(
           if (n.state() == v1::NOMINATION_STATE_ACTIVE) *r.add_nominations() = n;
         }
       }));
-  return response;
+  ApplyNominationsView(request.view(), *response.mutable_nominations());
+  return WithCycleHeader(response);
 }
 
 absl::StatusOr<v1::OpenPublicVotingResponse> AwardCore::OpenPublicVoting(
@@ -1195,24 +1273,22 @@ absl::StatusOr<v1::OpenPublicVotingResponse> AwardCore::OpenPublicVoting(
 
 absl::StatusOr<v1::RecordVotesResponse> AwardCore::RecordVotes(
     const v1::RecordVotesRequest& request, const Caller& caller) {
+  FieldChecks checks;
+  CheckIds(checks, request.cycle_id(), request.request_id());
   if (request.request_id().empty()) {
-    return InvalidFieldError("request_id", "is required: a batch of votes must count once");
+    checks.Add("request_id", "is required: a batch of votes must count once");
   }
-  if (request.tallies().empty()) return InvalidFieldError("tallies", "must not be empty");
+  if (request.tallies().empty()) checks.Add("tallies", "must not be empty");
   if (request.tallies_size() > kMaxTallies) {
-    return InvalidFieldError(
-        "tallies", absl::StrCat(request.tallies_size(), " tallies; at most ", kMaxTallies));
+    checks.Add("tallies", absl::StrCat(request.tallies_size(), " tallies; at most ", kMaxTallies));
   }
-  {
-    std::vector<FieldViolation> violations;
-    for (int i = 0; i < request.tallies_size(); ++i) {
-      if (request.tallies(i).votes() < 0 || request.tallies(i).votes() > kMaxVotesPerTally) {
-        violations.push_back({absl::StrCat("tallies[", i, "].votes"),
-                              absl::StrCat("must be between 0 and ", kMaxVotesPerTally)});
-      }
+  for (int i = 0; i < request.tallies_size() && i < kMaxTallies; ++i) {
+    if (request.tallies(i).votes() < 0 || request.tallies(i).votes() > kMaxVotesPerTally) {
+      checks.Add(absl::StrCat("tallies[", i, "].votes"),
+                 absl::StrCat("must be between 0 and ", kMaxVotesPerTally));
     }
-    if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
   }
+  IMDI_RETURN_IF_ERROR(checks.Result());
   v1::RecordVotesResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(
       "RecordVotes", request, request.request_id(), request.cycle_id(), caller,
@@ -1362,18 +1438,23 @@ absl::StatusOr<v1::StartJuryDeliberationResponse> AwardCore::StartJuryDeliberati
         for (const std::string& w : step.warnings) r.add_warnings(w);
         for (const v1::Nomination* n : Candidates(record)) *r.add_candidates() = *n;
       }));
-  return response;
+  ApplyNominationsView(request.view(), *response.mutable_candidates());
+  return WithCycleHeader(response);
 }
 
 absl::StatusOr<v1::RegisterJurorResponse> AwardCore::RegisterJuror(
     const v1::RegisterJurorRequest& request, const Caller& caller) {
   const v1::Juror& juror = request.juror();
-  IMDI_RETURN_IF_ERROR(ValidateCycleId(juror.juror_id(), "juror.juror_id"));
-  IMDI_RETURN_IF_ERROR(
-      CheckRequestText(juror.display_name(), "juror.display_name", true, kMaxNameBytes));
-  if (!juror.conflicted_nomination_ids().empty()) {
-    return InvalidFieldError("juror.conflicted_nomination_ids",
-                             "is output only; declare conflicts with DeclareConflict");
+  {
+    FieldChecks checks;
+    CheckIds(checks, request.cycle_id(), request.request_id());
+    checks.Add(ValidateCycleId(juror.juror_id(), "juror.juror_id"));
+    checks.Add(CheckRequestText(juror.display_name(), "juror.display_name", true, kMaxNameBytes));
+    if (!juror.conflicted_nomination_ids().empty()) {
+      checks.Add("juror.conflicted_nomination_ids",
+                 "is output only; declare conflicts with DeclareConflict");
+    }
+    IMDI_RETURN_IF_ERROR(checks.Result());
   }
   v1::RegisterJurorResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(
@@ -1416,7 +1497,12 @@ absl::StatusOr<v1::RegisterJurorResponse> AwardCore::RegisterJuror(
 
 absl::StatusOr<v1::DeclareConflictResponse> AwardCore::DeclareConflict(
     const v1::DeclareConflictRequest& request, const Caller& caller) {
-  IMDI_RETURN_IF_ERROR(CheckRequestText(request.reason(), "reason", true, kMaxLineBytes));
+  {
+    FieldChecks checks;
+    CheckIds(checks, request.cycle_id(), request.request_id());
+    checks.Add(CheckRequestText(request.reason(), "reason", true, kMaxLineBytes));
+    IMDI_RETURN_IF_ERROR(checks.Result());
+  }
   v1::DeclareConflictResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(
       "DeclareConflict", request, request.request_id(), request.cycle_id(), caller,
@@ -1474,8 +1560,13 @@ absl::StatusOr<v1::DeclareConflictResponse> AwardCore::DeclareConflict(
 
 absl::StatusOr<v1::ConfirmAssessmentResponse> AwardCore::ConfirmAssessment(
     const v1::ConfirmAssessmentRequest& request, const Caller& caller) {
-  IMDI_RETURN_IF_ERROR(CheckRequestText(request.jury_note(), "jury_note", false, kMaxNoteBytes,
-                                        TextKind::kParagraphs));
+  {
+    FieldChecks checks;
+    CheckIds(checks, request.cycle_id(), request.request_id());
+    checks.Add(CheckRequestText(request.jury_note(), "jury_note", false, kMaxNoteBytes,
+                                TextKind::kParagraphs));
+    IMDI_RETURN_IF_ERROR(checks.Result());
+  }
   v1::ConfirmAssessmentResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(
       "ConfirmAssessment", request, request.request_id(), request.cycle_id(), caller,
@@ -1531,6 +1622,7 @@ absl::StatusOr<v1::ConfirmAssessmentResponse> AwardCore::ConfirmAssessment(
           }
         }
       }));
+  ApplyNominationView(request.view(), *response.mutable_nomination());
   return response;
 }
 
@@ -1552,7 +1644,12 @@ std::vector<v1::Juror> Jurors(const v1::Cycle& cycle) {
 
 absl::StatusOr<v1::SubmitScoreResponse> AwardCore::SubmitScore(
     const v1::SubmitScoreRequest& request, const Caller& caller) {
-  if (!std::isfinite(request.score())) return InvalidFieldError("score", "must be a number");
+  {
+    FieldChecks checks;
+    CheckIds(checks, request.cycle_id(), request.request_id());
+    if (!std::isfinite(request.score())) checks.Add("score", "must be a number");
+    IMDI_RETURN_IF_ERROR(checks.Result());
+  }
   v1::SubmitScoreResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(
       "SubmitScore", request, request.request_id(), request.cycle_id(), caller,
@@ -1573,15 +1670,16 @@ absl::StatusOr<v1::SubmitScoreResponse> AwardCore::SubmitScore(
         }
         bool known = false;
         for (const auto& c : policy.scoring_criteria()) known = known || c.name() == request.criterion();
+        FieldChecks checks;
         if (!known) {
-          return InvalidFieldError("criterion", absl::StrCat(Excerpt(request.criterion()),
-                                                             " is not a scoring criterion of "
-                                                             "the cycle"));
+          checks.Add("criterion", absl::StrCat(Excerpt(request.criterion()),
+                                               " is not a scoring criterion of the cycle"));
         }
         if (request.score() < policy.min_score() || request.score() > policy.max_score()) {
-          return InvalidFieldError("score", absl::StrCat("must be between ", policy.min_score(),
-                                                         " and ", policy.max_score()));
+          checks.Add("score", absl::StrCat("must be between ", policy.min_score(), " and ",
+                                           policy.max_score()));
         }
+        IMDI_RETURN_IF_ERROR(checks.Result());
         IMDI_RETURN_IF_ERROR(
             CheckAction(cycle.state(), Action::kSubmitScore, policy));
         IMDI_RETURN_IF_ERROR(CheckScoringDeadline(cycle.config().schedule(), options_.now()));
@@ -1860,10 +1958,26 @@ absl::StatusOr<v1::DecideWinnerResponse> AwardCore::DecideWinner(
 
 absl::StatusOr<v1::AnnounceWinnerResponse> AwardCore::AnnounceWinner(
     const v1::AnnounceWinnerRequest& request, const Caller& caller) {
-  if (!request.announce_date().empty()) {
-    IMDI_RETURN_IF_ERROR(ValidateDate(request.announce_date(), "announce_date"));
+  {
+    FieldChecks checks;
+    CheckIds(checks, request.cycle_id(), request.request_id());
+    if (!request.announce_date().empty()) {
+      checks.Add(ValidateDate(request.announce_date(), "announce_date"));
+    }
+    checks.Add(CheckRequestText(request.event(), "event", false, kMaxLineBytes));
+    IMDI_RETURN_IF_ERROR(checks.Result());
   }
-  IMDI_RETURN_IF_ERROR(CheckRequestText(request.event(), "event", false, kMaxLineBytes));
+  // The winner's code today, and that of a history row for the year, from
+  // the statistics service before the lock is taken. Without it the entry
+  // is stored without one (ListWinners fills it in later).
+  std::map<std::string, std::string> current_codes;
+  if (absl::StatusOr<std::map<std::string, std::string>> codes = CurrentCodes(); codes.ok()) {
+    current_codes = *std::move(codes);
+  }
+  auto current_code = [&](const std::string& code) -> std::string {
+    auto it = current_codes.find(code);
+    return it == current_codes.end() ? "" : it->second;
+  };
   v1::AnnounceWinnerResponse response;
   IMDI_RETURN_IF_ERROR(Mutate(
       "AnnounceWinner", request, request.request_id(), request.cycle_id(), caller,
@@ -1881,6 +1995,7 @@ absl::StatusOr<v1::AnnounceWinnerResponse> AwardCore::AnnounceWinner(
         entry.set_code_at_the_time(winner->code_at_the_time().empty() ? winner->municipality_code()
                                                                        : winner->code_at_the_time());
         entry.set_imdi_region(winner->imdi_region());
+        entry.set_municipality_code(current_code(entry.code_at_the_time()));
         std::string date = request.announce_date();
         if (date.empty()) date = cycle.config().schedule().winner_announce_date();
         if (date.empty()) date = absl::FormatTime("%Y-%m-%d", options_.now(), absl::UTCTimeZone());
@@ -1890,12 +2005,37 @@ absl::StatusOr<v1::AnnounceWinnerResponse> AwardCore::AnnounceWinner(
         entry.set_source(absl::StrCat("award cycle ", cycle.cycle_id()));
         entry.set_cycle_id(cycle.cycle_id());
         IMDI_ASSIGN_OR_RETURN(std::vector<v1::Winner> history, store_->ReadWinners());
+        std::string replaced;
         for (const v1::Winner& w : history) {
-          if (w.award_year() == entry.award_year() && !SameWinner(w, entry)) {
-            return Refuse("WINNER_ALREADY_RECORDED", "WINNER", absl::StrCat(w.award_year()),
-                          absl::StrCat("the history already records ", w.municipality_name(),
-                                       " as the winner of ", w.award_year()));
+          if (w.award_year() != entry.award_year()) continue;
+          // The same municipality by its code today where both are known
+          // (a row may name it by an older code), else as the import does.
+          const std::string w_code = !w.municipality_code().empty()
+                                         ? w.municipality_code()
+                                         : current_code(w.code_at_the_time());
+          const bool same = !w_code.empty() && !entry.municipality_code().empty()
+                                ? w_code == entry.municipality_code()
+                                : SameWinner(w, entry);
+          if (same) continue;  // one row, now the cycle's
+          const std::string row =
+              absl::StrCat(w.municipality_name(), w.code_at_the_time().empty() ? "" : " (",
+                           w.code_at_the_time(), w.code_at_the_time().empty() ? "" : ")",
+                           w.source().empty() ? "" : absl::StrCat(", source: ", w.source()),
+                           w.cycle_id().empty() ? "" : absl::StrCat(", cycle ", w.cycle_id()));
+          if (!w.cycle_id().empty() && w.cycle_id() != cycle.cycle_id()) {
+            return Refuse(
+                "WINNER_ALREADY_RECORDED", "WINNER", absl::StrCat(w.award_year()),
+                absl::StrCat("cycle ", w.cycle_id(), " already announced ", w.municipality_name(),
+                             " as the winner of ", w.award_year()));
           }
+          if (!request.replace_history_row()) {
+            return Refuse("WINNER_HISTORY_CONFLICT", "WINNER_HISTORY", absl::StrCat(w.award_year()),
+                          absl::StrCat("the winners history records ", row, " as the winner of ",
+                                       w.award_year(), "; the cycle decided ",
+                                       entry.municipality_name(), " (", entry.code_at_the_time(),
+                                       "); announce with replace_history_row to replace that row"));
+          }
+          replaced = row;
         }
         cycle.set_state(NextState(cycle.state(), Action::kAnnounceWinner));
         step.nomination_id = winner->nomination_id();
@@ -1903,6 +2043,11 @@ absl::StatusOr<v1::AnnounceWinnerResponse> AwardCore::AnnounceWinner(
         step.detail = absl::StrCat("announced the winner: ", entry.municipality_name(), " on ",
                                    entry.announce_date(),
                                    entry.event().empty() ? "" : absl::StrCat(" at ", entry.event()));
+        if (!replaced.empty()) {
+          absl::StrAppend(&step.detail, "; replaced the history row for ", entry.award_year(),
+                          ": was ", replaced, ", now ", entry.municipality_name(), " (",
+                          entry.code_at_the_time(), ", cycle ", cycle.cycle_id(), ")");
+        }
         return absl::OkStatus();
       },
       response,
@@ -1912,7 +2057,7 @@ absl::StatusOr<v1::AnnounceWinnerResponse> AwardCore::AnnounceWinner(
         for (const std::string& w : step.warnings) r.add_warnings(w);
         if (!step.winners.empty()) *r.mutable_winner() = step.winners.front();
       }));
-  return response;
+  return WithCycleHeader(response);
 }
 
 absl::StatusOr<v1::ArchiveCycleResponse> AwardCore::ArchiveCycle(
@@ -1923,7 +2068,12 @@ absl::StatusOr<v1::ArchiveCycleResponse> AwardCore::ArchiveCycle(
 
 absl::StatusOr<v1::CancelCycleResponse> AwardCore::CancelCycle(
     const v1::CancelCycleRequest& request, const Caller& caller) {
-  IMDI_RETURN_IF_ERROR(CheckRequestText(request.reason(), "reason", true, kMaxLineBytes));
+  {
+    FieldChecks checks;
+    CheckIds(checks, request.cycle_id(), request.request_id());
+    checks.Add(CheckRequestText(request.reason(), "reason", true, kMaxLineBytes));
+    IMDI_RETURN_IF_ERROR(checks.Result());
+  }
   return MoveState<v1::CancelCycleResponse>(
       "CancelCycle", request, caller, Action::kCancel,
       absl::StrCat("cancelled: ", request.reason()),
@@ -1965,8 +2115,16 @@ absl::StatusOr<v1::ImportWinnersResponse> AwardCore::ImportWinners(
     violations.push_back({"winners", absl::StrCat(request.winners_size(), " winners; at most ",
                                                   kMaxWinnersPerImport, " per request")});
   }
+  for (const FieldViolation& v : FieldViolations(CheckRequestId(request.request_id()))) {
+    violations.push_back(v);
+  }
   if (!violations.empty()) return InvalidArgumentError("INVALID_WINNERS", violations);
-  IMDI_RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  // Each row's code today, before the lock; without the statistics service
+  // rows are stored without it (ListWinners fills it in later).
+  std::map<std::string, std::string> current_codes;
+  if (absl::StatusOr<std::map<std::string, std::string>> codes = CurrentCodes(); codes.ok()) {
+    current_codes = *std::move(codes);
+  }
 
   absl::MutexLock lock(&mu_);
   v1::ImportWinnersResponse response;
@@ -1981,7 +2139,9 @@ absl::StatusOr<v1::ImportWinnersResponse> AwardCore::ImportWinners(
   for (const v1::Winner& w : request.winners()) {
     auto it = by_year.find(w.award_year());
     if (it == by_year.end()) {
-      commit.winners.push_back(w);
+      v1::Winner& added = commit.winners.emplace_back(w);
+      auto code = current_codes.find(w.code_at_the_time());
+      added.set_municipality_code(code == current_codes.end() ? "" : code->second);
       continue;
     }
     if (SameWinner(it->second, w)) {
@@ -2012,6 +2172,21 @@ absl::StatusOr<v1::ImportWinnersResponse> AwardCore::ImportWinners(
 
 absl::StatusOr<v1::ListWinnersResponse> AwardCore::ListWinners(const v1::ListWinnersRequest&) {
   IMDI_ASSIGN_OR_RETURN(std::vector<v1::Winner> winners, store_->ReadWinners());
+  // Rows stored without their code today (before the statistics service
+  // knew them, or while it was away) are resolved in one listing; without
+  // the statistics service they go out without it.
+  const bool unresolved = std::any_of(winners.begin(), winners.end(), [](const v1::Winner& w) {
+    return w.municipality_code().empty() && !w.code_at_the_time().empty();
+  });
+  if (unresolved) {
+    if (absl::StatusOr<std::map<std::string, std::string>> codes = CurrentCodes(); codes.ok()) {
+      for (v1::Winner& w : winners) {
+        if (!w.municipality_code().empty()) continue;
+        auto code = codes->find(w.code_at_the_time());
+        if (code != codes->end()) w.set_municipality_code(code->second);
+      }
+    }
+  }
   v1::ListWinnersResponse response;
   for (auto& w : winners) *response.add_winners() = std::move(w);
   return response;

@@ -166,6 +166,10 @@ class AwardCore {
       const v1::CycleConfig& config, const std::vector<MunicipalityInfo>& infos,
       const std::vector<std::map<std::string, v1::AssessmentClaim>>& claims, int64_t version,
       Listing& listing);
+  // Every code any municipality ever had, to its code today, from one
+  // listing at the newest data version.
+  absl::StatusOr<std::map<std::string, std::string>> CurrentCodes();
+
   // The version evaluations of `cycle` read: frozen, or the newest.
   absl::StatusOr<int64_t> VersionFor(const v1::Cycle& cycle, bool use_latest);
 

@@ -195,9 +195,12 @@ TEST_F(AwardCoreTest, NominationRefusalsAreClearAndAudited) {
   v1::SubmitNominationRequest bad;
   bad.set_cycle_id("2016");
   bad.set_municipality_code("Bodø");
+  // Every bad field, not only the first.
   EXPECT_THAT(FieldViolations(core_->SubmitNomination(bad, caller_).status()),
               ElementsAre(FieldViolation{"municipality_code",
-                                         "must be a four-digit municipality code, e.g. \"5001\""}));
+                                         "must be a four-digit municipality code, e.g. \"5001\""},
+                          FieldViolation{"justification", "is required"},
+                          FieldViolation{"nominator.kind", "is required"}));
 
   std::vector<std::string> details;
   for (const auto& e : Audit("2016")) details.push_back(e.detail());
