@@ -18,16 +18,22 @@ void ApplyCycleView(v1::CycleView view, v1::Cycle& cycle) {
 
 void BasicEvaluation(v1::Evaluation& evaluation) {
   evaluation.clear_requirement();
-  for (v1::CriterionResult& c : *evaluation.mutable_criteria()) {
-    c.clear_title();
-    c.clear_explanation();
-    c.clear_figures();
-  }
+  evaluation.clear_criteria();
+  // The nomination names the municipality already.
+  evaluation.clear_municipality_code();
+  evaluation.clear_municipality_name();
+  evaluation.clear_imdi_region();
 }
 
 void ApplyNominationView(v1::NominationView view, v1::Nomination& nomination) {
-  if (view == v1::NOMINATION_VIEW_FULL || !nomination.has_evaluation()) return;
-  BasicEvaluation(*nomination.mutable_evaluation());
+  if (view == v1::NOMINATION_VIEW_FULL) return;
+  nomination.clear_justification();
+  nomination.clear_override_reason();
+  for (v1::AssessmentClaim& claim : *nomination.mutable_claims()) {
+    claim.clear_justification();
+    claim.clear_jury_note();
+  }
+  if (nomination.has_evaluation()) BasicEvaluation(*nomination.mutable_evaluation());
 }
 
 }  // namespace imdi::award

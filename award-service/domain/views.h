@@ -2,9 +2,13 @@
 //
 // The basic view of a cycle is its header: everything but the rules of its
 // configuration (criteria, requirement, nomination and decision policies,
-// source). The basic view of a nomination keeps the evaluation's verdicts
-// (overall and per criterion) and drops what explains them: criterion
-// titles, explanations, figures and the requirement's tree.
+// source). The basic view of a nomination leaves out its large fields: the
+// written texts (justification, override reason, the claims' justifications
+// and jury notes) and the evaluation's details (per-criterion results with
+// their explanations and figures, the requirement's tree); it keeps who,
+// where, by whom, the state, the claims' criteria and states, and the
+// evaluation's overall verdict, eligibility and data version. Six nominees
+// fit in a few KB, whatever their texts.
 //
 // Replies stored for request-id replays hold the full resources; the view
 // is applied to whatever goes out, fresh or replayed, so a retry gets the

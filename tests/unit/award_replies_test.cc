@@ -28,20 +28,25 @@ std::vector<std::string> Fields(const absl::Status& status) {
 }
 
 // An evaluation in the basic view: verdicts, nothing that explains them.
-void ExpectBasic(const v1::Evaluation& e) {
-  EXPECT_FALSE(e.has_requirement());
-  EXPECT_NE(e.verdict(), v1::VERDICT_UNSPECIFIED);
-  ASSERT_GT(e.criteria_size(), 0);
-  for (const v1::CriterionResult& c : e.criteria()) {
-    EXPECT_FALSE(c.criterion().empty());
-    EXPECT_NE(c.verdict(), v1::VERDICT_UNSPECIFIED);
-    EXPECT_TRUE(c.title().empty() && c.explanation().empty() && c.figures().empty())
-        << c.criterion();
+// The basic view: no texts and no per-criterion results; the verdict stays.
+void ExpectBasic(const v1::Nomination& n) {
+  EXPECT_TRUE(n.justification().empty());
+  for (const v1::AssessmentClaim& claim : n.claims()) {
+    EXPECT_FALSE(claim.criterion().empty());
+    EXPECT_TRUE(claim.justification().empty() && claim.jury_note().empty()) << claim.criterion();
   }
+  const v1::Evaluation& e = n.evaluation();
+  EXPECT_FALSE(e.has_requirement());
+  EXPECT_THAT(e.criteria(), IsEmpty());
+  EXPECT_NE(e.verdict(), v1::VERDICT_UNSPECIFIED);
+  EXPECT_GT(e.data_version(), 0);
 }
 
-void ExpectFull(const v1::Evaluation& e) {
+void ExpectFull(const v1::Nomination& n) {
+  EXPECT_FALSE(n.justification().empty());
+  const v1::Evaluation& e = n.evaluation();
   EXPECT_TRUE(e.has_requirement());
+  ASSERT_GT(e.criteria_size(), 0);
   EXPECT_FALSE(e.criteria(0).explanation().empty());
   EXPECT_FALSE(e.criteria(0).title().empty());
 }
@@ -106,8 +111,8 @@ TEST_F(AwardRepliesTest, NominationsAreBasicUnlessFullIsAskedForAndReplaysAgree)
   request.set_request_id("nominate-1");
   auto first = core_->SubmitNomination(request, caller_);
   ASSERT_TRUE(first.ok()) << first.status();
-  ExpectBasic(first->nomination().evaluation());
-  EXPECT_EQ(first->nomination().evaluation().municipality_code(), "5001");
+  ExpectBasic(first->nomination());
+  EXPECT_EQ(first->nomination().municipality_code(), "5001");
   EXPECT_EQ(first->nomination().evaluation().figures_year(), 2016);
   EXPECT_GT(first->nomination().evaluation().data_version(), 0);
   EXPECT_TRUE(first->nomination().evaluation().eligible());
@@ -120,14 +125,14 @@ TEST_F(AwardRepliesTest, NominationsAreBasicUnlessFullIsAskedForAndReplaysAgree)
   request.set_view(v1::NOMINATION_VIEW_FULL);
   auto full = core_->SubmitNomination(request, caller_);
   ASSERT_TRUE(full.ok()) << full.status();
-  ExpectFull(full->nomination().evaluation());
+  ExpectFull(full->nomination());
   EXPECT_EQ(full->nomination().etag(), first->nomination().etag());
 
   v1::ListNominationsRequest list;
   list.set_cycle_id("c");
-  ExpectBasic(core_->ListNominations(list)->nominations(0).evaluation());
+  ExpectBasic(core_->ListNominations(list)->nominations(0));
   list.set_view(v1::NOMINATION_VIEW_FULL);
-  ExpectFull(core_->ListNominations(list)->nominations(0).evaluation());
+  ExpectFull(core_->ListNominations(list)->nominations(0));
 
   ASSERT_TRUE(Nominate("c", "4601", stats::v1::IMDI_REGION_VEST).ok());
   v1::AnnounceNomineesRequest announce;
@@ -137,14 +142,14 @@ TEST_F(AwardRepliesTest, NominationsAreBasicUnlessFullIsAskedForAndReplaysAgree)
   ASSERT_TRUE(announced.ok()) << announced.status();
   ExpectHeader(announced->cycle());
   ASSERT_EQ(announced->nominations_size(), 2);
-  for (const auto& n : announced->nominations()) ExpectBasic(n.evaluation());
+  for (const auto& n : announced->nominations()) ExpectBasic(n);
   auto replayed = core_->AnnounceNominees(announce, caller_);
   ASSERT_TRUE(replayed.ok()) << replayed.status();
   EXPECT_EQ(replayed->SerializeAsString(), announced->SerializeAsString());
   announce.set_view(v1::NOMINATION_VIEW_FULL);
   auto replayed_full = core_->AnnounceNominees(announce, caller_);
   ASSERT_TRUE(replayed_full.ok()) << replayed_full.status();
-  ExpectFull(replayed_full->nominations(0).evaluation());
+  ExpectFull(replayed_full->nominations(0));
   ExpectHeader(replayed_full->cycle());
 
   v1::StartJuryDeliberationRequest start;
@@ -152,7 +157,7 @@ TEST_F(AwardRepliesTest, NominationsAreBasicUnlessFullIsAskedForAndReplaysAgree)
   auto started = core_->StartJuryDeliberation(start, caller_);
   ASSERT_TRUE(started.ok()) << started.status();
   ExpectHeader(started->cycle());
-  for (const auto& n : started->candidates()) ExpectBasic(n.evaluation());
+  for (const auto& n : started->candidates()) ExpectBasic(n);
 
   v1::ConfirmAssessmentRequest confirm;
   confirm.set_cycle_id("c");
@@ -161,7 +166,7 @@ TEST_F(AwardRepliesTest, NominationsAreBasicUnlessFullIsAskedForAndReplaysAgree)
   confirm.set_confirmed(true);
   auto confirmed = core_->ConfirmAssessment(confirm, caller_);
   ASSERT_TRUE(confirmed.ok()) << confirmed.status();
-  ExpectBasic(confirmed->nomination().evaluation());
+  ExpectBasic(confirmed->nomination());
 }
 
 // Cycles created between pages neither shift nor repeat the rest.
