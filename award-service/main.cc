@@ -177,7 +177,9 @@ int main(int argc, char** argv) {
                              ", stats ", absl::GetFlag(FLAGS_stats_target)));
 
   int signal = imdi::WaitForTerminationSignal();
-  for (; signal == SIGHUP; signal = imdi::WaitForTerminationSignal()) security->Reload();
+  for (; signal == SIGHUP; signal = imdi::WaitForTerminationSignal()) {
+    security->Reload().IgnoreError();  // logged; the old credentials stay
+  }
   imdi::LogInfo(absl::StrCat("signal ", signal, ": shutting down"));
   // Health goes NOT_SERVING first; stopping the monitor may wait for one
   // health check, and it must not report SERVING again meanwhile.

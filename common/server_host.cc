@@ -149,6 +149,13 @@ int WaitForTerminationSignal() {
   return signal;
 }
 
+int StartFailureExitCode(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kInvalidArgument ||
+                 status.code() == absl::StatusCode::kFailedPrecondition
+             ? 2
+             : 1;
+}
+
 absl::Status WritePortFile(const std::string& path, int port) {
   const std::string tmp = absl::StrCat(path, ".tmp");
   {

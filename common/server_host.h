@@ -89,6 +89,11 @@ void BlockTerminationSignals();
 // and returns its number. SIGHUP asks to reload the credentials.
 int WaitForTerminationSignal();
 
+// The exit status of a binary whose server did not start: 2 when the
+// configuration may not start (INVALID_ARGUMENT, FAILED_PRECONDITION), 1 when
+// starting failed (the store, the address).
+int StartFailureExitCode(const absl::Status& status);
+
 // Writes `port` to `path` atomically (write to a temporary, then rename), for
 // scripts and tests that start a server on port 0.
 absl::Status WritePortFile(const std::string& path, int port);

@@ -25,7 +25,17 @@ ABSL_FLAG(std::string, health_listen, "",
 
 namespace imdi {
 
-bool DevelopmentMode() { return absl::GetFlag(FLAGS_insecure_dev); }
+SecurityOptions SecurityOptionsFromFlags() {
+  SecurityOptions options;
+  options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  options.credentials = absl::GetFlag(FLAGS_credentials);
+  options.insecure_dev = absl::GetFlag(FLAGS_insecure_dev);
+  options.reflection = absl::GetFlag(FLAGS_reflection);
+  options.health_listen = absl::GetFlag(FLAGS_health_listen);
+  return options;
+}
 
 bool IsLoopback(absl::string_view listen) {
   const size_t colon = listen.rfind(':');
@@ -43,10 +53,10 @@ bool IsLoopback(absl::string_view listen) {
   return true;
 }
 
-void ServerSecurity::Reload() const {
+absl::Status ServerSecurity::Reload() const {
   if (credentials == nullptr) {
     LogInfo("SIGHUP: no --credentials to reload");
-    return;
+    return absl::OkStatus();
   }
   absl::Status reloaded = credentials->Reload();
   if (reloaded.ok()) {
@@ -55,18 +65,20 @@ void ServerSecurity::Reload() const {
     LogError(absl::StrCat("SIGHUP: credentials not reloaded, keeping the old ones: ",
                           reloaded.message()));
   }
+  return reloaded;
 }
 
-absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(absl::string_view binary,
-                                                       absl::string_view listen) {
+absl::StatusOr<ServerSecurity> MakeServerSecurity(absl::string_view binary,
+                                                  absl::string_view listen,
+                                                  const SecurityOptions& options) {
   ServerSecurity security;
-  security.server_options.reflection = absl::GetFlag(FLAGS_reflection);
-  security.server_options.health_listen = absl::GetFlag(FLAGS_health_listen);
-  const bool dev = absl::GetFlag(FLAGS_insecure_dev);
-  const std::string cert = absl::GetFlag(FLAGS_tls_cert);
-  const std::string key = absl::GetFlag(FLAGS_tls_key);
-  const std::string client_ca = absl::GetFlag(FLAGS_tls_client_ca);
-  const std::string credentials = absl::GetFlag(FLAGS_credentials);
+  security.server_options.reflection = options.reflection;
+  security.server_options.health_listen = options.health_listen;
+  const bool dev = options.insecure_dev;
+  const std::string& cert = options.tls_cert;
+  const std::string& key = options.tls_key;
+  const std::string& client_ca = options.tls_client_ca;
+  const std::string& credentials = options.credentials;
   if (!dev && (cert.empty() || key.empty() || credentials.empty())) {
     return absl::FailedPreconditionError(absl::StrCat(
         binary, " refuses to start without security: give --tls_cert, --tls_key and "
@@ -102,5 +114,12 @@ absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(absl::string_view binary,
   }
   return security;
 }
+
+absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(absl::string_view binary,
+                                                       absl::string_view listen) {
+  return MakeServerSecurity(binary, listen, SecurityOptionsFromFlags());
+}
+
+bool DevelopmentMode() { return absl::GetFlag(FLAGS_insecure_dev); }
 
 }  // namespace imdi

@@ -13,6 +13,9 @@
 //
 // A production configuration (no --insecure_dev) without TLS or without
 // credentials refuses to start; development mode says so loudly in the log.
+// The flags fill a SecurityOptions; the servers' composition roots
+// (stats-service/server.h, award-service/server.h) take the options, so tests
+// configure security exactly as the binaries do.
 #ifndef IMDI_COMMON_SERVER_SECURITY_H_
 #define IMDI_COMMON_SERVER_SECURITY_H_
 
@@ -27,16 +30,36 @@
 
 namespace imdi {
 
+// What the flags above say, one field per flag.
+struct SecurityOptions {
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  std::string credentials;
+  bool insecure_dev = false;
+  bool reflection = true;
+  std::string health_listen;
+};
+
+// The flags' values.
+SecurityOptions SecurityOptionsFromFlags();
+
 struct ServerSecurity {
   ServerOptions server_options;
   std::unique_ptr<auth::CredentialStore> credentials;  // null without --credentials
   std::unique_ptr<auth::AccessControl> access;         // always set
 
-  // Reads the credentials again (SIGHUP); keeps the old ones on error.
-  void Reload() const;
+  // Reads the credentials again (SIGHUP) and logs the outcome; keeps the old
+  // ones on error, which it returns.
+  absl::Status Reload() const;
 };
 
 // FAILED_PRECONDITION with what to fix when the configuration may not start.
+absl::StatusOr<ServerSecurity> MakeServerSecurity(absl::string_view binary,
+                                                  absl::string_view listen,
+                                                  const SecurityOptions& options);
+
+// MakeServerSecurity with the flags' values.
 absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(absl::string_view binary,
                                                        absl::string_view listen);
 

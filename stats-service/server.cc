@@ -1,0 +1,61 @@
+#include "stats-service/server.h"
+
+#include <csignal>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "stats-service/storage/rocksdb_stats_store.h"
+
+namespace imdi::stats {
+
+absl::StatusOr<std::unique_ptr<StatsServer>> StatsServer::Start(const StatsServerOptions& options) {
+  if (options.data_dir.empty()) return absl::InvalidArgumentError("--data_dir is required");
+  auto security = MakeServerSecurity("stats-service", options.listen, options.security);
+  if (!security.ok()) return security.status();
+  auto server = std::unique_ptr<StatsServer>(new StatsServer);
+  server->security_ = *std::move(security);
+
+  auto store = RocksDbStatsStore::Open({.path = options.data_dir, .sync = options.sync});
+  if (!store.ok()) {
+    return absl::InternalError(absl::StrCat("cannot open the store: ", store.status().message()));
+  }
+  auto core = StatsCore::Create(std::move(*store));
+  if (!core.ok()) {
+    return absl::InternalError(absl::StrCat("cannot load the store: ", core.status().ToString()));
+  }
+  server->core_ = *std::move(core);
+  server->service_ =
+      std::make_unique<StatsServiceImpl>(server->core_.get(), server->security_.access.get());
+  auto host = ServerHost::Start(options.listen,
+                                {{server->service_.get(), v1::StatsService::service_full_name()}},
+                                server->security_.server_options);
+  if (!host.ok()) return host.status();
+  server->host_ = *std::move(host);
+  if (!options.port_file.empty()) {
+    absl::Status written = WritePortFile(options.port_file, server->host_->port());
+    if (!written.ok()) return written;
+  }
+  server->host_->SetServing(true);
+  LogInfo(absl::StrCat("stats-service serving on port ", server->host_->port(), " (listen ",
+                       options.listen, "), data_dir ", options.data_dir, ", data version ",
+                       server->core_->data_version(), ", municipalities ",
+                       server->core_->directory()->all().size()));
+  return server;
+}
+
+StatsServer::~StatsServer() {
+  if (host_ != nullptr) host_->Shutdown(absl::Seconds(5));
+}
+
+int StatsServer::ServeUntilSignal() const {
+  int signal = WaitForTerminationSignal();
+  for (; signal == SIGHUP; signal = WaitForTerminationSignal()) {
+    ReloadCredentials().IgnoreError();  // logged; the old credentials stay
+  }
+  return signal;
+}
+
+void StatsServer::Shutdown(absl::Duration grace) { host_->Shutdown(grace); }
+
+}  // namespace imdi::stats
