@@ -115,11 +115,4 @@ absl::StatusOr<ServerSecurity> MakeServerSecurity(absl::string_view binary,
   return security;
 }
 
-absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(absl::string_view binary,
-                                                       absl::string_view listen) {
-  return MakeServerSecurity(binary, listen, SecurityOptionsFromFlags());
-}
-
-bool DevelopmentMode() { return absl::GetFlag(FLAGS_insecure_dev); }
-
 }  // namespace imdi

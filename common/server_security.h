@@ -59,13 +59,6 @@ absl::StatusOr<ServerSecurity> MakeServerSecurity(absl::string_view binary,
                                                   absl::string_view listen,
                                                   const SecurityOptions& options);
 
-// MakeServerSecurity with the flags' values.
-absl::StatusOr<ServerSecurity> ServerSecurityFromFlags(absl::string_view binary,
-                                                       absl::string_view listen);
-
-// Whether --insecure_dev was given.
-bool DevelopmentMode();
-
 // Whether `listen` (HOST:PORT) is a loopback address.
 bool IsLoopback(absl::string_view listen);
 
