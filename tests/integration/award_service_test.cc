@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "award-service/core/award_core.h"
 #include "award-service/domain/comparables.h"
+#include "award-service/server.h"
 #include "award-service/stats/call_deadline.h"
 #include "award-service/stats/grpc_stats_client.h"
 #include "award-service/stats/stats_health_monitor.h"
@@ -47,24 +48,28 @@ class AwardServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     LoadStats();
-    auto store = award::OpenRocksDbAwardStore({.path = dir_.Sub("award"), .sync = false});
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    auto comparables = award::Comparables::Load(kData + "regions/similarMunicipalities.json");
-    ASSERT_TRUE(comparables.ok());
-    stats_channel_ = grpc::CreateCustomChannel(stats_.target(), grpc::InsecureChannelCredentials(),
-                                               award::StatsChannelArguments(2));
-    award::GrpcStatsClientOptions options;
-    options.deadline = absl::Seconds(2);
-    stats_client_ = std::make_unique<award::GrpcStatsClient>(stats_channel_, options);
-    core_ = std::make_unique<award::AwardCore>(store_.get(), stats_client_.get(),
-                                               *std::move(comparables));
-    service_ = std::make_unique<award::AwardServiceImpl>(core_.get(), &stats_pool_, &store_pool_);
-    auto host = ServerHost::Start("127.0.0.1:0",
-                                  {{service_.get(), api::AwardService::service_full_name()}});
-    ASSERT_TRUE(host.ok()) << host.status();
-    host_ = *std::move(host);
-    host_->SetServing(true);
+    award::AwardServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.data_dir = dir_.Sub("award");
+    options.sync = false;
+    options.security.insecure_dev = true;
+    options.stats_target = stats_.target();
+    options.stats_deadline = absl::Seconds(2);
+    options.stats_attempts = 2;
+    options.health_interval = absl::Milliseconds(20);
+    options.comparables = kData + "regions/similarMunicipalities.json";
+    options.workers = 4;
+    options.store_workers = 2;
+    auto server = award::AwardServer::Start(options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    host_ = *std::move(server);
+    ASSERT_TRUE(host_->WaitUntilServing(absl::Seconds(10)));
+    // The server's own channel to the statistics service, and a client of
+    // the tests' own on it.
+    stats_channel_ = host_->stats_channel();
+    award::GrpcStatsClientOptions stats_options;
+    stats_options.deadline = options.stats_deadline;
+    stats_client_ = std::make_unique<award::GrpcStatsClient>(stats_channel_, stats_options);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", host_->port()),
                                    grpc::InsecureChannelCredentials());
     stub_ = api::AwardService::NewStub(channel_);
@@ -73,7 +78,7 @@ class AwardServiceTest : public ::testing::Test {
 
   void TearDown() override {
     monitor_.reset();
-    host_->Shutdown(absl::Seconds(1));
+    if (host_) host_->Shutdown(absl::Seconds(1));
   }
 
   void LoadStats() {
@@ -136,14 +141,10 @@ class AwardServiceTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::StatsServer stats_;
-  WorkerPool stats_pool_{4};
-  WorkerPool store_pool_{2};
-  std::unique_ptr<award::AwardStore> store_;
+  // The award service as award-service/main.cc runs it.
+  std::unique_ptr<award::AwardServer> host_;
   std::shared_ptr<grpc::Channel> stats_channel_;
   std::unique_ptr<award::GrpcStatsClient> stats_client_;
-  std::unique_ptr<award::AwardCore> core_;
-  std::unique_ptr<award::AwardServiceImpl> service_;
-  std::unique_ptr<ServerHost> host_;
   std::unique_ptr<award::StatsHealthMonitor> monitor_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<api::AwardService::Stub> stub_;

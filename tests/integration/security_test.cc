@@ -8,10 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "award-service/core/award_core.h"
-#include "award-service/service/award_service.h"
-#include "award-service/stats/grpc_stats_client.h"
-#include "award-service/storage/award_store.h"
+#include "award-service/server.h"
 #include "common/auth/access.h"
 #include "common/auth/credentials.h"
 #include "common/auth/sha256.h"
@@ -28,8 +25,7 @@
 #include "gtest/gtest.h"
 #include "imdi/award/v1/award.grpc.pb.h"
 #include "imdi/stats/v1/stats.grpc.pb.h"
-#include "stats-service/service/stats_service.h"
-#include "stats-service/storage/rocksdb_stats_store.h"
+#include "stats-service/server.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/award/award_files.h"
 #include "tools/import/figures_source.h"
@@ -93,50 +89,41 @@ class SecurityTest : public ::testing::Test {
 
   void SetUp() override {
     WriteFile(dir_.Sub("credentials"), Credentials(kTokens));
-    auto store = auth::CredentialStore::Open(dir_.Sub("credentials"));
-    ASSERT_TRUE(store.ok()) << store.status();
-    credentials_ = *std::move(store);
-    access_ = std::make_unique<auth::AccessControl>(credentials_.get());
-    auto tls = auth::MakeServerCredentials({Pki("server.pem"), Pki("server.key"), Pki("ca.pem")});
-    ASSERT_TRUE(tls.ok()) << tls.status();
-    const ServerOptions options{*tls, true, ""};
+    // Both services as their binaries run them with --tls_cert, --tls_key,
+    // --tls_client_ca and --credentials, reading the same credentials file.
+    SecurityOptions security;
+    security.tls_cert = Pki("server.pem");
+    security.tls_key = Pki("server.key");
+    security.tls_client_ca = Pki("ca.pem");
+    security.credentials = dir_.Sub("credentials");
 
-    auto stats_store = stats::RocksDbStatsStore::Open({.path = dir_.Sub("stats"), .sync = false});
-    ASSERT_TRUE(stats_store.ok());
-    auto core = stats::StatsCore::Create(std::move(*stats_store));
-    ASSERT_TRUE(core.ok());
-    stats_core_ = std::move(*core);
-    stats_service_ = std::make_unique<stats::StatsServiceImpl>(stats_core_.get(), access_.get());
-    auto stats_host = ServerHost::Start(
-        "127.0.0.1:0", {{stats_service_.get(), stats::v1::StatsService::service_full_name()}},
-        options);
-    ASSERT_TRUE(stats_host.ok()) << stats_host.status();
-    stats_host_ = *std::move(stats_host);
-    stats_host_->SetServing(true);
+    stats::StatsServerOptions stats_options;
+    stats_options.listen = "127.0.0.1:0";
+    stats_options.data_dir = dir_.Sub("stats");
+    stats_options.sync = false;
+    stats_options.security = security;
+    auto stats_server = stats::StatsServer::Start(stats_options);
+    ASSERT_TRUE(stats_server.ok()) << stats_server.status();
+    stats_host_ = *std::move(stats_server);
     stats_stub_ = stats::v1::StatsService::NewStub(Channel(stats_host_->port()));
     LoadStats();
 
     // The award service reaches the statistics service with its certificate.
-    auto award_tls = auth::MakeChannelCredentials(
-        {Pki("ca.pem"), Pki("award-service.pem"), Pki("award-service.key")});
-    ASSERT_TRUE(award_tls.ok());
-    grpc::ChannelArguments args;
-    args.SetSslTargetNameOverride("localhost");
-    stats_client_ = std::make_unique<award::GrpcStatsClient>(grpc::CreateCustomChannel(
-        absl::StrCat("127.0.0.1:", stats_host_->port()), *award_tls, args));
-    auto award_store = award::OpenRocksDbAwardStore({.path = dir_.Sub("award"), .sync = false});
-    ASSERT_TRUE(award_store.ok());
-    award_store_ = *std::move(award_store);
-    award_core_ = std::make_unique<award::AwardCore>(award_store_.get(), stats_client_.get(),
-                                                     award::Comparables());
-    award_service_ = std::make_unique<award::AwardServiceImpl>(award_core_.get(), &pool_, &pool_,
-                                                               access_.get());
-    auto award_host = ServerHost::Start(
-        "127.0.0.1:0", {{award_service_.get(), api::AwardService::service_full_name()}},
-        ServerOptions{*tls, true, "127.0.0.1:0"});
-    ASSERT_TRUE(award_host.ok());
-    award_host_ = *std::move(award_host);
-    award_host_->SetServing(true);
+    award::AwardServerOptions award_options;
+    award_options.listen = "127.0.0.1:0";
+    award_options.data_dir = dir_.Sub("award");
+    award_options.sync = false;
+    award_options.security = security;
+    award_options.security.health_listen = "127.0.0.1:0";
+    award_options.stats_target = absl::StrCat("127.0.0.1:", stats_host_->port());
+    award_options.stats_tls = {Pki("ca.pem"), Pki("award-service.pem"), Pki("award-service.key")};
+    award_options.workers = 4;
+    award_options.store_workers = 4;
+    auto award_server = award::AwardServer::Start(award_options);
+    ASSERT_TRUE(award_server.ok()) << award_server.status();
+    award_host_ = *std::move(award_server);
+    ASSERT_TRUE(award_host_->WaitUntilServing(absl::Seconds(10)));
+    credentials_ = std::make_unique<BothCredentials>(stats_host_.get(), award_host_.get());
     award_channel_ = Channel(award_host_->port());
     award_ = api::AwardService::NewStub(award_channel_);
 
@@ -215,20 +202,28 @@ class SecurityTest : public ::testing::Test {
     return call(Ctx("admin-token").get());
   }
 
+  // The credentials file of both servers, reloaded in each as on SIGHUP.
+  class BothCredentials {
+   public:
+    BothCredentials(stats::StatsServer* stats, award::AwardServer* award)
+        : stats_(stats), award_(award) {}
+    absl::Status Reload() {
+      absl::Status status = stats_->ReloadCredentials();
+      status.Update(award_->ReloadCredentials());
+      return status;
+    }
+
+   private:
+    stats::StatsServer* const stats_;
+    award::AwardServer* const award_;
+  };
+
   static testing::TempDir* pki_;
   testing::TempDir dir_;
-  std::unique_ptr<auth::CredentialStore> credentials_;
-  std::unique_ptr<auth::AccessControl> access_;
-  std::unique_ptr<stats::StatsCore> stats_core_;
-  std::unique_ptr<stats::StatsServiceImpl> stats_service_;
-  std::unique_ptr<ServerHost> stats_host_;
+  std::unique_ptr<stats::StatsServer> stats_host_;
   std::unique_ptr<stats::v1::StatsService::Stub> stats_stub_;
-  WorkerPool pool_{4};
-  std::unique_ptr<award::GrpcStatsClient> stats_client_;
-  std::unique_ptr<award::AwardStore> award_store_;
-  std::unique_ptr<award::AwardCore> award_core_;
-  std::unique_ptr<award::AwardServiceImpl> award_service_;
-  std::unique_ptr<ServerHost> award_host_;
+  std::unique_ptr<award::AwardServer> award_host_;
+  std::unique_ptr<BothCredentials> credentials_;
   std::shared_ptr<grpc::Channel> award_channel_;
   std::unique_ptr<api::AwardService::Stub> award_;
 };
@@ -291,11 +286,15 @@ TEST_F(SecurityTest, ProbesGetHealthOnAPlaintextPortThatServesNothingElse) {
 }
 
 TEST_F(SecurityTest, ReflectionCanBeTurnedOff) {
-  auto tls = auth::MakeServerCredentials({Pki("server.pem"), Pki("server.key"), ""});
-  ASSERT_TRUE(tls.ok());
-  auto host = ServerHost::Start(
-      "127.0.0.1:0", {{stats_service_.get(), stats::v1::StatsService::service_full_name()}},
-      ServerOptions{*tls, false, ""});
+  stats::StatsServerOptions options;  // stats-service --reflection=false
+  options.listen = "127.0.0.1:0";
+  options.data_dir = dir_.Sub("stats-without-reflection");
+  options.sync = false;
+  options.security.tls_cert = Pki("server.pem");
+  options.security.tls_key = Pki("server.key");
+  options.security.credentials = dir_.Sub("credentials");
+  options.security.reflection = false;
+  auto host = stats::StatsServer::Start(options);
   ASSERT_TRUE(host.ok()) << host.status();
   EXPECT_FALSE(ServesReflection(Channel((*host)->port())));
   (*host)->Shutdown(absl::Seconds(1));
