@@ -223,6 +223,7 @@ TEST_F(AwardCoreTest, OverrideIsRecordedWhenThePolicyAllowsIt) {
   EXPECT_EQ(ErrorReason(refused.status()), "NOT_ELIGIBLE");
   EXPECT_THAT(refused.status().message(), HasSubstr("override_reason"));
   request.set_override_reason("settled as asked every year before 2016");
+  request.set_view(v1::NOMINATION_VIEW_FULL);  // the basic view leaves texts out
   auto accepted = core_->SubmitNomination(request, caller_);
   ASSERT_TRUE(accepted.ok()) << accepted.status();
   EXPECT_EQ(accepted->nomination().override_reason(), "settled as asked every year before 2016");
