@@ -149,6 +149,15 @@ class Assembler {
   // A row that cannot be placed at all.
   void Reject(int64_t line, std::string reason) { rejected_.push_back({line, std::move(reason)}); }
 
+  // A record that cannot be made from its rows, for a reason of its own.
+  void RejectRecord(const Subject& subject, int year, int64_t line, std::string reason) {
+    rejected_keys_.insert(std::make_pair(subject, year));
+    rejected_.push_back({line, std::move(reason)});
+  }
+
+  // Records (subject, year) not imported because of a bad row.
+  const std::set<std::pair<Subject, int>>& rejected_keys() const { return rejected_keys_; }
+
   void Finish(ParsedFile& out) {
     for (auto& [key, e] : entries_) {
       for (const RatioCheck& check : e.checks) {
@@ -156,6 +165,7 @@ class Assembler {
         if (problem) e.problems.push_back(*problem);
       }
       if (!e.problems.empty()) {
+        rejected_keys_.insert(key);
         out.rejected.push_back(
             {e.record.line,
              absl::StrCat(stats::DescribeSubject(e.record.subject), " ", e.record.year,
@@ -170,6 +180,7 @@ class Assembler {
       if (e.record.source.size() > kMaxLineBytes) too_long.push_back("sources");
       if (e.record.note.size() > kMaxNoteBytes) too_long.push_back("notes");
       if (!too_long.empty()) {
+        rejected_keys_.insert(key);
         out.rejected.push_back(
             {e.record.line,
              absl::StrCat(stats::DescribeSubject(e.record.subject), " ", e.record.year,
@@ -220,6 +231,7 @@ class Assembler {
 
   std::map<std::pair<Subject, int>, Entry> entries_;
   std::vector<RowProblem> rejected_;
+  std::set<std::pair<Subject, int>> rejected_keys_;
 };
 
 // Where one row of the IMDi export belongs.
@@ -452,9 +464,10 @@ void FinishPopulation(std::map<std::pair<Subject, int>, AgeSums>& sums, Assemble
   for (auto& [key, s] : sums) {
     if (s.broken) continue;
     if (s.groups.size() != kAgeGroups.size()) {
-      assembler.Reject(s.line, absl::StrCat(stats::DescribeSubject(key.first), " ", key.second,
-                                            ": ", s.groups.size(), " of ", kAgeGroups.size(),
-                                            " age groups; population not computed"));
+      assembler.RejectRecord(key.first, key.second, s.line,
+                             absl::StrCat(stats::DescribeSubject(key.first), " ", key.second,
+                                          ": ", s.groups.size(), " of ", kAgeGroups.size(),
+                                          " age groups; population not computed"));
       continue;
     }
     int64_t total = 0;
@@ -646,17 +659,27 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
   out.kind = kind->kind;
   Assembler assembler;
   std::map<std::pair<Subject, int>, AgeSums> age_sums;
+  // Rows placed in each record, to tell what became of them at the end.
+  std::map<std::pair<Subject, int>, int64_t> placed;
+  auto skipped_rows = [&out] {
+    int64_t n = 0;
+    for (const auto& [reason, count] : out.skipped) n += count;
+    return n;
+  };
   for (;;) {
     absl::StatusOr<bool> more = reader.Next(row);
     if (!more.ok()) {
       // Quoting broken: nothing after this point can be trusted.
       out.rejected.push_back({row.line, std::string(more.status().message())});
+      ++out.rows;
+      ++out.fates.rejected_alone;
       break;
     }
     if (!*more) break;
     ++out.rows;
     const std::optional<std::string> bytes_problem = RowBytesProblem(row, columns);
     if (row.fields.size() != header.index.size()) {
+      ++out.fates.rejected_alone;
       assembler.Reject(row.line,
                        bytes_problem.value_or(absl::StrCat("expected ", header.index.size(),
                                                            " columns, found ", row.fields.size())));
@@ -691,6 +714,7 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
         status = area.status();
       } else if (area->skip != nullptr) {
         c.Skip(area->skip);
+        ++out.fates.skipped;
         continue;
       } else {
         subject = area->subject;
@@ -700,13 +724,16 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
       }
     }
     if (!subject) {
+      ++out.fates.rejected_alone;
       assembler.Reject(row.line, bytes_problem.value_or(std::string(status.message())));
       continue;
     }
     if (bytes_problem) {
+      ++placed[std::make_pair(*subject, record_year)];
       assembler.Problem(*subject, record_year, row.line, *bytes_problem);
       continue;
     }
+    const int64_t skipped_before = skipped_rows();
     switch (kind->kind) {
       case FileKind::kSettlement:
         status = SettlementRow(c, *subject, row_year);
@@ -728,9 +755,28 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
         break;
     }
     if (!status.ok()) assembler.Problem(*subject, record_year, row.line, status.message());
+    if (status.ok() && skipped_rows() > skipped_before) {
+      ++out.fates.skipped;
+    } else {
+      ++placed[std::make_pair(*subject, record_year)];
+    }
   }
   FinishPopulation(age_sums, assembler, out);
   assembler.Finish(out);
+  std::set<std::pair<Subject, int>> imported;
+  for (const ImportRecord& record : out.records) {
+    imported.insert(std::make_pair(record.subject, record.year));
+  }
+  for (const auto& [key, rows] : placed) {
+    if (imported.contains(key)) {
+      out.fates.accepted += rows;
+    } else if (assembler.rejected_keys().contains(key)) {
+      out.fates.in_rejected_records += rows;
+    } else {
+      out.fates.without_value += rows;
+    }
+  }
+  out.records_rejected = static_cast<int64_t>(assembler.rejected_keys().size());
   return out;
 }
 
