@@ -86,7 +86,7 @@ grep -q 'mixed.csv:2: municipality 0301 2019 not imported: line 3: column source
   fail "the row that is not UTF-8 is not reported with its line: $(cat "$WORK/mixed.out")"
 grep -q 'mixed.csv:5: municipality 1804 2020 not imported: line 5: the row is longer than 65536 bytes' "$WORK/mixed.out" ||
   fail "the oversized row is not reported with its line: $(cat "$WORK/mixed.out")"
-grep -q '2 records: 2 changed, 0 unchanged, 2 rejected' "$WORK/mixed.out" ||
+grep -q 'mixed.csv: 5 rows: 2 accepted, 0 without a value, 0 skipped, 3 rejected; 2 records sent: 2 changed, 0 unchanged, 0 rejected by the service; 2 records not imported because of a bad row;' "$WORK/mixed.out" ||
   fail "mixed.csv summary: $(cat "$WORK/mixed.out")"
 expect_eq "Bergen 2020 imported" 200 \
   "$(call "$P" $S/GetFigures '{"municipality_code":"4601","year":2020}' | jq .figures.refugeesDecided)"

@@ -1,0 +1,427 @@
+// The award cycle's commands: create, read, the dashboard, the workflow's
+// transitions, and the export.
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "tools/award/award_files.h"
+#include "tools/imdictl/award_helpers.h"
+#include "tools/imdictl/commands.h"
+#include "tools/imdictl/flags.h"
+#include "tools/imdictl/inputs.h"
+
+namespace imdi::imdictl {
+namespace {
+
+namespace api = ::imdi::award::v1;
+using Stub = api::AwardService::Stub;
+
+std::string Score(bool has, double value) { return has ? absl::StrFormat("%.2f", value) : "-"; }
+
+void PrintNominees(const google::protobuf::RepeatedPtrField<api::Nomination>& nominations) {
+  Table table({"nomination", "municipality", "code", "region", "verdict"});
+  for (const api::Nomination& n : nominations) {
+    table.Add({n.nomination_id(), n.municipality_name(), n.municipality_code(),
+               RegionName(n.imdi_region()), VerdictName(n.evaluation().verdict())});
+  }
+  std::cout << table.Render();
+}
+
+void PrintDecision(const api::Decision& d) {
+  Table table({"rank", "municipality", "code", "jury score", "vote share", "final", "note"});
+  for (const api::RankedCandidate& c : d.ranking()) {
+    table.Add({absl::StrCat(c.rank()), c.municipality_name(), c.municipality_code(),
+               Score(c.has_jury_score(), c.jury_score()),
+               c.has_vote_share() ? absl::StrFormat("%.1f %%", 100 * c.vote_share()) : "-",
+               absl::StrFormat("%.2f", c.final_score()), c.tie_note()});
+  }
+  std::cout << table.Render();
+  if (!d.ranking().empty()) {
+    std::cout << "winner: " << d.ranking(0).municipality_name() << " (nomination "
+              << d.winner_nomination_id() << ")" << (d.chair_decided() ? ", chair's choice" : "")
+              << "\n";
+  }
+  if (!d.explanation().empty()) std::cout << d.explanation() << "\n";
+}
+
+// Transitions that take the cycle and its etag and answer with the cycle.
+template <typename Request, typename Response>
+int Transition(Client& client, const Args& args, absl::string_view command,
+               grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+               absl::string_view rpc, Request& request, Response& response) {
+  if (!args.empty()) return UsageError(absl::StrCat(command, " takes no arguments"));
+  std::optional<std::string> cycle = CycleFromFlags();
+  if (!cycle) return kExitUsage;
+  request.set_cycle_id(*cycle);
+  request.set_etag(absl::GetFlag(FLAGS_etag));
+  return Mutate(client, command, method, rpc, request, response);
+}
+
+}  // namespace
+
+int CycleCreate(Client& client, const Args& args) {
+  std::optional<std::string> cycle = CycleFromFlags();
+  if (!cycle) return kExitUsage;
+  if (args.size() != 1) return UsageError("cycle create takes one configuration file");
+  auto config = imdi::award_files::LoadCycleConfig(args[0]);
+  if (!config.ok()) {
+    std::cerr << "imdictl: " << config.status().message() << "\n";
+    return kExitFile;
+  }
+  api::CreateCycleRequest request;
+  request.set_cycle_id(*cycle);
+  *request.mutable_config() = *config;
+  api::CreateCycleResponse created;
+  // The id as earlier releases derived it, so that their runs are repeats.
+  if (int rc =
+          Mutate(client, "create-cycle", &Stub::CreateCycle, "CreateCycle", request, created)) {
+    return rc;
+  }
+  // A repeated run gets the first response back; show the cycle as it is now.
+  api::GetCycleRequest get;
+  get.set_cycle_id(*cycle);
+  get.set_view(api::CYCLE_VIEW_BASIC);
+  api::GetCycleResponse current;
+  if (int rc = Read(client, &Stub::GetCycle, "GetCycle", get, current)) return rc;
+  if (client.json()) {
+    std::cout << ToJson(current) << "\n";
+  } else {
+    PrintCycleLine(current.cycle());
+  }
+  return kExitOk;
+}
+
+int CycleList(Client& client, const Args& args) {
+  if (!args.empty()) return UsageError("cycle list takes no arguments");
+  api::ListCyclesRequest request;
+  request.set_page_size(500);
+  api::ListCyclesResponse all;
+  do {
+    api::ListCyclesResponse page;
+    if (int rc = Read(client, &Stub::ListCycles, "ListCycles", request, page)) return rc;
+    for (auto& c : *page.mutable_cycles()) *all.add_cycles() = std::move(c);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  if (client.json()) {
+    std::cout << ToJson(all) << "\n";
+    return kExitOk;
+  }
+  Table table({"cycle", "title", "award year", "state", "data version", "updated"});
+  for (const api::Cycle& c : all.cycles()) {
+    table.Add({c.cycle_id(), c.config().title(), absl::StrCat(c.config().award_year()),
+               StateName(c.state()), c.data_version() ? absl::StrCat(c.data_version()) : "-",
+               FormatTime(c.update_time())});
+  }
+  std::cout << table.Render();
+  return kExitOk;
+}
+
+int CycleGet(Client& client, const Args& args) {
+  if (!args.empty()) return UsageError("cycle get takes no arguments");
+  std::optional<std::string> cycle = CycleFromFlags();
+  if (!cycle) return kExitUsage;
+  api::GetCycleRequest request;
+  request.set_cycle_id(*cycle);
+  api::GetCycleResponse response;
+  if (int rc = Read(client, &Stub::GetCycle, "GetCycle", request, response)) return rc;
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+    return kExitOk;
+  }
+  const api::Cycle& c = response.cycle();
+  PrintCycleLine(c);
+  const api::CycleConfig& config = c.config();
+  std::cout << "award year " << config.award_year() << ", figures year " << config.figures_year()
+            << ", " << config.criteria_size() << " criteria (" << config.requirement().label()
+            << ")\ncreated " << FormatTime(c.create_time()) << ", updated "
+            << FormatTime(c.update_time()) << ", revision " << c.revision() << "\n";
+  const api::Schedule& s = config.schedule();
+  if (!s.nominees_announce_date().empty()) {
+    std::cout << "nominees announced: " << s.nominees_announce_date() << "\n";
+  }
+  if (!s.scoring_deadline().empty())
+    std::cout << "scoring deadline: " << s.scoring_deadline() << "\n";
+  if (!s.winner_announce_date().empty()) {
+    std::cout << "winner announced: " << s.winner_announce_date() << ", " << s.event() << "\n";
+  }
+  if (!c.jurors().empty()) {
+    Table jurors({"juror", "name", "chair", "conflicts"});
+    for (const api::Juror& j : c.jurors()) {
+      jurors.Add({j.juror_id(), j.display_name(), j.chair() ? "chair" : "",
+                  absl::StrJoin(j.conflicted_nomination_ids(), ", ")});
+    }
+    std::cout << "\n" << jurors.Render();
+  }
+  if (!c.decision().ranking().empty()) {
+    std::cout << "\ndecided " << FormatTime(c.decision().decide_time()) << "\n";
+    PrintDecision(c.decision());
+  }
+  if (!c.cancel_reason().empty()) std::cout << "cancelled: " << c.cancel_reason() << "\n";
+  return kExitOk;
+}
+
+int CycleStatus(Client& client, const Args& args) {
+  if (!args.empty()) return UsageError("cycle status takes no arguments");
+  std::optional<std::string> cycle = CycleFromFlags();
+  if (!cycle) return kExitUsage;
+  api::GetCycleProgressRequest request;
+  request.set_cycle_id(*cycle);
+  api::GetCycleProgressResponse p;
+  if (int rc = Read(client, &Stub::GetCycleProgress, "GetCycleProgress", request, p)) return rc;
+  if (client.json()) {
+    std::cout << ToJson(p) << "\n";
+    return kExitOk;
+  }
+  std::cout << p.title() << " (cycle " << p.cycle_id() << "): " << StateName(p.state());
+  if (p.data_version() != 0) std::cout << ", data version " << p.data_version() << " (frozen)";
+  std::cout << "\nas of " << FormatTime(p.compute_time()) << ", etag " << p.etag() << "\n";
+
+  if (!p.schedule().empty()) {
+    std::cout << "\nSchedule\n";
+    Table table({"  date", "", "when"});
+    for (const api::ScheduleDate& d : p.schedule()) {
+      std::string when = d.days_left() == 0 ? "today"
+                         : d.passed()       ? absl::StrCat(-d.days_left(), " days ago")
+                                            : absl::StrCat("in ", d.days_left(), " days");
+      table.Add({absl::StrCat("  ", d.name()), d.date(), when});
+    }
+    std::cout << table.Render();
+  }
+  if (!p.regions().empty()) {
+    std::cout << "\nRegions\n";
+    Table table({"  region", "quota", "active", "withdrawn", "nominees"});
+    for (const api::RegionProgress& r : p.regions()) {
+      table.Add({absl::StrCat("  ", RegionName(r.imdi_region())),
+                 r.quota() == 0 ? "-" : absl::StrCat(r.quota()), absl::StrCat(r.active()),
+                 absl::StrCat(r.withdrawn()),
+                 absl::StrCat(absl::StrJoin(r.nominees(), ", "), r.filled() ? " (filled)" : "")});
+    }
+    std::cout << table.Render();
+  }
+  std::cout << "\nPending assessments: " << p.pending_assessments_size() << "\n";
+  for (const api::PendingAssessment& a : p.pending_assessments()) {
+    std::cout << "  " << a.municipality_name() << " (" << a.nomination_id()
+              << "): " << a.criterion() << "\n";
+  }
+  if (!p.jurors().empty()) {
+    std::cout << "\nJurors\n";
+    Table table({"  juror", "name", "scores", "missing"});
+    for (const api::JurorProgress& j : p.jurors()) {
+      std::vector<std::string> missing;
+      for (const api::MissingScore& m : j.missing()) {
+        missing.push_back(absl::StrCat(m.municipality_name(), " ", m.criterion()));
+      }
+      const size_t shown = std::min<size_t>(missing.size(), 6);
+      std::string missing_text =
+          missing.empty() ? "-" : absl::StrJoin(missing.begin(), missing.begin() + shown, ", ");
+      if (missing.size() > shown)
+        absl::StrAppend(&missing_text, ", and ", missing.size() - shown, " more");
+      table.Add({absl::StrCat("  ", j.juror_id(), j.chair() ? " (chair)" : ""), j.display_name(),
+                 absl::StrCat(j.scores_recorded(), "/", j.scores_expected()), missing_text});
+    }
+    std::cout << table.Render();
+  }
+  std::cout << "\nNext steps\n";
+  for (const api::TransitionProgress& t : p.transitions()) {
+    std::cout << "  " << t.method() << " -> " << StateName(t.to_state()) << ": "
+              << (t.allowed() ? "allowed" : "blocked") << "\n";
+    for (const auto& b : t.blockers()) {
+      std::cout << "      " << b.type() << " " << b.subject() << ": " << b.description() << "\n";
+    }
+    for (const std::string& w : t.warnings()) std::cout << "      warning: " << w << "\n";
+  }
+  return kExitOk;
+}
+
+int CycleOpen(Client& client, const Args& args) {
+  api::OpenNominationsRequest request;
+  api::OpenNominationsResponse response;
+  if (int rc = Transition(client, args, "cycle open", &Stub::OpenNominations, "OpenNominations",
+                          request, response)) {
+    return rc;
+  }
+  PrintWarnings(response.warnings());
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+  } else {
+    PrintCycleLine(response.cycle());
+  }
+  return kExitOk;
+}
+
+int CycleAnnounce(Client& client, const Args& args) {
+  api::AnnounceNomineesRequest request;
+  api::AnnounceNomineesResponse response;
+  if (int rc = Transition(client, args, "cycle announce", &Stub::AnnounceNominees,
+                          "AnnounceNominees", request, response)) {
+    return rc;
+  }
+  PrintWarnings(response.warnings());
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+    return kExitOk;
+  }
+  PrintCycleLine(response.cycle());
+  PrintNominees(response.nominations());
+  return kExitOk;
+}
+
+int CycleOpenVoting(Client& client, const Args& args) {
+  api::OpenPublicVotingRequest request;
+  api::OpenPublicVotingResponse response;
+  if (int rc = Transition(client, args, "cycle open-voting", &Stub::OpenPublicVoting,
+                          "OpenPublicVoting", request, response)) {
+    return rc;
+  }
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+  } else {
+    PrintCycleLine(response.cycle());
+  }
+  return kExitOk;
+}
+
+int CycleStartJury(Client& client, const Args& args) {
+  api::StartJuryDeliberationRequest request;
+  api::StartJuryDeliberationResponse response;
+  if (int rc = Transition(client, args, "cycle start-jury", &Stub::StartJuryDeliberation,
+                          "StartJuryDeliberation", request, response)) {
+    return rc;
+  }
+  PrintWarnings(response.warnings());
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+    return kExitOk;
+  }
+  PrintCycleLine(response.cycle());
+  std::cout << "candidates:\n";
+  PrintNominees(response.candidates());
+  return kExitOk;
+}
+
+int CycleDecide(Client& client, const Args& args) {
+  if (!args.empty()) return UsageError("cycle decide takes no arguments");
+  std::optional<std::string> cycle = CycleFromFlags();
+  if (!cycle) return kExitUsage;
+  api::DecideWinnerRequest request;
+  request.set_cycle_id(*cycle);
+  if (const std::string choice = absl::GetFlag(FLAGS_chair_choice); !choice.empty()) {
+    int rc = kExitOk;
+    std::optional<api::ListNominationsResponse> list = ListNominations(client, *cycle, false, rc);
+    if (!list) return rc;
+    absl::StatusOr<std::string> id = ResolveNomination(choice, list->nominations());
+    if (!id.ok()) return UsageError(absl::StrCat("--chair_choice: ", id.status().message()));
+    request.set_chair_choice_nomination_id(*id);
+  }
+  api::DecideWinnerResponse response;
+  if (int rc =
+          Mutate(client, "cycle decide", &Stub::DecideWinner, "DecideWinner", request, response)) {
+    return rc;
+  }
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+  } else {
+    PrintDecision(response.decision());
+  }
+  return kExitOk;
+}
+
+int CycleAnnounceWinner(Client& client, const Args& args) {
+  api::AnnounceWinnerRequest request;
+  request.set_announce_date(absl::GetFlag(FLAGS_date));
+  request.set_event(absl::GetFlag(FLAGS_event));
+  request.set_replace_history_row(absl::GetFlag(FLAGS_replace_history_row));
+  api::AnnounceWinnerResponse response;
+  if (int rc = Transition(client, args, "cycle announce-winner", &Stub::AnnounceWinner,
+                          "AnnounceWinner", request, response)) {
+    return rc;
+  }
+  PrintWarnings(response.warnings());
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+    return kExitOk;
+  }
+  PrintCycleLine(response.cycle());
+  const api::Winner& w = response.winner();
+  std::cout << "winner " << w.award_year() << ": " << w.municipality_name() << " ("
+            << w.code_at_the_time();
+  if (!w.municipality_code().empty() && w.municipality_code() != w.code_at_the_time()) {
+    std::cout << ", now " << w.municipality_code();
+  }
+  std::cout << "), announced " << w.announce_date();
+  if (!w.event().empty()) std::cout << " at " << w.event();
+  std::cout << "\n";
+  return kExitOk;
+}
+
+int CycleCancel(Client& client, const Args& args) {
+  if (absl::GetFlag(FLAGS_reason).empty()) return UsageError("cycle cancel needs --reason");
+  api::CancelCycleRequest request;
+  request.set_reason(absl::GetFlag(FLAGS_reason));
+  api::CancelCycleResponse response;
+  if (int rc = Transition(client, args, "cycle cancel", &Stub::CancelCycle, "CancelCycle", request,
+                          response)) {
+    return rc;
+  }
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+  } else {
+    PrintCycleLine(response.cycle());
+  }
+  return kExitOk;
+}
+
+int CycleArchive(Client& client, const Args& args) {
+  api::ArchiveCycleRequest request;
+  api::ArchiveCycleResponse response;
+  if (int rc = Transition(client, args, "cycle archive", &Stub::ArchiveCycle, "ArchiveCycle",
+                          request, response)) {
+    return rc;
+  }
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+  } else {
+    PrintCycleLine(response.cycle());
+  }
+  return kExitOk;
+}
+
+int CycleExport(Client& client, const Args& args) {
+  if (!args.empty()) return UsageError("cycle export takes no arguments");
+  std::optional<std::string> cycle = CycleFromFlags();
+  if (!cycle) return kExitUsage;
+  api::GetCycleRequest get;
+  get.set_cycle_id(*cycle);
+  get.set_view(api::CYCLE_VIEW_FULL);
+  api::GetCycleResponse got;
+  if (int rc = Read(client, &Stub::GetCycle, "GetCycle", get, got)) return rc;
+  int rc = kExitOk;
+  std::optional<api::ListNominationsResponse> nominations =
+      ListNominations(client, *cycle, true, rc);
+  if (!nominations) return rc;
+  api::ListAuditEventsRequest audit;
+  audit.set_cycle_id(*cycle);
+  audit.set_page_size(1000);
+  api::ListAuditEventsResponse events;
+  do {
+    api::ListAuditEventsResponse page;
+    if (int code = Read(client, &Stub::ListAuditEvents, "ListAuditEvents", audit, page)) {
+      return code;
+    }
+    for (auto& e : *page.mutable_events()) *events.add_events() = std::move(e);
+    audit.set_page_token(page.next_page_token());
+  } while (!audit.page_token().empty());
+  // One document of the API's JSON: the cycle, its nominations and its trail.
+  std::vector<std::string> nomination_json;
+  for (const api::Nomination& n : nominations->nominations()) nomination_json.push_back(ToJson(n));
+  std::vector<std::string> event_json;
+  for (const api::AuditEvent& e : events.events()) event_json.push_back(ToJson(e));
+  std::cout << "{\"cycle\":" << ToJson(got.cycle()) << ",\"nominations\":["
+            << absl::StrJoin(nomination_json, ",") << "],\"auditEvents\":["
+            << absl::StrJoin(event_json, ",") << "]}\n";
+  return kExitOk;
+}
+
+}  // namespace imdi::imdictl

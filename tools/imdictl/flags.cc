@@ -1,0 +1,73 @@
+#include "tools/imdictl/flags.h"
+
+#include "absl/flags/flag.h"
+
+ABSL_FLAG(std::string, config, "",
+          "imdictl's config file (key = value lines); default $IMDICTL_CONFIG, then "
+          "~/.config/imdictl/config.");
+ABSL_FLAG(std::string, target, "127.0.0.1:50051",
+          "The stats-service address, HOST:PORT (env IMDI_STATS, config key stats).");
+ABSL_FLAG(std::string, award_target, "127.0.0.1:50052",
+          "The award-service address, HOST:PORT (env IMDI_AWARD, config key award).");
+ABSL_FLAG(std::string, token_file, "",
+          "File holding the bearer token to call with (env IMDI_TOKEN_FILE).");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA of the services' certificates; connect over TLS (env IMDI_TLS_CA).");
+ABSL_FLAG(std::string, tls_cert, "", "PEM client certificate, mutual TLS (env IMDI_TLS_CERT).");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert (env IMDI_TLS_KEY).");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "Name to verify the server's certificate against, when it differs from the target's "
+          "host (env IMDI_TLS_SERVER_NAME).");
+ABSL_FLAG(std::string, actor, "",
+          "The x-actor to call as; honoured by services in development mode only (env "
+          "IMDI_ACTOR).");
+ABSL_FLAG(std::string, output, "human",
+          "human (tables) or json (the API's replies, one JSON document per call; env "
+          "IMDICTL_OUTPUT).");
+ABSL_FLAG(int, timeout_seconds, 300, "Deadline of each call (env IMDI_TIMEOUT_SECONDS).");
+
+ABSL_FLAG(std::string, klass, "data/klass/kommuner-1994-2024.csv",
+          "Statistics Norway's municipality code history (municipalities load).");
+ABSL_FLAG(std::string, regions, "data/regions/kommuner.json",
+          "IMDi's municipality list with regions (municipalities load).");
+ABSL_FLAG(std::string, status, "final",
+          "Status to record on imported figures: final, preliminary or unspecified.");
+ABSL_FLAG(int, batch, 500, "Records per ImportFigures message (one atomic write each), 1 to 5000.");
+ABSL_FLAG(int64_t, max_errors, 50, "Rejected rows to list per file.");
+ABSL_FLAG(std::string, filter, "",
+          "AIP-160 filter, e.g. 'year = 2016 AND imdi_region = \"NORD\"'.");
+ABSL_FLAG(int64_t, as_of_version, 0, "Read as of this data version; 0 reads the latest.");
+
+ABSL_FLAG(std::string, cycle, "", "The award cycle, e.g. 2016.");
+ABSL_FLAG(std::string, cycle_id, "", "Identifier of the cycle to create (create-cycle).");
+ABSL_FLAG(std::string, etag, "",
+          "The current etag of the cycle or nomination; the change is refused if it is stale.");
+ABSL_FLAG(std::string, nomination, "", "A nomination: its id, or its municipality's code or name.");
+ABSL_FLAG(std::string, juror, "", "A juror's id.");
+ABSL_FLAG(std::string, name, "", "A juror's display name.");
+ABSL_FLAG(bool, chair, false, "The juror chairs the jury.");
+ABSL_FLAG(std::string, criterion, "", "An assessed criterion's name.");
+ABSL_FLAG(bool, reject, false, "Reject the claim instead of confirming it.");
+ABSL_FLAG(std::string, note, "", "The jury's note on an assessment.");
+ABSL_FLAG(std::string, reason, "",
+          "Why: a conflict, a cancellation or a vote correction (for the audit trail).");
+ABSL_FLAG(std::string, chair_choice, "",
+          "The chair's choice among candidates still tied after every tie-break rule.");
+ABSL_FLAG(std::string, date, "",
+          "The date the winner is announced, YYYY-MM-DD; default the schedule's.");
+ABSL_FLAG(std::string, event, "", "The event where the winner is announced.");
+ABSL_FLAG(bool, replace_history_row, false,
+          "Replace a winners-history row for the year that names another municipality.");
+ABSL_FLAG(std::string, municipality, "", "Any code the municipality ever had.");
+ABSL_FLAG(std::string, region, "",
+          "An IMDi region: OST, INDRE_OST, SOR, VEST, MIDT_NORGE or NORD.");
+ABSL_FLAG(std::string, nominator, "", "The nominating office's or person's name.");
+ABSL_FLAG(std::string, justification, "", "Why the municipality deserves the prize.");
+ABSL_FLAG(std::string, override_reason, "",
+          "Why a municipality that does not meet the requirement is nominated anyway.");
+ABSL_FLAG(bool, show_withdrawn, false, "Include withdrawn nominations.");
+ABSL_FLAG(bool, details, false,
+          "Show each nomination's verdict with every criterion and its explanation.");
+ABSL_FLAG(int64_t, votes, 0, "Votes: to add (votes record) or the corrected total.");
+ABSL_FLAG(int, from_year, 2008, "First award year to load (winners load).");
+ABSL_FLAG(int, to_year, 2100, "Last award year to load (winners load).");

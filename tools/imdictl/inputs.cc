@@ -1,0 +1,338 @@
+#include "tools/imdictl/inputs.h"
+
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/csv.h"
+#include "common/limits.h"
+#include "common/utf8.h"
+
+namespace imdi::imdictl {
+namespace {
+
+namespace api = ::imdi::award::v1;
+
+bool AllEmpty(const std::vector<std::string>& fields) {
+  for (const std::string& f : fields) {
+    if (!absl::StripAsciiWhitespace(f).empty()) return false;
+  }
+  return true;
+}
+
+std::string Trimmed(absl::string_view s) { return std::string(absl::StripAsciiWhitespace(s)); }
+
+}  // namespace
+
+std::string DescribeProblems(absl::string_view file, const std::vector<InputProblem>& problems,
+                             size_t limit) {
+  std::string out;
+  for (size_t i = 0; i < problems.size() && i < limit; ++i) {
+    if (problems[i].line > 0) {
+      absl::StrAppend(&out, file, ":", problems[i].line, ": ", problems[i].message, "\n");
+    } else {
+      absl::StrAppend(&out, file, ": ", problems[i].message, "\n");
+    }
+  }
+  if (problems.size() > limit) {
+    absl::StrAppend(&out, "... and ", problems.size() - limit, " more problems\n");
+  }
+  return out;
+}
+
+CsvTable ReadCsvTable(absl::string_view text, const std::vector<std::string>& required,
+                      const std::vector<std::string>& optional,
+                      const std::vector<std::pair<std::string, std::string>>& aliases,
+                      std::vector<InputProblem>& problems) {
+  CsvTable table;
+  table.columns = required;
+  table.columns.insert(table.columns.end(), optional.begin(), optional.end());
+  std::istringstream in{std::string(text)};
+  CsvReader reader(in);
+  CsvRecord record;
+  absl::StatusOr<bool> more = reader.Next(record);
+  if (!more.ok() || !*more) {
+    problems.push_back({0, more.ok() ? "the file is empty; it needs a header line (" +
+                                           absl::StrJoin(required, ",") + ")"
+                                     : std::string(more.status().message())});
+    return table;
+  }
+  // Where each known column is in the file.
+  std::vector<int> position(table.columns.size(), -1);
+  for (size_t i = 0; i < record.fields.size(); ++i) {
+    std::string name = absl::AsciiStrToLower(Trimmed(record.fields[i]));
+    for (const auto& [alias, column] : aliases) {
+      if (name == alias) name = column;
+    }
+    bool known = false;
+    for (size_t c = 0; c < table.columns.size(); ++c) {
+      if (table.columns[c] != name) continue;
+      known = true;
+      if (position[c] >= 0) {
+        problems.push_back({record.line, absl::StrCat("column \"", name, "\" appears twice")});
+      }
+      position[c] = static_cast<int>(i);
+    }
+    if (!known) {
+      problems.push_back(
+          {record.line, absl::StrCat("unknown column \"", CleanText(name, 64), "\"; expected ",
+                                     absl::StrJoin(table.columns, ","))});
+    }
+  }
+  for (size_t c = 0; c < required.size(); ++c) {
+    if (position[c] < 0) {
+      problems.push_back(
+          {record.line, absl::StrCat("the header lacks the column \"", required[c], "\"")});
+    }
+  }
+  if (!problems.empty()) return table;
+  const size_t width = record.fields.size();
+  for (;;) {
+    more = reader.Next(record);
+    if (!more.ok()) {
+      problems.push_back({record.line, std::string(more.status().message())});
+      break;
+    }
+    if (!*more) break;
+    if (AllEmpty(record.fields)) continue;
+    if (table.rows.size() >= kMaxInputRows) {
+      problems.push_back(
+          {record.line, absl::StrCat("more than ", kMaxInputRows, " rows; split the file")});
+      break;
+    }
+    if (record.too_long || record.fields.size() != width) {
+      problems.push_back(
+          {record.line, absl::StrCat("expected ", width, " fields, found ", record.fields.size())});
+      continue;
+    }
+    CsvTable::Row row;
+    row.line = record.line;
+    for (size_t c = 0; c < table.columns.size(); ++c) {
+      row.fields.push_back(position[c] < 0 ? "" : Trimmed(record.fields[position[c]]));
+    }
+    if (FirstInvalidUtf8(absl::StrJoin(row.fields, "")).has_value()) {
+      problems.push_back({record.line, "the row is not UTF-8"});
+      continue;
+    }
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+std::vector<ScoreRow> ParseScoreSheet(absl::string_view text, std::vector<InputProblem>& problems) {
+  const CsvTable table = ReadCsvTable(text, {"nomination", "criterion", "score"}, {},
+                                      {{"municipality", "nomination"}}, problems);
+  std::vector<ScoreRow> out;
+  std::map<std::pair<std::string, std::string>, int64_t> seen;
+  for (const CsvTable::Row& row : table.rows) {
+    ScoreRow score{row.line, row.fields[0], row.fields[1], 0};
+    std::vector<std::string> wrong;
+    if (score.nomination.empty()) wrong.push_back("the nomination is empty");
+    if (score.criterion.empty()) wrong.push_back("the criterion is empty");
+    if (!absl::SimpleAtod(row.fields[2], &score.score) || !std::isfinite(score.score)) {
+      wrong.push_back(absl::StrCat("score \"", CleanText(row.fields[2], 32), "\" is not a number"));
+    }
+    const auto key = std::make_pair(absl::AsciiStrToLower(score.nomination), score.criterion);
+    if (wrong.empty()) {
+      auto [it, inserted] = seen.emplace(key, row.line);
+      if (!inserted) {
+        wrong.push_back(absl::StrCat(score.nomination, " is scored on ", score.criterion,
+                                     " already, on line ", it->second));
+      }
+    }
+    if (!wrong.empty()) {
+      problems.push_back({row.line, absl::StrJoin(wrong, "; ")});
+      continue;
+    }
+    out.push_back(std::move(score));
+  }
+  if (out.empty() && problems.empty()) problems.push_back({0, "the sheet has no scores"});
+  return out;
+}
+
+namespace {
+
+std::optional<bool> ParseYesNo(absl::string_view text) {
+  const std::string t = absl::AsciiStrToLower(text);
+  if (t.empty() || t == "no" || t == "false" || t == "0") return false;
+  if (t == "yes" || t == "true" || t == "1") return true;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<JurorRow> ParseJurors(absl::string_view text, std::vector<InputProblem>& problems) {
+  const CsvTable table = ReadCsvTable(text, {"juror_id", "display_name"}, {"chair"},
+                                      {{"juror", "juror_id"}, {"name", "display_name"}}, problems);
+  std::vector<JurorRow> out;
+  std::set<std::string> seen;
+  for (const CsvTable::Row& row : table.rows) {
+    JurorRow juror;
+    juror.line = row.line;
+    juror.juror.set_juror_id(row.fields[0]);
+    juror.juror.set_display_name(row.fields[1]);
+    const std::optional<bool> chair = ParseYesNo(row.fields[2]);
+    if (row.fields[0].empty()) {
+      problems.push_back({row.line, "the juror id is empty"});
+    } else if (!seen.insert(row.fields[0]).second) {
+      problems.push_back({row.line, absl::StrCat("juror ", row.fields[0], " is listed twice")});
+    } else if (!chair) {
+      problems.push_back({row.line, absl::StrCat("chair must be yes or no, not \"",
+                                                 CleanText(row.fields[2], 32), "\"")});
+    } else {
+      juror.juror.set_chair(*chair);
+      out.push_back(std::move(juror));
+    }
+  }
+  return out;
+}
+
+std::vector<AssessmentRow> ParseAssessments(absl::string_view text,
+                                            std::vector<InputProblem>& problems) {
+  const CsvTable table =
+      ReadCsvTable(text, {"nomination", "criterion"}, {"verdict", "note"},
+                   {{"municipality", "nomination"}, {"jury_note", "note"}}, problems);
+  std::vector<AssessmentRow> out;
+  for (const CsvTable::Row& row : table.rows) {
+    AssessmentRow a{row.line, row.fields[0], row.fields[1], true, row.fields[3]};
+    const std::string verdict = absl::AsciiStrToLower(row.fields[2]);
+    if (a.nomination.empty() || a.criterion.empty()) {
+      problems.push_back({row.line, "nomination and criterion must both be given"});
+    } else if (verdict != "" && verdict != "confirm" && verdict != "reject") {
+      problems.push_back({row.line, absl::StrCat("verdict must be confirm or reject, not \"",
+                                                 CleanText(row.fields[2], 32), "\"")});
+    } else {
+      a.confirmed = verdict != "reject";
+      out.push_back(std::move(a));
+    }
+  }
+  return out;
+}
+
+std::vector<VotesRow> ParseVotes(absl::string_view text, std::vector<InputProblem>& problems) {
+  const CsvTable table =
+      ReadCsvTable(text, {"nomination", "votes"}, {}, {{"municipality", "nomination"}}, problems);
+  std::vector<VotesRow> out;
+  for (const CsvTable::Row& row : table.rows) {
+    VotesRow v{row.line, row.fields[0], 0};
+    if (v.nomination.empty()) {
+      problems.push_back({row.line, "the nomination is empty"});
+    } else if (!absl::SimpleAtoi(row.fields[1], &v.votes) || v.votes < 0) {
+      problems.push_back({row.line, absl::StrCat("votes \"", CleanText(row.fields[1], 32),
+                                                 "\" is not a whole number of at least 0")});
+    } else {
+      out.push_back(std::move(v));
+    }
+  }
+  return out;
+}
+
+std::optional<stats::v1::ImdiRegion> ParseRegion(absl::string_view text) {
+  std::string name = absl::AsciiStrToUpper(Trimmed(text));
+  for (char& c : name) {
+    if (c == '-' || c == ' ') c = '_';
+  }
+  if (!absl::StartsWith(name, "IMDI_REGION_")) name = "IMDI_REGION_" + name;
+  stats::v1::ImdiRegion region;
+  if (!stats::v1::ImdiRegion_Parse(name, &region) || region == stats::v1::IMDI_REGION_UNSPECIFIED) {
+    return std::nullopt;
+  }
+  return region;
+}
+
+absl::Status ParseNominationFile(absl::string_view text, api::SubmitNominationRequest& request) {
+  if (text.size() > 256 * 1024) {
+    return absl::InvalidArgumentError("the file is larger than 256 KiB");
+  }
+  if (FirstInvalidUtf8(text)) return absl::InvalidArgumentError("the file is not UTF-8");
+  std::set<std::string> seen;
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    line = absl::StripAsciiWhitespace(line);
+    if (line.empty() || line[0] == '#') continue;
+    const size_t eq = line.find('=');
+    if (eq == absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", line_number, ": expected key = value"));
+    }
+    const std::string key = Trimmed(line.substr(0, eq));
+    const std::string value = Trimmed(line.substr(eq + 1));
+    auto fail = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat("line ", line_number, ": ", why));
+    };
+    if (!seen.insert(key).second) return fail(absl::StrCat("\"", key, "\" is set twice"));
+    if (key == "municipality") {
+      request.set_municipality_code(value);
+    } else if (key == "region") {
+      std::optional<stats::v1::ImdiRegion> region = ParseRegion(value);
+      if (!region) return fail(absl::StrCat("unknown IMDi region \"", CleanText(value, 32), "\""));
+      request.mutable_nominator()->set_imdi_region(*region);
+    } else if (key == "nominator") {
+      request.mutable_nominator()->set_display_name(value);
+    } else if (key == "nominator_kind") {
+      const std::string kind = absl::AsciiStrToLower(value);
+      if (kind == "regional_office") {
+        request.mutable_nominator()->set_kind(api::NOMINATOR_KIND_REGIONAL_OFFICE);
+      } else if (kind == "municipality") {
+        request.mutable_nominator()->set_kind(api::NOMINATOR_KIND_MUNICIPALITY);
+      } else {
+        return fail("nominator_kind must be regional_office or municipality");
+      }
+    } else if (key == "nominator_municipality") {
+      request.mutable_nominator()->set_municipality_code(value);
+    } else if (key == "justification") {
+      request.set_justification(value);
+    } else if (key == "override_reason") {
+      request.set_override_reason(value);
+    } else if (absl::StartsWith(key, "claim.") && key.size() > 6) {
+      api::AssessmentClaim* claim = request.add_claims();
+      claim->set_criterion(key.substr(6));
+      claim->set_justification(value);
+    } else {
+      return fail(absl::StrCat("unknown key \"", CleanText(key, 64),
+                               "\"; expected municipality, region, nominator, nominator_kind, "
+                               "nominator_municipality, justification, override_reason or "
+                               "claim.<criterion>"));
+    }
+  }
+  if (request.municipality_code().empty()) {
+    return absl::InvalidArgumentError("the file names no municipality (municipality = CODE)");
+  }
+  if (request.nominator().kind() == api::NOMINATOR_KIND_UNSPECIFIED) {
+    request.mutable_nominator()->set_kind(api::NOMINATOR_KIND_REGIONAL_OFFICE);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ResolveNomination(
+    absl::string_view ref, const google::protobuf::RepeatedPtrField<api::Nomination>& nominations) {
+  std::vector<const api::Nomination*> matches;
+  for (const api::Nomination& n : nominations) {
+    if (n.state() == api::NOMINATION_STATE_WITHDRAWN) continue;
+    if (n.nomination_id() == ref) return n.nomination_id();
+    if (n.municipality_code() == ref || n.code_at_the_time() == ref ||
+        absl::EqualsIgnoreCase(n.municipality_name(), ref)) {
+      matches.push_back(&n);
+    }
+  }
+  if (matches.size() == 1) return matches[0]->nomination_id();
+  if (matches.empty()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no active nomination is \"", CleanText(ref, 64),
+        "\" (give its id, its municipality's code or name; imdictl nomination list shows them)"));
+  }
+  std::vector<std::string> ids;
+  for (const api::Nomination* n : matches) ids.push_back(n->nomination_id());
+  return absl::InvalidArgumentError(absl::StrCat(
+      "\"", CleanText(ref, 64), "\" names several nominations: ", absl::StrJoin(ids, ", ")));
+}
+
+}  // namespace imdi::imdictl

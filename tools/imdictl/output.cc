@@ -1,0 +1,138 @@
+#include "tools/imdictl/output.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/time.h"
+
+namespace imdi::imdictl {
+
+namespace api = ::imdi::award::v1;
+
+size_t DisplayWidth(absl::string_view text) {
+  size_t n = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+std::string Table::Render() const {
+  std::vector<size_t> width(header_.size(), 0);
+  auto measure = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size() && i < width.size(); ++i) {
+      width[i] = std::max(width[i], DisplayWidth(row[i]));
+    }
+  };
+  measure(header_);
+  for (const auto& row : rows_) measure(row);
+  std::string out;
+  auto render = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t i = 0; i < row.size() && i < width.size(); ++i) {
+      absl::StrAppend(&line, row[i]);
+      if (i + 1 < row.size()) line.append(width[i] - DisplayWidth(row[i]) + 2, ' ');
+    }
+    absl::StrAppend(&out, absl::StripTrailingAsciiWhitespace(line), "\n");
+  };
+  render(header_);
+  for (const auto& row : rows_) render(row);
+  return out;
+}
+
+std::string FormatTime(const google::protobuf::Timestamp& time) {
+  if (time.seconds() == 0 && time.nanos() == 0) return "";
+  return absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::FromUnixSeconds(time.seconds()),
+                          absl::UTCTimeZone());
+}
+
+namespace {
+
+// "CYCLE_STATE_NOMINATIONS_OPEN" without "CYCLE_STATE_", in lower case
+// with spaces.
+std::string Readable(const std::string& name, absl::string_view prefix) {
+  std::string out =
+      absl::AsciiStrToLower(absl::StartsWith(name, prefix) ? name.substr(prefix.size()) : name);
+  absl::StrReplaceAll({{"_", " "}}, &out);
+  return out.empty() ? "?" : out;
+}
+
+}  // namespace
+
+std::string StateName(api::CycleState state) {
+  return Readable(api::CycleState_Name(state), "CYCLE_STATE_");
+}
+
+std::string VerdictName(api::Verdict verdict) {
+  return Readable(api::Verdict_Name(verdict), "VERDICT_");
+}
+
+std::string AssessmentName(api::AssessmentState state) {
+  return Readable(api::AssessmentState_Name(state), "ASSESSMENT_STATE_");
+}
+
+std::string RegionName(stats::v1::ImdiRegion region) {
+  switch (region) {
+    case stats::v1::IMDI_REGION_OST:
+      return "IMDi Øst";
+    case stats::v1::IMDI_REGION_INDRE_OST:
+      return "IMDi Indre Øst";
+    case stats::v1::IMDI_REGION_SOR:
+      return "IMDi Sør";
+    case stats::v1::IMDI_REGION_VEST:
+      return "IMDi Vest";
+    case stats::v1::IMDI_REGION_MIDT_NORGE:
+      return "IMDi Midt-Norge";
+    case stats::v1::IMDI_REGION_NORD:
+      return "IMDi Nord";
+    default:
+      return "-";
+  }
+}
+
+std::string InputRequestId(absl::string_view command, const google::protobuf::Message& request) {
+  uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : request.SerializeAsString()) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return absl::StrFormat("imdictl-%s-%016x", command, hash);
+}
+
+std::string DescribeNomination(const api::Nomination& n) {
+  const api::Evaluation& e = n.evaluation();
+  std::string out = absl::StrCat("nomination ", n.nomination_id(), ": ", n.municipality_name(),
+                                 " (", n.municipality_code());
+  if (!n.code_at_the_time().empty() && n.code_at_the_time() != n.municipality_code()) {
+    absl::StrAppend(&out, ", ", n.code_at_the_time(), " in ", e.figures_year());
+  }
+  absl::StrAppend(&out, "), ", RegionName(n.imdi_region()));
+  if (n.state() == api::NOMINATION_STATE_WITHDRAWN) absl::StrAppend(&out, ", WITHDRAWN");
+  absl::StrAppend(&out, "\n  nominated by ",
+                  n.nominator().display_name().empty() ? "-" : n.nominator().display_name());
+  if (n.create_time().seconds() != 0) absl::StrAppend(&out, " on ", FormatTime(n.create_time()));
+  absl::StrAppend(&out, "\n  verdict: ", VerdictName(e.verdict()),
+                  e.eligible() ? " (eligible)" : " (not eligible)");
+  if (e.data_version() != 0) absl::StrAppend(&out, ", data version ", e.data_version());
+  absl::StrAppend(&out, "\n");
+  for (const api::CriterionResult& c : e.criteria()) {
+    absl::StrAppend(&out, "    ", absl::StrFormat("%-18s", VerdictName(c.verdict())), " ",
+                    c.criterion());
+    if (!c.explanation().empty()) absl::StrAppend(&out, ": ", c.explanation());
+    absl::StrAppend(&out, "\n");
+  }
+  for (const api::AssessmentClaim& claim : n.claims()) {
+    absl::StrAppend(&out, "  claim ", claim.criterion(), " (", AssessmentName(claim.state()), ")");
+    if (!claim.jury_note().empty()) absl::StrAppend(&out, ", jury: ", claim.jury_note());
+    absl::StrAppend(&out, "\n");
+  }
+  if (!n.override_reason().empty())
+    absl::StrAppend(&out, "  override: ", n.override_reason(), "\n");
+  return out;
+}
+
+}  // namespace imdi::imdictl

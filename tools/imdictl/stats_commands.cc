@@ -1,0 +1,455 @@
+// The statistics service's commands: figures, municipalities, data version.
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/reflection.h"
+#include "tools/imdictl/client.h"
+#include "tools/imdictl/commands.h"
+#include "tools/imdictl/exit_codes.h"
+#include "tools/imdictl/flags.h"
+#include "tools/imdictl/output.h"
+#include "tools/import/figures_source.h"
+#include "tools/import/import_requests.h"
+#include "tools/import/import_summary.h"
+#include "tools/import/municipality_source.h"
+
+namespace imdi::imdictl {
+namespace {
+
+namespace api = ::imdi::stats::v1;
+using imdi::import::ParsedFile;
+
+int Usage(absl::string_view message) {
+  std::cerr << "imdictl: " << message << "\n";
+  return kExitUsage;
+}
+
+// CODE YEAR from the arguments.
+bool CodeAndYear(const Args& args, std::string& code, int& year) {
+  return args.size() == 2 && !args[0].empty() && absl::SimpleAtoi(args[1], &year) && year >= 1900 &&
+         year <= 2200 && (code = args[0], true);
+}
+
+// The figures set on a record, as (field, value) pairs in the API's order.
+std::vector<std::pair<std::string, std::string>> FigureValues(const api::Figures& f) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const google::protobuf::Descriptor* d = f.GetDescriptor();
+  const google::protobuf::Reflection* r = f.GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = d->field(i);
+    if (!field->has_presence() || field->number() < 10 || field->number() >= 30) continue;
+    if (!r->HasField(f, field)) continue;
+    std::string value = field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_DOUBLE
+                            ? absl::StrFormat("%.1f %%", r->GetDouble(f, field))
+                            : absl::StrCat(r->GetInt32(f, field));
+    out.emplace_back(field->name(), value);
+  }
+  return out;
+}
+
+std::string FiguresStatusName(api::FiguresStatus status) {
+  switch (status) {
+    case api::FIGURES_STATUS_FINAL:
+      return "final";
+    case api::FIGURES_STATUS_PRELIMINARY:
+      return "preliminary";
+    default:
+      return "-";
+  }
+}
+
+void PrintFigures(const api::Figures& f) {
+  std::cout << f.municipality_name() << " (" << f.municipality_code();
+  if (!f.code_at_the_time().empty() && f.code_at_the_time() != f.municipality_code()) {
+    std::cout << ", " << f.code_at_the_time() << " in " << f.year();
+  }
+  std::cout << "), " << f.year() << ": revision " << f.revision() << ", data version "
+            << f.data_version() << ", " << FiguresStatusName(f.status()) << ", written "
+            << FormatTime(f.update_time()) << "\n";
+  Table table({"figure", "value"});
+  for (auto& [name, value] : FigureValues(f)) table.Add({name, value});
+  std::cout << table.Render();
+  if (!f.source().empty()) std::cout << "source: " << f.source() << "\n";
+  if (!f.note().empty()) std::cout << "note: " << f.note() << "\n";
+}
+
+}  // namespace
+
+int FiguresGet(Client& client, const Args& args) {
+  api::GetFiguresRequest request;
+  int year = 0;
+  std::string code;
+  if (!CodeAndYear(args, code, year)) return Usage("figures get takes CODE YEAR");
+  request.set_municipality_code(code);
+  request.set_year(year);
+  request.set_as_of_version(absl::GetFlag(FLAGS_as_of_version));
+  api::StatsService::Stub* stub = client.Stats();
+  if (stub == nullptr) return kExitFile;
+  api::GetFiguresResponse response;
+  if (int rc = client.Call(stub, &api::StatsService::Stub::GetFigures, "GetFigures", request,
+                           response)) {
+    return rc;
+  }
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+  } else {
+    PrintFigures(response.figures());
+  }
+  return kExitOk;
+}
+
+int FiguresHistory(Client& client, const Args& args) {
+  api::GetFiguresHistoryRequest request;
+  int year = 0;
+  std::string code;
+  if (!CodeAndYear(args, code, year)) return Usage("figures history takes CODE YEAR");
+  request.set_municipality_code(code);
+  request.set_year(year);
+  request.set_page_size(1000);
+  api::StatsService::Stub* stub = client.Stats();
+  if (stub == nullptr) return kExitFile;
+  api::GetFiguresHistoryResponse all;
+  do {
+    api::GetFiguresHistoryResponse page;
+    if (int rc = client.Call(stub, &api::StatsService::Stub::GetFiguresHistory, "GetFiguresHistory",
+                             request, page)) {
+      return rc;
+    }
+    for (auto& r : *page.mutable_revisions()) *all.add_revisions() = std::move(r);
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  if (client.json()) {
+    std::cout << ToJson(all) << "\n";
+    return kExitOk;
+  }
+  Table table({"revision", "data version", "written", "status", "source", "figures"});
+  for (const api::Figures& f : all.revisions()) {
+    std::vector<std::string> values;
+    for (auto& [name, value] : FigureValues(f)) values.push_back(absl::StrCat(name, "=", value));
+    table.Add({absl::StrCat(f.revision()), absl::StrCat(f.data_version()),
+               FormatTime(f.update_time()), FiguresStatusName(f.status()), f.source(),
+               absl::StrJoin(values, " ")});
+  }
+  std::cout << table.Render();
+  return kExitOk;
+}
+
+int FiguresExport(Client& client, const Args& args) {
+  if (!args.empty()) return Usage("figures export takes no arguments; see --filter");
+  api::StatsService::Stub* stub = client.Stats();
+  if (stub == nullptr) return kExitFile;
+  api::StreamFiguresRequest request;
+  request.set_filter(absl::GetFlag(FLAGS_filter));
+  request.set_as_of_version(absl::GetFlag(FLAGS_as_of_version));
+  grpc::ClientContext context;
+  client.Prepare(context);
+  std::unique_ptr<grpc::ClientReader<api::StreamFiguresResponse>> reader(
+      stub->StreamFigures(&context, request));
+  api::StreamFiguresResponse chunk;
+  // CSV: the figure fields of the API, in its order.
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  const google::protobuf::Descriptor* d = api::Figures::descriptor();
+  for (int i = 0; i < d->field_count(); ++i) {
+    if (d->field(i)->has_presence() && d->field(i)->number() >= 10 && d->field(i)->number() < 30) {
+      fields.push_back(d->field(i));
+    }
+  }
+  if (!client.json()) {
+    std::cout << "municipality_code,municipality_name,year";
+    for (const auto* f : fields) std::cout << "," << f->name();
+    std::cout << ",status,data_version\n";
+  }
+  int64_t records = 0;
+  while (reader->Read(&chunk)) {
+    if (client.json()) {
+      std::cout << ToJson(chunk) << "\n";
+      records += chunk.figures_size();
+      continue;
+    }
+    for (const api::Figures& f : chunk.figures()) {
+      ++records;
+      std::cout << f.municipality_code() << ",\"" << f.municipality_name() << "\"," << f.year();
+      const google::protobuf::Reflection* r = f.GetReflection();
+      for (const auto* field : fields) {
+        std::cout << ",";
+        if (!r->HasField(f, field)) continue;
+        if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_DOUBLE) {
+          std::cout << r->GetDouble(f, field);
+        } else {
+          std::cout << r->GetInt32(f, field);
+        }
+      }
+      std::cout << "," << FiguresStatusName(f.status()) << "," << f.data_version() << "\n";
+    }
+  }
+  const grpc::Status status = reader->Finish();
+  if (!status.ok()) {
+    std::cerr << FormatRpcError(absl::StrCat("StreamFigures (after ", records, " records)"),
+                                status);
+    return ExitCodeFor(status);
+  }
+  std::cerr << "imdictl: " << records << " records exported\n";
+  return kExitOk;
+}
+
+int MunicipalitiesGet(Client& client, const Args& args) {
+  if (args.size() != 1) return Usage("municipalities get takes CODE");
+  api::GetMunicipalityRequest request;
+  request.set_code(args[0]);
+  request.set_as_of_version(absl::GetFlag(FLAGS_as_of_version));
+  api::StatsService::Stub* stub = client.Stats();
+  if (stub == nullptr) return kExitFile;
+  api::GetMunicipalityResponse response;
+  if (int rc = client.Call(stub, &api::StatsService::Stub::GetMunicipality, "GetMunicipality",
+                           request, response)) {
+    return rc;
+  }
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+    return kExitOk;
+  }
+  const api::Municipality& m = response.municipality();
+  std::cout << m.name() << " (" << m.code() << "), " << m.county_name() << " (" << m.county_code()
+            << "), " << RegionName(m.imdi_region()) << "\n";
+  Table history({"code", "name", "from", "to"});
+  for (const api::MunicipalityCode& c : m.code_history()) {
+    history.Add({c.code(), c.name(),
+                 c.has_valid_from_year() ? absl::StrCat(c.valid_from_year()) : "",
+                 c.has_valid_to_year() ? absl::StrCat(c.valid_to_year()) : ""});
+  }
+  std::cout << history.Render();
+  for (const api::MunicipalityRef& p : m.predecessors()) {
+    std::cout << "predecessor: " << p.name() << " (" << p.code() << ")\n";
+  }
+  if (!m.successor().code().empty()) {
+    std::cout << "successor: " << m.successor().name() << " (" << m.successor().code() << ")\n";
+  }
+  return kExitOk;
+}
+
+int MunicipalitiesList(Client& client, const Args& args) {
+  if (!args.empty()) return Usage("municipalities list takes no arguments; see --filter");
+  api::ListMunicipalitiesRequest request;
+  request.set_filter(absl::GetFlag(FLAGS_filter));
+  request.set_as_of_version(absl::GetFlag(FLAGS_as_of_version));
+  request.set_page_size(1000);
+  api::StatsService::Stub* stub = client.Stats();
+  if (stub == nullptr) return kExitFile;
+  api::ListMunicipalitiesResponse all;
+  do {
+    api::ListMunicipalitiesResponse page;
+    if (int rc = client.Call(stub, &api::StatsService::Stub::ListMunicipalities,
+                             "ListMunicipalities", request, page)) {
+      return rc;
+    }
+    for (auto& m : *page.mutable_municipalities()) *all.add_municipalities() = std::move(m);
+    all.set_data_version(page.data_version());
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  if (client.json()) {
+    std::cout << ToJson(all) << "\n";
+    return kExitOk;
+  }
+  Table table({"code", "name", "county", "region"});
+  for (const api::Municipality& m : all.municipalities()) {
+    table.Add({m.code(), m.name(), m.county_name(), RegionName(m.imdi_region())});
+  }
+  std::cout << table.Render() << all.municipalities_size() << " municipalities, data version "
+            << all.data_version() << "\n";
+  return kExitOk;
+}
+
+int MunicipalitiesLoad(Client& client, const Args& args) {
+  if (!args.empty()) return Usage("municipalities load takes no arguments; see --klass, --regions");
+  auto source =
+      imdi::import::LoadMunicipalities(absl::GetFlag(FLAGS_klass), absl::GetFlag(FLAGS_regions));
+  if (!source.ok()) {
+    std::cerr << "imdictl: " << source.status().message() << "\n";
+    return kExitFile;
+  }
+  for (const std::string& warning : source->warnings) std::cerr << "note: " << warning << "\n";
+  auto request = imdi::import::MunicipalitiesRequest(*source);
+  if (!request.ok()) {
+    std::cerr << "imdictl: " << request.status().message() << "\n";
+    return kExitFile;
+  }
+  api::StatsService::Stub* stub = client.Stats();
+  if (stub == nullptr) return kExitFile;
+  api::BatchUpsertMunicipalitiesResponse response;
+  if (int rc = client.Call(stub, &api::StatsService::Stub::BatchUpsertMunicipalities,
+                           "BatchUpsertMunicipalities", *request, response)) {
+    return rc;
+  }
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+  } else {
+    std::cout << absl::StrFormat("municipalities: %d sent, %d changed, data version %d\n",
+                                 request->municipalities_size(), response.changed_count(),
+                                 response.data_version());
+  }
+  return kExitOk;
+}
+
+namespace {
+
+bool ParseStatus(absl::string_view text, api::FiguresStatus& status) {
+  if (text == "final") {
+    status = api::FIGURES_STATUS_FINAL;
+  } else if (text == "preliminary") {
+    status = api::FIGURES_STATUS_PRELIMINARY;
+  } else if (text == "unspecified") {
+    status = api::FIGURES_STATUS_UNSPECIFIED;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void PrintParseSummary(const std::string& name, const ParsedFile& parsed) {
+  std::cerr << absl::StrFormat("%s: %s, %d rows -> %d records", name,
+                               imdi::import::DescribeKind(parsed.kind), parsed.rows,
+                               parsed.records.size());
+  for (const auto& [reason, count] : parsed.skipped) {
+    std::cerr << absl::StrFormat("\n  skipped %d: %s", count, reason);
+  }
+  std::cerr << "\n";
+}
+
+// Streams one parsed file and prints its summary. Returns the rows and
+// records rejected, or -1 (with `exit_code` set) when the call failed or
+// did not deliver every record.
+int64_t ImportFile(Client& client, api::StatsService::Stub& stub, const std::string& path,
+                   const ParsedFile& parsed, api::FiguresStatus status, absl::Time start,
+                   int& exit_code) {
+  // The file's name is the rows' source: one line of UTF-8 (ImportRequests
+  // makes it so), whatever bytes the file system gave it.
+  const std::string name = std::filesystem::path(path).filename().string();
+  grpc::ClientContext context;
+  client.Prepare(context);
+  api::ImportFiguresResponse response;
+  std::unique_ptr<grpc::ClientWriter<api::ImportFiguresRequest>> writer(
+      stub.ImportFigures(&context, &response));
+
+  const std::vector<api::ImportFiguresRequest> requests = imdi::import::ImportRequests(
+      parsed, name, status, static_cast<size_t>(absl::GetFlag(FLAGS_batch)));
+  absl::Time last_report = start;
+  size_t sent = 0;
+  for (const api::ImportFiguresRequest& request : requests) {
+    if (!writer->Write(request)) break;  // the server ended the call; Finish says why
+    sent += request.rows_size();
+    const absl::Time now = absl::Now();
+    if (now - last_report > absl::Milliseconds(500) || sent == parsed.records.size()) {
+      const double seconds = std::max(1e-6, absl::ToDoubleSeconds(now - start));
+      // Rows done: the file rows up to the last record sent.
+      const int64_t rows_done =
+          sent == parsed.records.size() ? parsed.rows : parsed.records[sent - 1].line - 1;
+      std::cerr << absl::StrFormat("%s: %d/%d rows, %d/%d records sent, %.0f rows/s\n", name,
+                                   rows_done, parsed.rows, sent, parsed.records.size(),
+                                   rows_done / seconds);
+      last_report = now;
+    }
+  }
+  writer->WritesDone();
+  const grpc::Status finished = writer->Finish();
+  if (!finished.ok()) {
+    std::cerr << FormatRpcError(absl::StrCat("ImportFigures of ", path), finished);
+    exit_code = ExitCodeFor(finished);
+    return -1;
+  }
+  // A stream that lost messages must not pass for a complete import.
+  if (sent != parsed.records.size() ||
+      response.rows_received() != static_cast<int64_t>(parsed.records.size())) {
+    std::cerr << absl::StrFormat(
+        "imdictl: ImportFigures of %s is incomplete: %d records parsed, %d sent, %d received "
+        "by the service (data version %d); import the file again\n",
+        path, parsed.records.size(), sent, response.rows_received(), response.data_version());
+    exit_code = kExitRpc;
+    return -1;
+  }
+  const double seconds = std::max(1e-6, absl::ToDoubleSeconds(absl::Now() - start));
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+  } else {
+    std::cout << imdi::import::ImportSummary(name, parsed, response, parsed.rows / seconds) << "\n";
+  }
+  for (const std::string& mismatch : imdi::import::ImportCountMismatches(parsed, response)) {
+    std::cerr << "imdictl: " << name << ": counts do not add up: " << mismatch << "\n";
+  }
+  const int64_t rejected = imdi::import::ImportRejections(parsed, response);
+  const int64_t shown_limit = absl::GetFlag(FLAGS_max_errors);
+  int64_t shown = 0;
+  const int64_t listed = static_cast<int64_t>(parsed.rejected.size()) + response.errors_size();
+  std::ostream& out = client.json() ? std::cerr : std::cout;
+  for (const imdi::import::RowProblem& problem : parsed.rejected) {
+    if (shown++ >= shown_limit) break;
+    out << absl::StrFormat("  %s:%d: %s\n", name, problem.line, problem.reason);
+  }
+  for (const api::ImportRowError& error : response.errors()) {
+    if (shown++ >= shown_limit) break;
+    out << absl::StrFormat("  %s:%d: %s%s%s\n", name, error.line(), error.field(),
+                           error.field().empty() ? "" : ": ", error.reason());
+  }
+  if (listed > shown_limit) {
+    out << absl::StrFormat("  ... and %d more problems (--max_errors)\n", listed - shown_limit);
+  }
+  return rejected;
+}
+
+}  // namespace
+
+int FiguresImport(Client& client, const Args& files) {
+  if (files.empty()) return Usage("figures import: name at least one file");
+  if (absl::GetFlag(FLAGS_batch) < 1 || absl::GetFlag(FLAGS_batch) > 5000) {
+    return Usage("--batch must be 1 to 5000");
+  }
+  api::FiguresStatus status;
+  if (!ParseStatus(absl::GetFlag(FLAGS_status), status)) {
+    return Usage("--status must be final, preliminary or unspecified");
+  }
+  api::StatsService::Stub* stub = client.Stats();
+  if (stub == nullptr) return kExitFile;
+  int64_t rejected = 0;
+  for (const std::string& path : files) {
+    const absl::Time start = absl::Now();
+    auto parsed = imdi::import::ParseFiguresPath(path);
+    if (!parsed.ok()) {
+      std::cerr << "imdictl: " << path << ": " << parsed.status().message() << "\n";
+      return kExitFile;
+    }
+    PrintParseSummary(std::filesystem::path(path).filename().string(), *parsed);
+    int exit_code = kExitOk;
+    const int64_t file_rejected =
+        ImportFile(client, *stub, path, *parsed, status, start, exit_code);
+    if (file_rejected < 0) return exit_code;
+    rejected += file_rejected;
+  }
+  return rejected > 0 ? kExitRejected : kExitOk;
+}
+
+int DataVersion(Client& client, const Args& args) {
+  if (!args.empty()) return Usage("data-version takes no arguments");
+  api::StatsService::Stub* stub = client.Stats();
+  if (stub == nullptr) return kExitFile;
+  api::GetDataVersionResponse response;
+  if (int rc = client.Call(stub, &api::StatsService::Stub::GetDataVersion, "GetDataVersion",
+                           api::GetDataVersionRequest(), response)) {
+    return rc;
+  }
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+  } else {
+    std::cout << response.data_version() << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace imdi::imdictl
