@@ -1,5 +1,6 @@
 #include "tools/imdictl/inputs.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -28,6 +29,12 @@ bool AllEmpty(const std::vector<std::string>& fields) {
 }
 
 std::string Trimmed(absl::string_view s) { return std::string(absl::StripAsciiWhitespace(s)); }
+
+// Problems in the order of the file's lines.
+void SortByLine(std::vector<InputProblem>& problems) {
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const InputProblem& a, const InputProblem& b) { return a.line < b.line; });
+}
 
 }  // namespace
 
@@ -154,6 +161,7 @@ std::vector<ScoreRow> ParseScoreSheet(absl::string_view text, std::vector<InputP
     out.push_back(std::move(score));
   }
   if (out.empty() && problems.empty()) problems.push_back({0, "the sheet has no scores"});
+  SortByLine(problems);
   return out;
 }
 
@@ -191,6 +199,7 @@ std::vector<JurorRow> ParseJurors(absl::string_view text, std::vector<InputProbl
       out.push_back(std::move(juror));
     }
   }
+  SortByLine(problems);
   return out;
 }
 
@@ -213,6 +222,7 @@ std::vector<AssessmentRow> ParseAssessments(absl::string_view text,
       out.push_back(std::move(a));
     }
   }
+  SortByLine(problems);
   return out;
 }
 
@@ -231,6 +241,7 @@ std::vector<VotesRow> ParseVotes(absl::string_view text, std::vector<InputProble
       out.push_back(std::move(v));
     }
   }
+  SortByLine(problems);
   return out;
 }
 

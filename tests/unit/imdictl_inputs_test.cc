@@ -1,0 +1,166 @@
+// The files the award commands read: score sheets (with line numbers on bad
+// rows), jurors, assessments, votes, nominations, and names of nominations.
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tools/imdictl/inputs.h"
+
+namespace imdi::imdictl {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::IsEmpty;
+
+MATCHER_P2(ProblemAt, line, text, "") {
+  return arg.line == line && arg.message.find(text) != std::string::npos;
+}
+
+TEST(ImdictlScoreSheet, ReadsRowsByHeaderWithNamesCodesOrIds) {
+  std::vector<InputProblem> problems;
+  const std::vector<ScoreRow> rows = ParseScoreSheet(
+      "criterion,score,municipality\r\n"
+      "settlement,10,Trondheim\r\n"
+      "\r\n"
+      "qualification,8.5,\"Bodø\"\r\n"
+      "anchoring,9,4601\r\n",
+      problems);
+  EXPECT_THAT(problems, IsEmpty());
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].line, 2);
+  EXPECT_EQ(rows[0].nomination, "Trondheim");
+  EXPECT_EQ(rows[0].criterion, "settlement");
+  EXPECT_EQ(rows[0].score, 10);
+  EXPECT_EQ(rows[1].line, 4);
+  EXPECT_EQ(rows[1].nomination, "Bodø");
+  EXPECT_EQ(rows[1].score, 8.5);
+  EXPECT_EQ(rows[2].nomination, "4601");
+}
+
+TEST(ImdictlScoreSheet, EveryBadRowIsReportedWithItsLine) {
+  std::vector<InputProblem> problems;
+  ParseScoreSheet(
+      "nomination,criterion,score\n"
+      "Trondheim,settlement,10\n"
+      "Trondheim,settlement,9\n"
+      ",qualification,8\n"
+      "Bergen,anchoring,ten\n"
+      "Bergen,anchoring,nan\n"
+      "Bergen,settlement\n"
+      "Bergen,,7\n",
+      problems);
+  EXPECT_THAT(problems, ElementsAre(ProblemAt(3, "scored on settlement already, on line 2"),
+                                    ProblemAt(4, "the nomination is empty"),
+                                    ProblemAt(5, "score \"ten\" is not a number"),
+                                    ProblemAt(6, "score \"nan\" is not a number"),
+                                    ProblemAt(7, "expected 3 fields, found 2"),
+                                    ProblemAt(8, "the criterion is empty")));
+  EXPECT_THAT(DescribeProblems("sheet.csv", problems),
+              ::testing::StartsWith("sheet.csv:3: Trondheim is scored on settlement already, "
+                                    "on line 2\nsheet.csv:4: the nomination is empty\n"));
+}
+
+TEST(ImdictlScoreSheet, HeaderProblemsAndEmptySheets) {
+  std::vector<InputProblem> problems;
+  ParseScoreSheet("", problems);
+  EXPECT_THAT(problems, ElementsAre(ProblemAt(0, "the file is empty")));
+  problems.clear();
+  ParseScoreSheet("nomination,criterion,points\nTrondheim,settlement,10\n", problems);
+  EXPECT_THAT(problems, ElementsAre(ProblemAt(1, "unknown column \"points\""),
+                                    ProblemAt(1, "lacks the column \"score\"")));
+  problems.clear();
+  ParseScoreSheet("nomination,criterion,score\n", problems);
+  EXPECT_THAT(problems, ElementsAre(ProblemAt(0, "no scores")));
+  problems.clear();
+  ParseScoreSheet("nomination,criterion,score\n\"Trondheim,settlement,10\n", problems);
+  EXPECT_THAT(problems, ElementsAre(Field(&InputProblem::line, 2)));
+}
+
+TEST(ImdictlScoreSheet, TooManyRowsIsAProblemNotAnAllocation) {
+  std::string text = "nomination,criterion,score\n";
+  for (size_t i = 0; i <= kMaxInputRows; ++i) absl::StrAppend(&text, "n", i, ",c,1\n");
+  std::vector<InputProblem> problems;
+  const std::vector<ScoreRow> rows = ParseScoreSheet(text, problems);
+  EXPECT_EQ(rows.size(), kMaxInputRows);
+  EXPECT_THAT(problems, ElementsAre(ProblemAt(static_cast<int64_t>(kMaxInputRows) + 2,
+                                              "more than 5000 rows")));
+}
+
+TEST(ImdictlInputs, JurorsAssessmentsAndVotes) {
+  std::vector<InputProblem> problems;
+  std::vector<JurorRow> jurors = ParseJurors(
+      "juror_id,display_name,chair\nchair,Jury chair,yes\njuror-2,Juror two,\n"
+      "juror-2,Again,no\njuror-4,Four,maybe\n",
+      problems);
+  ASSERT_EQ(jurors.size(), 2u);
+  EXPECT_TRUE(jurors[0].juror.chair());
+  EXPECT_FALSE(jurors[1].juror.chair());
+  EXPECT_THAT(problems, ElementsAre(ProblemAt(4, "listed twice"), ProblemAt(5, "yes or no")));
+
+  problems.clear();
+  std::vector<AssessmentRow> assessments = ParseAssessments(
+      "nomination,criterion,verdict,note\nTrondheim,creative_housing,,\n"
+      "Bergen,anchored_plans,reject,not anchored\nArendal,x,perhaps,\n",
+      problems);
+  ASSERT_EQ(assessments.size(), 2u);
+  EXPECT_TRUE(assessments[0].confirmed);
+  EXPECT_FALSE(assessments[1].confirmed);
+  EXPECT_EQ(assessments[1].note, "not anchored");
+  EXPECT_THAT(problems, ElementsAre(ProblemAt(4, "confirm or reject")));
+
+  problems.clear();
+  std::vector<VotesRow> votes = ParseVotes("nomination,votes\nBergen,120\nBodø,-1\n", problems);
+  ASSERT_EQ(votes.size(), 1u);
+  EXPECT_EQ(votes[0].votes, 120);
+  EXPECT_THAT(problems, ElementsAre(ProblemAt(3, "whole number")));
+}
+
+TEST(ImdictlInputs, NominationFile) {
+  award::v1::SubmitNominationRequest request;
+  ASSERT_TRUE(ParseNominationFile("# Trondheim\nmunicipality = 1601\nregion = midt-norge\n"
+                                  "nominator = IMDi Midt-Norge\njustification = A motor = yes\n"
+                                  "claim.creative_housing = Housing for everyone.\n",
+                                  request)
+                  .ok());
+  EXPECT_EQ(request.municipality_code(), "1601");
+  EXPECT_EQ(request.nominator().imdi_region(), stats::v1::IMDI_REGION_MIDT_NORGE);
+  EXPECT_EQ(request.nominator().kind(), award::v1::NOMINATOR_KIND_REGIONAL_OFFICE);
+  EXPECT_EQ(request.justification(), "A motor = yes");
+  ASSERT_EQ(request.claims_size(), 1);
+  EXPECT_EQ(request.claims(0).criterion(), "creative_housing");
+
+  award::v1::SubmitNominationRequest bad;
+  EXPECT_EQ(ParseNominationFile("municipality = 1601\nregion = atlantis\n", bad).message(),
+            "line 2: unknown IMDi region \"atlantis\"");
+  EXPECT_EQ(ParseNominationFile("colour = red\n", bad).message().substr(0, 30),
+            "line 1: unknown key \"colour\"; ");
+  award::v1::SubmitNominationRequest empty;
+  EXPECT_EQ(ParseNominationFile("region = NORD\n", empty).message(),
+            "the file names no municipality (municipality = CODE)");
+}
+
+TEST(ImdictlInputs, NominationsByIdCodeOrName) {
+  google::protobuf::RepeatedPtrField<award::v1::Nomination> list;
+  auto add = [&](const char* id, const char* code, const char* then, const char* name,
+                 bool withdrawn) {
+    award::v1::Nomination* n = list.Add();
+    n->set_nomination_id(id);
+    n->set_municipality_code(code);
+    n->set_code_at_the_time(then);
+    n->set_municipality_name(name);
+    n->set_state(withdrawn ? award::v1::NOMINATION_STATE_WITHDRAWN
+                           : award::v1::NOMINATION_STATE_ACTIVE);
+  };
+  add("n1", "5001", "1601", "Trondheim", false);
+  add("n2", "4601", "1201", "Bergen", false);
+  add("n3", "1804", "1804", "Bodø", true);
+  EXPECT_EQ(*ResolveNomination("n2", list), "n2");
+  EXPECT_EQ(*ResolveNomination("1601", list), "n1");
+  EXPECT_EQ(*ResolveNomination("5001", list), "n1");
+  EXPECT_EQ(*ResolveNomination("bergen", list), "n2");
+  EXPECT_EQ(ResolveNomination("Bodø", list).status().code(), absl::StatusCode::kNotFound);
+  add("n4", "4602", "1401", "Bergen", false);
+  EXPECT_EQ(ResolveNomination("Bergen", list).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace imdi::imdictl
