@@ -100,7 +100,8 @@ std::string InputRequestId(absl::string_view command, const google::protobuf::Me
     hash ^= c;
     hash *= 1099511628211ull;
   }
-  return absl::StrFormat("imdictl-%s-%016x", command, hash);
+  // Request ids are printable ASCII without spaces: "cycle open" is "cycle-open".
+  return absl::StrFormat("imdictl-%s-%016x", absl::StrReplaceAll(command, {{" ", "-"}}), hash);
 }
 
 std::string DescribeNomination(const api::Nomination& n) {

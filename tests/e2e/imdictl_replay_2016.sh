@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# End to end: Bosettingsprisen 2016 replayed with imdictl alone, from the
+# bundled data to the winner, on the real stats-service and award-service
+# binaries (free ports, fresh stores). The nominations, jurors, claims and
+# scores are those of tests/e2e/scenarios/award_2016.scenario (the buf curl
+# replay), read from files under tests/e2e/data/award-2016/. Every imdictl
+# command is counted; the replay must take at most 25.
+#
+# Connection settings come the three ways imdictl takes them: the targets
+# from the environment (IMDI_STATS, IMDI_AWARD), the actor from a config
+# file (IMDICTL_CONFIG), and flags where a command needs its own.
+#
+# Exit status 77 (skipped) when the award service answers UNIMPLEMENTED for
+# the score sheet or the cycle's progress: the API declares them before the
+# service implements them.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+IMDICTL="$BUILD_DIR/tools/imdictl"
+DATA="$(cd "$(dirname "${BASH_SOURCE[0]}")/data/award-2016" && pwd)"
+MAX_COMMANDS=25
+COMMANDS=0
+OUT="$WORK/out"
+ERR="$WORK/err"
+
+# ctl ARGS...: one counted imdictl command; stdout in $OUT, stderr in $ERR,
+# exit status in $RC.
+ctl() {
+  COMMANDS=$((COMMANDS + 1))
+  say "imdictl[$COMMANDS] $*"
+  RC=0
+  "$IMDICTL" "$@" >"$OUT" 2>"$ERR" || RC=$?
+  cat "$OUT" >&2
+  [ -s "$ERR" ] && sed 's/^/  stderr: /' "$ERR" >&2
+  return 0
+}
+
+expect_rc() { expect_eq "imdictl[$COMMANDS] exit status" "$1" "$RC"; }
+expect_out() { grep -q -- "$1" "$OUT" || fail "imdictl[$COMMANDS]: output lacks '$1'"; }
+expect_json() {  # expect_json JQ_FILTER: true for the output
+  [ "$(jq -s "$1" "$OUT" 2>/dev/null)" = true ] || fail "imdictl[$COMMANDS]: jq '$1' is not true"
+}
+skip_if_unimplemented() {
+  if grep -q "failed: UNIMPLEMENTED" "$ERR"; then
+    say "SKIP: $1 is declared but not implemented by this award-service;" \
+      "the replay stops at imdictl[$COMMANDS] of at most $MAX_COMMANDS"
+    exit 77
+  fi
+}
+
+say "-- the services, fresh"
+start_service stats "$WORK/stats.log" "$BUILD_DIR/stats-service/stats-service" \
+  --data_dir="$WORK/stats" --sync=false --insecure_dev
+export IMDI_STATS="127.0.0.1:$PORT"
+start_service award "$WORK/award.log" "$BUILD_DIR/award-service/award-service" \
+  --data_dir="$WORK/award" --sync=false --insecure_dev --stats_target="$IMDI_STATS" \
+  --comparables=data/regions/similarMunicipalities.json --health_interval_ms=100
+export IMDI_AWARD="127.0.0.1:$PORT"
+printf '# the replay acts as IMDi\nactor = imdi-admin\n' >"$WORK/imdictl.conf"
+export IMDICTL_CONFIG="$WORK/imdictl.conf"
+unset IMDICTL_OUTPUT IMDI_TOKEN_FILE IMDI_TLS_CA IMDI_ACTOR
+
+say "-- the bundled data"
+ctl municipalities load
+expect_rc 0
+expect_out "municipalities: [0-9]* sent"
+ctl figures import data/imdikator/*.csv data/published/figures-2016-2017.csv
+expect_rc 1  # the follow-up file's county rows count persons with decimals
+# Every file's summary adds up: rows = accepted + without a value + skipped +
+# rejected, and records sent = changed + unchanged + rejected by the service.
+sums="$(sed -n 's/^[^:]*: \([0-9]*\) rows: \([0-9]*\) accepted, \([0-9]*\) without a value, \([0-9]*\) skipped, \([0-9]*\) rejected; \([0-9]*\) records sent: \([0-9]*\) changed, \([0-9]*\) unchanged, \([0-9]*\) rejected by the service;.*/\1 \2 \3 \4 \5 \6 \7 \8 \9/p' "$OUT")"
+expect_eq "import summaries" 6 "$(wc -l <<<"$sums")"
+while read -r r a w s j n c u x; do
+  expect_eq "rows $r = $a + $w + $s + $j" "$r" "$((a + w + s + j))"
+  expect_eq "records $n = $c + $u + $x" "$n" "$((c + u + x))"
+done <<<"$sums"
+ctl winners load --to_year=2015 data/published/award-history.csv
+expect_rc 0
+
+say "-- the cycle"
+ctl cycle create --cycle=2016 data/award/bosettingsprisen-2016.json
+expect_rc 0
+expect_out "cycle 2016 (Bosettingsprisen 2016): draft"
+ctl cycle open --cycle=2016
+expect_rc 0
+expect_out "cycle 2016 (Bosettingsprisen 2016): nominations open"
+opened="$(cat "$OUT")"
+ctl cycle open --cycle=2016
+expect_rc 0
+expect_eq "cycle open again changes nothing" "$opened" "$(cat "$OUT")"
+
+say "-- one nominee per region, each with its verdict"
+ctl nomination submit --cycle=2016 --output=json "$DATA"/nominations/*.txt
+expect_rc 0
+expect_json 'length == 6'
+expect_json '[.[].nomination.municipalityName] | sort == ["Arendal","Bergen","Bodø","Rælingen","Trondheim","Tynset"]'
+expect_json '[.[].nomination | select(.municipalityName == "Trondheim")][0] | .municipalityCode == "5001" and .codeAtTheTime == "1601" and .evaluation.verdict == "VERDICT_MET"'
+expect_json '[.[].nomination | select(.municipalityName == "Bergen")][0].evaluation.verdict == "VERDICT_NEEDS_ASSESSMENT"'
+expect_json '[.[].nomination.evaluation.eligible] | all'
+ctl nomination list --cycle=2016 --details
+expect_rc 0
+expect_out "nomination .*: Trondheim (5001, 1601 in 2016), IMDi Midt-Norge"
+expect_out "met  *region_share: .*settled 627 of 2702 in IMDi Midt-Norge (published total) in 2016: 23.2 %"
+expect_out "insufficient data  *settled_as_requested: .*requested not known in 2016 (settled 627)"
+expect_out "claim creative_housing (pending)"
+
+say "-- nominees announced; the jury"
+ctl cycle announce --cycle=2016
+expect_rc 0
+expect_out "cycle 2016 (Bosettingsprisen 2016): nominees announced, data version [1-9]"
+expect_eq "nominees listed" 6 "$(grep -c 'IMDi ' "$OUT")"
+ctl cycle start-jury --cycle=2016 --output=json
+expect_rc 0
+expect_json '.[0].cycle.state == "CYCLE_STATE_JURY_DELIBERATION" and (.[0].candidates | length) == 6'
+ctl jury register --cycle=2016 "$DATA/jurors.csv"
+expect_rc 0
+expect_out "3 jurors registered"
+ctl jury conflict --cycle=2016 --juror=juror-3 --nomination=Bergen --reason="employed by Bergen kommune"
+expect_rc 0
+expect_out "juror juror-3 is conflicted with"
+ctl jury confirm --cycle=2016 "$DATA/assessments.csv"
+expect_rc 0
+expect_out "11 assessments recorded"
+# The verdict after each nomination's last assessment: all six meet the rule.
+expect_eq "nominees that meet the rule after the assessments" 6 \
+  "$(awk 'NR > 1 && NF > 4 { last[$1] = $NF } END { for (n in last) if (last[n] == "met") m++; print m }' "$OUT")"
+
+say "-- score sheets, one call each; a sheet with mistakes is refused whole, by line"
+ctl jury scores --cycle=2016 --juror=chair "$DATA/scores-chair-with-mistakes.csv"
+expect_rc 3
+grep -q "scores-chair-with-mistakes.csv:3: score \"nine\" is not a number" "$ERR" ||
+  fail "the bad score is not reported with its line"
+grep -q "scores-chair-with-mistakes.csv:5: Trondheim is scored on settlement already, on line 2" "$ERR" ||
+  fail "the repeated score is not reported with its line"
+ctl jury scores --cycle=2016 --juror=chair "$DATA/scores-chair.csv"
+skip_if_unimplemented SubmitScoreSheet
+expect_rc 0
+expect_out "juror chair: 18 scores recorded, 0 still missing"
+ctl jury scores --cycle=2016 --juror=juror-2 "$DATA/scores-juror-2.csv"
+expect_rc 0
+expect_out "juror juror-2: 18 scores recorded, 0 still missing"
+ctl jury scores --cycle=2016 --juror=juror-3 --output=json "$DATA/scores-juror-3.csv"
+expect_rc 0
+expect_json '.[0].scoresRecorded == 15 and (.[0].scoresMissing // 0) == 0'
+
+say "-- the dashboard, the decision, the winner"
+ctl cycle status --cycle=2016
+skip_if_unimplemented GetCycleProgress
+expect_rc 0
+expect_out "Bosettingsprisen 2016 (cycle 2016): jury deliberation"
+expect_out "Pending assessments: 0"
+expect_out "DecideWinner -> .*: allowed"
+ctl cycle decide --cycle=2016
+expect_rc 0
+expect_out "^1  *Trondheim "
+expect_out "winner: Trondheim"
+expect_eq "candidates ranked" 6 "$(grep -cE '^[1-6]  ' "$OUT")"
+ctl cycle announce-winner --cycle=2016 --output=json
+expect_rc 0
+expect_json '.[0].cycle.state == "CYCLE_STATE_WINNER_ANNOUNCED"'
+expect_json '.[0].winner | .awardYear == 2016 and .municipalityName == "Trondheim" and .codeAtTheTime == "1601" and .announceDate == "2017-04-26"'
+ctl winners list
+expect_rc 0
+expect_out "^2015  *Grimstad"
+tail -1 "$OUT" | grep -q "^2016  *Trondheim  *1601 " || fail "the last winner is not Trondheim 2016"
+ctl audit list --cycle=2016 --output=json
+expect_rc 0
+expect_json '[.[0].events[].sequence | tonumber] as $s | $s == [range(1; ($s | length) + 1)]'
+expect_json '.[0].events[0].action == "CreateCycle"'
+expect_json '[.[0].events[] | select(.action == "SubmitNomination" and (.detail | startswith("nominated")))] | length == 6'
+expect_json '[.[0].events[] | select(.actor != "imdi-admin")] | length == 0'
+ctl cycle archive --cycle=2016
+expect_rc 0
+expect_out "cycle 2016 (Bosettingsprisen 2016): archived"
+
+say "-- $COMMANDS imdictl commands from an empty store to the archived cycle (at most $MAX_COMMANDS)"
+[ "$COMMANDS" -le "$MAX_COMMANDS" ] || fail "the replay took $COMMANDS commands"
+finish
