@@ -63,8 +63,12 @@ std::string ToJson(const google::protobuf::Message& message) {
   std::string out;
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = false;
-  if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) {
-    return "{}";  // only for a message that is not valid UTF-8, which the services never send
+  const auto status = google::protobuf::util::MessageToJsonString(message, &out, options);
+  if (!status.ok()) {
+    // Only a reply that is not valid UTF-8, which the services never send;
+    // say so rather than print half a document.
+    std::cerr << "imdictl: the reply cannot be printed as JSON: " << status.message() << "\n";
+    return "null";
   }
   return out;
 }
