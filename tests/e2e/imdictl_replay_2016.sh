@@ -74,6 +74,7 @@ while read -r r a w s j n c u x; do
   expect_eq "rows $r = $a + $w + $s + $j" "$r" "$((a + w + s + j))"
   expect_eq "records $n = $c + $u + $x" "$n" "$((c + u + x))"
 done <<<"$sums"
+grep -q "counts do not add up" "$ERR" && fail "imdictl reports counts that do not add up"
 ctl winners load --to_year=2015 data/published/award-history.csv
 expect_rc 0
 

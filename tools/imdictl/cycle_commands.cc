@@ -174,64 +174,7 @@ int CycleStatus(Client& client, const Args& args) {
     std::cout << ToJson(p) << "\n";
     return kExitOk;
   }
-  std::cout << p.title() << " (cycle " << p.cycle_id() << "): " << StateName(p.state());
-  if (p.data_version() != 0) std::cout << ", data version " << p.data_version() << " (frozen)";
-  std::cout << "\nas of " << FormatTime(p.compute_time()) << ", etag " << p.etag() << "\n";
-
-  if (!p.schedule().empty()) {
-    std::cout << "\nSchedule\n";
-    Table table({"  date", "", "when"});
-    for (const api::ScheduleDate& d : p.schedule()) {
-      std::string when = d.days_left() == 0 ? "today"
-                         : d.passed()       ? absl::StrCat(-d.days_left(), " days ago")
-                                            : absl::StrCat("in ", d.days_left(), " days");
-      table.Add({absl::StrCat("  ", d.name()), d.date(), when});
-    }
-    std::cout << table.Render();
-  }
-  if (!p.regions().empty()) {
-    std::cout << "\nRegions\n";
-    Table table({"  region", "quota", "active", "withdrawn", "nominees"});
-    for (const api::RegionProgress& r : p.regions()) {
-      table.Add({absl::StrCat("  ", RegionName(r.imdi_region())),
-                 r.quota() == 0 ? "-" : absl::StrCat(r.quota()), absl::StrCat(r.active()),
-                 absl::StrCat(r.withdrawn()),
-                 absl::StrCat(absl::StrJoin(r.nominees(), ", "), r.filled() ? " (filled)" : "")});
-    }
-    std::cout << table.Render();
-  }
-  std::cout << "\nPending assessments: " << p.pending_assessments_size() << "\n";
-  for (const api::PendingAssessment& a : p.pending_assessments()) {
-    std::cout << "  " << a.municipality_name() << " (" << a.nomination_id()
-              << "): " << a.criterion() << "\n";
-  }
-  if (!p.jurors().empty()) {
-    std::cout << "\nJurors\n";
-    Table table({"  juror", "name", "scores", "missing"});
-    for (const api::JurorProgress& j : p.jurors()) {
-      std::vector<std::string> missing;
-      for (const api::MissingScore& m : j.missing()) {
-        missing.push_back(absl::StrCat(m.municipality_name(), " ", m.criterion()));
-      }
-      const size_t shown = std::min<size_t>(missing.size(), 6);
-      std::string missing_text =
-          missing.empty() ? "-" : absl::StrJoin(missing.begin(), missing.begin() + shown, ", ");
-      if (missing.size() > shown)
-        absl::StrAppend(&missing_text, ", and ", missing.size() - shown, " more");
-      table.Add({absl::StrCat("  ", j.juror_id(), j.chair() ? " (chair)" : ""), j.display_name(),
-                 absl::StrCat(j.scores_recorded(), "/", j.scores_expected()), missing_text});
-    }
-    std::cout << table.Render();
-  }
-  std::cout << "\nNext steps\n";
-  for (const api::TransitionProgress& t : p.transitions()) {
-    std::cout << "  " << t.method() << " -> " << StateName(t.to_state()) << ": "
-              << (t.allowed() ? "allowed" : "blocked") << "\n";
-    for (const auto& b : t.blockers()) {
-      std::cout << "      " << b.type() << " " << b.subject() << ": " << b.description() << "\n";
-    }
-    for (const std::string& w : t.warnings()) std::cout << "      warning: " << w << "\n";
-  }
+  std::cout << DescribeProgress(p);
   return kExitOk;
 }
 

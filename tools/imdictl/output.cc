@@ -1,11 +1,13 @@
 #include "tools/imdictl/output.h"
 
 #include <algorithm>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 
@@ -134,6 +136,69 @@ std::string DescribeNomination(const api::Nomination& n) {
   if (!n.override_reason().empty())
     absl::StrAppend(&out, "  override: ", n.override_reason(), "\n");
   return out;
+}
+
+std::string DescribeProgress(const api::GetCycleProgressResponse& p) {
+  std::ostringstream out;
+  out << p.title() << " (cycle " << p.cycle_id() << "): " << StateName(p.state());
+  if (p.data_version() != 0) out << ", data version " << p.data_version() << " (frozen)";
+  out << "\nas of " << FormatTime(p.compute_time()) << ", etag " << p.etag() << "\n";
+
+  if (!p.schedule().empty()) {
+    out << "\nSchedule\n";
+    Table table({"  date", "", "when"});
+    for (const api::ScheduleDate& d : p.schedule()) {
+      std::string when = d.days_left() == 0 ? "today"
+                         : d.passed()       ? absl::StrCat(-d.days_left(), " days ago")
+                                            : absl::StrCat("in ", d.days_left(), " days");
+      table.Add({absl::StrCat("  ", d.name()), d.date(), when});
+    }
+    out << table.Render();
+  }
+  if (!p.regions().empty()) {
+    out << "\nRegions\n";
+    Table table({"  region", "quota", "active", "withdrawn", "nominees"});
+    for (const api::RegionProgress& r : p.regions()) {
+      table.Add({absl::StrCat("  ", RegionName(r.imdi_region())),
+                 r.quota() == 0 ? "-" : absl::StrCat(r.quota()), absl::StrCat(r.active()),
+                 absl::StrCat(r.withdrawn()),
+                 absl::StrCat(absl::StrJoin(r.nominees(), ", "), r.filled() ? " (filled)" : "")});
+    }
+    out << table.Render();
+  }
+  out << "\nPending assessments: " << p.pending_assessments_size() << "\n";
+  for (const api::PendingAssessment& a : p.pending_assessments()) {
+    out << "  " << a.municipality_name() << " (" << a.nomination_id() << "): " << a.criterion()
+        << "\n";
+  }
+  if (!p.jurors().empty()) {
+    out << "\nJurors\n";
+    Table table({"  juror", "name", "scores", "missing"});
+    for (const api::JurorProgress& j : p.jurors()) {
+      std::vector<std::string> missing;
+      for (const api::MissingScore& m : j.missing()) {
+        missing.push_back(absl::StrCat(m.municipality_name(), " ", m.criterion()));
+      }
+      const size_t shown = std::min<size_t>(missing.size(), 6);
+      std::string missing_text =
+          missing.empty() ? "-" : absl::StrJoin(missing.begin(), missing.begin() + shown, ", ");
+      if (missing.size() > shown)
+        absl::StrAppend(&missing_text, ", and ", missing.size() - shown, " more");
+      table.Add({absl::StrCat("  ", j.juror_id(), j.chair() ? " (chair)" : ""), j.display_name(),
+                 absl::StrCat(j.scores_recorded(), "/", j.scores_expected()), missing_text});
+    }
+    out << table.Render();
+  }
+  out << "\nNext steps\n";
+  for (const api::TransitionProgress& t : p.transitions()) {
+    out << "  " << t.method() << " -> " << StateName(t.to_state()) << ": "
+        << (t.allowed() ? "allowed" : "blocked") << "\n";
+    for (const auto& b : t.blockers()) {
+      out << "      " << b.type() << " " << b.subject() << ": " << b.description() << "\n";
+    }
+    for (const std::string& w : t.warnings()) out << "      warning: " << w << "\n";
+  }
+  return out.str();
 }
 
 }  // namespace imdi::imdictl

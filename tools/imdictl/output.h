@@ -50,6 +50,11 @@ std::string InputRequestId(absl::string_view command, const google::protobuf::Me
 // criterion's verdict with its explanation, then the claims.
 std::string DescribeNomination(const award::v1::Nomination& nomination);
 
+// The cycle's dashboard (GetCycleProgress): state, the schedule with days
+// left, regions, pending assessments, missing scores per juror, and each
+// next step, allowed or with what blocks it.
+std::string DescribeProgress(const award::v1::GetCycleProgressResponse& progress);
+
 }  // namespace imdi::imdictl
 
 #endif  // IMDI_TOOLS_IMDICTL_OUTPUT_H_
