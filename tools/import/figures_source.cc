@@ -464,10 +464,10 @@ void FinishPopulation(std::map<std::pair<Subject, int>, AgeSums>& sums, Assemble
   for (auto& [key, s] : sums) {
     if (s.broken) continue;
     if (s.groups.size() != kAgeGroups.size()) {
-      assembler.RejectRecord(key.first, key.second, s.line,
-                             absl::StrCat(stats::DescribeSubject(key.first), " ", key.second,
-                                          ": ", s.groups.size(), " of ", kAgeGroups.size(),
-                                          " age groups; population not computed"));
+      assembler.RejectRecord(
+          key.first, key.second, s.line,
+          absl::StrCat(stats::DescribeSubject(key.first), " ", key.second, ": ", s.groups.size(),
+                       " of ", kAgeGroups.size(), " age groups; population not computed"));
       continue;
     }
     int64_t total = 0;

@@ -58,10 +58,10 @@ struct RowProblem {
 // What became of a file's rows. Each row has exactly one fate, so
 // rows = accepted + without_value + skipped + rejected().
 struct RowFates {
-  int64_t accepted = 0;       // rows of the records to import
-  int64_t without_value = 0;  // rows of records that carry no value (".", ":")
-  int64_t skipped = 0;        // rows of areas or breakdowns the store does not keep
-  int64_t rejected_alone = 0;  // rows that could not be placed in a record
+  int64_t accepted = 0;             // rows of the records to import
+  int64_t without_value = 0;        // rows of records that carry no value (".", ":")
+  int64_t skipped = 0;              // rows of areas or breakdowns the store does not keep
+  int64_t rejected_alone = 0;       // rows that could not be placed in a record
   int64_t in_rejected_records = 0;  // rows of records not imported because of a bad row
   int64_t rejected() const { return rejected_alone + in_rejected_records; }
   int64_t total() const { return accepted + without_value + skipped + rejected(); }
@@ -75,8 +75,8 @@ struct ParsedFile {
   // names its bad rows).
   std::vector<RowProblem> rejected;
   std::map<std::string, int64_t> skipped;  // reason -> rows (records, for population)
-  RowFates fates;  // adds up to `rows`
-  int64_t records_rejected = 0;  // records not imported because of a bad row
+  RowFates fates;                          // adds up to `rows`
+  int64_t records_rejected = 0;            // records not imported because of a bad row
 };
 
 // Parses one file. Fails only when the file cannot be read as a whole (not
