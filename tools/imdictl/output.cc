@@ -146,7 +146,7 @@ std::string DescribeProgress(const api::GetCycleProgressResponse& p) {
 
   if (!p.schedule().empty()) {
     out << "\nSchedule\n";
-    Table table({"  date", "", "when"});
+    Table table({"  what", "date", "when"});
     for (const api::ScheduleDate& d : p.schedule()) {
       std::string when = d.days_left() == 0 ? "today"
                          : d.passed()       ? absl::StrCat(-d.days_left(), " days ago")
