@@ -428,7 +428,8 @@ absl::StatusOr<CommandLine> SplitCommandLine(const std::vector<std::string>& arg
   for (size_t i = 1; i < argv.size(); ++i) {
     const std::string& arg = argv[i];
     if (arg == "--") {
-      out.words.insert(out.words.end(), argv.begin() + i + 1, argv.end());
+      out.words.insert(out.words.end(), argv.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                       argv.end());
       break;
     }
     if (arg == "--help" || arg == "-h" || arg == "-help") {
@@ -671,6 +672,7 @@ int Run(const std::vector<std::string>& argv) {
   for (const std::string& arg : argv) {
     if (IsAbseilHelpFlag(arg)) {
       std::vector<char*> raw;
+      raw.reserve(argv.size());
       for (const std::string& a : argv) raw.push_back(const_cast<char*>(a.c_str()));
       absl::ParseCommandLine(static_cast<int>(raw.size()), raw.data());
       return kExitOk;
@@ -713,7 +715,8 @@ int Run(const std::vector<std::string>& argv) {
     std::cerr << "imdictl: " << set.status().message() << "\n";
     return kExitUsage;
   }
-  const std::vector<std::string> args(line->words.begin() + used, line->words.end());
+  const std::vector<std::string> args(line->words.begin() + static_cast<std::ptrdiff_t>(used),
+                                      line->words.end());
   Settings settings;
   if (command->service != Service::kNone) {
     std::map<std::string, std::string> file;

@@ -259,7 +259,7 @@ std::optional<stats::v1::ImdiRegion> ParseRegion(absl::string_view text) {
 }
 
 absl::Status ParseNominationFile(absl::string_view text, api::SubmitNominationRequest& request) {
-  if (text.size() > 256 * 1024) {
+  if (text.size() > size_t{256} * 1024) {
     return absl::InvalidArgumentError("the file is larger than 256 KiB");
   }
   if (FirstInvalidUtf8(text)) return absl::InvalidArgumentError("the file is not UTF-8");
@@ -341,6 +341,7 @@ absl::StatusOr<std::string> ResolveNomination(
         "\" (give its id, its municipality's code or name; imdictl nomination list shows them)"));
   }
   std::vector<std::string> ids;
+  ids.reserve(matches.size());
   for (const api::Nomination* n : matches) ids.push_back(n->nomination_id());
   return absl::InvalidArgumentError(absl::StrCat(
       "\"", CleanText(ref, 64), "\" names several nominations: ", absl::StrJoin(ids, ", ")));

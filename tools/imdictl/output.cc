@@ -181,7 +181,10 @@ std::string DescribeProgress(const api::GetCycleProgressResponse& p) {
       }
       const size_t shown = std::min<size_t>(missing.size(), 6);
       std::string missing_text =
-          missing.empty() ? "-" : absl::StrJoin(missing.begin(), missing.begin() + shown, ", ");
+          missing.empty()
+              ? "-"
+              : absl::StrJoin(missing.begin(), missing.begin() + static_cast<std::ptrdiff_t>(shown),
+                              ", ");
       if (missing.size() > shown)
         absl::StrAppend(&missing_text, ", and ", missing.size() - shown, " more");
       table.Add({absl::StrCat("  ", j.juror_id(), j.chair() ? " (chair)" : ""), j.display_name(),

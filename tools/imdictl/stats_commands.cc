@@ -354,7 +354,7 @@ int64_t ImportFile(Client& client, api::StatsService::Stub& stub, const std::str
           sent == parsed.records.size() ? parsed.rows : parsed.records[sent - 1].line - 1;
       std::cerr << absl::StrFormat("%s: %d/%d rows, %d/%d records sent, %.0f rows/s\n", name,
                                    rows_done, parsed.rows, sent, parsed.records.size(),
-                                   rows_done / seconds);
+                                   static_cast<double>(rows_done) / seconds);
       last_report = now;
     }
   }
@@ -379,7 +379,9 @@ int64_t ImportFile(Client& client, api::StatsService::Stub& stub, const std::str
   if (client.json()) {
     std::cout << ToJson(response) << "\n";
   } else {
-    std::cout << imdi::import::ImportSummary(name, parsed, response, parsed.rows / seconds) << "\n";
+    std::cout << imdi::import::ImportSummary(name, parsed, response,
+                                             static_cast<double>(parsed.rows) / seconds)
+              << "\n";
   }
   for (const std::string& mismatch : imdi::import::ImportCountMismatches(parsed, response)) {
     std::cerr << "imdictl: " << name << ": counts do not add up: " << mismatch << "\n";
