@@ -612,9 +612,15 @@ int HashToken(Client&, const std::vector<std::string>& args) {
     std::cerr << "imdictl: hash-token reads the token on standard input, not arguments\n";
     return kExitUsage;
   }
-  std::string token;
-  std::getline(std::cin, token);
-  token = std::string(absl::StripAsciiWhitespace(token));
+  // A token is a line of at most a few hundred bytes; read no more than that.
+  constexpr size_t kMaxTokenBytes = 4096;
+  std::string token(kMaxTokenBytes + 1, '\0');
+  std::cin.getline(token.data(), static_cast<std::streamsize>(token.size()));
+  if (std::cin.fail() && !std::cin.eof()) {
+    std::cerr << "imdictl: the token is longer than " << kMaxTokenBytes << " bytes\n";
+    return kExitUsage;
+  }
+  token = std::string(absl::StripAsciiWhitespace(token.c_str()));
   if (token.empty()) {
     std::cerr << "imdictl: hash-token reads a token on standard input\n";
     return kExitUsage;
