@@ -78,6 +78,7 @@
 #include "absl/time/civil_time.h"
 #include "award-service/core/award_core.h"
 #include "award-service/domain/comparables.h"
+#include "award-service/domain/views.h"
 #include "common/auth/access.h"
 #include "common/auth/credentials.h"
 #include "common/errors.h"
@@ -154,6 +155,9 @@ constexpr Traits kTraits[kNumMethods] = {
     {"ImportWinners", kIA | kFP | kRE, true, false},
     {"ListWinners", 0, false, false},
     {"ListAuditEvents", kIA | kNF, false, false},
+    {"SubmitScoreSheet", kIA | kNF | kFP | kPD | kRE, true, false},
+    {"CorrectVotes", kIA | kNF | kFP | kRE, true, false},
+    {"GetCycleProgress", kIA | kNF, false, false},
 };
 
 bool Verbose() {
@@ -981,6 +985,8 @@ struct Outcome {
   std::string request_id;
   std::string cycle_id;
   std::string request_text;
+  // The nomination view the request asks for (AIP-157).
+  v1::NominationView nomination_view = v1::NOMINATION_VIEW_UNSPECIFIED;
 };
 
 template <typename Request>
@@ -995,6 +1001,10 @@ bool ParseRequest(const std::string& bytes, Request& request, Outcome& out) {
   }
   if (const auto* f = descriptor->FindFieldByName("cycle_id")) {
     out.cycle_id = reflection->GetString(request, f);
+  }
+  if (const auto* f = descriptor->FindFieldByName("view");
+      f != nullptr && f->enum_type() == v1::NominationView_descriptor()) {
+    out.nomination_view = static_cast<v1::NominationView>(reflection->GetEnumValue(request, f));
   }
   return true;
 }
@@ -1102,6 +1112,12 @@ Outcome Call(Method method, const std::string& bytes, const Caller& caller) {
       return Run(&AwardCore::ListWinners, bytes, caller);
     case kListAuditEvents:
       return Run(&AwardCore::ListAuditEvents, bytes, caller);
+    case kSubmitScoreSheet:
+      return Run(&AwardCore::SubmitScoreSheet, bytes, caller);
+    case kCorrectVotes:
+      return Run(&AwardCore::CorrectVotes, bytes, caller);
+    case kGetCycleProgress:
+      return Run(&AwardCore::GetCycleProgress, bytes, caller);
     case kNumMethods:
       break;
   }
@@ -1283,25 +1299,30 @@ void CheckResponse(const Message& response, const std::string& call) {
   IMDI_FUZZ_CHECK(bytes <= (size_t{4} << 20), absl::StrCat(call, ": a reply of ", bytes, " bytes"));
 }
 
-// A reply's cycle or nomination is what was stored.
-void CheckStoredPart(const Message& response, const Record& stored, const std::string& call) {
+// A change's reply shows the cycle (its header) or nomination (in the view
+// asked for) as stored.
+void CheckStoredPart(const Message& response, const Record& stored, v1::NominationView view,
+                     const std::string& call) {
   const auto* descriptor = response.GetDescriptor();
   const auto* reflection = response.GetReflection();
   if (const auto* f = descriptor->FindFieldByName("cycle");
       f != nullptr && reflection->HasField(response, f)) {
+    v1::Cycle header = stored.cycle();
+    imdi::award::ApplyCycleView(v1::CYCLE_VIEW_BASIC, header);
     IMDI_FUZZ_CHECK(google::protobuf::util::MessageDifferencer::Equals(
-                        reflection->GetMessage(response, f), stored.cycle()),
-                    call + ": the reply's cycle is not the stored one");
+                        reflection->GetMessage(response, f), header),
+                    call + ": the reply's cycle is not the stored one's header");
   }
   if (const auto* f = descriptor->FindFieldByName("nomination");
       f != nullptr && reflection->HasField(response, f)) {
     const auto& n = static_cast<const v1::Nomination&>(reflection->GetMessage(response, f));
     bool found = false;
-    for (const v1::Nomination& m : stored.nominations()) {
+    for (v1::Nomination m : stored.nominations()) {
       if (m.nomination_id() != n.nomination_id()) continue;
       found = true;
+      imdi::award::ApplyNominationView(view, m);
       IMDI_FUZZ_CHECK(google::protobuf::util::MessageDifferencer::Equals(m, n),
-                      call + ": the reply's nomination is not the stored one");
+                      call + ": the reply's nomination is not the stored one in its view");
     }
     IMDI_FUZZ_CHECK(found, call + ": the reply's nomination is not stored");
   }
@@ -1438,7 +1459,7 @@ void RunOne(World& world, const uint8_t* data, size_t size) {
     const auto& log = world.store().log();
     if (!log.empty() && log.back().commit.cycle) {
       // Not a replay: the reply shows what was stored.
-      CheckStoredPart(*outcome.response, *log.back().commit.cycle, call);
+      CheckStoredPart(*outcome.response, *log.back().commit.cycle, outcome.nomination_view, call);
       CheckRules(method, *outcome.response, *log.back().commit.cycle, call);
     }
     CheckPages(method, *outcome.response, bytes, call);

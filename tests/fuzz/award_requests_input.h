@@ -35,6 +35,9 @@ enum Method : uint8_t {
   kImportWinners,
   kListWinners,
   kListAuditEvents,
+  kSubmitScoreSheet,
+  kCorrectVotes,
+  kGetCycleProgress,
   kNumMethods,
 };
 

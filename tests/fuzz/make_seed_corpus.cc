@@ -547,6 +547,26 @@ void AwardRequests() {
          nomination_id: "n2"
          criterion: "settlement"
          score: 10)pb"));
+  seed(kSubmitScoreSheet, kJurorChair, Text<av1::SubmitScoreSheetRequest>(R"pb(
+         cycle_id: "jury"
+         juror_id: "chair"
+         scores { nomination_id: "n1" criterion: "settlement" score: 8 }
+         scores { nomination_id: "n3" criterion: "settlement" score: 7.5 }
+         request_id: "sheet-chair")pb"));
+  seed(kSubmitScoreSheet, kJuror3, Text<av1::SubmitScoreSheetRequest>(R"pb(
+         cycle_id: "jury"
+         juror_id: "juror-3"
+         scores { nomination_id: "n2" criterion: "settlement" score: 10 }
+         scores { nomination_id: "n1" criterion: "nope" score: 99 })pb"));
+  seed(kCorrectVotes, kAdmin, Text<av1::CorrectVotesRequest>(R"pb(
+         cycle_id: "voting"
+         totals { nomination_id: "n1" votes: 100 }
+         reason: "a polling station counted twice"
+         request_id: "correct-votes-1")pb"));
+  for (const char* cycle : {"draft", "open", "announced", "voting", "jury", "decided", "winner"}) {
+    seed(kGetCycleProgress, kAuditor,
+         Text<av1::GetCycleProgressRequest>(absl::StrCat("cycle_id: \"", cycle, "\"")));
+  }
   seed(kDecideWinner, kJurorChair, Text<av1::DecideWinnerRequest>(R"pb(
          cycle_id: "tied"
          chair_choice_nomination_id: "n1"
