@@ -9,10 +9,6 @@
 # Connection settings come the three ways imdictl takes them: the targets
 # from the environment (IMDI_STATS, IMDI_AWARD), the actor from a config
 # file (IMDICTL_CONFIG), and flags where a command needs its own.
-#
-# Exit status 77 (skipped) when the award service answers UNIMPLEMENTED for
-# the score sheet or the cycle's progress: the API declares them before the
-# service implements them.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 IMDICTL="$BUILD_DIR/tools/imdictl"
@@ -38,14 +34,6 @@ expect_rc() { expect_eq "imdictl[$COMMANDS] exit status" "$1" "$RC"; }
 expect_out() { grep -q -- "$1" "$OUT" || fail "imdictl[$COMMANDS]: output lacks '$1'"; }
 expect_json() {  # expect_json JQ_FILTER: true for the output
   [ "$(jq -s "$1" "$OUT" 2>/dev/null)" = true ] || fail "imdictl[$COMMANDS]: jq '$1' is not true"
-}
-skip_if_unimplemented() {
-  if grep -q "failed: UNIMPLEMENTED" "$ERR"; then
-    [ "$FAILURES" -eq 0 ] || finish  # a skip must not hide a failure before it
-    say "SKIP: $1 is declared but not implemented by this award-service;" \
-      "the replay stops at imdictl[$COMMANDS] of at most $MAX_COMMANDS"
-    exit 77
-  fi
 }
 
 say "-- the services, fresh"
@@ -113,6 +101,13 @@ expect_eq "nominees listed" 6 "$(grep -c 'IMDi ' "$OUT")"
 ctl cycle start-jury --cycle=2016 --output=json
 expect_rc 0
 expect_json '.[0].cycle.state == "CYCLE_STATE_JURY_DELIBERATION" and (.[0].candidates | length) == 6'
+# Deciding now is refused: the service's reasons, read as one block.
+ctl cycle decide --cycle=2016
+expect_rc 4
+grep -q "DecideWinner failed: FAILED_PRECONDITION: 11 assessed criteria await the jury's confirmation" "$ERR" ||
+  fail "the refusal's status and message are not printed"
+grep -q "^  reason: ASSESSMENTS_PENDING" "$ERR" || fail "the refusal's reason is not printed"
+expect_eq "claims listed as preconditions" 11 "$(grep -c '^  precondition ASSESSMENT n[0-9]*/' "$ERR")"
 ctl jury register --cycle=2016 "$DATA/jurors.csv"
 expect_rc 0
 expect_out "3 jurors registered"
@@ -134,7 +129,6 @@ grep -q "scores-chair-with-mistakes.csv:3: score \"nine\" is not a number" "$ERR
 grep -q "scores-chair-with-mistakes.csv:5: Trondheim is scored on settlement already, on line 2" "$ERR" ||
   fail "the repeated score is not reported with its line"
 ctl jury scores --cycle=2016 --juror=chair "$DATA/scores-chair.csv"
-skip_if_unimplemented SubmitScoreSheet
 expect_rc 0
 expect_out "juror chair: 18 scores recorded, 0 still missing"
 ctl jury scores --cycle=2016 --juror=juror-2 "$DATA/scores-juror-2.csv"
@@ -146,7 +140,6 @@ expect_json '.[0].scoresRecorded == 15 and (.[0].scoresMissing // 0) == 0'
 
 say "-- the dashboard, the decision, the winner"
 ctl cycle status --cycle=2016
-skip_if_unimplemented GetCycleProgress
 expect_rc 0
 expect_out "Bosettingsprisen 2016 (cycle 2016): jury deliberation"
 expect_out "Pending assessments: 0"
