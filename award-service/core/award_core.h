@@ -8,6 +8,9 @@
 // service are made before it is taken, so a slow or unreachable statistics
 // service never holds up other changes and never leaves half-written state.
 //
+// The use cases themselves live one topic to a file (core/use_case.h lists
+// them); this class is the front the handlers call.
+//
 // Thread-safe. Methods block on the statistics service: call them from
 // worker threads, not from gRPC reactors.
 #ifndef IMDI_AWARD_CORE_AWARD_CORE_H_
@@ -15,39 +18,23 @@
 
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "award-service/core/evaluator.h"
+#include "award-service/core/transaction.h"
+#include "award-service/core/use_case.h"
+#include "award-service/domain/caller.h"
 #include "award-service/domain/comparables.h"
-#include "award-service/domain/workflow.h"
-#include "common/auth/credentials.h"
 #include "award-service/stats/stats_client.h"
 #include "award-service/storage/award_store.h"
 #include "imdi/award/v1/award.pb.h"
 
 namespace imdi::award {
-
-// Who makes a call, for the audit trail and the per-resource rules.
-struct Caller {
-  std::string actor = "anonymous";
-  // The call's x-request-id, recorded when the request carries no request_id.
-  std::string trace_id;
-  // The authenticated principal, when the service checks credentials. Then
-  // the core also checks what the RPC table cannot: a nominator nominates
-  // only in its region (or itself), a juror acts only as itself and only in
-  // cycles it is registered for, and only the chair settles a tie.
-  std::optional<auth::Principal> principal;
-
-  bool Is(absl::string_view role) const { return principal && principal->Has(role); }
-  // Rules apply to authenticated callers that are not administrators.
-  bool Bound() const { return principal && !principal->Has(auth::kAwardAdmin); }
-};
 
 struct AwardCoreOptions {
   // The clock (tests pin it).
@@ -121,63 +108,9 @@ class AwardCore {
       const v1::ListAuditEventsRequest& request);
 
  private:
-  struct Step;
-  using Record = storage::v1::CycleRecord;
-
-  // Applies one change to a cycle under the mutex: checks the request id,
-  // loads the record, runs `apply`, then commits the record, its audit event
-  // and the response in one write. A FAILED_PRECONDITION refusal from
-  // `apply` is itself recorded in the audit trail.
-  absl::Status Mutate(absl::string_view method, const google::protobuf::Message& request,
-                      const std::string& request_id, const std::string& cycle_id,
-                      const Caller& caller,
-                      const std::function<absl::Status(Record&, Step&)>& apply,
-                      google::protobuf::Message& response,
-                      const std::function<void(const Record&, const Step&,
-                                               google::protobuf::Message&)>& respond);
-
-  // A change that moves the cycle's state by `action` (and, with `also`,
-  // records more on the cycle), answered with the cycle.
-  template <typename Response, typename Request>
-  absl::StatusOr<Response> MoveState(absl::string_view method, const Request& request,
-                                     const Caller& caller, Action action, std::string detail,
-                                     const std::function<void(Record&)>& also = nullptr);
-
-  // The stored response of an earlier call with `request_id`, if any;
-  // INVALID_ARGUMENT when the id was used for another request.
-  absl::StatusOr<bool> Replay(absl::string_view method, const google::protobuf::Message& request,
-                              const std::string& request_id, const Caller& caller,
-                              google::protobuf::Message& response)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-
-  absl::StatusOr<Record> LoadCycle(const std::string& cycle_id) const;
-
-  // Every municipality at one data version, fetched at most once per use.
-  using Listing = std::optional<std::vector<MunicipalityInfo>>;
-  absl::StatusOr<const std::vector<MunicipalityInfo>*> ListAll(Listing& listing, int64_t version);
-
-  // The municipalities named by any of their codes, at `version`: one
-  // GetMunicipality for one, the listing for several.
-  absl::StatusOr<std::vector<MunicipalityInfo>> Resolve(const std::vector<std::string>& codes,
-                                                        int64_t version, Listing& listing);
-  // Evaluates municipalities with their claims at `version`, reading the
-  // figures in one batch (and the listing, for comparables, once).
-  absl::StatusOr<std::vector<v1::Evaluation>> EvaluateMany(
-      const v1::CycleConfig& config, const std::vector<MunicipalityInfo>& infos,
-      const std::vector<std::map<std::string, v1::AssessmentClaim>>& claims, int64_t version,
-      Listing& listing);
-  // Every code any municipality ever had, to its code today, from one
-  // listing at the newest data version.
-  absl::StatusOr<std::map<std::string, std::string>> CurrentCodes();
-
-  // The version evaluations of `cycle` read: frozen, or the newest.
-  absl::StatusOr<int64_t> VersionFor(const v1::Cycle& cycle, bool use_latest);
-
-  AwardStore* const store_;
-  StatsClient* const stats_;
-  const Comparables comparables_;
-  const AwardCoreOptions options_;
-  absl::Mutex mu_;  // serialises every change (read-modify-write of records)
+  Transactions transactions_;  // the commit protocol and the mutex
+  Evaluator evaluator_;        // every read of the statistics service
+  const use_case::Context context_;
 };
 
 }  // namespace imdi::award
