@@ -29,6 +29,7 @@
 
 namespace imdi::award {
 
+// A cycle as stored: the cycle, its nominations, jurors and scores.
 using Record = storage::v1::CycleRecord;
 
 // What one change did, for the audit trail.
@@ -100,8 +101,6 @@ class Transactions {
 
   // The cycle's record; NOT_FOUND CYCLE_NOT_FOUND without one.
   absl::StatusOr<Record> LoadCycle(const std::string& cycle_id) const;
-
-  absl::Time Now() const { return now_(); }
 
  private:
   absl::StatusOr<bool> ReplayLocked(absl::string_view method,
