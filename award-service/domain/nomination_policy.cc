@@ -6,28 +6,15 @@
 #include "award-service/domain/refusal.h"
 #include "award-service/domain/workflow.h"
 #include "common/errors.h"
+#include "common/imdi_region.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace imdi::award {
 
 std::string RegionName(stats::v1::ImdiRegion region) {
-  switch (region) {
-    case stats::v1::IMDI_REGION_OST:
-      return "IMDi Øst";
-    case stats::v1::IMDI_REGION_INDRE_OST:
-      return "IMDi Indre Øst";
-    case stats::v1::IMDI_REGION_SOR:
-      return "IMDi Sør";
-    case stats::v1::IMDI_REGION_VEST:
-      return "IMDi Vest";
-    case stats::v1::IMDI_REGION_MIDT_NORGE:
-      return "IMDi Midt-Norge";
-    case stats::v1::IMDI_REGION_NORD:
-      return "IMDi Nord";
-    default:
-      return "no IMDi region";
-  }
+  const absl::string_view name = ImdiRegionName(region);
+  return name.empty() ? "no IMDi region" : std::string(name);
 }
 
 absl::Status CheckNominationOpen(v1::CycleState state, const v1::CycleConfig& config,

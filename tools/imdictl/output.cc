@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
+#include "common/imdi_region.h"
 
 namespace imdi::imdictl {
 
@@ -78,22 +79,8 @@ std::string AssessmentName(api::AssessmentState state) {
 }
 
 std::string RegionName(stats::v1::ImdiRegion region) {
-  switch (region) {
-    case stats::v1::IMDI_REGION_OST:
-      return "IMDi Øst";
-    case stats::v1::IMDI_REGION_INDRE_OST:
-      return "IMDi Indre Øst";
-    case stats::v1::IMDI_REGION_SOR:
-      return "IMDi Sør";
-    case stats::v1::IMDI_REGION_VEST:
-      return "IMDi Vest";
-    case stats::v1::IMDI_REGION_MIDT_NORGE:
-      return "IMDi Midt-Norge";
-    case stats::v1::IMDI_REGION_NORD:
-      return "IMDi Nord";
-    default:
-      return "-";
-  }
+  const absl::string_view name = ImdiRegionName(region);
+  return name.empty() ? "-" : std::string(name);
 }
 
 std::string InputRequestId(absl::string_view command, const google::protobuf::Message& request) {
