@@ -508,12 +508,7 @@ int AuditList(Client& client, const Args& args) {
   request.set_cycle_id(*cycle);
   request.set_page_size(1000);
   api::ListAuditEventsResponse all;
-  do {
-    api::ListAuditEventsResponse page;
-    if (int rc = Read(client, &Stub::ListAuditEvents, "ListAuditEvents", request, page)) return rc;
-    for (auto& e : *page.mutable_events()) *all.add_events() = std::move(e);
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
+  if (int rc = ReadAuditEvents(client, request, all)) return rc;
   if (client.json()) {
     std::cout << ToJson(all) << "\n";
     return kExitOk;

@@ -38,6 +38,19 @@ std::optional<std::string> ReadInputFile(const std::string& path) {
   return text;
 }
 
+int ReadAuditEvents(Client& client, award_api::ListAuditEventsRequest& request,
+                    award_api::ListAuditEventsResponse& all) {
+  return ReadPages<award_api::ListAuditEventsResponse>(
+      request,
+      [&](const auto& r, auto& page) {
+        return Read(client, &award_api::AwardService::Stub::ListAuditEvents, "ListAuditEvents", r,
+                    page);
+      },
+      [&](auto& page) {
+        for (auto& e : *page.mutable_events()) *all.add_events() = std::move(e);
+      });
+}
+
 std::optional<award_api::ListNominationsResponse> ListNominations(Client& client,
                                                                   const std::string& cycle,
                                                                   bool full, int& exit_code) {

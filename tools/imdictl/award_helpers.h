@@ -63,10 +63,27 @@ int Read(Client& client,
   return client.Call(stub, method, rpc, request, response);
 }
 
+// Every audit event the request's listing gives, page after page, into `all`.
+int ReadAuditEvents(Client& client, award_api::ListAuditEventsRequest& request,
+                    award_api::ListAuditEventsResponse& all);
+
 // "cycle 2016 (Bosettingsprisen 2016): nominations open; etag ..." and the
 // schedule warnings.
 void PrintCycleLine(const award_api::Cycle& cycle);
 void PrintWarnings(const google::protobuf::RepeatedPtrField<std::string>& warnings);
+
+// A transition's reply: its schedule warnings, then the API's JSON or the
+// cycle's line.
+template <typename Response>
+int ShowCycleReply(Client& client, const Response& response) {
+  if constexpr (requires { response.warnings(); }) PrintWarnings(response.warnings());
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+  } else {
+    PrintCycleLine(response.cycle());
+  }
+  return kExitOk;
+}
 
 }  // namespace imdi::imdictl
 

@@ -15,6 +15,7 @@
 #include "grpcpp/grpcpp.h"
 #include "imdi/award/v1/award.grpc.pb.h"
 #include "imdi/stats/v1/stats.grpc.pb.h"
+#include "tools/imdictl/exit_codes.h"
 #include "tools/imdictl/rpc_error.h"
 #include "tools/imdictl/settings.h"
 
@@ -62,6 +63,25 @@ class Client {
 
 // The reply as the API's JSON (MessageToJsonString, one line).
 std::string ToJson(const google::protobuf::Message& message);
+
+// A listing that has not ended after this many pages is the service's fault.
+inline constexpr int kMaxPages = 10000;
+
+// Reads every page of a listing (AIP-158): `call(request, page)` reads one
+// page and returns an exit status, `keep(page)` takes its items. Returns
+// the first failure's status, or kExitRpc when the pages do not end.
+template <typename Page, typename Request, typename Call, typename Keep>
+int ReadPages(Request& request, const Call& call, const Keep& keep) {
+  for (int i = 0; i < kMaxPages; ++i) {
+    Page page;
+    if (int rc = call(request, page)) return rc;
+    keep(page);
+    if (page.next_page_token().empty()) return kExitOk;
+    request.set_page_token(page.next_page_token());
+  }
+  std::cerr << "imdictl: the listing did not end after " << kMaxPages << " pages\n";
+  return kExitRpc;
+}
 
 }  // namespace imdi::imdictl
 

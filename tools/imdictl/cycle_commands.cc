@@ -98,12 +98,16 @@ int CycleList(Client& client, const Args& args) {
   api::ListCyclesRequest request;
   request.set_page_size(500);
   api::ListCyclesResponse all;
-  do {
-    api::ListCyclesResponse page;
-    if (int rc = Read(client, &Stub::ListCycles, "ListCycles", request, page)) return rc;
-    for (auto& c : *page.mutable_cycles()) *all.add_cycles() = std::move(c);
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
+  if (int rc = ReadPages<api::ListCyclesResponse>(
+          request,
+          [&](const auto& r, auto& page) {
+            return Read(client, &Stub::ListCycles, "ListCycles", r, page);
+          },
+          [&](auto& page) {
+            for (auto& c : *page.mutable_cycles()) *all.add_cycles() = std::move(c);
+          })) {
+    return rc;
+  }
   if (client.json()) {
     std::cout << ToJson(all) << "\n";
     return kExitOk;
@@ -185,13 +189,7 @@ int CycleOpen(Client& client, const Args& args) {
                           request, response)) {
     return rc;
   }
-  PrintWarnings(response.warnings());
-  if (client.json()) {
-    std::cout << ToJson(response) << "\n";
-  } else {
-    PrintCycleLine(response.cycle());
-  }
-  return kExitOk;
+  return ShowCycleReply(client, response);
 }
 
 int CycleAnnounce(Client& client, const Args& args) {
@@ -201,13 +199,8 @@ int CycleAnnounce(Client& client, const Args& args) {
                           "AnnounceNominees", request, response)) {
     return rc;
   }
-  PrintWarnings(response.warnings());
-  if (client.json()) {
-    std::cout << ToJson(response) << "\n";
-    return kExitOk;
-  }
-  PrintCycleLine(response.cycle());
-  PrintNominees(response.nominations());
+  ShowCycleReply(client, response);
+  if (!client.json()) PrintNominees(response.nominations());
   return kExitOk;
 }
 
@@ -218,12 +211,7 @@ int CycleOpenVoting(Client& client, const Args& args) {
                           "OpenPublicVoting", request, response)) {
     return rc;
   }
-  if (client.json()) {
-    std::cout << ToJson(response) << "\n";
-  } else {
-    PrintCycleLine(response.cycle());
-  }
-  return kExitOk;
+  return ShowCycleReply(client, response);
 }
 
 int CycleStartJury(Client& client, const Args& args) {
@@ -233,12 +221,8 @@ int CycleStartJury(Client& client, const Args& args) {
                           "StartJuryDeliberation", request, response)) {
     return rc;
   }
-  PrintWarnings(response.warnings());
-  if (client.json()) {
-    std::cout << ToJson(response) << "\n";
-    return kExitOk;
-  }
-  PrintCycleLine(response.cycle());
+  ShowCycleReply(client, response);
+  if (client.json()) return kExitOk;
   std::cout << "candidates:\n";
   PrintNominees(response.candidates());
   return kExitOk;
@@ -281,12 +265,8 @@ int CycleAnnounceWinner(Client& client, const Args& args) {
                           "AnnounceWinner", request, response)) {
     return rc;
   }
-  PrintWarnings(response.warnings());
-  if (client.json()) {
-    std::cout << ToJson(response) << "\n";
-    return kExitOk;
-  }
-  PrintCycleLine(response.cycle());
+  ShowCycleReply(client, response);
+  if (client.json()) return kExitOk;
   const api::Winner& w = response.winner();
   std::cout << "winner " << w.award_year() << ": " << w.municipality_name() << " ("
             << w.code_at_the_time();
@@ -308,12 +288,7 @@ int CycleCancel(Client& client, const Args& args) {
                           response)) {
     return rc;
   }
-  if (client.json()) {
-    std::cout << ToJson(response) << "\n";
-  } else {
-    PrintCycleLine(response.cycle());
-  }
-  return kExitOk;
+  return ShowCycleReply(client, response);
 }
 
 int CycleArchive(Client& client, const Args& args) {
@@ -323,12 +298,7 @@ int CycleArchive(Client& client, const Args& args) {
                           request, response)) {
     return rc;
   }
-  if (client.json()) {
-    std::cout << ToJson(response) << "\n";
-  } else {
-    PrintCycleLine(response.cycle());
-  }
-  return kExitOk;
+  return ShowCycleReply(client, response);
 }
 
 int CycleExport(Client& client, const Args& args) {
@@ -348,14 +318,7 @@ int CycleExport(Client& client, const Args& args) {
   audit.set_cycle_id(*cycle);
   audit.set_page_size(1000);
   api::ListAuditEventsResponse events;
-  do {
-    api::ListAuditEventsResponse page;
-    if (int code = Read(client, &Stub::ListAuditEvents, "ListAuditEvents", audit, page)) {
-      return code;
-    }
-    for (auto& e : *page.mutable_events()) *events.add_events() = std::move(e);
-    audit.set_page_token(page.next_page_token());
-  } while (!audit.page_token().empty());
+  if (int code = ReadAuditEvents(client, audit, events)) return code;
   // One document of the API's JSON: the cycle, its nominations and its trail.
   std::vector<std::string> nomination_json;
   for (const api::Nomination& n : nominations->nominations()) nomination_json.push_back(ToJson(n));

@@ -118,15 +118,17 @@ int FiguresHistory(Client& client, const Args& args) {
   api::StatsService::Stub* stub = client.Stats();
   if (stub == nullptr) return kExitFile;
   api::GetFiguresHistoryResponse all;
-  do {
-    api::GetFiguresHistoryResponse page;
-    if (int rc = client.Call(stub, &api::StatsService::Stub::GetFiguresHistory, "GetFiguresHistory",
-                             request, page)) {
-      return rc;
-    }
-    for (auto& r : *page.mutable_revisions()) *all.add_revisions() = std::move(r);
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
+  if (int rc = ReadPages<api::GetFiguresHistoryResponse>(
+          request,
+          [&](const auto& r, auto& page) {
+            return client.Call(stub, &api::StatsService::Stub::GetFiguresHistory,
+                               "GetFiguresHistory", r, page);
+          },
+          [&](auto& page) {
+            for (auto& r : *page.mutable_revisions()) *all.add_revisions() = std::move(r);
+          })) {
+    return rc;
+  }
   if (client.json()) {
     std::cout << ToJson(all) << "\n";
     return kExitOk;
@@ -245,16 +247,18 @@ int MunicipalitiesList(Client& client, const Args& args) {
   api::StatsService::Stub* stub = client.Stats();
   if (stub == nullptr) return kExitFile;
   api::ListMunicipalitiesResponse all;
-  do {
-    api::ListMunicipalitiesResponse page;
-    if (int rc = client.Call(stub, &api::StatsService::Stub::ListMunicipalities,
-                             "ListMunicipalities", request, page)) {
-      return rc;
-    }
-    for (auto& m : *page.mutable_municipalities()) *all.add_municipalities() = std::move(m);
-    all.set_data_version(page.data_version());
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
+  if (int rc = ReadPages<api::ListMunicipalitiesResponse>(
+          request,
+          [&](const auto& r, auto& page) {
+            return client.Call(stub, &api::StatsService::Stub::ListMunicipalities,
+                               "ListMunicipalities", r, page);
+          },
+          [&](auto& page) {
+            for (auto& m : *page.mutable_municipalities()) *all.add_municipalities() = std::move(m);
+            all.set_data_version(page.data_version());
+          })) {
+    return rc;
+  }
   if (client.json()) {
     std::cout << ToJson(all) << "\n";
     return kExitOk;
