@@ -398,6 +398,13 @@ absl::StatusOr<v1::SubmitScoreSheetResponse> SubmitScoreSheet(
           return NotFound("JUROR_NOT_FOUND",
                           absl::StrCat("no juror ", Excerpt(request.juror_id()), " in the cycle"));
         }
+        // The cycle takes scores at all: the state, the deadline, no decision.
+        IMDI_RETURN_IF_ERROR(CheckAction(cycle.state(), Action::kSubmitScore, policy));
+        IMDI_RETURN_IF_ERROR(CheckScoringDeadline(cycle.config().schedule(), ctx.now()));
+        if (cycle.has_decision()) {
+          return Refuse("DECISION_RECORDED", "DECISION", cycle.cycle_id(),
+                        "the jury has decided; scores are closed");
+        }
         // Each entry as SubmitScore checks a score, every bad one listed.
         std::set<std::string> criteria;
         for (const auto& c : policy.scoring_criteria()) criteria.insert(c.name());
@@ -425,12 +432,6 @@ absl::StatusOr<v1::SubmitScoreSheetResponse> SubmitScoreSheet(
           }
         }
         if (!invalid.empty()) return InvalidArgumentError("INVALID_SCORES", invalid);
-        IMDI_RETURN_IF_ERROR(CheckAction(cycle.state(), Action::kSubmitScore, policy));
-        IMDI_RETURN_IF_ERROR(CheckScoringDeadline(cycle.config().schedule(), ctx.now()));
-        if (cycle.has_decision()) {
-          return Refuse("DECISION_RECORDED", "DECISION", cycle.cycle_id(),
-                        "the jury has decided; scores are closed");
-        }
         // Conflicts, one violation per conflicted nominee.
         std::vector<PreconditionViolation> conflicts;
         std::vector<std::string> nominees;  // the sheet's nominees, in order

@@ -305,6 +305,14 @@ absl::Status ValidateCycleConfig(const v1::CycleConfig& config, absl::string_vie
     absl::Status valid = ValidateDate(*date, absl::StrCat(p, ".schedule.", name));
     for (FieldViolation& v : FieldViolations(valid)) check.Check(false, v.field, v.description);
   }
+  if (config.nomination_policy().has_deadline()) {
+    // Seconds of 2000-01-01 and 2100-01-01 UTC: a deadline of this world,
+    // whose conversions cannot overflow.
+    const google::protobuf::Timestamp& deadline = config.nomination_policy().deadline();
+    check.Check(deadline.seconds() >= 946684800 && deadline.seconds() < 4102444800 &&
+                    deadline.nanos() >= 0 && deadline.nanos() < 1000000000,
+                p + ".nomination_policy.deadline", "must be an instant of the years 2000 to 2099");
+  }
   check.Check(v1::DeadlineRule_IsValid(config.schedule().deadline_rule()),
               p + ".schedule.deadline_rule",
               "must be DEADLINE_RULE_WARN or DEADLINE_RULE_REFUSE (unset is WARN)");

@@ -121,6 +121,17 @@ TEST(ValidateCycleConfigTest, ValidVoteConfigsPass) {
   EXPECT_TRUE(ValidateCycleConfig(blend).ok()) << ValidateCycleConfig(blend);
 }
 
+TEST(ValidateCycleConfigTest, NominationDeadlineIsAnInstantOfThisWorld) {
+  v1::CycleConfig config = ValidConfig();
+  config.mutable_nomination_policy()->mutable_deadline()->set_seconds(1485907199);  // 2017-01-31
+  EXPECT_TRUE(ValidateCycleConfig(config).ok()) << ValidateCycleConfig(config);
+  // Far enough that converting it to nanoseconds would overflow.
+  config.mutable_nomination_policy()->mutable_deadline()->set_seconds(int64_t{1} << 60);
+  EXPECT_THAT(Invalid(config), UnorderedElementsAre("config.nomination_policy.deadline"));
+  config.mutable_nomination_policy()->mutable_deadline()->set_seconds(-1);
+  EXPECT_THAT(Invalid(config), UnorderedElementsAre("config.nomination_policy.deadline"));
+}
+
 TEST(ValidateCycleConfigTest, DuplicateCriterionName) {
   v1::CycleConfig config = ValidConfig();
   config.mutable_criteria(1)->set_name("settled");

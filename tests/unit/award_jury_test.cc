@@ -160,6 +160,10 @@ TEST_F(ScoreSheetTest, SameActorRulesAndStateAsSubmitScore) {
   auto early = Sheet("a", All(trondheim_, 8));
   EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReason(early.status()), "WRONG_STATE");
+  // The state comes first: a sheet sent too early is told so, whatever its entries.
+  std::vector<v1::ScoreSheetEntry> bad = All(trondheim_, 8);
+  bad[0].set_score(1000);
+  EXPECT_EQ(ErrorReason(Sheet("a", bad).status()), "WRONG_STATE");
   ASSERT_TRUE(StartJury().ok());
 
   v1::SubmitScoreSheetRequest request;
