@@ -38,6 +38,11 @@ if ! jq -se 'length == 1 and (.[0].details | type == "array")' <<<"$input" >/dev
   exit 0
 fi
 count="$(jq '.details | length' <<<"$input")"
+if [ ! -x "${BUF:-}" ]; then
+  printf '%s\n' "$input"
+  echo "decode-error.sh: buf not found (run scripts/run.sh or scripts/setup.sh); details left undecoded" >&2
+  exit 1
+fi
 
 for ((i = 0; i < count; i++)); do
   jq -e ".details[$i] | has(\"debug\")" <<<"$input" >/dev/null && continue

@@ -119,7 +119,7 @@ expect_rc 0
 expect_out "11 assessments recorded"
 # The verdict after each nomination's last assessment: all six meet the rule.
 expect_eq "nominees that meet the rule after the assessments" 6 \
-  "$(awk 'NR > 1 && NF > 4 { last[$1] = $NF } END { for (n in last) if (last[n] == "met") m++; print m }' "$OUT")"
+  "$(awk -F '  +' 'NR > 1 && NF > 4 { last[$1] = $NF } END { for (n in last) if (last[n] == "met") m++; print m }' "$OUT")"
 
 say "-- score sheets, one call each; a sheet with mistakes is refused whole, by line"
 ctl jury scores --cycle=2016 --juror=chair "$DATA/scores-chair-with-mistakes.csv"

@@ -35,7 +35,9 @@ void PrintDecision(const api::Decision& d) {
     table.Add({absl::StrCat(c.rank()), c.municipality_name(), c.municipality_code(),
                Score(c.has_jury_score(), c.jury_score()),
                c.has_vote_share() ? absl::StrFormat("%.1f %%", 100 * c.vote_share()) : "-",
-               absl::StrFormat("%.2f", c.final_score()), c.tie_note()});
+               c.has_jury_score() || c.has_vote_share() ? absl::StrFormat("%.2f", c.final_score())
+                                                        : "-",
+               c.tie_note()});
   }
   std::cout << table.Render();
   if (!d.ranking().empty()) {

@@ -68,6 +68,7 @@ ABSL_FLAG(std::string, override_reason, "",
 ABSL_FLAG(bool, show_withdrawn, false, "Include withdrawn nominations.");
 ABSL_FLAG(bool, details, false,
           "Show each nomination's verdict with every criterion and its explanation.");
-ABSL_FLAG(int64_t, votes, 0, "Votes: to add (votes record) or the corrected total.");
+ABSL_FLAG(int64_t, votes, -1,
+          "Votes: to add (votes record) or the corrected total; required without a CSV file.");
 ABSL_FLAG(int, from_year, 2008, "First award year to load (winners load).");
 ABSL_FLAG(int, to_year, 2100, "Last award year to load (winners load).");

@@ -387,8 +387,14 @@ int64_t ImportFile(Client& client, api::StatsService::Stub& stub, const std::str
                                              static_cast<double>(parsed.rows) / seconds)
               << "\n";
   }
-  for (const std::string& mismatch : imdi::import::ImportCountMismatches(parsed, response)) {
+  const std::vector<std::string> mismatches = imdi::import::ImportCountMismatches(parsed, response);
+  for (const std::string& mismatch : mismatches) {
     std::cerr << "imdictl: " << name << ": counts do not add up: " << mismatch << "\n";
+  }
+  if (!mismatches.empty()) {
+    // The service did not account for every record sent: not a success.
+    exit_code = kExitRpc;
+    return -1;
   }
   const int64_t rejected = imdi::import::ImportRejections(parsed, response);
   const int64_t shown_limit = absl::GetFlag(FLAGS_max_errors);
