@@ -136,15 +136,25 @@ absl::StatusOr<v1::CorrectVotesResponse> CorrectVotes(const Context& ctx,
         IMDI_RETURN_IF_ERROR(CheckAction(record.cycle().state(), Action::kRecordVotes,
                                          record.cycle().config().decision_policy()));
         IMDI_RETURN_IF_ERROR(CheckTallies(record, request.totals(), "totals"));
+        // The audit detail names the totals that changed, old and new, the
+        // first kMaxChangesListed of them.
+        constexpr int kMaxChangesListed = 20;
         std::vector<std::string> changes;
+        int changed = 0;
         for (const v1::VoteTally& t : request.totals()) {
           v1::Nomination* n = FindNomination(record, t.nomination_id());
-          changes.push_back(absl::StrCat(n->municipality_name(), " (", n->nomination_id(), ") ",
-                                         n->votes(), " -> ", t.votes()));
           if (n->votes() == t.votes()) continue;
+          if (++changed <= kMaxChangesListed) {
+            changes.push_back(absl::StrCat(n->municipality_name(), " (", n->nomination_id(), ") ",
+                                           n->votes(), " -> ", t.votes()));
+          }
           n->set_votes(t.votes());
           Touch(*n, record, ctx.now());
         }
+        if (changed > kMaxChangesListed) {
+          changes.push_back(absl::StrCat("and ", changed - kMaxChangesListed, " more"));
+        }
+        if (changed == 0) changes.push_back("no total changed");
         if (request.totals_size() == 1) step.nomination_id = request.totals(0).nomination_id();
         step.detail = absl::StrCat("corrected votes: ", absl::StrJoin(changes, ", "),
                                    "; reason: ", request.reason());

@@ -20,6 +20,7 @@ using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 std::vector<std::string> Fields(const absl::Status& status) {
@@ -333,6 +334,10 @@ TEST_F(VotesTest, CorrectionsAreAuditedWithOldAndNewTotals) {
   EXPECT_EQ(retry->SerializeAsString(), corrected->SerializeAsString());
   EXPECT_EQ(VotesOf(trondheim_), 255);
   EXPECT_EQ(Audit().size(), audit.size() + 1);
+  // The detail lists what changed, not totals given as they were.
+  ASSERT_TRUE(Correct({{trondheim_, 255}, {bergen_, 200}}, "recount", "fix-2").ok());
+  EXPECT_THAT(Audit().back().detail(), HasSubstr("Bergen (" + bergen_ + ") 210 -> 200"));
+  EXPECT_THAT(Audit().back().detail(), Not(HasSubstr("Trondheim")));
 }
 
 TEST_F(VotesTest, CorrectionsOnlyDuringThePublicVote) {
