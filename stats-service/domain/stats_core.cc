@@ -813,11 +813,19 @@ absl::StatusOr<AggregateRead> StatsCore::GetAggregate(const Subject& area, int y
     auto it = records.find(id);
     values.push_back(it == records.end() ? nullptr : &it->second.values);
   }
+  // People counted in no municipality belong to the country alone.
+  std::optional<FiguresRecord> unknown;
+  if (area.kind == Subject::Kind::kCountry) {
+    IMDI_ASSIGN_OR_RETURN(
+        unknown,
+        store_->ReadFigures(Subject::County(kUnknownMunicipalityCounty), year, version));
+  }
   AggregateRead read;
   read.area = area;
   read.year = year;
   read.data_version = version;
-  read.result = ComputeAggregate(values, published ? &published->values : nullptr);
+  read.result = ComputeAggregate(values, published ? &published->values : nullptr,
+                                 unknown ? &unknown->values : nullptr);
   return read;
 }
 

@@ -237,7 +237,8 @@ class StatsCore {
                                                 std::vector<ImportRowInput> rows);
 
   // Sums over the municipalities of `area` (country, county, IMDi region)
-  // in `year`, with the area's published totals where stored.
+  // in `year`, with the area's published totals where stored and, for the
+  // country, the unknown municipality's (county 99) figures beside them.
   absl::StatusOr<AggregateRead> GetAggregate(const Subject& area, int year,
                                              int64_t as_of);
 

@@ -305,6 +305,9 @@ void EncodeAggregate(const AggregateRead& read, api::GetAggregateResponse* out) 
     value->set_municipalities_missing(agg.missing);
     if (agg.published) value->set_published(*agg.published);
     if (agg.sum && agg.published) value->set_published_minus_sum(*agg.published - *agg.sum);
+    if (agg.unknown_municipality) value->set_unknown_municipality(*agg.unknown_municipality);
+    if (agg.unexplained) value->set_unexplained(*agg.unexplained);
+    value->set_reconciliation(agg.reconciliation);
   }
   for (int r = 0; r < kNumRatios; ++r) {
     auto* ratio =
