@@ -223,6 +223,10 @@ void EncodeFigures(const FiguresRecord& record, const MunicipalityDirectory& dir
     out->set_data_version(static_cast<int64_t>(record.data_version));
     *out->mutable_update_time() = ToTimestamp(record.update_time);
   }
+  out->set_harmonised(record.harmonised);
+  for (const FiguresRecord& part : record.harmonised_parts) {
+    EncodeFigures(part, directory, out->add_harmonised_parts());
+  }
 }
 
 void EncodeMunicipality(const Municipality& m, const MunicipalityDirectory& directory,
