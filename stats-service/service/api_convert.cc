@@ -208,6 +208,7 @@ void EncodeFigures(const FiguresRecord& record, const MunicipalityDirectory& dir
       const CodePeriod* period = m->CodeIn(record.year);
       out->set_code_at_the_time(FormatCode(period ? period->code : m->code));
       out->set_municipality_name(period ? period->name : m->name);
+      out->set_current_name(m->name);
     }
   } else {
     EncodeArea(record.subject, out->mutable_area());
