@@ -43,8 +43,8 @@ std::string DescribeParts(const std::vector<FiguresRecord>& parts, int year,
     const Municipality* m = directory.FindById(part.subject.id);
     if (m == nullptr) continue;
     const CodePeriod* period = m->CodeIn(year);
-    names.push_back(absl::StrCat(period ? period->name : m->name, " (",
-                                 FormatCode(CodeInYear(*m, year)), ")"));
+    names.push_back(
+        absl::StrCat(period ? period->name : m->name, " (", FormatCode(CodeInYear(*m, year)), ")"));
   }
   return absl::StrJoin(names, ", ");
 }
@@ -69,11 +69,12 @@ absl::StatusOr<FiguresRecord> HarmoniseFigures(const Municipality& whole, int ye
   const bool any_figures = std::any_of(parts.begin(), parts.end(),
                                        [](const FiguresRecord& p) { return p.revision > 0; });
   if (!any_figures) {
-    return MakeError(absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND",
-                     absl::StrCat("no figures for ", whole.name, " (", FormatCode(whole.code),
-                                  ") in ", year, ": none of the municipalities it was formed "
-                                  "from has figures that year: ",
-                                  DescribeParts(parts, year, directory)));
+    return MakeError(
+        absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND",
+        absl::StrCat("no figures for ", whole.name, " (", FormatCode(whole.code), ") in ", year,
+                     ": none of the municipalities it was formed "
+                     "from has figures that year: ",
+                     DescribeParts(parts, year, directory)));
   }
   FiguresRecord sum;
   sum.subject = Subject::Municipality(whole.id);

@@ -128,8 +128,7 @@ TEST_F(BundledReadsTest, TheUnknownMunicipalityBelongsToTheCountryAlone) {
   ASSERT_TRUE(Aggregate(County("16"), 2014, &county).ok());
   EXPECT_GT(county.municipality_count(), 0);
   EXPECT_FALSE(county.refugees_settled().has_unknown_municipality());
-  EXPECT_THAT(county.refugees_settled().reconciliation(),
-              Not(HasSubstr("unknown municipality")));
+  EXPECT_THAT(county.refugees_settled().reconciliation(), Not(HasSubstr("unknown municipality")));
 
   // County 99 itself: no municipalities, its published figures.
   api::GetAggregateResponse unknown;

@@ -27,8 +27,7 @@ using namespace examples;  // NOLINT: the shared test municipalities
 // Formed in 2024 from Kinn and Bergen (not a real reform): its parts in 2014
 // go through Kinn, which did not exist yet either.
 Municipality Storkinn() {
-  return Make(4699, "Storkinn", ImdiRegion::kVest, {{4699, "Storkinn", 2024, kOpen}},
-              {4602, 4601});
+  return Make(4699, "Storkinn", ImdiRegion::kVest, {{4699, "Storkinn", 2024, kOpen}}, {4602, 4601});
 }
 
 std::shared_ptr<const MunicipalityDirectory> Directory() {
@@ -99,8 +98,8 @@ TEST(HarmonisedPartsTest, GoesThroughPredecessorsThatDidNotExistYet) {
 
 TEST(HarmoniseFiguresTest, SumsFieldByFieldAndKeepsTheParts) {
   auto dir = Directory();
-  auto sum = HarmoniseFigures(Kinn(), 2014,
-                              {Stored(1401, 2014, 20, 25), Stored(1439, 2014, 8, 10)}, *dir);
+  auto sum =
+      HarmoniseFigures(Kinn(), 2014, {Stored(1401, 2014, 20, 25), Stored(1439, 2014, 8, 10)}, *dir);
   ASSERT_TRUE(sum.ok()) << sum.status();
   EXPECT_TRUE(sum->harmonised);
   EXPECT_EQ(sum->subject, Subject::Municipality(4602));
@@ -151,8 +150,7 @@ TEST(HarmoniseFiguresTest, StatusIsTheWeakestOfTheParts) {
   auto dir = Directory();
   auto sum = HarmoniseFigures(
       Kinn(), 2014,
-      {Stored(1401, 2014, 20, 25), Stored(1439, 2014, 8, 10, FiguresStatus::kPreliminary)},
-      *dir);
+      {Stored(1401, 2014, 20, 25), Stored(1439, 2014, 8, 10, FiguresStatus::kPreliminary)}, *dir);
   ASSERT_TRUE(sum.ok()) << sum.status();
   EXPECT_EQ(sum->status, FiguresStatus::kPreliminary);
 }
@@ -178,10 +176,9 @@ TEST(HarmoniseFiguresTest, NoPartWithFiguresIsNotFoundNamingTheParts) {
 
 TEST(HarmoniseFiguresTest, ASumTheApiCannotCarryIsAbsentNotWrapped) {
   auto dir = Directory();
-  auto sum = HarmoniseFigures(Kinn(), 2014,
-                              {Stored(1401, 2014, std::numeric_limits<int32_t>::max(), 1),
-                               Stored(1439, 2014, 1, 1)},
-                              *dir);
+  auto sum = HarmoniseFigures(
+      Kinn(), 2014,
+      {Stored(1401, 2014, std::numeric_limits<int32_t>::max(), 1), Stored(1439, 2014, 1, 1)}, *dir);
   ASSERT_TRUE(sum.ok()) << sum.status();
   EXPECT_FALSE(sum->values[Count::kRefugeesSettled].has_value());
   EXPECT_THAT(sum->values[Count::kRefugeesRequested], Optional(2));
