@@ -80,6 +80,16 @@ absl::StatusOr<OpenedRocksDb> OpenRocksDb(const RocksDbOpenOptions& options) {
   } else {
     schema = DecodeU64(value).value_or(0);
   }
+  const uint64_t oldest = options.oldest_readable_schema_version != 0
+                              ? options.oldest_readable_schema_version
+                              : options.schema_version;
+  if (schema >= oldest && schema < options.schema_version) {
+    rocksdb::WriteOptions write;
+    write.sync = options.sync;
+    s = opened.db->Put(write, meta, ToSlice(options.schema_key), EncodeU64(options.schema_version));
+    if (!s.ok()) return FromRocks(s, "upgrading the schema version");
+    schema = options.schema_version;
+  }
   if (schema != options.schema_version) {
     return absl::FailedPreconditionError(
         absl::StrCat("the store at ", options.path, " has schema version ", schema,

@@ -25,6 +25,10 @@ struct RocksDbOpenOptions {
   int meta_family = 1;                             // index into column_families
   absl::string_view schema_key;
   uint64_t schema_version = 1;
+  // The oldest schema version this build still reads (0: only
+  // `schema_version`). A store of an older readable version is marked
+  // `schema_version` on open, so older builds refuse it from then on.
+  uint64_t oldest_readable_schema_version = 0;
   // The environment RocksDB works in; nullptr is the default one. Tests pass
   // one that fails writes (a full disk).
   rocksdb::Env* env = nullptr;

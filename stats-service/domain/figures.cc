@@ -138,6 +138,21 @@ std::optional<Percent> PercentByName(absl::string_view name) {
   return std::nullopt;
 }
 
+absl::string_view FieldName(int field) {
+  if (field >= 0 && field < kNumCounts) return kCountNames[field];
+  if (field >= kNumCounts && field < kStatusField) return kPercentNames[field - kNumCounts];
+  if (field == kStatusField) return "status";
+  if (field == kNoteField) return "note";
+  return "";
+}
+
+std::optional<int> FieldByName(absl::string_view name) {
+  for (int f = 0; f < kNumFields; ++f) {
+    if (FieldName(f) == name) return f;
+  }
+  return std::nullopt;
+}
+
 bool FigureValues::empty() const {
   for (const auto& c : counts) {
     if (c.has_value()) return false;
@@ -165,7 +180,8 @@ uint64_t StableHash(absl::string_view bytes, uint64_t seed) {
 std::string FiguresEtag(const FiguresRecord& record) {
   const std::string identity =
       absl::StrCat(static_cast<int>(record.subject.kind), ":", record.subject.id,
-                   ":", record.year, ":", record.data_version);
+                   ":", record.year, ":", record.data_version, ":", record.revision, ":",
+                   record.known_date);
   return absl::StrFormat("%016x", StableHash(identity));
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -133,7 +134,42 @@ struct FigureValues {
   bool operator==(const FigureValues&) const = default;
 };
 
-// One revision of the figures of a subject for a year.
+// Every field a revision may set, by index: the counts, then the percents,
+// then status and note. Names as in the API ("refugees_settled", ...,
+// "status", "note").
+inline constexpr int kNumFields = kNumCounts + kNumPercents + 2;
+inline constexpr int kStatusField = kNumCounts + kNumPercents;
+inline constexpr int kNoteField = kStatusField + 1;
+absl::string_view FieldName(int field);
+// The index of the field named `name`, if any.
+std::optional<int> FieldByName(absl::string_view name);
+
+// Where the value of one field comes from. In a stored revision only
+// `field`, `source` and `line` are kept (the rest is the revision's own); a
+// folded record fills in the revision that set the value.
+struct FieldSource {
+  int field = 0;  // index, see kNumFields
+  std::string source;
+  int64_t line = 0;  // line of the file; 0 when not from a file
+  uint64_t data_version = 0;
+  absl::Time update_time;
+  int known_date = 0;  // YYYYMMDD
+  std::string principal;
+  std::string request_id;
+
+  // The part a stored revision keeps.
+  static FieldSource Of(int field, std::string source, int64_t line) {
+    FieldSource f;
+    f.field = field;
+    f.source = std::move(source);
+    f.line = line;
+    return f;
+  }
+  bool operator==(const FieldSource&) const = default;
+};
+
+// One revision of the figures of a subject for a year, or (once folded, see
+// revisions.h) the figures as known at a date and data version.
 struct FiguresRecord {
   Subject subject;
   int year = 0;
@@ -149,6 +185,18 @@ struct FiguresRecord {
   // later merged into this one (see harmonise.h), and those parts.
   bool harmonised = false;
   std::vector<FiguresRecord> harmonised_parts;
+  // The date the figures were published or known, YYYYMMDD; 0 on a revision
+  // that named none (known on the date of update_time, UTC).
+  int known_date = 0;
+  // A partial revision sets only the fields in `field_sources`; a full one
+  // (written before schema 2) sets every field, each from `source`.
+  bool partial = false;
+  // A revision: the fields it set. A folded record: where each field that
+  // has a value (status and note when set) comes from, in field order.
+  std::vector<FieldSource> field_sources;
+  // Who wrote the revision, and the request id of the write, where known.
+  std::string principal;
+  std::string request_id;
 
   // Same figures, status, source and note (ignores revision metadata).
   bool SameContent(const FiguresRecord& other) const;
@@ -159,6 +207,9 @@ struct FiguresRecord {
   size_t ReplyBytes() const {
     size_t bytes = 512 + source.size() + note.size();
     for (const FiguresRecord& part : harmonised_parts) bytes += part.ReplyBytes();
+    for (const FieldSource& f : field_sources) {
+      bytes += 128 + f.source.size() + f.principal.size() + f.request_id.size();
+    }
     return bytes;
   }
 };

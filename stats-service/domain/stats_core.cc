@@ -1,12 +1,14 @@
 #include "stats-service/domain/stats_core.h"
 
 #include <algorithm>
+#include <array>
 #include <iterator>
 #include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "common/errors.h"
 #include "common/limits.h"
 #include "common/status_macros.h"
@@ -59,8 +61,63 @@ void ApplyMask(const FiguresRecord& from, const FiguresMask& mask, FiguresRecord
 }
 
 uint64_t ListFingerprint(absl::string_view kind, const RecordFilter& filter,
-                         int64_t as_of) {
-  return StableHash(absl::StrCat(kind, "|", filter.canonical, "|", as_of));
+                         int64_t as_of, std::optional<int> known_as_of = std::nullopt) {
+  std::string text = absl::StrCat(kind, "|", filter.canonical, "|", as_of);
+  if (known_as_of) absl::StrAppend(&text, "|known ", *known_as_of);
+  return StableHash(text);
+}
+
+// A known date a write names: none (0), or from 1990-01-01 to today (UTC).
+absl::Status CheckWriteKnownDate(int known_date, absl::string_view field) {
+  if (known_date == 0) return absl::OkStatus();
+  const int today = KnownDateOf(absl::Now());
+  if (known_date > today) {
+    return InvalidFieldError(field, absl::StrCat(FormatKnownDate(known_date),
+                                                 " is after today (", FormatKnownDate(today),
+                                                 "); figures cannot be known in advance"));
+  }
+  if (known_date < kMinKnownDate) {
+    return InvalidFieldError(field, absl::StrCat(FormatKnownDate(known_date), " is before ",
+                                                 FormatKnownDate(kMinKnownDate)));
+  }
+  return absl::OkStatus();
+}
+
+// The source of the fields of a PutFigures that names none.
+std::string ManualSource(const WriteOrigin& origin) {
+  std::string text = "PutFigures";
+  if (!origin.principal.empty()) absl::StrAppend(&text, " by ", origin.principal);
+  if (!origin.request_id.empty()) absl::StrAppend(&text, " (request ", origin.request_id, ")");
+  return text;
+}
+
+// The partial revision that takes `base` to `next`: the fields in which they
+// differ, each attributed by `source_of(field)`. No fields: nothing changes.
+FiguresRecord PartialRevision(const FiguresRecord& base, const FiguresRecord& next,
+                              const WriteOrigin& origin,
+                              absl::FunctionRef<FieldSource(int)> source_of) {
+  FiguresRecord revision;
+  revision.subject = next.subject;
+  revision.year = next.year;
+  revision.partial = true;
+  for (int f = 0; f < kNumFields; ++f) {
+    if (SameField(base, next, f)) continue;
+    CopyField(next, f, revision);
+    FieldSource set = source_of(f);
+    set.field = f;
+    revision.field_sources.push_back(std::move(set));
+  }
+  revision.source = JoinSources(revision.field_sources);
+  revision.known_date = origin.known_date;
+  revision.principal = origin.principal;
+  revision.request_id = origin.request_id;
+  return revision;
+}
+
+int64_t HighestRevision(const std::vector<FiguresRecord>& revisions) {
+  int64_t highest = 0;
+  for (const FiguresRecord& r : revisions) highest = std::max(highest, r.revision);
+  return highest;
 }
 
 }  // namespace
@@ -412,16 +469,33 @@ absl::StatusOr<MunicipalityPage> StatsCore::ListMunicipalities(const ListQuery& 
 
 // --- Figures ---
 
+absl::StatusOr<std::vector<FiguresRecord>> StatsCore::ReadRevisions(const Subject& subject,
+                                                                    int year,
+                                                                    uint64_t version) const {
+  IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> revisions,
+                        store_->ReadFiguresHistory(subject, year, 0, kMaxRevisionsPerRecord + 1));
+  if (revisions.size() > kMaxRevisionsPerRecord) {
+    return MakeError(absl::StatusCode::kResourceExhausted, "TOO_MANY_REVISIONS",
+                     absl::StrCat(DescribeSubject(subject), " ", year, " has more than ",
+                                  kMaxRevisionsPerRecord, " revisions"));
+  }
+  std::erase_if(revisions, [&](const FiguresRecord& r) { return r.data_version > version; });
+  return revisions;
+}
+
 absl::StatusOr<StatsCore::PutResult> StatsCore::PutFigures(FiguresRecord record,
                                                            const FiguresMask& mask,
-                                                           absl::string_view etag) {
+                                                           absl::string_view etag,
+                                                           const WriteOrigin& origin) {
   IMDI_RETURN_IF_ERROR(ValidateYear(record.year, "figures.year"));
+  IMDI_RETURN_IF_ERROR(CheckWriteKnownDate(origin.known_date, "figures.known_date"));
   absl::MutexLock lock(&write_mu_);
   std::shared_ptr<const MunicipalityDirectory> dir = directory();
   IMDI_ASSIGN_OR_RETURN(record.subject, ResolveSubject(record.subject, record.year, *dir));
-  IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> current,
-                        store_->ReadFigures(record.subject, record.year,
-                                            visible_version_.load()));
+  const uint64_t version = visible_version_.load();
+  IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> revisions,
+                        ReadRevisions(record.subject, record.year, version));
+  const std::optional<FiguresRecord> current = FoldRevisions(revisions, version, std::nullopt);
   if (!etag.empty()) {
     const std::string current_etag = current ? FiguresEtag(*current) : "";
     if (etag != current_etag) {
@@ -431,32 +505,38 @@ absl::StatusOr<StatsCore::PutResult> StatsCore::PutFigures(FiguresRecord record,
           etag, current_etag);
     }
   }
-  FiguresRecord next;
-  if (current) {
-    next = *current;
-  } else {
-    next.subject = record.subject;
-    next.year = record.year;
-  }
+  // The write merges onto what was known on its date.
+  const std::optional<FiguresRecord> known_then =
+      origin.known_date != 0 ? FoldRevisions(revisions, version, origin.known_date) : current;
+  FiguresRecord base;
+  base.subject = record.subject;
+  base.year = record.year;
+  if (known_then) base = *known_then;
+  FiguresRecord next = base;
   ApplyMask(record, mask, next);
   std::vector<FieldViolation> violations =
       CheckFigureValues(next.values, next.subject.is_municipality(), "figures");
-  if (!current && next.values.empty()) {
+  if (!known_then && next.values.empty()) {
     violations.push_back({"figures", "a new record needs at least one figure"});
   }
   if (!violations.empty()) return InvalidArgumentError("INVALID_FIGURES", violations);
 
-  if (current && current->SameContent(next)) return PutResult{*current, false};
-  next.revision = current ? current->revision + 1 : 1;
-  std::vector<FiguresRecord> figures{next};
+  const std::string source = record.source.empty() ? ManualSource(origin) : record.source;
+  FiguresRecord revision = PartialRevision(base, next, origin, [&](int f) {
+    return FieldSource::Of(f, source, 0);
+  });
+  if (revision.field_sources.empty()) return PutResult{*current, false};
+  revision.revision = HighestRevision(revisions) + 1;
+  std::vector<FiguresRecord> figures{std::move(revision)};
   std::vector<Municipality> no_municipalities;
-  IMDI_RETURN_IF_ERROR(CommitAndPublish(figures, no_municipalities, nullptr).status());
-  return PutResult{std::move(figures.front()), true};
+  IMDI_ASSIGN_OR_RETURN(uint64_t written, CommitAndPublish(figures, no_municipalities, nullptr));
+  revisions.push_back(std::move(figures.front()));
+  return PutResult{*FoldRevisions(revisions, written, std::nullopt), true};
 }
 
 absl::StatusOr<FiguresRecord> StatsCore::ReadHarmonised(
-    int code, int year, uint64_t version, const MunicipalityDirectory& directory,
-    const absl::Status& not_in_year) const {
+    int code, int year, uint64_t version, std::optional<int> known_as_of,
+    const MunicipalityDirectory& directory, const absl::Status& not_in_year) const {
   if (ErrorReason(not_in_year) != "MUNICIPALITY_NOT_IN_YEAR") return not_in_year;
   const Municipality* whole = directory.FindByAnyCode(code);
   if (whole == nullptr) return not_in_year;
@@ -466,7 +546,7 @@ absl::StatusOr<FiguresRecord> StatsCore::ReadHarmonised(
   for (const Municipality* part : parts) {
     const Subject subject = Subject::Municipality(part->id);
     IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> record,
-                          store_->ReadFigures(subject, year, version));
+                          store_->ReadFigures(subject, year, version, known_as_of));
     if (!record) {
       record.emplace();
       record->subject = subject;
@@ -474,34 +554,44 @@ absl::StatusOr<FiguresRecord> StatsCore::ReadHarmonised(
     }
     records.push_back(std::move(*record));
   }
-  return HarmoniseFigures(*whole, year, std::move(records), directory);
+  int known_date = 0;
+  for (const FiguresRecord& part : records) known_date = std::max(known_date, part.known_date);
+  IMDI_ASSIGN_OR_RETURN(FiguresRecord sum,
+                        HarmoniseFigures(*whole, year, std::move(records), directory));
+  // Known once its newest part was.
+  sum.known_date = known_date;
+  return sum;
 }
 
 absl::StatusOr<std::pair<FiguresRecord, uint64_t>> StatsCore::GetFigures(
-    const Subject& requested, int year, int64_t as_of, bool harmonise) {
+    const Subject& requested, int year, int64_t as_of, std::optional<int> known_as_of,
+    bool harmonise) {
   IMDI_RETURN_IF_ERROR(ValidateYear(year, "year"));
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
   absl::StatusOr<Subject> resolved = ResolveSubject(requested, year, *dir);
   if (!resolved.ok() && harmonise) {
-    IMDI_ASSIGN_OR_RETURN(FiguresRecord sum, ReadHarmonised(requested.id, year, version, *dir,
+    IMDI_ASSIGN_OR_RETURN(FiguresRecord sum, ReadHarmonised(requested.id, year, version, known_as_of, *dir,
                                                             resolved.status()));
     return std::make_pair(std::move(sum), version);
   }
   IMDI_ASSIGN_OR_RETURN(Subject subject, std::move(resolved));
   IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> record,
-                        store_->ReadFigures(subject, year, version));
+                        store_->ReadFigures(subject, year, version, known_as_of));
   if (!record) {
     return MakeError(absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND",
                      absl::StrCat("no figures for ", Describe(subject, *dir), " in ",
-                                  year, " at data version ", version));
+                                  year, " at data version ", version,
+                                  known_as_of ? absl::StrCat(" as known on ",
+                                                             FormatKnownDate(*known_as_of))
+                                              : ""));
   }
   return std::make_pair(std::move(*record), version);
 }
 
 absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> StatsCore::BatchGetFigures(
     const std::vector<std::pair<int, int>>& code_years, int64_t as_of,
-    bool allow_missing, bool harmonise) {
+    bool allow_missing, std::optional<int> known_as_of, bool harmonise) {
   if (code_years.size() > kMaxBatchGet) {
     return InvalidFieldError("keys", absl::StrCat(code_years.size(),
                                                   " keys; at most ", kMaxBatchGet));
@@ -524,7 +614,7 @@ absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> StatsCore::Batch
         ResolveSubject(Subject::Municipality(code), year, *dir);
     if (!subject.ok() && harmonise) {
       absl::StatusOr<FiguresRecord> sum =
-          ReadHarmonised(code, year, version, *dir, subject.status());
+          ReadHarmonised(code, year, version, known_as_of, *dir, subject.status());
       if (sum.ok()) {
         reply_bytes += sum->ReplyBytes();
         out.push_back(std::move(*sum));
@@ -544,7 +634,7 @@ absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> StatsCore::Batch
       return subject.status();
     }
     IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> record,
-                          store_->ReadFigures(*subject, year, version));
+                          store_->ReadFigures(*subject, year, version, known_as_of));
     if (!record) {
       if (!allow_missing) {
         return MakeError(absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND",
@@ -582,12 +672,14 @@ bool StatsCore::Matches(const RecordFilter& filter, std::optional<int> municipal
 absl::Status StatsCore::Scan(const RecordFilter& filter,
                              const MunicipalityDirectory& directory,
                              std::optional<int> municipality, uint64_t version,
+                             std::optional<int> known_as_of,
                              std::optional<std::pair<int, int>> after, size_t limit,
                              std::vector<FiguresRecord>& out) const {
   FiguresScan scan;
   scan.kind = Subject::Kind::kMunicipality;
   scan.after = after;
   scan.as_of = version;
+  scan.known_as_of = known_as_of;
   scan.want = [&](int id, int year) {
     return Matches(filter, municipality, directory, id, year);
   };
@@ -618,7 +710,7 @@ absl::StatusOr<FiguresPage> StatsCore::ListFigures(const ListQuery& query) {
   IMDI_ASSIGN_OR_RETURN(RecordFilter filter, ParseFilter(query.filter, kFigureFilterFields));
   IMDI_ASSIGN_OR_RETURN(int page_size, EffectivePageSize(query.page_size));
   const uint64_t fingerprint =
-      ListFingerprint("figures", filter, query.as_of);
+      ListFingerprint("figures", filter, query.as_of, query.known_as_of);
   std::optional<PageToken> token;
   if (!query.page_token.empty()) {
     IMDI_ASSIGN_OR_RETURN(token, DecodePageToken(query.page_token, fingerprint));
@@ -632,7 +724,7 @@ absl::StatusOr<FiguresPage> StatsCore::ListFigures(const ListQuery& query) {
   std::optional<std::pair<int, int>> after;
   if (token) after = std::make_pair(token->last_id, token->last_year);
   // One record more than the page tells whether another page follows.
-  IMDI_RETURN_IF_ERROR(Scan(filter, *dir, municipality, version, after,
+  IMDI_RETURN_IF_ERROR(Scan(filter, *dir, municipality, version, query.known_as_of, after,
                             static_cast<size_t>(page_size) + 1, page.records));
   // The page ends at page_size records or kMaxReplyBytes, whichever comes
   // first; the record after it says another page follows.
@@ -652,13 +744,14 @@ absl::StatusOr<FiguresPage> StatsCore::ListFigures(const ListQuery& query) {
 }
 
 absl::StatusOr<std::unique_ptr<StatsCore::FiguresCursor>> StatsCore::StreamFigures(
-    absl::string_view filter_text, int64_t as_of) const {
+    absl::string_view filter_text, int64_t as_of, std::optional<int> known_as_of) const {
   IMDI_ASSIGN_OR_RETURN(RecordFilter filter, ParseFilter(filter_text, kFigureFilterFields));
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
   const std::optional<int> municipality = FilterMunicipality(filter, *dir);
   auto cursor = std::unique_ptr<FiguresCursor>(
-      new FiguresCursor(this, std::move(filter), std::move(dir), municipality, version));
+      new FiguresCursor(this, std::move(filter), std::move(dir), municipality, version,
+                        known_as_of));
   cursor->done_ = cursor->filter_.contradictory;
   return cursor;
 }
@@ -668,7 +761,8 @@ absl::StatusOr<bool> StatsCore::FiguresCursor::Next(size_t max,
   chunk.clear();
   if (done_) return false;
   IMDI_RETURN_IF_ERROR(
-      core_->Scan(filter_, *directory_, municipality_, data_version_, after_, max, chunk));
+      core_->Scan(filter_, *directory_, municipality_, data_version_, known_as_of_, after_, max,
+                  chunk));
   if (chunk.size() < max) done_ = true;
   if (chunk.empty()) return false;
   after_ = std::make_pair(chunk.back().subject.id, chunk.back().year);
@@ -688,37 +782,40 @@ absl::StatusOr<HistoryPage> StatsCore::GetFiguresHistory(const Subject& requeste
   const uint64_t version = token ? token->data_version : visible_version_.load();
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
   IMDI_ASSIGN_OR_RETURN(Subject subject, ResolveSubject(requested, year, *dir));
-  // One revision more than the page tells whether another page follows.
-  IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> revisions,
-                        store_->ReadFiguresHistory(subject, year, token ? token->last_version : 0,
-                                                   static_cast<size_t>(page_size) + 1));
   // Revisions after the pinned version (a later write, or a commit in
   // flight) belong to a later listing.
-  std::erase_if(revisions, [&](const FiguresRecord& r) { return r.data_version > version; });
-  if (revisions.empty() && !token) {
+  IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> all, ReadRevisions(subject, year, version));
+  if (all.empty() && !token) {
     return MakeError(absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND",
                      absl::StrCat("no figures for ", Describe(subject, *dir), " in ", year));
   }
+  const uint64_t after = token ? token->last_version : 0;
   ByteBudget budget;
-  size_t fits = 0;
-  while (fits < revisions.size() && fits < static_cast<size_t>(page_size) &&
-         budget.Take(revisions[fits].ReplyBytes())) {
-    ++fits;
-  }
   HistoryPage page;
-  if (revisions.size() > fits) {
-    revisions.resize(fits);
-    page.next_page_token = EncodePageToken({.data_version = version,
-                                            .fingerprint = fingerprint,
-                                            .last_version = revisions.back().data_version});
+  for (const FiguresRecord& r : all) {
+    if (r.data_version <= after) continue;
+    // What was known on the revision's date once it was written.
+    FiguresRecord shown = *FoldRevisions(all, r.data_version, EffectiveKnownDate(r));
+    shown.known_date = EffectiveKnownDate(r);
+    shown.revision = r.revision;
+    shown.data_version = r.data_version;
+    shown.update_time = r.update_time;
+    if (page.revisions.size() == static_cast<size_t>(page_size) ||
+        !budget.Take(shown.ReplyBytes())) {
+      page.next_page_token = EncodePageToken({.data_version = version,
+                                              .fingerprint = fingerprint,
+                                              .last_version = page.revisions.back().data_version});
+      break;
+    }
+    page.revisions.push_back(std::move(shown));
   }
-  page.revisions = std::move(revisions);
   return page;
 }
 
 absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view source,
                                                          FiguresStatus status,
-                                                         std::vector<ImportRowInput> rows) {
+                                                         std::vector<ImportRowInput> rows,
+                                                         const WriteOrigin& origin) {
   if (rows.size() > kMaxImportRowsPerMessage) {
     return InvalidFieldError("rows", absl::StrCat(rows.size(), " rows in one batch; at most ",
                                                   kMaxImportRowsPerMessage));
@@ -731,15 +828,28 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
       result.errors.push_back({line, std::move(field), std::move(reason)});
     }
   };
+  absl::Status known_date = CheckWriteKnownDate(origin.known_date, "known_date");
+  if (!known_date.ok()) {
+    // A problem of the batch as a whole: every row is rejected with it.
+    for (const ImportRowInput& row : rows) {
+      reject(row.line, "known_date", std::string(FieldViolations(known_date).front().description));
+    }
+    result.data_version = visible_version_.load();
+    return result;
+  }
 
   absl::MutexLock lock(&write_mu_);
   std::shared_ptr<const MunicipalityDirectory> dir = directory();
   const uint64_t version = visible_version_.load();
-  // Records this batch touches, keyed by (subject, year): the stored
-  // revision it started from and the merged content.
+  // Records this batch touches, keyed by (subject, year): what was known on
+  // the import's date, the merged content, and the row that last set each
+  // field.
   struct Pending {
-    std::optional<FiguresRecord> stored;
+    std::optional<FiguresRecord> known_then;
+    FiguresRecord base;  // known_then, or an empty record
     FiguresRecord merged;
+    std::array<FieldSource, kNumFields> set_by;
+    int64_t highest_revision = 0;
   };
   std::map<std::pair<Subject, int>, Pending> pending;
 
@@ -755,6 +865,17 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
       reject(row.line, "municipality_code", std::string(subject.status().message()));
       continue;
     }
+    if (subject->is_municipality()) {
+      // Published figures name a municipality by its code of that year.
+      const CodePeriod* period = dir->FindById(subject->id)->CodeIn(in.year);
+      if (period != nullptr && period->code != in.subject.id) {
+        reject(row.line, "municipality_code",
+               absl::StrCat("code ", FormatCode(in.subject.id), " was not in use in ", in.year,
+                            "; ", period->name, " had code ", FormatCode(period->code),
+                            " then"));
+        continue;
+      }
+    }
     std::vector<FieldViolation> own =
         CheckFigureValues(in.values, subject->is_municipality(), "");
     if (!own.empty()) {
@@ -765,19 +886,20 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
     const auto key = std::make_pair(*subject, in.year);
     auto it = pending.find(key);
     if (it == pending.end()) {
-      absl::StatusOr<std::optional<FiguresRecord>> stored =
-          store_->ReadFigures(*subject, in.year, version);
-      if (!stored.ok()) return stored.status();
+      IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> revisions,
+                            ReadRevisions(*subject, in.year, version));
       Pending p;
-      p.stored = *stored;
-      if (p.stored) {
-        p.merged = *p.stored;
-      } else {
-        p.merged.subject = *subject;
-        p.merged.year = in.year;
-      }
+      p.known_then = FoldRevisions(
+          revisions, version,
+          origin.known_date != 0 ? std::optional<int>(origin.known_date) : std::nullopt);
+      p.base.subject = *subject;
+      p.base.year = in.year;
+      if (p.known_then) p.base = *p.known_then;
+      p.merged = p.base;
+      p.highest_revision = HighestRevision(revisions);
       it = pending.emplace(key, std::move(p)).first;
     }
+    Pending& p = it->second;
 
     // The row sets the figures it carries, its note when it has one, and
     // the import's status when one is given.
@@ -787,12 +909,16 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
     mask.status = status != FiguresStatus::kUnspecified;
     mask.note = !in.note.empty();
     in.status = status;
-    FiguresRecord merged = it->second.merged;
+    FiguresRecord merged = p.merged;
     ApplyMask(in, mask, merged);
     // A row changes something only if it will be written: a new record
     // needs at least one figure.
-    const bool creates_nothing = !it->second.stored && merged.values.empty();
-    if (creates_nothing || merged.SameContent(it->second.merged)) {
+    const bool creates_nothing = !p.known_then && merged.values.empty();
+    std::vector<int> changed;
+    for (int f = 0; f < kNumFields; ++f) {
+      if (!SameField(merged, p.merged, f)) changed.push_back(f);
+    }
+    if (creates_nothing || changed.empty()) {
       ++result.rows_unchanged;
       continue;
     }
@@ -803,17 +929,22 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
              absl::StrCat(combined.front().description, " (with the figures already stored)"));
       continue;
     }
-    merged.source = in.source.empty() ? std::string(source) : in.source;
-    it->second.merged = std::move(merged);
+    for (int f : changed) {
+      p.set_by[f] =
+          FieldSource::Of(f, in.source.empty() ? std::string(source) : in.source, row.line);
+    }
+    p.merged = std::move(merged);
     ++result.rows_changed;
   }
 
   std::vector<FiguresRecord> writes;
   for (auto& [key, p] : pending) {
-    if (p.stored && p.stored->SameContent(p.merged)) continue;
-    if (!p.stored && p.merged.values.empty()) continue;
-    p.merged.revision = p.stored ? p.stored->revision + 1 : 1;
-    writes.push_back(std::move(p.merged));
+    if (!p.known_then && p.merged.values.empty()) continue;
+    FiguresRecord revision =
+        PartialRevision(p.base, p.merged, origin, [&](int f) { return p.set_by[f]; });
+    if (revision.field_sources.empty()) continue;
+    revision.revision = p.highest_revision + 1;
+    writes.push_back(std::move(revision));
   }
   std::vector<Municipality> no_municipalities;
   IMDI_ASSIGN_OR_RETURN(result.data_version,
@@ -822,7 +953,8 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
 }
 
 absl::StatusOr<AggregateRead> StatsCore::GetAggregate(const Subject& area, int year,
-                                                      int64_t as_of) {
+                                                      int64_t as_of,
+                                                      std::optional<int> known_as_of) {
   IMDI_RETURN_IF_ERROR(ValidateYear(year, "year"));
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
@@ -832,6 +964,7 @@ absl::StatusOr<AggregateRead> StatsCore::GetAggregate(const Subject& area, int y
   FiguresScan scan;
   scan.kind = Subject::Kind::kMunicipality;
   scan.as_of = version;
+  scan.known_as_of = known_as_of;
   scan.want = [&](int id, int y) {
     return y == year && std::binary_search(members.begin(), members.end(), id);
   };
@@ -841,7 +974,7 @@ absl::StatusOr<AggregateRead> StatsCore::GetAggregate(const Subject& area, int y
     return true;
   }));
   IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> published,
-                        store_->ReadFigures(area, year, version));
+                        store_->ReadFigures(area, year, version, known_as_of));
   if (members.empty() && !published) {
     return MakeError(absl::StatusCode::kNotFound, "AREA_NOT_FOUND",
                      absl::StrCat(DescribeSubject(area), " had no municipalities in ",
@@ -858,7 +991,8 @@ absl::StatusOr<AggregateRead> StatsCore::GetAggregate(const Subject& area, int y
   if (area.kind == Subject::Kind::kCountry) {
     IMDI_ASSIGN_OR_RETURN(
         unknown,
-        store_->ReadFigures(Subject::County(kUnknownMunicipalityCounty), year, version));
+        store_->ReadFigures(Subject::County(kUnknownMunicipalityCounty), year, version,
+                           known_as_of));
   }
   AggregateRead read;
   read.area = area;

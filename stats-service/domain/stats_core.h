@@ -34,6 +34,7 @@
 #include "stats-service/domain/filter.h"
 #include "stats-service/domain/municipality.h"
 #include "stats-service/domain/page_token.h"
+#include "stats-service/domain/revisions.h"
 #include "stats-service/storage/stats_store.h"
 
 namespace imdi::stats {
@@ -47,6 +48,16 @@ struct FiguresMask {
   bool note = false;
 
   static FiguresMask All();
+};
+
+// When and by whom a write was made, recorded on the revisions it stores.
+struct WriteOrigin {
+  // The date the figures were published or known, YYYYMMDD; 0: the date of
+  // the write. Not after today.
+  int known_date = 0;
+  // The caller's principal and the request id (x-request-id), where known.
+  std::string principal;
+  std::string request_id;
 };
 
 // A row of an import, already decoded: the subject may name a municipality
@@ -103,6 +114,7 @@ struct ListQuery {
   int page_size = 0;
   std::string page_token;
   int64_t as_of = 0;  // 0: latest
+  std::optional<int> known_as_of = std::nullopt;  // YYYYMMDD; nullopt: known now
 };
 
 struct AggregateRead {
@@ -165,24 +177,32 @@ class StatsCore {
     FiguresRecord record;
     bool changed = false;
   };
-  // Writes the parts of `record` that `mask` selects. `record.subject` may
-  // name a municipality by any code it had. `etag`, when not empty, must
-  // match the stored revision (ABORTED otherwise).
+  // Writes the parts of `record` that `mask` selects, as known on
+  // `origin.known_date`: the write merges onto the figures as known then and
+  // stores a partial revision of the fields whose value differs from them
+  // (nothing when none does). `record.subject` may name a municipality by
+  // any code it had. `etag`, when not empty, must match the current
+  // figures (ABORTED otherwise). Fields without a `record.source` are
+  // attributed to the caller ("PutFigures by ..."). Returns the current
+  // figures.
   absl::StatusOr<PutResult> PutFigures(FiguresRecord record, const FiguresMask& mask,
-                                       absl::string_view etag);
+                                       absl::string_view etag,
+                                       const WriteOrigin& origin = {});
 
   // The figures of the municipality that had `code`, for `year`.
-  absl::StatusOr<std::pair<FiguresRecord, uint64_t>> GetFigures(int code, int year,
-                                                                int64_t as_of) {
-    return GetFigures(Subject::Municipality(code), year, as_of);
+  // Reads name a data version (`as_of`, 0: latest) and a known date
+  // (`known_as_of`, YYYYMMDD; nullopt: what is known now).
+  absl::StatusOr<std::pair<FiguresRecord, uint64_t>> GetFigures(
+      int code, int year, int64_t as_of, std::optional<int> known_as_of = std::nullopt) {
+    return GetFigures(Subject::Municipality(code), year, as_of, known_as_of);
   }
   // The same for a municipality (by any code it had) or an area's published
   // totals. With `harmonise`, a municipality read for a year before it
   // existed gives the sum of the municipalities it was formed from
   // (harmonise.h) instead of NOT_FOUND (MUNICIPALITY_NOT_IN_YEAR).
-  absl::StatusOr<std::pair<FiguresRecord, uint64_t>> GetFigures(const Subject& subject,
-                                                                int year, int64_t as_of,
-                                                                bool harmonise = false);
+  absl::StatusOr<std::pair<FiguresRecord, uint64_t>> GetFigures(
+      const Subject& subject, int year, int64_t as_of,
+      std::optional<int> known_as_of = std::nullopt, bool harmonise = false);
 
   // Many municipality-years at one version, in request order. With
   // `allow_missing`, a missing record comes back with revision 0 and no
@@ -190,7 +210,8 @@ class StatsCore {
   // GetFigures.
   absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> BatchGetFigures(
       const std::vector<std::pair<int, int>>& code_years, int64_t as_of,
-      bool allow_missing, bool harmonise = false);
+      bool allow_missing, std::optional<int> known_as_of = std::nullopt,
+      bool harmonise = false);
 
   absl::StatusOr<FiguresPage> ListFigures(const ListQuery& query);
 
@@ -209,23 +230,30 @@ class StatsCore {
     friend class StatsCore;
     FiguresCursor(const StatsCore* core, RecordFilter filter,
                   std::shared_ptr<const MunicipalityDirectory> directory,
-                  std::optional<int> municipality, uint64_t data_version)
+                  std::optional<int> municipality, uint64_t data_version,
+                  std::optional<int> known_as_of)
         : core_(core), filter_(std::move(filter)), directory_(std::move(directory)),
-          municipality_(municipality), data_version_(data_version) {}
+          municipality_(municipality), data_version_(data_version),
+          known_as_of_(known_as_of) {}
     const StatsCore* core_;
     RecordFilter filter_;
     std::shared_ptr<const MunicipalityDirectory> directory_;
     std::optional<int> municipality_;
     uint64_t data_version_;
+    std::optional<int> known_as_of_;
     std::optional<std::pair<int, int>> after_;
     bool done_ = false;
   };
-  absl::StatusOr<std::unique_ptr<FiguresCursor>> StreamFigures(absl::string_view filter,
-                                                               int64_t as_of) const;
+  absl::StatusOr<std::unique_ptr<FiguresCursor>> StreamFigures(
+      absl::string_view filter, int64_t as_of,
+      std::optional<int> known_as_of = std::nullopt) const;
 
   // The revisions of the municipality-year (or an area's published
-  // totals), oldest first, a page at a time: at most page_size revisions
-  // and kMaxReplyBytes. The token pins the data version of the first page.
+  // totals) in data-version order, oldest first, a page at a time: at most
+  // page_size revisions and kMaxReplyBytes. Each shows the figures as known
+  // on its known date once it was written, with its own known date, data
+  // version, update time and revision. The token pins the data version of
+  // the first page.
   absl::StatusOr<HistoryPage> GetFiguresHistory(int code, int year,
                                                 const HistoryQuery& query = {}) {
     return GetFiguresHistory(Subject::Municipality(code), year, query);
@@ -233,18 +261,23 @@ class StatsCore {
   absl::StatusOr<HistoryPage> GetFiguresHistory(const Subject& subject, int year,
                                                 const HistoryQuery& query = {});
 
-  // Imports one batch of rows in one atomic write: each row sets the figures
-  // it carries and leaves the others; rows that fail validation are
-  // rejected with line and reason; rows that change nothing write nothing.
+  // Imports one batch of rows in one atomic write, as known on
+  // `origin.known_date`: each row sets the figures it carries and leaves the
+  // others; rows that fail validation (a municipality code not in use in
+  // the row's year among them) are rejected with line and reason; rows that
+  // change nothing against the figures as known then write nothing. Each
+  // field written names its row's source (or `source`) and line.
   absl::StatusOr<ImportBatchResult> ImportBatch(absl::string_view source,
                                                 FiguresStatus status,
-                                                std::vector<ImportRowInput> rows);
+                                                std::vector<ImportRowInput> rows,
+                                                const WriteOrigin& origin = {});
 
   // Sums over the municipalities of `area` (country, county, IMDi region)
   // in `year`, with the area's published totals where stored and, for the
   // country, the unknown municipality's (county 99) figures beside them.
   absl::StatusOr<AggregateRead> GetAggregate(const Subject& area, int year,
-                                             int64_t as_of);
+                                             int64_t as_of,
+                                             std::optional<int> known_as_of = std::nullopt);
 
  private:
   explicit StatsCore(std::unique_ptr<StatsStore> store)
@@ -263,6 +296,7 @@ class StatsCore {
   // `not_in_year` (ResolveSubject's failure) is MUNICIPALITY_NOT_IN_YEAR and
   // the municipality has parts then; otherwise `not_in_year` itself.
   absl::StatusOr<FiguresRecord> ReadHarmonised(int code, int year, uint64_t version,
+                                               std::optional<int> known_as_of,
                                                const MunicipalityDirectory& directory,
                                                const absl::Status& not_in_year) const;
 
@@ -288,8 +322,14 @@ class StatsCore {
   // Scans municipality figures after `after`, up to `limit` records.
   absl::Status Scan(const RecordFilter& filter, const MunicipalityDirectory& directory,
                     std::optional<int> municipality, uint64_t version,
+                    std::optional<int> known_as_of,
                     std::optional<std::pair<int, int>> after, size_t limit,
                     std::vector<FiguresRecord>& out) const;
+
+  // Every revision of (subject, year) written at or before `version`,
+  // oldest first; RESOURCE_EXHAUSTED past kMaxRevisionsPerRecord.
+  absl::StatusOr<std::vector<FiguresRecord>> ReadRevisions(const Subject& subject, int year,
+                                                           uint64_t version) const;
 
   // Commits and then makes the new version visible. Requires write_mu_.
   absl::StatusOr<uint64_t> CommitAndPublish(

@@ -354,7 +354,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFigures(Context* context, const By
                                                              request->has_area(), request->area()));
         IMDI_ASSIGN_OR_RETURN(
             auto read, core_->GetFigures(subject, request->year(), request->as_of_version(),
-                                         request->harmonise()));
+                                         std::nullopt, request->harmonise()));
         IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
         EncodeFigures(read.first, *directory, response->mutable_figures());
         response->set_data_version(static_cast<int64_t>(read.second));
@@ -389,6 +389,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::BatchGetFigures(Context* context,
         if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
         IMDI_ASSIGN_OR_RETURN(auto read, core_->BatchGetFigures(keys, request->as_of_version(),
                                                                 request->allow_missing(),
+                                                                std::nullopt,
                                                                 request->harmonise()));
         IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
         for (const FiguresRecord& record : read.first) {

@@ -34,7 +34,11 @@ inline constexpr std::array<absl::string_view, kNumColumnFamilies> kColumnFamily
 // Keys in the meta column family.
 inline constexpr absl::string_view kDataVersionKey = "data_version";
 inline constexpr absl::string_view kSchemaVersionKey = "schema_version";
-inline constexpr uint64_t kSchemaVersion = 1;
+// Schema 2: figures revisions may be partial, with known dates and field
+// sources (storage.proto). Schema 1 stores hold only full revisions, which
+// schema 2 reads as they are.
+inline constexpr uint64_t kSchemaVersion = 2;
+inline constexpr uint64_t kOldestReadableSchemaVersion = 1;
 
 // Record types, the first byte of a revision key. Never renumber.
 enum class RecordType : uint8_t { kMunicipality = 1, kFigures = 2 };

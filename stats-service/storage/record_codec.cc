@@ -25,6 +25,16 @@ std::string EncodeFiguresValue(const FiguresRecord& record) {
   stored.set_revision(record.revision);
   stored.set_data_version(static_cast<int64_t>(record.data_version));
   stored.set_update_time_micros(ToMicros(record.update_time));
+  stored.set_known_date(record.known_date);
+  stored.set_partial(record.partial);
+  for (const FieldSource& f : record.field_sources) {
+    schema::StoredFieldSource* out = stored.add_field_sources();
+    out->set_field(std::string(FieldName(f.field)));
+    out->set_source(f.source);
+    out->set_line(f.line);
+  }
+  stored.set_principal(record.principal);
+  stored.set_request_id(record.request_id);
   return stored.SerializeAsString();
 }
 
@@ -46,6 +56,18 @@ absl::StatusOr<FiguresRecord> DecodeFiguresValue(const Subject& subject, int yea
   record.revision = stored.revision();
   record.data_version = static_cast<uint64_t>(stored.data_version());
   record.update_time = FromMicros(stored.update_time_micros());
+  record.known_date = stored.known_date();
+  record.partial = stored.partial();
+  for (const schema::StoredFieldSource& f : stored.field_sources()) {
+    std::optional<int> field = FieldByName(f.field());
+    if (!field) {
+      return absl::DataLossError(absl::StrCat("unknown field \"", f.field(), "\" in figures of ",
+                                              DescribeSubject(subject), " ", year));
+    }
+    record.field_sources.push_back(FieldSource::Of(*field, f.source(), f.line()));
+  }
+  record.principal = stored.principal();
+  record.request_id = stored.request_id();
   return record;
 }
 

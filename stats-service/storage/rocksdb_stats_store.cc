@@ -7,6 +7,7 @@
 #include "common/rocksdb_open.h"
 #include "common/status_macros.h"
 #include "rocksdb/write_batch.h"
+#include "stats-service/domain/revisions.h"
 #include "stats-service/storage/key_codec.h"
 #include "stats-service/storage/record_codec.h"
 
@@ -51,6 +52,8 @@ absl::StatusOr<std::unique_ptr<RocksDbStatsStore>> RocksDbStatsStore::Open(
                                      .meta_family = static_cast<int>(keys::ColumnFamily::kMeta),
                                      .schema_key = keys::kSchemaVersionKey,
                                      .schema_version = keys::kSchemaVersion,
+                                     .oldest_readable_schema_version =
+                                         keys::kOldestReadableSchemaVersion,
                                      .env = options.env}));
   auto* meta = opened.handles[static_cast<int>(keys::ColumnFamily::kMeta)];
   std::string value;
@@ -89,21 +92,19 @@ rocksdb::ColumnFamilyHandle* RocksDbStatsStore::revisions() const {
 }
 
 absl::StatusOr<std::optional<FiguresRecord>> RocksDbStatsStore::ReadFigures(
-    const Subject& subject, int year, uint64_t as_of) const {
-  const std::string prefix = keys::FiguresRecordPrefix(subject, year);
-  const rocksdb::Slice lower = ToSlice(prefix);
-  rocksdb::ReadOptions ro;
-  ro.iterate_lower_bound = &lower;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, revisions()));
-  it->SeekForPrev(keys::FiguresKey(subject, year, as_of));
-  if (!it->Valid()) {
-    IMDI_RETURN_IF_ERROR(FromRocks(it->status(), "reading figures"));
-    return std::nullopt;
+    const Subject& subject, int year, uint64_t as_of, std::optional<int> known_as_of) const {
+  PrefixScan it(db_.get(), revisions(), keys::FiguresRecordPrefix(subject, year));
+  std::vector<FiguresRecord> found;
+  for (; it->Valid(); it->Next()) {
+    std::optional<keys::FiguresKeyParts> parts = keys::DecodeFiguresKey(ToView(it->key()));
+    if (!parts) return absl::DataLossError("undecodable figures key");
+    if (parts->data_version > as_of) break;  // oldest first
+    IMDI_ASSIGN_OR_RETURN(FiguresRecord revision,
+                          DecodeFiguresValue(subject, year, ToView(it->value())));
+    found.push_back(std::move(revision));
   }
-  if (!it->key().starts_with(lower)) return std::nullopt;
-  IMDI_ASSIGN_OR_RETURN(FiguresRecord record,
-                        DecodeFiguresValue(subject, year, ToView(it->value())));
-  return record;
+  IMDI_RETURN_IF_ERROR(FromRocks(it->status(), "reading figures"));
+  return FoldRevisions(found, as_of, known_as_of);
 }
 
 absl::Status RocksDbStatsStore::ScanFigures(
@@ -114,18 +115,14 @@ absl::Status RocksDbStatsStore::ScanFigures(
                                                        scan.after->second + 1)
                            : "");
 
-  // Within one record the revisions come oldest first; the last one at or
-  // before `as_of` is the visible one.
+  // Within one record the revisions come oldest first; those at or before
+  // `as_of` are folded once the record's last one has been read.
   std::string group;
-  std::optional<keys::FiguresKeyParts> candidate;
-  std::string candidate_value;
-  auto flush = [&]() -> absl::StatusOr<bool> {
-    if (!candidate) return true;
-    IMDI_ASSIGN_OR_RETURN(
-        FiguresRecord record,
-        DecodeFiguresValue(candidate->subject, candidate->year, candidate_value));
-    candidate.reset();
-    return visit(std::move(record));
+  std::vector<FiguresRecord> found;
+  auto flush = [&]() -> bool {
+    std::optional<FiguresRecord> record = FoldRevisions(found, scan.as_of, scan.known_as_of);
+    found.clear();
+    return !record || visit(std::move(*record));
   };
 
   while (it->Valid()) {
@@ -134,8 +131,7 @@ absl::Status RocksDbStatsStore::ScanFigures(
     if (!parts) return absl::DataLossError("undecodable figures key");
     const absl::string_view this_group = key.substr(0, keys::kFiguresRecordPrefixSize);
     if (this_group != group) {
-      IMDI_ASSIGN_OR_RETURN(bool more, flush());
-      if (!more) return absl::OkStatus();
+      if (!flush()) return absl::OkStatus();
       group = std::string(this_group);
       if (scan.want && !scan.want(parts->subject.id, parts->year)) {
         it->Seek(keys::PrefixEnd(group));
@@ -143,14 +139,14 @@ absl::Status RocksDbStatsStore::ScanFigures(
       }
     }
     if (parts->data_version <= scan.as_of) {
-      candidate = parts;
-      candidate_value.assign(it->value().data(), it->value().size());
+      IMDI_ASSIGN_OR_RETURN(FiguresRecord revision,
+                            DecodeFiguresValue(parts->subject, parts->year, ToView(it->value())));
+      found.push_back(std::move(revision));
     }
     it->Next();
   }
   IMDI_RETURN_IF_ERROR(FromRocks(it->status(), "scanning figures"));
-  IMDI_ASSIGN_OR_RETURN(bool ignored, flush());
-  (void)ignored;
+  flush();
   return absl::OkStatus();
 }
 

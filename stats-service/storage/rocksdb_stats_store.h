@@ -43,7 +43,8 @@ class RocksDbStatsStore final : public StatsStore {
 
   uint64_t data_version() const override { return data_version_.load(); }
   absl::StatusOr<std::optional<FiguresRecord>> ReadFigures(
-      const Subject& subject, int year, uint64_t as_of) const override;
+      const Subject& subject, int year, uint64_t as_of,
+      std::optional<int> known_as_of) const override;
   absl::Status ScanFigures(const FiguresScan& scan,
                            absl::FunctionRef<bool(FiguresRecord&&)> visit) const override;
   absl::StatusOr<std::vector<FiguresRecord>> ReadFiguresHistory(const Subject& subject, int year,

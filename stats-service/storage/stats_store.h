@@ -1,10 +1,11 @@
 // The statistics service's storage interface: versioned records.
 //
 // Every Commit writes its records as new revisions under one new global
-// data version, atomically. Reads name a data version (`as_of`) and see, for
-// each record, the newest revision written at or before it, so a read at
-// version N returns exactly what was stored then, however much was written
-// since. Old revisions are never deleted.
+// data version, atomically. Reads name a data version (`as_of`) and a known
+// date and see, for each record, the fold of the revisions written at or
+// before that version and known on or before that date (revisions.h), so a
+// read at version N returns exactly what was stored then, however much was
+// written since. Old revisions are never deleted.
 //
 // Implementations are thread-safe: reads may run concurrently with each
 // other and with one Commit.
@@ -30,6 +31,8 @@ struct FiguresScan {
   std::optional<std::pair<int, int>> after;
   // Read as of this data version.
   uint64_t as_of = 0;
+  // Read what was known on this date (YYYYMMDD); nullopt: no bound.
+  std::optional<int> known_as_of;
   // Cheap predicate on (subject id, year), checked before a value is
   // decoded; null accepts everything.
   std::function<bool(int id, int year)> want;
@@ -42,18 +45,23 @@ class StatsStore {
   // The newest committed data version; 0 for an empty store.
   virtual uint64_t data_version() const = 0;
 
-  // The revision of (subject, year) visible at `as_of`, or nullopt.
+  // The figures of (subject, year) as known on `known_as_of` (nullopt: no
+  // bound) at data version `as_of`: its revisions folded (revisions.h), or
+  // nullopt when none qualifies.
   virtual absl::StatusOr<std::optional<FiguresRecord>> ReadFigures(
-      const Subject& subject, int year, uint64_t as_of) const = 0;
+      const Subject& subject, int year, uint64_t as_of,
+      std::optional<int> known_as_of) const = 0;
 
-  // Visits the records visible at `scan.as_of` in (subject id, year) order
-  // until `visit` returns false.
+  // Visits the records visible at `scan.as_of` and `scan.known_as_of`,
+  // folded like ReadFigures, in (subject id, year) order until `visit`
+  // returns false.
   virtual absl::Status ScanFigures(
       const FiguresScan& scan,
       absl::FunctionRef<bool(FiguresRecord&&)> visit) const = 0;
 
   // The revisions of (subject, year) written after data version
-  // `after_version`, oldest first, at most `limit` of them.
+  // `after_version`, as stored (partial ones hold only what they set),
+  // oldest first, at most `limit` of them.
   virtual absl::StatusOr<std::vector<FiguresRecord>> ReadFiguresHistory(const Subject& subject,
                                                                         int year,
                                                                         uint64_t after_version,

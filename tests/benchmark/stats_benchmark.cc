@@ -91,7 +91,8 @@ void BM_ReadFigures(benchmark::State& state) {
   const uint64_t as_of = state.range(0) == 0 ? filled->store->data_version() : 2;
   int i = 0;
   for (auto _ : state) {
-    auto read = filled->store->ReadFigures(Subject::Municipality(101 + i % 430), 2010 + i % 6, as_of);
+    auto read = filled->store->ReadFigures(Subject::Municipality(101 + i % 430), 2010 + i % 6, as_of,
+                                             std::nullopt);
     benchmark::DoNotOptimize(read);
     ++i;
   }

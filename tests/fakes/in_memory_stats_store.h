@@ -1,6 +1,7 @@
 // InMemoryStatsStore: a StatsStore kept in memory, for unit tests of the
-// layer above (StatsCore). It keeps every revision like the real store, so
-// reads at an older data version return exactly what was stored then.
+// layer above (StatsCore). It keeps every revision like the real store and
+// folds them the same way (revisions.h), so reads at an older data version
+// or known date return exactly what the real store returns.
 //
 // Thread-safe: every method takes one absl::Mutex. ScanFigures calls the
 // cheap `want` predicate under the lock but copies the visible records and
@@ -28,6 +29,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "stats-service/domain/revisions.h"
 #include "stats-service/storage/stats_store.h"
 
 namespace imdi::stats::fakes {
@@ -44,11 +46,12 @@ class InMemoryStatsStore final : public StatsStore {
   }
 
   absl::StatusOr<std::optional<FiguresRecord>> ReadFigures(
-      const Subject& subject, int year, uint64_t as_of) const override {
+      const Subject& subject, int year, uint64_t as_of,
+      std::optional<int> known_as_of) const override {
     absl::MutexLock lock(&mu_);
     auto it = figures_.find({subject, year});
     if (it == figures_.end()) return std::optional<FiguresRecord>();
-    return Visible(it->second, as_of);
+    return FoldRevisions(it->second, as_of, known_as_of);
   }
 
   absl::Status ScanFigures(const FiguresScan& scan,
@@ -61,7 +64,8 @@ class InMemoryStatsStore final : public StatsStore {
         if (subject.kind != scan.kind) continue;
         if (scan.after && std::make_pair(subject.id, year) <= *scan.after) continue;
         if (scan.want && !scan.want(subject.id, year)) continue;
-        std::optional<FiguresRecord> record = Visible(revisions, scan.as_of);
+        std::optional<FiguresRecord> record =
+            FoldRevisions(revisions, scan.as_of, scan.known_as_of);
         if (record) visible.push_back(std::move(*record));
       }
     }

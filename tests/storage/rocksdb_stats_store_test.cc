@@ -78,7 +78,7 @@ class RocksDbStatsStoreTest : public ::testing::Test {
 TEST_F(RocksDbStatsStoreTest, EmptyStoreHasVersionZeroAndNoRecords) {
   auto store = Open();
   EXPECT_EQ(store->data_version(), 0u);
-  auto read = store->ReadFigures(Subject::Municipality(906), 2014, 0);
+  auto read = store->ReadFigures(Subject::Municipality(906), 2014, 0, std::nullopt);
   ASSERT_TRUE(read.ok());
   EXPECT_FALSE(read->has_value());
   EXPECT_TRUE(ScanAll(*store, 0).empty());
@@ -116,17 +116,17 @@ TEST_F(RocksDbStatsStoreTest, AsOfReadsReturnExactlyWhatWasStoredThen) {
   Commit(*store, {Record(Subject::Municipality(1601), 2014, 1, 314)});  // v2
   Commit(*store, {Record(arendal, 2014, 2, 85, std::nullopt)});        // v3
 
-  auto at1 = store->ReadFigures(arendal, 2014, 1);
+  auto at1 = store->ReadFigures(arendal, 2014, 1, std::nullopt);
   ASSERT_TRUE(at1.ok() && at1->has_value());
   EXPECT_EQ((**at1).values[Count::kRefugeesSettled], 80);
   EXPECT_EQ((**at1).values[Count::kRefugeesRequested], 95);
   EXPECT_EQ((**at1).revision, 1);
 
-  auto at2 = store->ReadFigures(arendal, 2014, 2);
+  auto at2 = store->ReadFigures(arendal, 2014, 2, std::nullopt);
   ASSERT_TRUE(at2.ok() && at2->has_value());
   EXPECT_EQ((**at2).values[Count::kRefugeesSettled], 80);
 
-  auto at3 = store->ReadFigures(arendal, 2014, 3);
+  auto at3 = store->ReadFigures(arendal, 2014, 3, std::nullopt);
   ASSERT_TRUE(at3.ok() && at3->has_value());
   EXPECT_EQ((**at3).values[Count::kRefugeesSettled], 85);
   // Unknown stays unknown: not 0.
@@ -134,11 +134,11 @@ TEST_F(RocksDbStatsStoreTest, AsOfReadsReturnExactlyWhatWasStoredThen) {
   EXPECT_EQ((**at3).revision, 2);
   EXPECT_EQ((**at3).data_version, 3u);
 
-  auto at0 = store->ReadFigures(arendal, 2014, 0);
+  auto at0 = store->ReadFigures(arendal, 2014, 0, std::nullopt);
   ASSERT_TRUE(at0.ok());
   EXPECT_FALSE(at0->has_value());
   // Another year of the same municipality is another record.
-  auto other_year = store->ReadFigures(arendal, 2013, 3);
+  auto other_year = store->ReadFigures(arendal, 2013, 3, std::nullopt);
   ASSERT_TRUE(other_year.ok());
   EXPECT_FALSE(other_year->has_value());
 }
@@ -247,7 +247,7 @@ TEST_F(RocksDbStatsStoreTest, ReopenKeepsEverything) {
   }
   auto store = Open();
   EXPECT_EQ(store->data_version(), 2u);
-  auto read = store->ReadFigures(Subject::Municipality(906), 2014, 2);
+  auto read = store->ReadFigures(Subject::Municipality(906), 2014, 2, std::nullopt);
   ASSERT_TRUE(read.ok() && read->has_value());
   const FiguresRecord& r = **read;
   EXPECT_EQ(r.values[Count::kRefugeesSettled], 85);
@@ -319,7 +319,7 @@ TEST_F(RocksDbStatsStoreTest, AFullDiskFailsCommitsCleanlyAndWritesResumeWithout
   }
   // Reads go on; nothing of the failed commits is visible.
   EXPECT_EQ(store.data_version(), 1u);
-  auto read = store.ReadFigures(arendal, 2014, 1);
+  auto read = store.ReadFigures(arendal, 2014, 1, std::nullopt);
   ASSERT_TRUE(read.ok());
   EXPECT_THAT((*read)->values[Count::kRefugeesSettled], Optional(85));
 

@@ -168,13 +168,13 @@ TEST(InMemoryStatsStoreTest, ReadsHonourAsOf) {
   ASSERT_TRUE(store.Commit(figures, municipalities).ok());
   EXPECT_EQ(store.data_version(), 2u);
 
-  auto at1 = store.ReadFigures(Subject::Municipality(301), 2016, 1);
+  auto at1 = store.ReadFigures(Subject::Municipality(301), 2016, 1, std::nullopt);
   ASSERT_TRUE(at1.ok() && at1->has_value());
   EXPECT_EQ((**at1).values[Count::kRefugeesSettled], 1);
-  auto at2 = store.ReadFigures(Subject::Municipality(301), 2016, 2);
+  auto at2 = store.ReadFigures(Subject::Municipality(301), 2016, 2, std::nullopt);
   ASSERT_TRUE(at2.ok() && at2->has_value());
   EXPECT_EQ((**at2).values[Count::kRefugeesSettled], 2);
-  auto bergen_at1 = store.ReadFigures(Subject::Municipality(4601), 2016, 1);
+  auto bergen_at1 = store.ReadFigures(Subject::Municipality(4601), 2016, 1, std::nullopt);
   ASSERT_TRUE(bergen_at1.ok());
   EXPECT_FALSE(bergen_at1->has_value());
 
@@ -708,7 +708,8 @@ TEST_F(StatsCoreTest, UpdateMaskWritesOnlyItsFields) {
   EXPECT_EQ(got.values[Count::kPopulation], 1'000);
   EXPECT_EQ(got.values[Count::kRefugeesRequested], 12);
   EXPECT_EQ(got.note, "first");
-  EXPECT_EQ(got.source, "IMDi");
+  // The masked field names its own source (none sent: the manual write).
+  EXPECT_EQ(got.source, "IMDi; PutFigures");
   EXPECT_EQ(got.revision, 2);
 }
 
@@ -978,12 +979,12 @@ TEST_F(StatsCoreTest, HarmonisedReadSumsThePartsAsOfTheReadVersion) {
   Put(Record(1439, 2018, {{Count::kRefugeesSettled, 7}}));
 
   auto then = core_->GetFigures(Subject::Municipality(4602), 2018,
-                                static_cast<int64_t>(vagsoy.data_version), true);
+                                static_cast<int64_t>(vagsoy.data_version), std::nullopt, true);
   ASSERT_TRUE(then.ok()) << then.status();
   EXPECT_TRUE(then->first.harmonised);
   EXPECT_EQ(then->first.subject, Subject::Municipality(4602));
   EXPECT_THAT(then->first.values[Count::kRefugeesSettled], Optional(15));
-  auto now = core_->GetFigures(Subject::Municipality(4602), 2018, 0, true);
+  auto now = core_->GetFigures(Subject::Municipality(4602), 2018, 0, std::nullopt, true);
   ASSERT_TRUE(now.ok()) << now.status();
   EXPECT_THAT(now->first.values[Count::kRefugeesSettled], Optional(17));
   ASSERT_EQ(now->first.harmonised_parts.size(), 2u);
@@ -997,10 +998,10 @@ TEST_F(StatsCoreTest, HarmonisedReadSumsThePartsAsOfTheReadVersion) {
 TEST_F(StatsCoreTest, HarmoniseKeepsTheErrorWhereItDoesNotApply) {
   SeedDirectory();
   // Flora after it became part of Kinn: nothing to sum.
-  ExpectError(core_->GetFigures(Subject::Municipality(1401), 2021, 0, true).status(),
+  ExpectError(core_->GetFigures(Subject::Municipality(1401), 2021, 0, std::nullopt, true).status(),
               absl::StatusCode::kNotFound, "MUNICIPALITY_NOT_IN_YEAR");
   // No part has figures: NOT_FOUND naming them.
-  auto none = core_->GetFigures(Subject::Municipality(4602), 2018, 0, true);
+  auto none = core_->GetFigures(Subject::Municipality(4602), 2018, 0, std::nullopt, true);
   ExpectError(none.status(), absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND");
   EXPECT_THAT(none.status().message(), HasSubstr("Flora (1401), Vågsøy (1439)"));
 }
@@ -1008,7 +1009,7 @@ TEST_F(StatsCoreTest, HarmoniseKeepsTheErrorWhereItDoesNotApply) {
 TEST_F(StatsCoreTest, BatchGetHarmonisesAndStillFillsGapsWithAllowMissing) {
   SeedDirectory();
   Put(Record(1401, 2017, {{Count::kRefugeesSettled, 10}}));  // Vågsøy 2017 unknown
-  auto got = core_->BatchGetFigures({{4602, 2017}, {4602, 2016}}, 0, true, true);
+  auto got = core_->BatchGetFigures({{4602, 2017}, {4602, 2016}}, 0, true, std::nullopt, true);
   ASSERT_TRUE(got.ok()) << got.status();
   ASSERT_EQ(got->first.size(), 2u);
   // A part without figures: harmonised, every field absent.
@@ -1020,7 +1021,7 @@ TEST_F(StatsCoreTest, BatchGetHarmonisesAndStillFillsGapsWithAllowMissing) {
   EXPECT_EQ(got->first[1].revision, 0);
   EXPECT_EQ(got->first[1].subject.id, 4602);
 
-  auto strict = core_->BatchGetFigures({{4602, 2016}}, 0, false, true);
+  auto strict = core_->BatchGetFigures({{4602, 2016}}, 0, false, std::nullopt, true);
   ExpectError(strict.status(), absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND");
 }
 
@@ -1265,7 +1266,8 @@ TEST_F(StatsCoreTest, ImportMergesFieldByField) {
   EXPECT_EQ(got.values[Count::kRefugeesRequested], 30);
   EXPECT_EQ(got.values[Count::kRefugeesSettled], 12);
   EXPECT_EQ(got.note, "kept");
-  EXPECT_EQ(got.source, "ssb-2016.csv");
+  // Population and note still come from the PutFigures, the rest from the file.
+  EXPECT_EQ(got.source, "PutFigures; ssb-2016.csv");
   EXPECT_EQ(got.status, FiguresStatus::kFinal);
   EXPECT_EQ(got.revision, 2);
   EXPECT_EQ(got.data_version, result->data_version);
@@ -1341,11 +1343,11 @@ TEST_F(StatsCoreTest, ImportRejectsBadRowsAndWritesTheGoodOnes) {
   auto result = core_->ImportBatch(
       "mixed.csv", FiguresStatus::kFinal,
       {Row(2, 301, 2016, {{Count::kRefugeesSettled, 10}}),
-       Row(3, 4601, 2016, {{Count::kRefugeesSettled, -1}}),
+       Row(3, 1201, 2016, {{Count::kRefugeesSettled, -1}}),
        Row(4, 9999, 2016, {{Count::kRefugeesSettled, 5}}),
        Row(5, 4602, 2019, {{Count::kRefugeesSettled, 5}}),
        Row(6, 301, 1800, {{Count::kRefugeesSettled, 5}}),
-       Row(7, 5001, 2016, {{Count::kMinorsSettled, 9}, {Count::kRefugeesSettled, 8}}),
+       Row(7, 1601, 2016, {{Count::kMinorsSettled, 9}, {Count::kRefugeesSettled, 8}}),
        Row(8, 5001, 2018, {{Count::kRefugeesSettled, 20}})});
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->rows_received, 7);
@@ -1383,7 +1385,7 @@ TEST_F(StatsCoreTest, ImportRejectsARowWhoseMergedResultBreaksPartsWithinWhole) 
   // On its own the row is fine; merged with the stored 10 refugees it is not.
   auto result = core_->ImportBatch("f", FiguresStatus::kFinal,
                                    {Row(2, 301, 2016, {{Count::kMinorsSettled, 11}}),
-                                    Row(3, 4601, 2016, {{Count::kRefugeesSettled, 4}})});
+                                    Row(3, 1201, 2016, {{Count::kRefugeesSettled, 4}})});
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->rows_rejected, 1);
   EXPECT_EQ(result->rows_changed, 1);
@@ -1418,7 +1420,7 @@ TEST_F(StatsCoreTest, ImportFailureWritesNothing) {
   store_->FailNextCommit(absl::UnavailableError("disk gone"));
   auto result = core_->ImportBatch("f", FiguresStatus::kFinal,
                                    {Row(2, 301, 2016, {{Count::kRefugeesSettled, 10}}),
-                                    Row(3, 4601, 2016, {{Count::kRefugeesSettled, 4}})});
+                                    Row(3, 1201, 2016, {{Count::kRefugeesSettled, 4}})});
   EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(core_->data_version(), version);
   EXPECT_EQ(core_->GetFigures(301, 2016, 0).status().code(), absl::StatusCode::kNotFound);
