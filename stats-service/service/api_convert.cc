@@ -10,6 +10,8 @@
 #include "common/limits.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
+#include "absl/time/clock.h"
+#include "stats-service/domain/revisions.h"
 #include "stats-service/domain/validation.h"
 #include "stats-service/proto/figure_values_proto.h"
 
@@ -106,8 +108,21 @@ absl::StatusOr<FiguresRecord> DecodeFigures(const api::Figures& figures,
   for (auto& v : CheckFiguresText(record.source, record.note, prefix)) {
     violations.push_back(std::move(v));
   }
+  absl::StatusOr<int> known_date =
+      ParseKnownDate(figures.known_date(), FieldPath(prefix, "known_date"), absl::Now());
+  if (known_date.ok()) {
+    record.known_date = *known_date;
+  } else {
+    for (auto& v : FieldViolations(known_date.status())) violations.push_back(std::move(v));
+  }
   if (!violations.empty()) return InvalidArgumentError("INVALID_FIGURES", violations);
   return record;
+}
+
+absl::StatusOr<std::optional<int>> DecodeAsOfKnownDate(absl::string_view text) {
+  IMDI_ASSIGN_OR_RETURN(int date, ParseKnownDate(text, "as_of_known_date", absl::Now()));
+  if (date == 0) return std::nullopt;
+  return date;
 }
 
 absl::StatusOr<FiguresMask> DecodeFiguresMask(const google::protobuf::FieldMask& mask,
@@ -200,7 +215,7 @@ void EncodeArea(const Subject& area, api::Area* out) {
 }
 
 void EncodeFigures(const FiguresRecord& record, const MunicipalityDirectory& directory,
-                   api::Figures* out) {
+                   api::Figures* out, bool field_sources) {
   if (record.subject.is_municipality()) {
     out->set_municipality_code(FormatCode(record.subject.id));
     if (const Municipality* m = directory.FindById(record.subject.id)) {
@@ -223,6 +238,18 @@ void EncodeFigures(const FiguresRecord& record, const MunicipalityDirectory& dir
     out->set_etag(FiguresEtag(record));
     out->set_data_version(static_cast<int64_t>(record.data_version));
     *out->mutable_update_time() = ToTimestamp(record.update_time);
+    out->set_known_date(FormatKnownDate(EffectiveKnownDate(record)));
+  }
+  if (!field_sources) return;
+  for (const FieldSource& f : record.field_sources) {
+    api::FieldSource& source = (*out->mutable_field_sources())[std::string(FieldName(f.field))];
+    source.set_source(f.source);
+    source.set_line(f.line);
+    source.set_data_version(static_cast<int64_t>(f.data_version));
+    *source.mutable_update_time() = ToTimestamp(f.update_time);
+    source.set_known_date(FormatKnownDate(f.known_date));
+    source.set_principal(f.principal);
+    source.set_request_id(f.request_id);
   }
   out->set_harmonised(record.harmonised);
   for (const FiguresRecord& part : record.harmonised_parts) {

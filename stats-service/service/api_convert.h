@@ -27,7 +27,8 @@ absl::StatusOr<Subject> DecodeSubject(const std::string& municipality_code, bool
                                       const api::Area& area);
 
 // The record a Figures message names and carries: subject (a municipality by
-// any code it had, or an area), year, values, status, source and note.
+// any code it had, or an area), year, values, status, source, note and
+// known date (0 when none; a real date, not after today).
 absl::StatusOr<FiguresRecord> DecodeFigures(const api::Figures& figures,
                                             absl::string_view prefix);
 
@@ -38,9 +39,14 @@ absl::StatusOr<FiguresMask> DecodeFiguresMask(const google::protobuf::FieldMask&
 absl::StatusOr<Municipality> DecodeMunicipality(const api::Municipality& municipality,
                                                 absl::string_view prefix);
 
+// A read's `as_of_known_date` (field "as_of_known_date"): nullopt when
+// empty, else a real date not after today, as YYYYMMDD.
+absl::StatusOr<std::optional<int>> DecodeAsOfKnownDate(absl::string_view text);
+
 void EncodeArea(const Subject& area, api::Area* out);
+// With `field_sources`, fills Figures.field_sources from the record's.
 void EncodeFigures(const FiguresRecord& record, const MunicipalityDirectory& directory,
-                   api::Figures* out);
+                   api::Figures* out, bool field_sources = false);
 void EncodeMunicipality(const Municipality& municipality,
                         const MunicipalityDirectory& directory, api::Municipality* out);
 void EncodeAggregate(const AggregateRead& read, api::GetAggregateResponse* out);

@@ -9,11 +9,22 @@
 #include "common/raw_message.h"
 #include "common/rpc_scope.h"
 #include "common/status_macros.h"
+#include "absl/time/clock.h"
+#include "stats-service/domain/revisions.h"
 #include "stats-service/domain/validation.h"
 #include "stats-service/service/api_convert.h"
 
 namespace imdi::stats {
 namespace {
+
+// Who makes a write, and as known on which date.
+WriteOrigin Origin(const RpcScope& scope, int known_date) {
+  WriteOrigin origin;
+  origin.known_date = known_date;
+  if (scope.principal() != nullptr) origin.principal = scope.principal()->name;
+  origin.request_id = scope.request_id();
+  return origin;
+}
 
 // Records per StreamFigures message at most; messages are cut by bytes too
 // (kMaxReplyBytes), so that every message fits a default client's 4 MiB.
@@ -32,8 +43,14 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
       Finish(scope_.Finish(status));
       return;
     }
+    absl::StatusOr<std::optional<int>> known_as_of =
+        DecodeAsOfKnownDate(request.as_of_known_date());
+    if (!known_as_of.ok()) {
+      Finish(scope_.Finish(known_as_of.status()));
+      return;
+    }
     absl::StatusOr<std::unique_ptr<StatsCore::FiguresCursor>> cursor =
-        core->StreamFigures(request.filter(), request.as_of_version());
+        core->StreamFigures(request.filter(), request.as_of_version(), *known_as_of);
     if (!cursor.ok()) {
       Finish(scope_.Finish(cursor.status()));
       return;
@@ -167,7 +184,11 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     response_.set_rows_received(response_.rows_received() + request_.rows_size());
     // A problem of the message as a whole: every row is rejected with it.
     std::optional<FieldViolation> whole_message;
-    if (request_.status() < v1::FIGURES_STATUS_UNSPECIFIED ||
+    absl::StatusOr<int> known_date =
+        ParseKnownDate(request_.known_date(), "known_date", absl::Now());
+    if (!known_date.ok()) {
+      whole_message = FieldViolations(known_date.status()).front();
+    } else if (request_.status() < v1::FIGURES_STATUS_UNSPECIFIED ||
         request_.status() > v1::FIGURES_STATUS_FINAL) {
       whole_message = {"status", absl::StrCat("unknown status value ", request_.status())};
     } else if (static_cast<size_t>(request_.rows_size()) > kMaxImportRowsPerMessage) {
@@ -199,7 +220,7 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     IMDI_ASSIGN_OR_RETURN(ImportBatchResult result,
                           core_->ImportBatch(source_,
                                              static_cast<FiguresStatus>(request_.status()),
-                                             std::move(rows)));
+                                             std::move(rows), Origin(scope_, *known_date)));
     response_.set_rows_changed(response_.rows_changed() + result.rows_changed);
     response_.set_rows_unchanged(response_.rows_unchanged() + result.rows_unchanged);
     // Rows the core rejected, counted there; only the listed ones are named.
@@ -332,13 +353,15 @@ StatsServiceImpl::Unary* StatsServiceImpl::PutFigures(Context* context, const By
                                                       Bytes* raw_response) {
   return ServeUnary<v1::PutFiguresRequest, v1::PutFiguresResponse>(
       context, raw_request, raw_response, "PutFigures", policy_,
-      [&](RpcScope&, const v1::PutFiguresRequest* request, v1::PutFiguresResponse* response) {
+      [&](RpcScope& scope, const v1::PutFiguresRequest* request,
+          v1::PutFiguresResponse* response) {
         IMDI_ASSIGN_OR_RETURN(FiguresRecord record, DecodeFigures(request->figures(), "figures"));
         IMDI_ASSIGN_OR_RETURN(FiguresMask mask,
                               DecodeFiguresMask(request->update_mask(), "update_mask"));
+        const WriteOrigin origin = Origin(scope, record.known_date);
         IMDI_ASSIGN_OR_RETURN(
             StatsCore::PutResult result,
-            core_->PutFigures(std::move(record), mask, request->figures().etag()));
+            core_->PutFigures(std::move(record), mask, request->figures().etag(), origin));
         EncodeFigures(result.record, *core_->directory(), response->mutable_figures());
         response->set_changed(result.changed);
         return absl::OkStatus();
@@ -352,11 +375,14 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFigures(Context* context, const By
       [&](RpcScope&, const v1::GetFiguresRequest* request, v1::GetFiguresResponse* response) {
         IMDI_ASSIGN_OR_RETURN(Subject subject, DecodeSubject(request->municipality_code(),
                                                              request->has_area(), request->area()));
+        IMDI_ASSIGN_OR_RETURN(std::optional<int> known_as_of,
+                              DecodeAsOfKnownDate(request->as_of_known_date()));
         IMDI_ASSIGN_OR_RETURN(
             auto read, core_->GetFigures(subject, request->year(), request->as_of_version(),
-                                         std::nullopt, request->harmonise()));
+                                         known_as_of, request->harmonise()));
         IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
-        EncodeFigures(read.first, *directory, response->mutable_figures());
+        EncodeFigures(read.first, *directory, response->mutable_figures(),
+                      request->include_field_sources());
         response->set_data_version(static_cast<int64_t>(read.second));
         return absl::OkStatus();
       });
@@ -386,14 +412,18 @@ StatsServiceImpl::Unary* StatsServiceImpl::BatchGetFigures(Context* context,
               ValidateYear(request->keys(i).year(), absl::StrCat("keys[", i, "].year"));
           for (auto& v : FieldViolations(year)) violations.push_back(std::move(v));
         }
+        absl::StatusOr<std::optional<int>> known_as_of =
+            DecodeAsOfKnownDate(request->as_of_known_date());
+        for (auto& v : FieldViolations(known_as_of.status())) violations.push_back(std::move(v));
         if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
-        IMDI_ASSIGN_OR_RETURN(auto read, core_->BatchGetFigures(keys, request->as_of_version(),
-                                                                request->allow_missing(),
-                                                                std::nullopt,
-                                                                request->harmonise()));
+        IMDI_ASSIGN_OR_RETURN(auto read,
+                              core_->BatchGetFigures(keys, request->as_of_version(),
+                                                     request->allow_missing(), *known_as_of,
+                                                     request->harmonise()));
         IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
         for (const FiguresRecord& record : read.first) {
-          EncodeFigures(record, *directory, response->add_figures());
+          EncodeFigures(record, *directory, response->add_figures(),
+                        request->include_field_sources());
         }
         response->set_data_version(static_cast<int64_t>(read.second));
         return absl::OkStatus();
@@ -405,10 +435,12 @@ StatsServiceImpl::Unary* StatsServiceImpl::ListFigures(Context* context, const B
   return ServeUnary<v1::ListFiguresRequest, v1::ListFiguresResponse>(
       context, raw_request, raw_response, "ListFigures", policy_,
       [&](RpcScope&, const v1::ListFiguresRequest* request, v1::ListFiguresResponse* response) {
+        IMDI_ASSIGN_OR_RETURN(std::optional<int> known_as_of,
+                              DecodeAsOfKnownDate(request->as_of_known_date()));
         IMDI_ASSIGN_OR_RETURN(
             FiguresPage page,
             core_->ListFigures({request->filter(), request->page_size(), request->page_token(),
-                                request->as_of_version()}));
+                                request->as_of_version(), known_as_of}));
         IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(page.data_version));
         for (const FiguresRecord& record : page.records) {
           EncodeFigures(record, *directory, response->add_figures());
@@ -456,8 +488,11 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetAggregate(Context* context, const 
       context, raw_request, raw_response, "GetAggregate", policy_,
       [&](RpcScope&, const v1::GetAggregateRequest* request, v1::GetAggregateResponse* response) {
         IMDI_ASSIGN_OR_RETURN(Subject area, DecodeArea(request->area(), "area"));
+        IMDI_ASSIGN_OR_RETURN(std::optional<int> known_as_of,
+                              DecodeAsOfKnownDate(request->as_of_known_date()));
         IMDI_ASSIGN_OR_RETURN(AggregateRead read,
-                              core_->GetAggregate(area, request->year(), request->as_of_version()));
+                              core_->GetAggregate(area, request->year(), request->as_of_version(),
+                                                  known_as_of));
         EncodeAggregate(read, response);
         return absl::OkStatus();
       });

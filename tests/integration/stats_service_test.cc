@@ -1,6 +1,7 @@
 // The statistics service end to end in one process: a real gRPC server on
 // port 0 over a real RocksDB store, driven through the generated stub, with
 // the bundled municipalities and IMDi figures loaded.
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -310,13 +311,22 @@ TEST_F(StatsServiceTest, RejectedWritesChangeNothing) {
 TEST_F(StatsServiceTest, ImportIsIdempotentAndReportsRowsWithLines) {
   const api::ImportFiguresResponse first = Import(*files_[0]);
   EXPECT_EQ(first.rows_received(), static_cast<int64_t>(files_[0]->records.size()));
-  EXPECT_EQ(first.rows_changed(), first.rows_received());
-  EXPECT_EQ(first.rows_rejected(), 0);
+  // IMDi's file states Harstad's 2012 figures under 1903, the code it got
+  // when Bjarkøy merged into it in 2013; in 2012 it was 1901. An import
+  // names each municipality by its code of the row's year, so that row is
+  // refused and the others are written.
+  EXPECT_EQ(first.rows_changed(), first.rows_received() - 1);
+  EXPECT_EQ(first.rows_rejected(), 1);
+  ASSERT_EQ(first.errors_size(), 1);
+  EXPECT_EQ(first.errors(0).field(), "municipality_code");
+  EXPECT_EQ(first.errors(0).reason(),
+            "code 1903 was not in use in 2012; Harstad had code 1901 then");
   const int64_t after_first = DataVersion();
 
   const api::ImportFiguresResponse again = Import(*files_[0], 97);
   EXPECT_EQ(again.rows_changed(), 0);
-  EXPECT_EQ(again.rows_unchanged(), again.rows_received());
+  EXPECT_EQ(again.rows_unchanged(), again.rows_received() - 1);
+  EXPECT_EQ(again.rows_rejected(), 1);
   EXPECT_EQ(DataVersion(), after_first);  // no new revisions, no new version
 
   // A stream with a bad row: that row is reported, the others are written.
@@ -642,6 +652,161 @@ TEST_F(StatsServiceTest, AMessageThatCannotBeImportedRejectsItsRowsAndTheStreamG
   ASSERT_TRUE(GetFigures("4203", 2016, &written).ok());
   EXPECT_EQ(written.figures().refugees_decided(), 150);
   EXPECT_EQ(written.figures().status(), api::FIGURES_STATUS_FINAL);
+}
+
+// --- Known dates and field sources over the wire ---
+
+// Imports one row for Oslo 2016 (0301) from `source`, known on `known_date`.
+api::ImportFiguresResponse ImportKnown(api::StatsService::Stub& stub, const std::string& source,
+                                       const std::string& known_date, int64_t line,
+                                       int64_t settled, std::optional<int64_t> requested = {}) {
+  grpc::ClientContext context;
+  api::ImportFiguresResponse response;
+  auto writer = stub.ImportFigures(&context, &response);
+  api::ImportFiguresRequest request;
+  request.set_source(source);
+  request.set_known_date(known_date);
+  api::ImportRow* row = request.add_rows();
+  row->set_line(line);
+  row->mutable_figures()->set_municipality_code("0301");
+  row->mutable_figures()->set_year(2016);
+  row->mutable_figures()->set_refugees_settled(settled);
+  if (requested) row->mutable_figures()->set_refugees_requested(*requested);
+  EXPECT_TRUE(writer->Write(request));
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response;
+}
+
+TEST_F(StatsServiceTest, GetFiguresReadsAsOfAKnownDateWithTheSourceOfEachValue) {
+  ImportKnown(server_.stub(), "march.csv", "2016-03-22", 7, 100);
+  ImportKnown(server_.stub(), "february.csv", "2016-02-02", 12, 90, 120);
+
+  grpc::ClientContext latest_context;
+  api::GetFiguresRequest request;
+  request.set_municipality_code("0301");
+  request.set_year(2016);
+  request.set_include_field_sources(true);
+  api::GetFiguresResponse latest;
+  ASSERT_TRUE(server_.stub().GetFigures(&latest_context, request, &latest).ok());
+  EXPECT_EQ(latest.figures().refugees_settled(), 100);
+  EXPECT_EQ(latest.figures().refugees_requested(), 120);
+  EXPECT_EQ(latest.figures().known_date(), "2016-03-22");
+  EXPECT_EQ(latest.figures().source(), "february.csv; march.csv");
+  const auto& sources = latest.figures().field_sources();
+  ASSERT_EQ(sources.size(), 2u);
+  EXPECT_EQ(sources.at("refugees_settled").source(), "march.csv");
+  EXPECT_EQ(sources.at("refugees_settled").line(), 7);
+  EXPECT_EQ(sources.at("refugees_settled").known_date(), "2016-03-22");
+  EXPECT_EQ(sources.at("refugees_requested").source(), "february.csv");
+  EXPECT_EQ(sources.at("refugees_requested").line(), 12);
+  EXPECT_EQ(sources.at("refugees_requested").known_date(), "2016-02-02");
+  EXPECT_GT(sources.at("refugees_requested").data_version(),
+            sources.at("refugees_settled").data_version());
+  EXPECT_FALSE(sources.at("refugees_requested").request_id().empty());
+
+  grpc::ClientContext february_context;
+  request.set_as_of_known_date("2016-02-05");
+  api::GetFiguresResponse february;
+  ASSERT_TRUE(server_.stub().GetFigures(&february_context, request, &february).ok());
+  EXPECT_EQ(february.figures().refugees_settled(), 90);
+  EXPECT_EQ(february.figures().known_date(), "2016-02-02");
+  EXPECT_EQ(february.figures().field_sources().at("refugees_settled").source(), "february.csv");
+
+  // Without the flag the reply carries no sources.
+  grpc::ClientContext plain_context;
+  request.set_include_field_sources(false);
+  api::GetFiguresResponse plain;
+  ASSERT_TRUE(server_.stub().GetFigures(&plain_context, request, &plain).ok());
+  EXPECT_TRUE(plain.figures().field_sources().empty());
+
+  grpc::ClientContext before_context;
+  request.set_as_of_known_date("2016-01-01");
+  api::GetFiguresResponse before;
+  EXPECT_EQ(server_.stub().GetFigures(&before_context, request, &before).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  for (const char* bad : {"2016-02-30", "tomorrow", "2999-01-01"}) {
+    grpc::ClientContext bad_context;
+    request.set_as_of_known_date(bad);
+    grpc::Status status = server_.stub().GetFigures(&bad_context, request, &before);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    EXPECT_THAT(Fields(status), ElementsAre("as_of_known_date")) << bad;
+  }
+}
+
+TEST_F(StatsServiceTest, GetFiguresHistoryShowsBothTimesOfEachRevision) {
+  ImportKnown(server_.stub(), "march.csv", "2016-03-22", 2, 100);
+  ImportKnown(server_.stub(), "february.csv", "2016-02-02", 2, 90);
+  grpc::ClientContext context;
+  api::GetFiguresHistoryRequest request;
+  request.set_municipality_code("0301");
+  request.set_year(2016);
+  api::GetFiguresHistoryResponse response;
+  ASSERT_TRUE(server_.stub().GetFiguresHistory(&context, request, &response).ok());
+  ASSERT_EQ(response.revisions_size(), 2);
+  const api::Figures& march = response.revisions(0);
+  const api::Figures& february = response.revisions(1);
+  EXPECT_EQ(march.known_date(), "2016-03-22");
+  EXPECT_EQ(march.refugees_settled(), 100);
+  EXPECT_EQ(march.revision(), 1);
+  EXPECT_EQ(february.known_date(), "2016-02-02");
+  EXPECT_EQ(february.refugees_settled(), 90);  // what was known on its date
+  EXPECT_EQ(february.revision(), 2);
+  EXPECT_LT(march.data_version(), february.data_version());
+  EXPECT_TRUE(march.has_update_time());
+  EXPECT_NE(march.etag(), february.etag());
+}
+
+TEST_F(StatsServiceTest, KnownDatesAfterTodayAreRefusedOnTheirField) {
+  const int64_t before = DataVersion();
+  api::PutFiguresRequest put;
+  put.mutable_figures()->set_municipality_code("0301");
+  put.mutable_figures()->set_year(2016);
+  put.mutable_figures()->set_refugees_settled(5);
+  put.mutable_figures()->set_known_date("2999-01-01");
+  api::PutFiguresResponse put_response;
+  grpc::ClientContext put_context;
+  grpc::Status status = server_.stub().PutFigures(&put_context, put, &put_response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Fields(status), ElementsAre("figures.known_date"));
+
+  api::ImportFiguresResponse import =
+      ImportKnown(server_.stub(), "future.csv", "2999-01-01", 4, 5);
+  EXPECT_EQ(import.rows_rejected(), 1);
+  ASSERT_EQ(import.errors_size(), 1);
+  EXPECT_EQ(import.errors(0).field(), "known_date");
+  EXPECT_EQ(import.errors(0).line(), 4);
+  EXPECT_EQ(DataVersion(), before);
+}
+
+TEST_F(StatsServiceTest, PutFiguresWithoutASourceNamesTheCallerAndTheRequest) {
+  api::PutFiguresRequest put;
+  put.mutable_figures()->set_municipality_code("0301");
+  put.mutable_figures()->set_year(2016);
+  put.mutable_figures()->set_refugees_settled(5);
+  put.mutable_figures()->set_known_date("2016-04-01");
+  api::PutFiguresResponse put_response;
+  grpc::ClientContext put_context;
+  put_context.AddMetadata("x-request-id", "fix-oslo-2016");
+  ASSERT_TRUE(server_.stub().PutFigures(&put_context, put, &put_response).ok());
+  EXPECT_EQ(put_response.figures().known_date(), "2016-04-01");
+
+  grpc::ClientContext context;
+  api::BatchGetFiguresRequest request;
+  auto* key = request.add_keys();
+  key->set_municipality_code("0301");
+  key->set_year(2016);
+  request.set_include_field_sources(true);
+  api::BatchGetFiguresResponse response;
+  ASSERT_TRUE(server_.stub().BatchGetFigures(&context, request, &response).ok());
+  ASSERT_EQ(response.figures_size(), 1);
+  const api::FieldSource& settled = response.figures(0).field_sources().at("refugees_settled");
+  EXPECT_EQ(settled.request_id(), "fix-oslo-2016");
+  EXPECT_EQ(settled.principal(), "developer");  // the test server's caller
+  EXPECT_EQ(settled.source(), "PutFigures by developer (request fix-oslo-2016)");
+  EXPECT_EQ(settled.known_date(), "2016-04-01");
 }
 
 }  // namespace
