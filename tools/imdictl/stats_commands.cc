@@ -74,7 +74,9 @@ void PrintFigures(const api::Figures& f) {
   }
   std::cout << "), " << f.year() << ": revision " << f.revision() << ", data version "
             << f.data_version() << ", " << FiguresStatusName(f.status()) << ", written "
-            << FormatTime(f.update_time()) << "\n";
+            << FormatTime(f.update_time());
+  if (!f.known_date().empty()) std::cout << ", known " << f.known_date();
+  std::cout << "\n";
   Table table({"figure", "value"});
   for (auto& [name, value] : FigureValues(f)) table.Add({name, value});
   std::cout << table.Render();
@@ -133,12 +135,13 @@ int FiguresHistory(Client& client, const Args& args) {
     std::cout << ToJson(all) << "\n";
     return kExitOk;
   }
-  Table table({"revision", "data version", "written", "status", "source", "figures"});
+  Table table({"revision", "data version", "written", "known", "status", "source", "figures"});
   for (const api::Figures& f : all.revisions()) {
     std::vector<std::string> values;
     for (auto& [name, value] : FigureValues(f)) values.push_back(absl::StrCat(name, "=", value));
     table.Add({absl::StrCat(f.revision()), absl::StrCat(f.data_version()),
-               FormatTime(f.update_time()), FiguresStatusName(f.status()), f.source(),
+               FormatTime(f.update_time()), f.known_date().empty() ? "-" : f.known_date(),
+               FiguresStatusName(f.status()), f.source(),
                absl::StrJoin(values, " ")});
   }
   std::cout << table.Render();
