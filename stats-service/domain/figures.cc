@@ -163,11 +163,6 @@ bool FigureValues::empty() const {
   return true;
 }
 
-bool FiguresRecord::SameContent(const FiguresRecord& other) const {
-  return values == other.values && status == other.status &&
-         source == other.source && note == other.note;
-}
-
 uint64_t StableHash(absl::string_view bytes, uint64_t seed) {
   uint64_t hash = 14695981039346656037ULL ^ seed;
   for (unsigned char c : bytes) {

@@ -198,9 +198,6 @@ struct FiguresRecord {
   std::string principal;
   std::string request_id;
 
-  // Same figures, status, source and note (ignores revision metadata).
-  bool SameContent(const FiguresRecord& other) const;
-
   // At least the bytes the record takes in a reply (numbers, codes, names of
   // at most kMaxNameBytes, etag, times, and its texts): what pages and
   // stream messages are cut by.
