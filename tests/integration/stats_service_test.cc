@@ -759,6 +759,74 @@ TEST_F(StatsServiceTest, GetFiguresHistoryShowsBothTimesOfEachRevision) {
   EXPECT_NE(march.etag(), february.etag());
 }
 
+TEST_F(StatsServiceTest, ListStreamBatchAndAggregateReadAsOfAKnownDate) {
+  ImportKnown(server_.stub(), "march.csv", "2016-03-22", 2, 100);
+  ImportKnown(server_.stub(), "february.csv", "2016-02-02", 2, 90);
+
+  grpc::ClientContext list_context;
+  api::ListFiguresRequest list;
+  list.set_filter("year = 2016");
+  list.set_as_of_known_date("2016-02-05");
+  api::ListFiguresResponse listed;
+  ASSERT_TRUE(server_.stub().ListFigures(&list_context, list, &listed).ok());
+  ASSERT_EQ(listed.figures_size(), 1);
+  EXPECT_EQ(listed.figures(0).refugees_settled(), 90);
+
+  grpc::ClientContext stream_context;
+  api::StreamFiguresRequest stream;
+  stream.set_filter("year = 2016");
+  stream.set_as_of_known_date("2016-02-05");
+  auto reader = server_.stub().StreamFigures(&stream_context, stream);
+  api::StreamFiguresResponse chunk;
+  std::vector<int64_t> streamed;
+  while (reader->Read(&chunk)) {
+    for (const auto& f : chunk.figures()) streamed.push_back(f.refugees_settled());
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_THAT(streamed, ElementsAre(90));
+
+  grpc::ClientContext batch_context;
+  api::BatchGetFiguresRequest batch;
+  auto* key = batch.add_keys();
+  key->set_municipality_code("0301");
+  key->set_year(2016);
+  batch.set_as_of_known_date("2016-02-05");
+  api::BatchGetFiguresResponse batched;
+  ASSERT_TRUE(server_.stub().BatchGetFigures(&batch_context, batch, &batched).ok());
+  EXPECT_EQ(batched.figures(0).refugees_settled(), 90);
+
+  grpc::ClientContext aggregate_context;
+  api::GetAggregateRequest aggregate;
+  aggregate.mutable_area()->set_kind(api::AREA_KIND_COUNTRY);
+  aggregate.set_year(2016);
+  aggregate.set_as_of_known_date("2016-02-05");
+  api::GetAggregateResponse summed;
+  ASSERT_TRUE(server_.stub().GetAggregate(&aggregate_context, aggregate, &summed).ok());
+  EXPECT_EQ(summed.refugees_settled().sum(), 90);
+
+  // A date that is not in the calendar is refused on the field by each.
+  list.set_as_of_known_date("2016-02-30");
+  grpc::ClientContext bad_list_context;
+  grpc::Status status = server_.stub().ListFigures(&bad_list_context, list, &listed);
+  EXPECT_THAT(Fields(status), ElementsAre("as_of_known_date"));
+  batch.set_as_of_known_date("2016-02-30");
+  grpc::ClientContext bad_batch_context;
+  status = server_.stub().BatchGetFigures(&bad_batch_context, batch, &batched);
+  EXPECT_THAT(Fields(status), ElementsAre("as_of_known_date"));
+  aggregate.set_as_of_known_date("2016-02-30");
+  grpc::ClientContext bad_aggregate_context;
+  status = server_.stub().GetAggregate(&bad_aggregate_context, aggregate, &summed);
+  EXPECT_THAT(Fields(status), ElementsAre("as_of_known_date"));
+  stream.set_as_of_known_date("2016-02-30");
+  grpc::ClientContext bad_stream_context;
+  auto bad_reader = server_.stub().StreamFigures(&bad_stream_context, stream);
+  while (bad_reader->Read(&chunk)) {
+  }
+  status = bad_reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Fields(status), ElementsAre("as_of_known_date"));
+}
+
 TEST_F(StatsServiceTest, KnownDatesAfterTodayAreRefusedOnTheirField) {
   const int64_t before = DataVersion();
   api::PutFiguresRequest put;
