@@ -40,13 +40,12 @@ absl::StatusOr<int> ParseKnownDate(absl::string_view text, absl::string_view fie
   }
   const int date = *year * 10000 + *month * 100 + *day;
   if (date < kMinKnownDate) {
-    return InvalidFieldError(field, absl::StrCat(text, " is before ",
-                                                 FormatKnownDate(kMinKnownDate)));
+    return InvalidFieldError(field,
+                             absl::StrCat(text, " is before ", FormatKnownDate(kMinKnownDate)));
   }
   const int today = KnownDateOf(now);
   if (date > today) {
-    return InvalidFieldError(field, absl::StrCat(text, " is after today (",
-                                                 FormatKnownDate(today),
+    return InvalidFieldError(field, absl::StrCat(text, " is after today (", FormatKnownDate(today),
                                                  "); figures cannot be known in advance"));
   }
   return date;

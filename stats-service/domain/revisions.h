@@ -40,8 +40,7 @@ std::string FormatKnownDate(int known_date);
 // A known date as sent ("YYYY-MM-DD"): empty gives 0 (none); otherwise it
 // must be a real calendar date from 1990-01-01 to the UTC date of `now`,
 // else INVALID_ARGUMENT on `field`.
-absl::StatusOr<int> ParseKnownDate(absl::string_view text, absl::string_view field,
-                                   absl::Time now);
+absl::StatusOr<int> ParseKnownDate(absl::string_view text, absl::string_view field, absl::Time now);
 
 // The known date of a revision: its own, or the date it was written.
 int EffectiveKnownDate(const FiguresRecord& revision);

@@ -82,8 +82,7 @@ class KnownDatesTest : public ::testing::Test {
     return result.ok() ? *result : ImportBatchResult{};
   }
 
-  std::optional<int64_t> Settled(int code, int year, std::optional<int> known,
-                                 int64_t as_of = 0) {
+  std::optional<int64_t> Settled(int code, int year, std::optional<int> known, int64_t as_of = 0) {
     auto read = core_->GetFigures(code, year, as_of, known);
     EXPECT_TRUE(read.ok()) << read.status();
     return read.ok() ? read->first.values[Count::kRefugeesSettled] : std::nullopt;
@@ -236,11 +235,11 @@ TEST_F(KnownDatesTest, ASnapshotThatChangesNothingWritesNothing) {
 
 TEST_F(KnownDatesTest, TwoFilesMergeIntoOneRecordAndEachFieldNamesItsFileLineAndVersion) {
   SeedDirectory();
-  ImportBatchResult first = Import(
-      "settled-2016.csv", 20160322,
-      {Row(7, 301, 2016, {{Count::kRefugeesSettled, 100}}),
-       // A row's own source overrides the message's.
-       Row(8, 1201, 2016, {{Count::kRefugeesSettled, 80}}, "bergen-correction.csv")});
+  ImportBatchResult first =
+      Import("settled-2016.csv", 20160322,
+             {Row(7, 301, 2016, {{Count::kRefugeesSettled, 100}}),
+              // A row's own source overrides the message's.
+              Row(8, 1201, 2016, {{Count::kRefugeesSettled, 80}}, "bergen-correction.csv")});
   ImportBatchResult second = Import("requested-2016.csv", 20160401,
                                     {Row(12, 301, 2016, {{Count::kRefugeesRequested, 120}})});
   ASSERT_LT(first.data_version, second.data_version);
@@ -271,8 +270,7 @@ TEST_F(KnownDatesTest, TwoFilesMergeIntoOneRecordAndEachFieldNamesItsFileLineAnd
 
   // A later file that states the same value does not take the credit.
   Import("settled-again.csv", 20160501, {Row(3, 301, 2016, {{Count::kRefugeesSettled, 100}})});
-  EXPECT_EQ(SourceOf(core_->GetFigures(301, 2016, 0)->first, kSettled)->source,
-            "settled-2016.csv");
+  EXPECT_EQ(SourceOf(core_->GetFigures(301, 2016, 0)->first, kSettled)->source, "settled-2016.csv");
 }
 
 TEST_F(KnownDatesTest, PutFiguresRecordsPrincipalAndRequestIdAndTheyOutliveARestart) {
