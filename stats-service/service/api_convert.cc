@@ -239,6 +239,13 @@ void EncodeFigures(const FiguresRecord& record, const MunicipalityDirectory& dir
     out->set_data_version(static_cast<int64_t>(record.data_version));
     *out->mutable_update_time() = ToTimestamp(record.update_time);
     out->set_known_date(FormatKnownDate(EffectiveKnownDate(record)));
+  } else if (record.known_date > 0) {
+    // Harmonised figures: known once their newest part was.
+    out->set_known_date(FormatKnownDate(record.known_date));
+  }
+  out->set_harmonised(record.harmonised);
+  for (const FiguresRecord& part : record.harmonised_parts) {
+    EncodeFigures(part, directory, out->add_harmonised_parts(), field_sources);
   }
   if (!field_sources) return;
   for (const FieldSource& f : record.field_sources) {
@@ -250,10 +257,6 @@ void EncodeFigures(const FiguresRecord& record, const MunicipalityDirectory& dir
     source.set_known_date(FormatKnownDate(f.known_date));
     source.set_principal(f.principal);
     source.set_request_id(f.request_id);
-  }
-  out->set_harmonised(record.harmonised);
-  for (const FiguresRecord& part : record.harmonised_parts) {
-    EncodeFigures(part, directory, out->add_harmonised_parts());
   }
 }
 
