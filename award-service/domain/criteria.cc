@@ -1,6 +1,7 @@
 #include "award-service/domain/criteria.h"
 
 #include <algorithm>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -70,8 +71,10 @@ class Reader {
                                  const CountField& field, int year) {
     std::optional<int64_t> value;
     auto it = figures.find(year);
-    if (it != figures.end() && (it->second.*field.has)()) value = (it->second.*field.get)();
-    Record(subject, year, field.name, value ? std::optional<double>(*value) : std::nullopt);
+    const stats::v1::Figures* record = it == figures.end() ? nullptr : &it->second;
+    if (record != nullptr && (record->*field.has)()) value = (record->*field.get)();
+    Record(subject, year, field.name, value ? std::optional<double>(*value) : std::nullopt,
+           record);
     return value;
   }
 
@@ -80,24 +83,34 @@ class Reader {
                                 const char* name, int year) {
     std::optional<double> value;
     auto it = input_.figures.find(year);
-    if (it != input_.figures.end() && (it->second.*has)()) value = (it->second.*get)();
-    Record(input_.municipality_code, year, name, value);
+    const stats::v1::Figures* record = it == input_.figures.end() ? nullptr : &it->second;
+    if (record != nullptr && (record->*has)()) value = (record->*get)();
+    Record(input_.municipality_code, year, name, value, record);
     return value;
   }
 
+  // `record` is the stored figures the value comes from, when there are any.
   void Record(const std::string& subject, int year, const std::string& field,
-              std::optional<double> value) {
+              std::optional<double> value, const stats::v1::Figures* record = nullptr) {
     v1::FigureUsed* used = result_.add_figures();
     used->set_subject(subject);
     used->set_year(year);
     used->set_field(field);
     if (value) used->set_value(*value);
     used->set_data_version(input_.data_version);
+    if (record == nullptr) return;
+    used->set_known_date(record->known_date());
+    used->set_harmonised(record->harmonised());
+    if (record->harmonised()) harmonised_.emplace(year, record);
   }
+
+  // The harmonised records read, by year.
+  const std::map<int, const stats::v1::Figures*>& harmonised() const { return harmonised_; }
 
  private:
   const EvaluationInput& input_;
   v1::CriterionResult& result_;
+  std::map<int, const stats::v1::Figures*> harmonised_;
 };
 
 // Verdicts of several years: NOT_MET wins, then INSUFFICIENT_DATA.
@@ -113,44 +126,89 @@ int FirstYear(int figures_year, int span_years) {
   return figures_year - std::max(span_years, 1) + 1;
 }
 
-std::string VersionNote(const EvaluationInput& input) {
-  return absl::StrCat(" (data version ", input.data_version, ")");
+// " (data version 12; figures known 2016-03-22)": the version every figure
+// was read at, the dates the figures used were known, and which years'
+// figures are harmonised sums of the municipalities that later merged.
+std::string VersionNote(const EvaluationInput& input, const v1::CriterionResult& out,
+                        const Reader& read) {
+  std::set<std::string> known;
+  for (const v1::FigureUsed& used : out.figures()) {
+    if (used.has_value() && !used.known_date().empty()) known.insert(used.known_date());
+  }
+  std::string note = absl::StrCat(" (data version ", input.data_version);
+  if (known.size() == 1) {
+    absl::StrAppend(&note, "; figures known ", *known.begin());
+  } else if (!known.empty()) {
+    absl::StrAppend(&note, "; figures known ", *known.begin(), " to ", *known.rbegin());
+  }
+  for (const auto& [year, record] : read.harmonised()) {
+    std::vector<std::string> parts;
+    for (const stats::v1::Figures& part : record->harmonised_parts()) {
+      parts.push_back(absl::StrCat(part.municipality_name(), " ", part.code_at_the_time()));
+    }
+    absl::StrAppend(&note, "; ", year, " harmonised: ", absl::StrJoin(parts, " + "));
+  }
+  absl::StrAppend(&note, ")");
+  return note;
+}
+
+// One count against another, in the figures year or each year of a span:
+// settled against requested or decided, decided against requested.
+struct CountVsBasis {
+  const CountField& count;
+  const char* count_word;
+  const CountField& basis;
+  const char* basis_word;
+  const v1::Threshold& threshold;
+  int span_years;
+};
+
+void CompareCounts(const CountVsBasis& c, int figures_year, const EvaluationInput& input,
+                   Reader& read, v1::CriterionResult& out) {
+  std::vector<Verdict> verdicts;
+  std::vector<std::string> parts;
+  for (int year = FirstYear(figures_year, c.span_years); year <= figures_year; ++year) {
+    std::optional<int64_t> count = read.Count(c.count, year);
+    std::optional<int64_t> wanted = read.Count(c.basis, year);
+    if (!count || !wanted) {
+      verdicts.push_back(v1::VERDICT_INSUFFICIENT_DATA);
+      std::vector<std::string> unknown;
+      if (!count) unknown.push_back(c.count_word);
+      if (!wanted) unknown.push_back(c.basis_word);
+      parts.push_back(absl::StrCat(
+          absl::StrJoin(unknown, " and "), " not known in ", year,
+          count ? absl::StrCat(" (", c.count_word, " ", *count, ")") : "",
+          wanted ? absl::StrCat(" (", c.basis_word, " ", *wanted, ")") : ""));
+      continue;
+    }
+    if (*wanted == 0) {
+      verdicts.push_back(v1::VERDICT_NOT_MET);
+      parts.push_back(absl::StrCat(c.basis_word, " 0 in ", year, ": nothing to settle against"));
+      continue;
+    }
+    const double pct = 100.0 * static_cast<double>(*count) / static_cast<double>(*wanted);
+    const bool ok = Passes(pct, c.threshold);
+    verdicts.push_back(ok ? v1::VERDICT_MET : v1::VERDICT_NOT_MET);
+    parts.push_back(absl::StrCat(c.count_word, " ", *count, ok ? " meets " : " falls short of ",
+                                 ThresholdText(c.threshold), " of ", c.basis_word, " ", *wanted,
+                                 " (", Percent(pct), ") in ", year));
+  }
+  out.set_verdict(CombineYears(verdicts));
+  out.set_explanation(absl::StrCat(absl::StrJoin(parts, "; "), VersionNote(input, out, read)));
 }
 
 void SettledVsRequested(const v1::SettledVsRequestedCriterion& c, int figures_year,
                         const EvaluationInput& input, Reader& read, v1::CriterionResult& out) {
   const bool decided = c.basis() == v1::SETTLEMENT_BASIS_DECIDED;
-  const CountField& basis = decided ? kDecided : kRequested;
-  const char* basis_word = decided ? "decided" : "requested";
-  std::vector<Verdict> verdicts;
-  std::vector<std::string> parts;
-  for (int year = FirstYear(figures_year, c.span_years()); year <= figures_year; ++year) {
-    std::optional<int64_t> settled = read.Count(kSettled, year);
-    std::optional<int64_t> wanted = read.Count(basis, year);
-    if (!settled || !wanted) {
-      verdicts.push_back(v1::VERDICT_INSUFFICIENT_DATA);
-      std::vector<std::string> unknown;
-      if (!settled) unknown.push_back("settled");
-      if (!wanted) unknown.push_back(basis_word);
-      parts.push_back(absl::StrCat(absl::StrJoin(unknown, " and "), " not known in ", year,
-                                   settled ? absl::StrCat(" (settled ", *settled, ")") : "",
-                                   wanted ? absl::StrCat(" (", basis_word, " ", *wanted, ")") : ""));
-      continue;
-    }
-    if (*wanted == 0) {
-      verdicts.push_back(v1::VERDICT_NOT_MET);
-      parts.push_back(absl::StrCat(basis_word, " 0 in ", year, ": nothing to settle against"));
-      continue;
-    }
-    const double pct = 100.0 * static_cast<double>(*settled) / static_cast<double>(*wanted);
-    const bool ok = Passes(pct, c.threshold());
-    verdicts.push_back(ok ? v1::VERDICT_MET : v1::VERDICT_NOT_MET);
-    parts.push_back(absl::StrCat("settled ", *settled, ok ? " meets " : " falls short of ",
-                                 ThresholdText(c.threshold()), " of ", basis_word, " ", *wanted,
-                                 " (", Percent(pct), ") in ", year));
-  }
-  out.set_verdict(CombineYears(verdicts));
-  out.set_explanation(absl::StrCat(absl::StrJoin(parts, "; "), VersionNote(input)));
+  CompareCounts({kSettled, "settled", decided ? kDecided : kRequested,
+                 decided ? "decided" : "requested", c.threshold(), c.span_years()},
+                figures_year, input, read, out);
+}
+
+void DecidedVsRequested(const v1::DecidedVsRequestedCriterion& c, int figures_year,
+                        const EvaluationInput& input, Reader& read, v1::CriterionResult& out) {
+  CompareCounts({kDecided, "decided", kRequested, "requested", c.threshold(), c.span_years()},
+                figures_year, input, read, out);
 }
 
 void MinorsSettled(const v1::MinorsSettledCriterion& c, int year, const EvaluationInput& input,
@@ -159,7 +217,7 @@ void MinorsSettled(const v1::MinorsSettledCriterion& c, int year, const Evaluati
   if (!settled) {
     out.set_verdict(v1::VERDICT_INSUFFICIENT_DATA);
     out.set_explanation(absl::StrCat("unaccompanied minors settled not known in ", year,
-                                     VersionNote(input)));
+                                     VersionNote(input, out, read)));
     return;
   }
   std::vector<std::string> parts;
@@ -178,7 +236,7 @@ void MinorsSettled(const v1::MinorsSettledCriterion& c, int year, const Evaluati
     } else if (!requested) {
       out.set_verdict(v1::VERDICT_INSUFFICIENT_DATA);
       out.set_explanation(absl::StrCat("unaccompanied minors requested not known in ", year,
-                                       " (settled ", *settled, ")", VersionNote(input)));
+                                       " (settled ", *settled, ")", VersionNote(input, out, read)));
       return;
     } else if (*requested == 0) {
       ok = false;
@@ -196,7 +254,7 @@ void MinorsSettled(const v1::MinorsSettledCriterion& c, int year, const Evaluati
     parts.push_back(absl::StrCat("unaccompanied minors settled ", *settled, " in ", year));
   }
   out.set_verdict(ok ? v1::VERDICT_MET : v1::VERDICT_NOT_MET);
-  out.set_explanation(absl::StrCat(absl::StrJoin(parts, "; "), VersionNote(input)));
+  out.set_explanation(absl::StrCat(absl::StrJoin(parts, "; "), VersionNote(input, out, read)));
 }
 
 void SettledPerThousand(const v1::SettledPerThousandCriterion& c, int figures_year,
@@ -204,7 +262,7 @@ void SettledPerThousand(const v1::SettledPerThousandCriterion& c, int figures_ye
   if (input.comparables.empty()) {
     out.set_verdict(v1::VERDICT_INSUFFICIENT_DATA);
     out.set_explanation(absl::StrCat("no comparable municipalities are known for this municipality",
-                                     VersionNote(input)));
+                                     VersionNote(input, out, read)));
     return;
   }
   std::vector<Verdict> verdicts;
@@ -249,7 +307,7 @@ void SettledPerThousand(const v1::SettledPerThousandCriterion& c, int figures_ye
         ok ? "meets" : "below", ThresholdText(c.of_comparables())));
   }
   out.set_verdict(CombineYears(verdicts));
-  out.set_explanation(absl::StrCat(absl::StrJoin(parts, "; "), VersionNote(input)));
+  out.set_explanation(absl::StrCat(absl::StrJoin(parts, "; "), VersionNote(input, out, read)));
 }
 
 void RegionShare(const v1::RegionShareCriterion& c, int year, const EvaluationInput& input,
@@ -280,7 +338,7 @@ void RegionShare(const v1::RegionShareCriterion& c, int year, const EvaluationIn
       absl::StrAppend(&why, " (no published total; ", region->second.municipalities_missing,
                       " municipalities lack a value)");
     }
-    out.set_explanation(absl::StrCat(why, VersionNote(input)));
+    out.set_explanation(absl::StrCat(why, VersionNote(input, out, read)));
     return;
   }
   const double pct = 100.0 * static_cast<double>(*settled) / static_cast<double>(*total);
@@ -289,7 +347,7 @@ void RegionShare(const v1::RegionShareCriterion& c, int year, const EvaluationIn
   out.set_explanation(absl::StrCat("settled ", *settled, " of ", *total, " in ", region_name,
                                    " (", basis, ") in ", year, ": ", Percent(pct),
                                    ok ? ", meets " : ", below ", ThresholdText(c.share()),
-                                   VersionNote(input)));
+                                   VersionNote(input, out, read)));
 }
 
 void IntroOutcome(const v1::IntroOutcomeCriterion& c, int year, const EvaluationInput& input,
@@ -318,14 +376,14 @@ void IntroOutcome(const v1::IntroOutcomeCriterion& c, int year, const Evaluation
   if (!pct) {
     out.set_verdict(v1::VERDICT_INSUFFICIENT_DATA);
     out.set_explanation(absl::StrCat("how many ", what, " is not known for ", year,
-                                     VersionNote(input)));
+                                     VersionNote(input, out, read)));
     return;
   }
   const bool ok = Passes(*pct, c.threshold());
   out.set_verdict(ok ? v1::VERDICT_MET : v1::VERDICT_NOT_MET);
   out.set_explanation(absl::StrCat(Percent(*pct), " ", what, " (", basis, "), ",
                                    ok ? "meets " : "below ", ThresholdText(c.threshold()),
-                                   VersionNote(input)));
+                                   VersionNote(input, out, read)));
 }
 
 void Assessed(const v1::Criterion& criterion, const EvaluationInput& input,
@@ -396,6 +454,9 @@ v1::CriterionResult EvaluateCriterion(const v1::Criterion& criterion, int figure
       break;
     case v1::Criterion::kIntroOutcome:
       IntroOutcome(criterion.intro_outcome(), figures_year, input, read, out);
+      break;
+    case v1::Criterion::kDecidedVsRequested:
+      DecidedVsRequested(criterion.decided_vs_requested(), figures_year, input, read, out);
       break;
     case v1::Criterion::kAssessed:
       Assessed(criterion, input, out);
@@ -529,6 +590,7 @@ std::pair<int, int> YearsRead(const v1::CycleConfig& config) {
   for (const v1::Criterion& c : config.criteria()) {
     if (c.has_settled_vs_requested()) span = std::max(span, c.settled_vs_requested().span_years());
     if (c.has_settled_per_thousand()) span = std::max(span, c.settled_per_thousand().span_years());
+    if (c.has_decided_vs_requested()) span = std::max(span, c.decided_vs_requested().span_years());
   }
   return {FirstYear(config.figures_year(), span), config.figures_year()};
 }

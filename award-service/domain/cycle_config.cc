@@ -90,6 +90,14 @@ void CheckCriterion(Checker& check, const v1::Criterion& c, const std::string& f
       check.Check(v1::SettlementBasis_IsValid(c.settled_vs_requested().basis()),
                   f + ".settled_vs_requested.basis", "is not a known settlement basis");
       break;
+    case v1::Criterion::kDecidedVsRequested:
+      check.Check(c.decided_vs_requested().has_threshold(), f + ".decided_vs_requested.threshold",
+                  "is required");
+      CheckThreshold(check, c.decided_vs_requested().threshold(),
+                     f + ".decided_vs_requested.threshold");
+      CheckSpan(check, c.decided_vs_requested().span_years(),
+                f + ".decided_vs_requested.span_years");
+      break;
     case v1::Criterion::kMinorsSettled:
       check.Check(c.minors_settled().min_settled() >= 0 &&
                       c.minors_settled().min_settled() <= kMaxMinorsThreshold,
@@ -134,8 +142,9 @@ void CheckCriterion(Checker& check, const v1::Criterion& c, const std::string& f
                  TextKind::kParagraphs);
       break;
     case v1::Criterion::KIND_NOT_SET:
-      check.Check(false, f, "needs a kind (settled_vs_requested, minors_settled, "
-                            "settled_per_thousand, region_share, intro_outcome or assessed)");
+      check.Check(false, f, "needs a kind (settled_vs_requested, decided_vs_requested, "
+                            "minors_settled, settled_per_thousand, region_share, "
+                            "intro_outcome or assessed)");
       break;
   }
 }

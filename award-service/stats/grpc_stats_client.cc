@@ -171,6 +171,9 @@ absl::StatusOr<FiguresByMunicipality> GrpcStatsClient::BatchGetFigures(
     stats::v1::BatchGetFiguresRequest request;
     request.set_as_of_version(version);
     request.set_allow_missing(true);
+    // A span over a merger reads the years before it as the sum of the
+    // municipalities that merged (marked harmonised, named in explanations).
+    request.set_harmonise(true);
     for (size_t i = start; i < keys.size() && i < start + kMaxBatchKeys; ++i) {
       *request.add_keys() = keys[i];
     }

@@ -1,5 +1,7 @@
 #include "stats-service/domain/aggregate.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace imdi::stats {
 
 const std::array<RatioDefinition, kNumRatios> kRatios = {{
@@ -26,10 +28,40 @@ std::optional<double> Ratio(int64_t numerator, int64_t denominator, double scale
   return static_cast<double>(numerator) / static_cast<double>(denominator) * scale;
 }
 
+std::string Municipalities(int n) {
+  return absl::StrCat(n, n == 1 ? " municipality" : " municipalities");
+}
+
+// "7719 in 427 municipalities (1 without a value) + 65 in an unknown
+// municipality (county 99 Uoppgitt) = 7784 published; 23 unexplained".
+std::string Reconciliation(const CountAggregate& agg) {
+  std::string line;
+  if (agg.sum) {
+    line = absl::StrCat(*agg.sum, " in ", Municipalities(agg.reported));
+    if (agg.missing > 0) absl::StrAppend(&line, " (", agg.missing, " without a value)");
+  } else if (agg.missing > 0) {
+    line = absl::StrCat("no value in ", Municipalities(agg.missing));
+  } else {
+    line = "no municipalities";
+  }
+  if (agg.unknown_municipality) {
+    absl::StrAppend(&line, " + ", *agg.unknown_municipality,
+                    " in an unknown municipality (county ", kUnknownMunicipalityCounty,
+                    " Uoppgitt)");
+  }
+  if (!agg.published) return absl::StrCat(line, "; no published total");
+  absl::StrAppend(&line, agg.sum ? " = " : "; ", *agg.published, " published");
+  if (!agg.unexplained) return line;
+  if (*agg.unexplained == 0) return absl::StrCat(line, "; fully explained");
+  if (*agg.unexplained > 0) return absl::StrCat(line, "; ", *agg.unexplained, " unexplained");
+  return absl::StrCat(line, "; the parts exceed the published total by ", -*agg.unexplained);
+}
+
 }  // namespace
 
 AggregateResult ComputeAggregate(const std::vector<const FigureValues*>& members,
-                                 const FigureValues* published) {
+                                 const FigureValues* published,
+                                 const FigureValues* unknown_municipality) {
   AggregateResult result;
   result.municipality_count = static_cast<int>(members.size());
 
@@ -45,6 +77,14 @@ AggregateResult ComputeAggregate(const std::vector<const FigureValues*>& members
       }
     }
     if (published) agg.published = published->counts[i];
+    if (unknown_municipality) agg.unknown_municipality = unknown_municipality->counts[i];
+    int64_t rest = 0;
+    if (agg.published && agg.sum &&
+        !__builtin_sub_overflow(*agg.published, *agg.sum, &rest) &&
+        !__builtin_sub_overflow(rest, agg.unknown_municipality.value_or(0), &rest)) {
+      agg.unexplained = rest;
+    }
+    agg.reconciliation = Reconciliation(agg);
   }
 
   for (int r = 0; r < kNumRatios; ++r) {

@@ -1,6 +1,8 @@
 // Aggregate arithmetic: sums of counts over the municipalities of an area,
 // how many lacked each value, ratios computed from sums (never averages of
-// ratios), and the published totals beside them. Pure; thread-safe.
+// ratios), and the published totals beside them, reconciled part by part
+// (municipalities + the unknown municipality + what nothing explains).
+// Pure; thread-safe.
 #ifndef IMDI_STATS_DOMAIN_AGGREGATE_H_
 #define IMDI_STATS_DOMAIN_AGGREGATE_H_
 
@@ -8,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -20,7 +23,23 @@ struct CountAggregate {
   int reported = 0;
   int missing = 0;
   std::optional<int64_t> published;
+  // Counted in no municipality: the unknown municipality's value (country
+  // only); absent where there is no such record or value.
+  std::optional<int64_t> unknown_municipality;
+  // published - sum - (unknown_municipality or 0), when published and sum
+  // are known: what nothing stored explains (negative when the parts exceed
+  // the published total).
+  std::optional<int64_t> unexplained;
+  // The same in one readable line, e.g. "7719 in 428 municipalities + 65 in
+  // an unknown municipality (county 99 Uoppgitt) = 7784 published; fully
+  // explained".
+  std::string reconciliation;
 };
+
+// The figures of people counted in no municipality are stored as the
+// published totals of county 99 ("Uoppgitt", unknown); the 2015 files' row
+// 9999 ("Uoppgitt kommune") is imported there too.
+inline constexpr int kUnknownMunicipalityCounty = 99;
 
 struct RatioAggregate {
   std::optional<double> value;  // from municipalities with both counts
@@ -53,9 +72,11 @@ struct AggregateResult {
 
 // `members` holds one entry per municipality of the area; nullptr for a
 // municipality without a record that year (all its values are missing).
-// `published` is the area's stored totals, or nullptr.
+// `published` is the area's stored totals, or nullptr. `unknown_municipality`
+// is the unknown municipality's figures (for the country), or nullptr.
 AggregateResult ComputeAggregate(const std::vector<const FigureValues*>& members,
-                                 const FigureValues* published);
+                                 const FigureValues* published,
+                                 const FigureValues* unknown_municipality = nullptr);
 
 }  // namespace imdi::stats
 

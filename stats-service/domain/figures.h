@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/time/time.h"
 
@@ -144,6 +145,10 @@ struct FiguresRecord {
   int64_t revision = 0;
   uint64_t data_version = 0;
   absl::Time update_time;
+  // Read only, never stored: figures summed from the municipalities that
+  // later merged into this one (see harmonise.h), and those parts.
+  bool harmonised = false;
+  std::vector<FiguresRecord> harmonised_parts;
 
   // Same figures, status, source and note (ignores revision metadata).
   bool SameContent(const FiguresRecord& other) const;
@@ -151,7 +156,11 @@ struct FiguresRecord {
   // At least the bytes the record takes in a reply (numbers, codes, names of
   // at most kMaxNameBytes, etag, times, and its texts): what pages and
   // stream messages are cut by.
-  size_t ReplyBytes() const { return 512 + source.size() + note.size(); }
+  size_t ReplyBytes() const {
+    size_t bytes = 512 + source.size() + note.size();
+    for (const FiguresRecord& part : harmonised_parts) bytes += part.ReplyBytes();
+    return bytes;
+  }
 };
 
 // Opaque tag of a record's revision (AIP-154): changes with every write.

@@ -10,6 +10,7 @@
 #include "common/errors.h"
 #include "common/limits.h"
 #include "common/status_macros.h"
+#include "stats-service/domain/harmonise.h"
 #include "stats-service/domain/page_token.h"
 #include "stats-service/domain/validation.h"
 
@@ -453,12 +454,41 @@ absl::StatusOr<StatsCore::PutResult> StatsCore::PutFigures(FiguresRecord record,
   return PutResult{std::move(figures.front()), true};
 }
 
+absl::StatusOr<FiguresRecord> StatsCore::ReadHarmonised(
+    int code, int year, uint64_t version, const MunicipalityDirectory& directory,
+    const absl::Status& not_in_year) const {
+  if (ErrorReason(not_in_year) != "MUNICIPALITY_NOT_IN_YEAR") return not_in_year;
+  const Municipality* whole = directory.FindByAnyCode(code);
+  if (whole == nullptr) return not_in_year;
+  const std::vector<const Municipality*> parts = HarmonisedParts(directory, *whole, year);
+  if (parts.empty()) return not_in_year;
+  std::vector<FiguresRecord> records;
+  for (const Municipality* part : parts) {
+    const Subject subject = Subject::Municipality(part->id);
+    IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> record,
+                          store_->ReadFigures(subject, year, version));
+    if (!record) {
+      record.emplace();
+      record->subject = subject;
+      record->year = year;
+    }
+    records.push_back(std::move(*record));
+  }
+  return HarmoniseFigures(*whole, year, std::move(records), directory);
+}
+
 absl::StatusOr<std::pair<FiguresRecord, uint64_t>> StatsCore::GetFigures(
-    const Subject& requested, int year, int64_t as_of) {
+    const Subject& requested, int year, int64_t as_of, bool harmonise) {
   IMDI_RETURN_IF_ERROR(ValidateYear(year, "year"));
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
-  IMDI_ASSIGN_OR_RETURN(Subject subject, ResolveSubject(requested, year, *dir));
+  absl::StatusOr<Subject> resolved = ResolveSubject(requested, year, *dir);
+  if (!resolved.ok() && harmonise) {
+    IMDI_ASSIGN_OR_RETURN(FiguresRecord sum, ReadHarmonised(requested.id, year, version, *dir,
+                                                            resolved.status()));
+    return std::make_pair(std::move(sum), version);
+  }
+  IMDI_ASSIGN_OR_RETURN(Subject subject, std::move(resolved));
   IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> record,
                         store_->ReadFigures(subject, year, version));
   if (!record) {
@@ -471,7 +501,7 @@ absl::StatusOr<std::pair<FiguresRecord, uint64_t>> StatsCore::GetFigures(
 
 absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> StatsCore::BatchGetFigures(
     const std::vector<std::pair<int, int>>& code_years, int64_t as_of,
-    bool allow_missing) {
+    bool allow_missing, bool harmonise) {
   if (code_years.size() > kMaxBatchGet) {
     return InvalidFieldError("keys", absl::StrCat(code_years.size(),
                                                   " keys; at most ", kMaxBatchGet));
@@ -492,6 +522,16 @@ absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> StatsCore::Batch
   for (const auto& [code, year] : code_years) {
     absl::StatusOr<Subject> subject =
         ResolveSubject(Subject::Municipality(code), year, *dir);
+    if (!subject.ok() && harmonise) {
+      absl::StatusOr<FiguresRecord> sum =
+          ReadHarmonised(code, year, version, *dir, subject.status());
+      if (sum.ok()) {
+        reply_bytes += sum->ReplyBytes();
+        out.push_back(std::move(*sum));
+        continue;
+      }
+      if (!allow_missing || !absl::IsNotFound(sum.status())) return sum.status();
+    }
     if (!subject.ok()) {
       if (allow_missing && ErrorReason(subject.status()) == "MUNICIPALITY_NOT_IN_YEAR") {
         // Known, but not in that year: no figures, like a missing record.
@@ -813,11 +853,19 @@ absl::StatusOr<AggregateRead> StatsCore::GetAggregate(const Subject& area, int y
     auto it = records.find(id);
     values.push_back(it == records.end() ? nullptr : &it->second.values);
   }
+  // People counted in no municipality belong to the country alone.
+  std::optional<FiguresRecord> unknown;
+  if (area.kind == Subject::Kind::kCountry) {
+    IMDI_ASSIGN_OR_RETURN(
+        unknown,
+        store_->ReadFigures(Subject::County(kUnknownMunicipalityCounty), year, version));
+  }
   AggregateRead read;
   read.area = area;
   read.year = year;
   read.data_version = version;
-  read.result = ComputeAggregate(values, published ? &published->values : nullptr);
+  read.result = ComputeAggregate(values, published ? &published->values : nullptr,
+                                 unknown ? &unknown->values : nullptr);
   return read;
 }
 

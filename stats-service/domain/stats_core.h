@@ -177,16 +177,20 @@ class StatsCore {
     return GetFigures(Subject::Municipality(code), year, as_of);
   }
   // The same for a municipality (by any code it had) or an area's published
-  // totals.
+  // totals. With `harmonise`, a municipality read for a year before it
+  // existed gives the sum of the municipalities it was formed from
+  // (harmonise.h) instead of NOT_FOUND (MUNICIPALITY_NOT_IN_YEAR).
   absl::StatusOr<std::pair<FiguresRecord, uint64_t>> GetFigures(const Subject& subject,
-                                                                int year, int64_t as_of);
+                                                                int year, int64_t as_of,
+                                                                bool harmonise = false);
 
   // Many municipality-years at one version, in request order. With
   // `allow_missing`, a missing record comes back with revision 0 and no
-  // values; otherwise it fails the call with NOT_FOUND.
+  // values; otherwise it fails the call with NOT_FOUND. `harmonise` as for
+  // GetFigures.
   absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> BatchGetFigures(
       const std::vector<std::pair<int, int>>& code_years, int64_t as_of,
-      bool allow_missing);
+      bool allow_missing, bool harmonise = false);
 
   absl::StatusOr<FiguresPage> ListFigures(const ListQuery& query);
 
@@ -237,7 +241,8 @@ class StatsCore {
                                                 std::vector<ImportRowInput> rows);
 
   // Sums over the municipalities of `area` (country, county, IMDi region)
-  // in `year`, with the area's published totals where stored.
+  // in `year`, with the area's published totals where stored and, for the
+  // country, the unknown municipality's (county 99) figures beside them.
   absl::StatusOr<AggregateRead> GetAggregate(const Subject& area, int year,
                                              int64_t as_of);
 
@@ -253,6 +258,13 @@ class StatsCore {
   // municipality's latest code) and checks that it existed in the year.
   absl::StatusOr<Subject> ResolveSubject(const Subject& subject, int year,
                                          const MunicipalityDirectory& directory) const;
+
+  // With `harmonise`, the harmonised figures of `code` in `year` when
+  // `not_in_year` (ResolveSubject's failure) is MUNICIPALITY_NOT_IN_YEAR and
+  // the municipality has parts then; otherwise `not_in_year` itself.
+  absl::StatusOr<FiguresRecord> ReadHarmonised(int code, int year, uint64_t version,
+                                               const MunicipalityDirectory& directory,
+                                               const absl::Status& not_in_year) const;
 
   // Checks the references of a set of municipalities and commits the changed
   // ones. Requires write_mu_.

@@ -208,6 +208,7 @@ void EncodeFigures(const FiguresRecord& record, const MunicipalityDirectory& dir
       const CodePeriod* period = m->CodeIn(record.year);
       out->set_code_at_the_time(FormatCode(period ? period->code : m->code));
       out->set_municipality_name(period ? period->name : m->name);
+      out->set_current_name(m->name);
     }
   } else {
     EncodeArea(record.subject, out->mutable_area());
@@ -222,6 +223,10 @@ void EncodeFigures(const FiguresRecord& record, const MunicipalityDirectory& dir
     out->set_etag(FiguresEtag(record));
     out->set_data_version(static_cast<int64_t>(record.data_version));
     *out->mutable_update_time() = ToTimestamp(record.update_time);
+  }
+  out->set_harmonised(record.harmonised);
+  for (const FiguresRecord& part : record.harmonised_parts) {
+    EncodeFigures(part, directory, out->add_harmonised_parts());
   }
 }
 
@@ -305,6 +310,9 @@ void EncodeAggregate(const AggregateRead& read, api::GetAggregateResponse* out) 
     value->set_municipalities_missing(agg.missing);
     if (agg.published) value->set_published(*agg.published);
     if (agg.sum && agg.published) value->set_published_minus_sum(*agg.published - *agg.sum);
+    if (agg.unknown_municipality) value->set_unknown_municipality(*agg.unknown_municipality);
+    if (agg.unexplained) value->set_unexplained(*agg.unexplained);
+    value->set_reconciliation(agg.reconciliation);
   }
   for (int r = 0; r < kNumRatios; ++r) {
     auto* ratio =

@@ -353,7 +353,8 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFigures(Context* context, const By
         IMDI_ASSIGN_OR_RETURN(Subject subject, DecodeSubject(request->municipality_code(),
                                                              request->has_area(), request->area()));
         IMDI_ASSIGN_OR_RETURN(
-            auto read, core_->GetFigures(subject, request->year(), request->as_of_version()));
+            auto read, core_->GetFigures(subject, request->year(), request->as_of_version(),
+                                         request->harmonise()));
         IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
         EncodeFigures(read.first, *directory, response->mutable_figures());
         response->set_data_version(static_cast<int64_t>(read.second));
@@ -387,7 +388,8 @@ StatsServiceImpl::Unary* StatsServiceImpl::BatchGetFigures(Context* context,
         }
         if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
         IMDI_ASSIGN_OR_RETURN(auto read, core_->BatchGetFigures(keys, request->as_of_version(),
-                                                                request->allow_missing()));
+                                                                request->allow_missing(),
+                                                                request->harmonise()));
         IMDI_ASSIGN_OR_RETURN(auto directory, core_->DirectoryAt(read.second));
         for (const FiguresRecord& record : read.first) {
           EncodeFigures(record, *directory, response->add_figures());

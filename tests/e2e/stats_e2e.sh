@@ -49,11 +49,20 @@ expect_eq "Trondheim's name in 2014" '"Trondheim"' "$(jq .municipalityName <<<"$
 lavangen="$(call "$P" $S/GetFigures '{"municipality_code":"1920","year":2012}')"
 expect_eq "Lavangen 2012 decided is absent" false "$(jq '.figures | has("refugeesDecided")' <<<"$lavangen")"
 expect_eq "Lavangen 2012 requested is a real 0" 0 "$(jq .figures.refugeesRequested <<<"$lavangen")"
+expect_eq "Lavangen's name in 2012" '"Lavangen"' "$(jq .figures.municipalityName <<<"$lavangen")"
+expect_eq "Lavangen's name now" '"Loabák - Lavangen"' "$(jq .figures.currentName <<<"$lavangen")"
+
+kinn2014="$(call "$P" $S/GetFigures '{"municipality_code":"4602","year":2014,"harmonise":true}')"
+expect_eq "Kinn 2014 harmonised: Flora 45 + Vågsøy 6 settled" 51 "$(jq .figures.refugeesSettled <<<"$kinn2014")"
+expect_eq "Kinn 2014 parts" '["1401","1439"]' "$(jq -c '[.figures.harmonisedParts[].codeAtTheTime]' <<<"$kinn2014")"
 
 national="$(call "$P" $S/GetAggregate '{"area":{"kind":"AREA_KIND_COUNTRY"},"year":2014}')"
 expect_eq "municipalities in 2014" 428 "$(jq .municipalityCount <<<"$national")"
 expect_eq "national settled 2014, summed" '"7719"' "$(jq .refugeesSettled.sum <<<"$national")"
 expect_eq "national settled 2014, published" '"7784"' "$(jq .refugeesSettled.published <<<"$national")"
+expect_eq "national settled 2014, unknown municipality" '"65"' \
+  "$(jq .refugeesSettled.unknownMunicipality <<<"$national")"
+expect_eq "national settled 2014, unexplained" '"0"' "$(jq .refugeesSettled.unexplained <<<"$national")"
 midt="$(call "$P" $S/GetAggregate '{"area":{"kind":"AREA_KIND_IMDI_REGION","imdiRegion":"IMDI_REGION_MIDT_NORGE"},"year":2016}')"
 expect_eq "IMDi Midt-Norge settled 2016, published" '"2702"' "$(jq .refugeesSettled.published <<<"$midt")"
 expect_eq "IMDi Midt-Norge settled 2016, known for Trondheim only" '"627"' "$(jq .refugeesSettled.sum <<<"$midt")"

@@ -3,6 +3,7 @@
 // ratios) and the published totals beside them.
 #include "stats-service/domain/aggregate.h"
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -228,6 +229,107 @@ TEST(AggregateTest, PublishedPercentStandsInWhenOnlyOneCountIsStored) {
   AggregateResult result = ComputeAggregate({}, &published);
   EXPECT_THAT(RatioOf(result, "intro_to_work_or_education_pct").published,
               Optional(DoubleNear(61.5, 1e-9)));
+}
+
+// --- Reconciliation: sum + unknown municipality + unexplained = published ---
+
+FigureValues Settled(std::optional<int64_t> settled) { return Refugees(std::nullopt, settled); }
+
+// The settled refugees' aggregate, copied out of a temporary result.
+CountAggregate SettledOf(const AggregateResult& result) {
+  return CountOf(result, Count::kRefugeesSettled);
+}
+
+TEST(AggregateReconciliationTest, TheUnknownMunicipalityExplainsTheGap) {
+  const FigureValues a = Settled(7000);
+  const FigureValues b = Settled(719);
+  const FigureValues published = Settled(7784);
+  const FigureValues unknown = Settled(65);
+  const CountAggregate settled = SettledOf(ComputeAggregate({&a, &b}, &published, &unknown));
+  EXPECT_THAT(settled.unknown_municipality, Optional(65));
+  EXPECT_THAT(settled.unexplained, Optional(0));
+  EXPECT_EQ(settled.reconciliation,
+            "7719 in 2 municipalities + 65 in an unknown municipality (county 99 Uoppgitt) = "
+            "7784 published; fully explained");
+}
+
+TEST(AggregateReconciliationTest, WithoutAnUnknownRecordTheWholeGapIsUnexplained) {
+  const FigureValues a = Settled(100);
+  const FigureValues published = Settled(123);
+  const CountAggregate settled = SettledOf(ComputeAggregate({&a}, &published, nullptr));
+  EXPECT_FALSE(settled.unknown_municipality.has_value());
+  EXPECT_THAT(settled.unexplained, Optional(23));
+  EXPECT_EQ(settled.reconciliation, "100 in 1 municipality = 123 published; 23 unexplained");
+}
+
+TEST(AggregateReconciliationTest, AnUnknownRecordWithoutThatValueIsAbsentNotZero) {
+  const FigureValues a = Settled(100);
+  const FigureValues published = Settled(110);
+  FigureValues unknown;  // a record of county 99 that does not know the settled
+  unknown[Count::kRefugeesRequested] = 4;
+  const AggregateResult result = ComputeAggregate({&a}, &published, &unknown);
+  const CountAggregate& settled = CountOf(result, Count::kRefugeesSettled);
+  EXPECT_FALSE(settled.unknown_municipality.has_value());
+  EXPECT_THAT(settled.unexplained, Optional(10));
+  EXPECT_THAT(CountOf(result, Count::kRefugeesRequested).unknown_municipality, Optional(4));
+}
+
+TEST(AggregateReconciliationTest, AnUnknownZeroIsAValue) {
+  const FigureValues a = Settled(100);
+  const FigureValues published = Settled(100);
+  const FigureValues unknown = Settled(0);
+  const CountAggregate settled = SettledOf(ComputeAggregate({&a}, &published, &unknown));
+  EXPECT_THAT(settled.unknown_municipality, Optional(0));
+  EXPECT_THAT(settled.unexplained, Optional(0));
+  EXPECT_EQ(settled.reconciliation,
+            "100 in 1 municipality + 0 in an unknown municipality (county 99 Uoppgitt) = "
+            "100 published; fully explained");
+}
+
+TEST(AggregateReconciliationTest, PartsAboveThePublishedTotalGiveANegativeRest) {
+  const FigureValues a = Settled(100);
+  const FigureValues published = Settled(90);
+  const FigureValues unknown = Settled(5);
+  const CountAggregate settled = SettledOf(ComputeAggregate({&a}, &published, &unknown));
+  EXPECT_THAT(settled.unexplained, Optional(-15));
+  EXPECT_THAT(settled.reconciliation,
+              ::testing::EndsWith("= 90 published; the parts exceed the published total by 15"));
+}
+
+TEST(AggregateReconciliationTest, MissingMunicipalitiesAreNamedAndNoPublishedTotalIsSaid) {
+  const FigureValues a = Settled(40);
+  const FigureValues b = Settled(std::nullopt);
+  const CountAggregate settled = SettledOf(ComputeAggregate({&a, &b, nullptr}, nullptr));
+  EXPECT_FALSE(settled.unexplained.has_value());
+  EXPECT_EQ(settled.reconciliation,
+            "40 in 1 municipality (2 without a value); no published total");
+}
+
+TEST(AggregateReconciliationTest, WithoutASumNothingIsUnexplained) {
+  const FigureValues b = Settled(std::nullopt);
+  const FigureValues published = Settled(50);
+  const FigureValues unknown = Settled(5);
+  const CountAggregate settled = SettledOf(ComputeAggregate({&b}, &published, &unknown));
+  EXPECT_FALSE(settled.sum.has_value());
+  EXPECT_FALSE(settled.unexplained.has_value());
+  EXPECT_EQ(settled.reconciliation,
+            "no value in 1 municipality + 5 in an unknown municipality (county 99 "
+            "Uoppgitt); 50 published");
+}
+
+TEST(AggregateReconciliationTest, AnAreaWithoutMunicipalitiesShowsItsPublishedTotal) {
+  const FigureValues published = Settled(65);
+  const CountAggregate settled = SettledOf(ComputeAggregate({}, &published));
+  EXPECT_FALSE(settled.unexplained.has_value());
+  EXPECT_EQ(settled.reconciliation, "no municipalities; 65 published");
+}
+
+TEST(AggregateReconciliationTest, AnOverflowingRestIsAbsentNotWrapped) {
+  const FigureValues a = Settled(std::numeric_limits<int64_t>::max());
+  const FigureValues published = Settled(0);
+  const FigureValues unknown = Settled(std::numeric_limits<int64_t>::max());
+  const CountAggregate settled = SettledOf(ComputeAggregate({&a}, &published, &unknown));
+  EXPECT_FALSE(settled.unexplained.has_value());
 }
 
 }  // namespace

@@ -295,6 +295,83 @@ TEST(SettledVsRequestedTest, SpanZeroOrOneReadsTheFiguresYearOnly) {
   }
 }
 
+
+// --- decided_vs_requested ---------------------------------------------------
+
+v1::Criterion DecidedVsRequested(double percent, int span = 0) {
+  v1::Criterion c;
+  c.set_name("decided");
+  c.set_title("Decided against requested");
+  c.mutable_decided_vs_requested()->mutable_threshold()->set_percent(percent);
+  c.mutable_decided_vs_requested()->set_span_years(span);
+  return c;
+}
+
+TEST(DecidedVsRequestedTest, ComparesTheCouncilsDecisionWithTheRequest) {
+  EvaluationInput input = Input();
+  Year(input).set_refugees_decided(57);
+  Year(input).set_refugees_requested(70);  // 81.4 %
+  v1::CriterionResult r = Eval(DecidedVsRequested(100), input);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_NOT_MET);
+  EXPECT_THAT(r.explanation(), HasSubstr("decided 57 falls short of >= 100.0 % of requested 70"));
+  EXPECT_THAT(r.explanation(), HasSubstr("81.4 %"));
+  EXPECT_EQ(Figure(r, kCode, kYear, "refugees_decided").value(), 57);
+  EXPECT_EQ(Eval(DecidedVsRequested(80), input).verdict(), v1::VERDICT_MET);
+}
+
+TEST(DecidedVsRequestedTest, SettledIsNotNeeded) {
+  EvaluationInput input = Input();
+  Year(input).set_refugees_decided(80);
+  Year(input).set_refugees_requested(80);
+  EXPECT_EQ(Eval(DecidedVsRequested(100), input).verdict(), v1::VERDICT_MET);
+  // Settled against requested, on the same record, cannot be judged.
+  v1::CriterionResult settled = Eval(SettledVsRequested(100), input);
+  EXPECT_EQ(settled.verdict(), v1::VERDICT_INSUFFICIENT_DATA);
+  EXPECT_THAT(settled.explanation(), HasSubstr("settled not known in 2016 (requested 80)"));
+}
+
+TEST(DecidedVsRequestedTest, DecisionNotKnownIsInsufficientNotZero) {
+  EvaluationInput input = Input();
+  Year(input).set_refugees_requested(15);
+  v1::CriterionResult r = Eval(DecidedVsRequested(100), input);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_INSUFFICIENT_DATA);
+  EXPECT_THAT(r.explanation(), HasSubstr("decided not known in 2016 (requested 15)"));
+}
+
+TEST(ExplanationTest, NamesTheKnownDatesOfTheFiguresUsed) {
+  EvaluationInput input = Input();
+  Year(input).set_refugees_decided(57);
+  Year(input).set_refugees_requested(70);
+  Year(input).set_known_date("2016-03-22");
+  v1::CriterionResult r = Eval(DecidedVsRequested(100), input);
+  EXPECT_THAT(r.explanation(), HasSubstr("(data version 42; figures known 2016-03-22)"));
+  EXPECT_EQ(Figure(r, kCode, kYear, "refugees_decided").known_date(), "2016-03-22");
+
+  // Over a span, the range of dates.
+  Year(input, 2015).set_refugees_decided(48);
+  Year(input, 2015).set_refugees_requested(30);
+  Year(input, 2015).set_known_date("2016-01-26");
+  r = Eval(DecidedVsRequested(50, 2), input);
+  EXPECT_THAT(r.explanation(), HasSubstr("figures known 2016-01-26 to 2016-03-22)"));
+}
+
+TEST(ExplanationTest, SaysWhichYearsAreHarmonised) {
+  EvaluationInput input = Input();
+  for (int year : {2014, 2015, 2016}) SetSettled(input, year, 60, 50);
+  stats::v1::Figures& y2014 = Year(input, 2014);
+  y2014.set_harmonised(true);
+  for (auto [code, name] : {std::pair{"1401", "Flora"}, std::pair{"1439", "Vågsøy"}}) {
+    stats::v1::Figures* part = y2014.add_harmonised_parts();
+    part->set_code_at_the_time(code);
+    part->set_municipality_name(name);
+  }
+  v1::CriterionResult r = Eval(SettledVsRequested(100, 3), input);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_MET);
+  EXPECT_THAT(r.explanation(), HasSubstr("2014 harmonised: Flora 1401 + Vågsøy 1439"));
+  EXPECT_TRUE(Figure(r, kCode, 2014, "refugees_settled").harmonised());
+  EXPECT_FALSE(Figure(r, kCode, 2015, "refugees_settled").harmonised());
+}
+
 // --- minors_settled ---------------------------------------------------------
 
 TEST(MinorsSettledTest, MinimumCount) {

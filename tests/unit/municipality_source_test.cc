@@ -511,6 +511,69 @@ TEST(BuildMunicipalitiesTest, RenameIsOneLineOfCodes) {
   EXPECT_THAT(CodeIn(m, 2024), Optional(3322));
 }
 
+// Statistics Norway names 1920 by its name when the code ended, "Loabák -
+// Lavangen (1907-2019)"; IMDi's list of 2015 says "Lavangen", the name of the
+// years the figures cover. The bilingual name stays the current one.
+TEST(RealMunicipalities, LavangenKeepsTheNameOfItsOldCode) {
+  const Municipality* lavangen = Resolve(1920);
+  ASSERT_NE(lavangen, nullptr);
+  EXPECT_EQ(lavangen->code, 5518);
+  EXPECT_EQ(lavangen->name, "Loabák - Lavangen");
+  ASSERT_NE(lavangen->CodeIn(2012), nullptr);
+  EXPECT_EQ(lavangen->CodeIn(2012)->code, 1920);
+  EXPECT_EQ(lavangen->CodeIn(2012)->name, "Lavangen");
+  ASSERT_NE(lavangen->CodeIn(2021), nullptr);
+  EXPECT_EQ(lavangen->CodeIn(2021)->name, "Loabák - Lavangen");
+  // A code still valid keeps Statistics Norway's (current) name, and a
+  // county qualifier IMDi abbreviates ("Våler (Østf.)") is not taken.
+  EXPECT_EQ(Resolve(1841)->CodeIn(2014)->name, "Fauske - Fuossko");
+  EXPECT_EQ(Resolve(137)->CodeIn(2014)->name, "Våler (Østfold)");
+  // Harstad took its Sami name in 2017 (Statistics Norway: "Harstad -
+  // Hárstták (2013-2019)").
+  EXPECT_EQ(Resolve(1903)->CodeIn(2014)->name, "Harstad");
+}
+
+TEST(BuildMunicipalitiesTest, A2015NameIsOnlyTakenForAnEndedCodeItIsAPartOf) {
+  const std::string klass = absl::StrCat(kKlassHeader,  //
+                                         "K.5518,Loabák - Lavangen,5518,Loabák - Lavangen\n",
+                                         "K.5518,Loabák - Lavangen,1920,Loabák - Lavangen "
+                                         "(1907-2019)\n",
+                                         "K.1841,Fauske - Fuossko,1841,Fauske - Fuossko\n");
+  std::istringstream in(klass);
+  absl::StatusOr<MunicipalitySource> source = BuildMunicipalities(
+      in, {{1920, ImdiRegion::kNord}, {1841, ImdiRegion::kNord}},
+      {{1920, "Lavangen"}, {1841, "Fauske"}});
+  ASSERT_TRUE(source.ok()) << source.status();
+  const Municipality* lavangen = ById(*source, 5518);
+  ASSERT_NE(lavangen, nullptr);
+  ASSERT_EQ(lavangen->codes.size(), 2u);
+  EXPECT_EQ(lavangen->codes[0].name, "Lavangen");
+  EXPECT_EQ(lavangen->codes[1].name, "Loabák - Lavangen");
+  const Municipality* fauske = ById(*source, 1841);
+  ASSERT_NE(fauske, nullptr);
+  EXPECT_EQ(fauske->codes[0].name, "Fauske - Fuossko");
+
+  // Without the 2015 names, Statistics Norway's stand.
+  std::istringstream again(klass);
+  source = BuildMunicipalities(again, {{1920, ImdiRegion::kNord}, {1841, ImdiRegion::kNord}});
+  ASSERT_TRUE(source.ok()) << source.status();
+  EXPECT_EQ(ById(*source, 5518)->codes[0].name, "Loabák - Lavangen");
+}
+
+TEST(ParseNames2015Test, ReadsNamesByCode) {
+  std::istringstream in(R"([
+    {"code": "1920", "name": "Lavangen", "imdiRegion": "IMDi Nord"},
+    {"code": "0906", "imdiRegion": "IMDi Sør"},
+    {"code": "9999", "name": "Uoppgitt kommune", "imdiRegion": "Uoppgitt IMDi-region"}
+  ])");
+  absl::StatusOr<std::map<int, std::string>> names = ParseNames2015(in);
+  ASSERT_TRUE(names.ok()) << names.status();
+  EXPECT_EQ(*names,
+            (std::map<int, std::string>{{1920, "Lavangen"}, {9999, "Uoppgitt kommune"}}));
+  std::istringstream bad("not json");
+  EXPECT_EQ(ParseNames2015(bad).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(RealMunicipalities, EveryMunicipalityHasAnImdiRegion) {
   for (const Municipality& m : Real().source.municipalities) {
     EXPECT_NE(m.region, ImdiRegion::kUnknown) << m.name << " (" << m.code << ")";

@@ -969,6 +969,62 @@ TEST_F(StatsCoreTest, BatchGetNamesTheKeyWithABadYear) {
 }
 
 // ---------------------------------------------------------------------------
+// Harmonised reads (the sums themselves: harmonise_test.cc)
+
+TEST_F(StatsCoreTest, HarmonisedReadSumsThePartsAsOfTheReadVersion) {
+  SeedDirectory();
+  Put(Record(1401, 2018, {{Count::kRefugeesSettled, 10}}));
+  FiguresRecord vagsoy = Put(Record(1439, 2018, {{Count::kRefugeesSettled, 5}}));
+  Put(Record(1439, 2018, {{Count::kRefugeesSettled, 7}}));
+
+  auto then = core_->GetFigures(Subject::Municipality(4602), 2018,
+                                static_cast<int64_t>(vagsoy.data_version), true);
+  ASSERT_TRUE(then.ok()) << then.status();
+  EXPECT_TRUE(then->first.harmonised);
+  EXPECT_EQ(then->first.subject, Subject::Municipality(4602));
+  EXPECT_THAT(then->first.values[Count::kRefugeesSettled], Optional(15));
+  auto now = core_->GetFigures(Subject::Municipality(4602), 2018, 0, true);
+  ASSERT_TRUE(now.ok()) << now.status();
+  EXPECT_THAT(now->first.values[Count::kRefugeesSettled], Optional(17));
+  ASSERT_EQ(now->first.harmonised_parts.size(), 2u);
+  EXPECT_EQ(now->first.harmonised_parts[1].revision, 2);
+
+  // Without the option, as before.
+  ExpectError(core_->GetFigures(Subject::Municipality(4602), 2018, 0).status(),
+              absl::StatusCode::kNotFound, "MUNICIPALITY_NOT_IN_YEAR");
+}
+
+TEST_F(StatsCoreTest, HarmoniseKeepsTheErrorWhereItDoesNotApply) {
+  SeedDirectory();
+  // Flora after it became part of Kinn: nothing to sum.
+  ExpectError(core_->GetFigures(Subject::Municipality(1401), 2021, 0, true).status(),
+              absl::StatusCode::kNotFound, "MUNICIPALITY_NOT_IN_YEAR");
+  // No part has figures: NOT_FOUND naming them.
+  auto none = core_->GetFigures(Subject::Municipality(4602), 2018, 0, true);
+  ExpectError(none.status(), absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND");
+  EXPECT_THAT(none.status().message(), HasSubstr("Flora (1401), Vågsøy (1439)"));
+}
+
+TEST_F(StatsCoreTest, BatchGetHarmonisesAndStillFillsGapsWithAllowMissing) {
+  SeedDirectory();
+  Put(Record(1401, 2017, {{Count::kRefugeesSettled, 10}}));  // Vågsøy 2017 unknown
+  auto got = core_->BatchGetFigures({{4602, 2017}, {4602, 2016}}, 0, true, true);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->first.size(), 2u);
+  // A part without figures: harmonised, every field absent.
+  EXPECT_TRUE(got->first[0].harmonised);
+  EXPECT_TRUE(got->first[0].values.empty());
+  EXPECT_EQ(got->first[0].harmonised_parts.size(), 2u);
+  // No part with figures: a gap, as without harmonise.
+  EXPECT_FALSE(got->first[1].harmonised);
+  EXPECT_EQ(got->first[1].revision, 0);
+  EXPECT_EQ(got->first[1].subject.id, 4602);
+
+  auto strict = core_->BatchGetFigures({{4602, 2016}}, 0, false, true);
+  ExpectError(strict.status(), absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND");
+}
+
+// ---------------------------------------------------------------------------
 // ListFigures
 
 TEST_F(StatsCoreTest, ListFiguresPagesCoverEverythingExactlyOnce) {
@@ -1468,6 +1524,35 @@ TEST_F(StatsCoreTest, AggregateOfAnAreaWithOnlyPublishedTotals) {
   EXPECT_FALSE(settled.sum.has_value());
   EXPECT_THAT(settled.published, Optional(7));
 }
+
+TEST_F(StatsCoreTest, TheCountrysAggregateCountsTheUnknownMunicipality) {
+  SeedDirectory();
+  Put(Record(301, 2018, {{Count::kRefugeesSettled, 90}}));
+  Put(RecordFor(Subject::Country(), 2018, {{Count::kRefugeesSettled, 100}}));
+  Put(RecordFor(Subject::County(kUnknownMunicipalityCounty), 2018,
+                {{Count::kRefugeesSettled, 5}}));
+  auto country = core_->GetAggregate(Subject::Country(), 2018, 0);
+  ASSERT_TRUE(country.ok()) << country.status();
+  const CountAggregate& settled =
+      country->result.counts[static_cast<int>(Count::kRefugeesSettled)];
+  EXPECT_THAT(settled.unknown_municipality, Optional(5));
+  EXPECT_THAT(settled.unexplained, Optional(5));
+  EXPECT_FALSE(country->result.counts[static_cast<int>(Count::kRefugeesRequested)]
+                   .unknown_municipality.has_value());
+
+  // A county's aggregate has no unknown part, and county 99 itself is an
+  // area without municipalities.
+  auto oslo = core_->GetAggregate(Subject::County(3), 2018, 0);
+  ASSERT_TRUE(oslo.ok()) << oslo.status();
+  EXPECT_FALSE(oslo->result.counts[static_cast<int>(Count::kRefugeesSettled)]
+                   .unknown_municipality.has_value());
+  auto unknown = core_->GetAggregate(Subject::County(kUnknownMunicipalityCounty), 2018, 0);
+  ASSERT_TRUE(unknown.ok()) << unknown.status();
+  EXPECT_EQ(unknown->result.municipality_count, 0);
+  EXPECT_THAT(unknown->result.counts[static_cast<int>(Count::kRefugeesSettled)].published,
+              Optional(5));
+}
+
 
 }  // namespace
 }  // namespace imdi::stats

@@ -136,7 +136,9 @@ std::optional<ImdiRegion> SharedRegion(const std::vector<int>& codes,
 
 }  // namespace
 
-absl::StatusOr<std::map<int, ImdiRegion>> ParseRegions(std::istream& json) {
+namespace {
+
+absl::StatusOr<google::protobuf::ListValue> ParseJsonList(std::istream& json) {
   std::stringstream buffer;
   buffer << json.rdbuf();
   google::protobuf::ListValue list;
@@ -146,6 +148,33 @@ absl::StatusOr<std::map<int, ImdiRegion>> ParseRegions(std::istream& json) {
     return absl::InvalidArgumentError(
         absl::StrCat("regions file is not a JSON array: ", parsed.ToString()));
   }
+  return list;
+}
+
+}  // namespace
+
+absl::StatusOr<std::map<int, std::string>> ParseNames2015(std::istream& json) {
+  IMDI_ASSIGN_OR_RETURN(google::protobuf::ListValue list, ParseJsonList(json));
+  std::map<int, std::string> out;
+  for (int i = 0; i < list.values_size(); ++i) {
+    const auto& fields = list.values(i).struct_value().fields();
+    auto code = fields.find("code");
+    auto name = fields.find("name");
+    if (code == fields.end() || name == fields.end()) continue;
+    std::optional<int> number = stats::ParseDigits(code->second.string_value(), 4);
+    const std::string& text = name->second.string_value();
+    // Only a name that could stand in a code history is of use.
+    if (!number || text.empty() || FirstInvalidUtf8(text) ||
+        CheckText(text, "name", kMaxNameBytes)) {
+      continue;
+    }
+    out[*number] = text;
+  }
+  return out;
+}
+
+absl::StatusOr<std::map<int, ImdiRegion>> ParseRegions(std::istream& json) {
+  IMDI_ASSIGN_OR_RETURN(google::protobuf::ListValue list, ParseJsonList(json));
   std::map<int, ImdiRegion> out;
   for (int i = 0; i < list.values_size(); ++i) {
     const auto& fields = list.values(i).struct_value().fields();
@@ -170,7 +199,8 @@ absl::StatusOr<std::map<int, ImdiRegion>> ParseRegions(std::istream& json) {
 }
 
 absl::StatusOr<MunicipalitySource> BuildMunicipalities(
-    std::istream& klass_csv, const std::map<int, ImdiRegion>& regions) {
+    std::istream& klass_csv, const std::map<int, ImdiRegion>& regions,
+    const std::map<int, std::string>& names_2015) {
   MunicipalitySource source;
   CsvReader reader(klass_csv);
   CsvRecord row;
@@ -324,7 +354,17 @@ absl::StatusOr<MunicipalitySource> BuildMunicipalities(
     m.code = l.latest().code;
     m.id = m.code;  // ids are assigned by the service; this one is local
     m.name = l.latest().name;
-    for (const CodeEntry& e : l.codes) m.codes.push_back(CodePeriod{e.code, e.name, e.from, e.to});
+    for (const CodeEntry& e : l.codes) {
+      std::string name = e.name;
+      // An ended code valid in 2015: its name then, where IMDi's 2015 list
+      // gives one part of the later name (see the header).
+      auto named = names_2015.find(e.code);
+      if (named != names_2015.end() && e.to && *e.to >= 2015 && e.from.value_or(0) <= 2015 &&
+          e.segments.contains(named->second)) {
+        name = named->second;
+      }
+      m.codes.push_back(CodePeriod{e.code, name, e.from, e.to});
+    }
     m.predecessors = l.predecessors;
     std::sort(m.predecessors.begin(), m.predecessors.end());
     m.successor = l.successor;
@@ -362,10 +402,15 @@ absl::StatusOr<MunicipalitySource> LoadMunicipalities(const std::string& klass_p
                                                       const std::string& regions_path) {
   std::ifstream regions_file(regions_path);
   if (!regions_file) return absl::NotFoundError(absl::StrCat("cannot read ", regions_path));
-  IMDI_ASSIGN_OR_RETURN(auto regions, ParseRegions(regions_file));
+  std::stringstream regions_json;
+  regions_json << regions_file.rdbuf();
+  IMDI_ASSIGN_OR_RETURN(auto regions, ParseRegions(regions_json));
+  regions_json.clear();
+  regions_json.seekg(0);
+  IMDI_ASSIGN_OR_RETURN(auto names, ParseNames2015(regions_json));
   std::ifstream klass_file(klass_path);
   if (!klass_file) return absl::NotFoundError(absl::StrCat("cannot read ", klass_path));
-  return BuildMunicipalities(klass_file, regions);
+  return BuildMunicipalities(klass_file, regions, names);
 }
 
 }  // namespace imdi::import
