@@ -35,14 +35,6 @@ constexpr char kSkipDistrict[] = "city district (bydel) rows: not stored";
 constexpr char kSkipCommerce[] = "commerce region (naringsregion) rows: not stored";
 constexpr char kSkipUnknownMunicipality[] =
     "unknown municipality (9999): not a municipality";
-
-// Refugees settled in an unknown municipality: the settlement files' row
-// 9999 is kept as the figures of county 99 ("Uoppgitt"), where the national
-// files of 2014 keep the same thing; aggregates read it as such.
-constexpr int kUnknownMunicipalityCode = 9999;
-constexpr int kUnknownCounty = 99;
-constexpr char kUnknownMunicipalityNote[] =
-    "the unknown-municipality row 9999: refugees settled in an unknown municipality";
 constexpr char kSkipBySex[] = "breakdowns by sex: only totals are stored";
 constexpr char kSkipDerived[] =
     "per-mille and three-year columns: derived from counts, not stored";
@@ -55,6 +47,14 @@ constexpr char kSkipAgeBreakdown[] =
 constexpr char kSkipOtherStatus[] = "follow-up statuses other than work or education";
 constexpr char kSkipPopulationUnknown[] =
     "population with an age group without a value: population left unknown";
+
+// Refugees settled in an unknown municipality: the settlement files' row
+// 9999 is kept as the figures of county 99 ("Uoppgitt"), where the national
+// files of 2014 keep the same thing; aggregates read it as such.
+constexpr int kUnknownMunicipalityCode = 9999;
+constexpr int kUnknownCounty = 99;
+constexpr char kUnknownMunicipalityNote[] =
+    "the unknown-municipality row 9999: refugees settled in an unknown municipality";
 
 struct Header {
   std::map<std::string, size_t> index;
