@@ -74,6 +74,17 @@ absl::StatusOr<bool> CsvReader::Next(CsvRecord& record) {
         quoted = was_quoted = true;
         break;
       case ',':
+      case ';':
+        if (detect_) separator_ = static_cast<char>(c);
+        detect_ = false;
+        if (c != separator_) {
+          if (was_quoted) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("line ", line_, ": text after a closing quote"));
+          }
+          keep(field, static_cast<char>(c));
+          break;
+        }
         end_field(field);
         was_quoted = false;
         break;
@@ -83,6 +94,7 @@ absl::StatusOr<bool> CsvReader::Next(CsvRecord& record) {
         break;
       case '\n':
         ++line_;
+        detect_ = false;
         end_field(field);
         return true;
       default:

@@ -1,7 +1,8 @@
-// A strict RFC 4180 CSV reader: comma-separated fields, optional double
-// quotes, "" for a quote inside quotes, line breaks inside quotes, CRLF or
-// LF line ends, and a UTF-8 byte order mark at the start ignored. Memory is
-// bounded: a record too long to be real is skipped, not held.
+// A strict RFC 4180 CSV reader: comma-separated fields (or semicolons, as
+// Norwegian exports write them; see CsvSeparator), optional double quotes,
+// "" for a quote inside quotes, line breaks inside quotes, CRLF or LF line
+// ends, and a UTF-8 byte order mark at the start ignored. Memory is bounded:
+// a record too long to be real is skipped, not held.
 //
 // A CsvReader reads one stream and is not thread-safe.
 #ifndef IMDI_COMMON_CSV_H_
@@ -30,10 +31,18 @@ struct CsvRecord {
 inline constexpr size_t kMaxCsvRecordBytes = 64 * 1024;
 inline constexpr size_t kMaxCsvFields = 256;
 
+// The field separator. kDetect takes the first ',' or ';' outside quotes of
+// the first record (the header) as the file's separator: a semicolon file's
+// header has no commas, while its values may (decimal commas, "777,00").
+enum class CsvSeparator { kComma, kSemicolon, kDetect };
+
 class CsvReader {
  public:
   // Reads from `in`, which must outlive the reader.
-  explicit CsvReader(std::istream& in) : in_(in) {}
+  explicit CsvReader(std::istream& in, CsvSeparator separator = CsvSeparator::kComma)
+      : in_(in),
+        separator_(separator == CsvSeparator::kSemicolon ? ';' : ','),
+        detect_(separator == CsvSeparator::kDetect) {}
 
   // Reads the next record into `record`. Returns false at the end of input,
   // or an error for malformed quoting (with the line number).
@@ -41,6 +50,8 @@ class CsvReader {
 
  private:
   std::istream& in_;
+  char separator_;
+  bool detect_;  // the separator is still to be found in the first record
   int64_t line_ = 1;
   bool at_start_ = true;
 };

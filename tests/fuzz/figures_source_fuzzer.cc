@@ -2,9 +2,11 @@
 // imdictl builds from a parsed file (tools/import/import_requests.h), read
 // back the way the service reads them (stats-service/service/api_convert.h).
 //
-// The first byte picks the format: 0-5 prefix the header line of one of the
-// IMDi export tables or the published figures file to the rest of the input;
-// anything else parses the rest as it is (a header of the fuzzer's own).
+// The first byte picks the format: 0-9 prefix the header line of one of the
+// IMDi export tables, the published figures file or the 2015-2016 tables
+// (semicolons, the quoted comma snapshot, the wide tables) to the rest of the
+// input; anything else parses the rest as it is (a header of the fuzzer's
+// own).
 //
 // Invariants: a file with a known header parses as that kind; records are
 // ordered by subject and year, each carrying a value, counts whole and not
@@ -43,6 +45,23 @@ constexpr Format kFormats[] = {
     {FileKind::kPopulationByAge,
      R"("aar","bydel_nr","innvkat_3","alder_grupper","kjonn","enhet","tabellvariabel","tabell_navn","fylke_nr","naringsregion_nr","kommune_nr")"},
     {FileKind::kPublishedFigures, "code_2016,name,year,measure,value,note,source"},
+    // data/imdikator-2015-2016
+    {FileKind::kSettlementTable,
+     "kommune_nr;aar;bosetting.anmodning;bosetting.vedtak;bosetting.bosatt"},
+    {FileKind::kSettlementTable,
+     R"("kommune_nr","aar","bosatt.anmodede","bosatt.vedtak","bosatt.bosatt")"},
+    {FileKind::kWideMunicipal,
+     "kommune_nr;bosatt_2015_personer;anmodning_2015_personer;vedtak_2015_personer;"
+     "anmodning_2016_personer;vedtak_2016_personer;bosatt_2016_personer;anmodning_2017_personer;"
+     "vedtak_2017_personer;bosatt_2017_personer;bosatt_2015_prosent;anmodning_2015_prosent;"
+     "vedtak_2015_prosent;anmodning_2016_prosent;vedtak_2016_prosent;bosatt_2016_prosent;"
+     "anmodning_2017_prosent;vedtak_2017_prosent;bosatt_2017_prosent"},
+    {FileKind::kWideCounty,
+     "fylke_nr;anmodning_2015_personer;vedtak_2015_personer;bosatt_2015_personer;"
+     "anmodning_2016_personer;vedtak_2016_personer;bosatt_2016_personer;anmodning_2017_personer;"
+     "vedtak_2017_personer;bosatt_2017_personer;anmodning_2015_prosent;vedtak_2015_prosent;"
+     "bosatt_2015_prosent;anmodning_2016_prosent;vedtak_2016_prosent;bosatt_2016_prosent;"
+     "anmodning_2017_prosent;vedtak_2017_prosent;bosatt_2017_prosent"},
 };
 constexpr size_t kNumFormats = sizeof(kFormats) / sizeof(kFormats[0]);
 

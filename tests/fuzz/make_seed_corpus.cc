@@ -130,14 +130,33 @@ void FiguresSource() {
        Cut(g_data / "imdikator/befolkning_alder.csv", 2,
            {"\"2014\"", "\"alle\",\"personer\"", "\"NULL\",\"NULL\",\"1601\""}, 12)},
       {"figures-2016-2017", Cut(g_data / "published/figures-2016-2017.csv", 12, {"F"}, 4)},
+      // The 2015-2016 files: leading zeros dropped, 9999, blanks, decimal
+      // commas, the country as county 0.
+      {"kommune-2015",
+       Cut(g_data / "imdikator-2015-2016/bosatt_anmodede-kommune-2015.csv", 4, {"9999;"}, 1)},
+      {"kommune-2015_2016-160126",
+       Cut(g_data /
+               "imdikator-2015-2016/snapshots-2016/bosatt_anmodede-kommune-2015_2016-160126.csv",
+           3, {"2016,"}, 3)},
+      {"kommune-2015_2017",
+       Cut(g_data / "imdikator-2015-2016/bosatt_anmodede-kommune-2015_2017.csv", 4, {}, 0)},
+      {"fylke-2015_2017",
+       Cut(g_data / "imdikator-2015-2016/bosatt_anmodede-fylke-2015_2017.csv", 4, {"11185,00"}, 1)},
   };
   for (size_t k = 0; k < kinds.size(); ++k) {
     Write("figures_source", kinds[k].first + ".rows",
           Byte(static_cast<int>(k)) + kinds[k].second.Text(false));
   }
-  // Format byte 6: the file as it is, header included.
-  Write("figures_source", "bosetting-with-header.csv", Byte(6) + kinds[0].second.Text(true));
-  Write("figures_source", "published-with-header.csv", Byte(6) + kinds[5].second.Text(true));
+  // Format byte 10: the file as it is, header included.
+  constexpr int kAsItIs = 10;
+  Write("figures_source", "bosetting-with-header.csv", Byte(kAsItIs) + kinds[0].second.Text(true));
+  Write("figures_source", "published-with-header.csv", Byte(kAsItIs) + kinds[5].second.Text(true));
+  Write(
+      "figures_source", "kommune-2016-160202-with-header.csv",
+      Byte(kAsItIs) +
+          Cut(g_data / "imdikator-2015-2016/snapshots-2016/bosatt_anmodede-kommune-2016-160202.csv",
+              3, {"; ;"}, 3)
+              .Text(true));
 }
 
 void MunicipalitySource() {

@@ -514,6 +514,60 @@ TEST_F(StatsServiceTest, NationalAggregateSitsNextToThePublishedTotal) {
   EXPECT_EQ(response.intro_finished().municipalities_missing(), 428);
 }
 
+// IMDi's 2015-2016 files as shipped: the 2015 table (codes without their
+// leading zeros, the unknown municipality 9999) and the eight 2016 snapshots
+// in date order. Every record is accepted; the snapshots only add what they
+// carry, so the 2015 settlements survive the 2015 rows of 2016-01-26.
+TEST_F(StatsServiceTest, The2015And2016FilesImportWhole) {
+  std::vector<std::string> files = {
+      "imdikator-2015-2016/bosatt_anmodede-kommune-2015.csv",
+      "imdikator-2015-2016/snapshots-2016/bosatt_anmodede-kommune-2015_2016-160126.csv"};
+  for (const char* date : {"160202", "160212", "160218", "160301", "160308", "160315", "160322"}) {
+    files.push_back(absl::StrCat(
+        "imdikator-2015-2016/snapshots-2016/bosatt_anmodede-kommune-2016-", date, ".csv"));
+  }
+  for (const std::string& file : files) {
+    absl::StatusOr<import::ParsedFile> parsed = import::ParseFiguresPath(kData + file);
+    ASSERT_TRUE(parsed.ok()) << file << ": " << parsed.status();
+    ASSERT_TRUE(parsed->rejected.empty()) << file;
+    const api::ImportFiguresResponse response = Import(*parsed);
+    EXPECT_EQ(response.rows_received(), static_cast<int64_t>(parsed->records.size())) << file;
+    EXPECT_EQ(response.rows_rejected(), 0) << file << ": " << response.ShortDebugString();
+  }
+  // "101;2015;30;48;49", then 2015 rows with settled "." on 2016-01-26.
+  api::GetFiguresResponse halden;
+  ASSERT_TRUE(GetFigures("0101", 2015, &halden).ok());
+  EXPECT_EQ(halden.figures().refugees_requested(), 30);
+  EXPECT_EQ(halden.figures().refugees_settled(), 49);
+  // 0622: decided 0 on 2016-01-26, nothing on 02-12, 15 from 03-08.
+  api::GetFiguresResponse krodsherad;
+  ASSERT_TRUE(GetFigures("0622", 2016, &krodsherad).ok());
+  EXPECT_EQ(krodsherad.figures().refugees_decided(), 15);
+
+  // The 9999 row: county 99, with its note.
+  grpc::ClientContext context;
+  api::GetFiguresRequest request;
+  request.mutable_area()->set_kind(api::AREA_KIND_COUNTY);
+  request.mutable_area()->set_county_code("99");
+  request.set_year(2015);
+  api::GetFiguresResponse unknown;
+  ASSERT_TRUE(server_.stub().GetFigures(&context, request, &unknown).ok());
+  EXPECT_EQ(unknown.figures().refugees_settled(), 74);
+  EXPECT_FALSE(unknown.figures().has_refugees_requested());
+  EXPECT_THAT(unknown.figures().note(), ::testing::HasSubstr("9999"));
+
+  grpc::ClientContext aggregate_context;
+  api::GetAggregateRequest aggregate;
+  aggregate.mutable_area()->set_kind(api::AREA_KIND_COUNTRY);
+  aggregate.set_year(2015);
+  api::GetAggregateResponse national;
+  ASSERT_TRUE(server_.stub().GetAggregate(&aggregate_context, aggregate, &national).ok());
+  EXPECT_EQ(national.municipality_count(), 428);
+  EXPECT_EQ(national.refugees_settled().sum(), 11268);
+  EXPECT_EQ(national.refugees_settled().municipalities_missing(), 0);
+  EXPECT_EQ(national.refugees_requested().sum(), 11185);
+}
+
 TEST_F(StatsServiceTest, RegionAggregateCountsMissingValues) {
   ImportAll();
   grpc::ClientContext context;

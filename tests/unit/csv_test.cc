@@ -20,9 +20,10 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 
 // Reads every record of `text`; the first error ends the reading.
-absl::StatusOr<std::vector<CsvRecord>> ReadAll(const std::string& text) {
+absl::StatusOr<std::vector<CsvRecord>> ReadAll(const std::string& text,
+                                               CsvSeparator separator = CsvSeparator::kComma) {
   std::istringstream in(text);
-  CsvReader reader(in);
+  CsvReader reader(in, separator);
   std::vector<CsvRecord> out;
   for (;;) {
     CsvRecord record;
@@ -204,6 +205,37 @@ TEST(CsvReaderTest, TooManyFieldsAreMarked) {
   EXPECT_TRUE((*records)[0].too_long);
   EXPECT_EQ((*records)[0].fields.size(), kMaxCsvFields);
   EXPECT_FALSE((*records)[1].too_long);
+}
+
+TEST(CsvReaderTest, SemicolonSeparatorKeepsCommasInFields) {
+  auto records =
+      ReadAll("kommune_nr;aar;verdi\n0101;2015;777,00\n\"a;b\";2016;\n", CsvSeparator::kSemicolon);
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(Fields(*records), ElementsAre(Row{"kommune_nr", "aar", "verdi"},
+                                            Row{"0101", "2015", "777,00"}, Row{"a;b", "2016", ""}));
+}
+
+TEST(CsvReaderTest, DetectionTakesTheHeadersSeparatorForTheWholeFile) {
+  // Semicolons in the header: the commas of the values are decimal commas.
+  auto semicolons = ReadAll("fylke_nr;anmodning_2015_personer\n2;777,00\n", CsvSeparator::kDetect);
+  ASSERT_TRUE(semicolons.ok()) << semicolons.status();
+  EXPECT_THAT(Fields(*semicolons),
+              ElementsAre(Row{"fylke_nr", "anmodning_2015_personer"}, Row{"2", "777,00"}));
+  // Commas in the (quoted) header: a semicolon later is text.
+  auto commas = ReadAll("\"kommune_nr\",\"aar\"\n101,x;y\n", CsvSeparator::kDetect);
+  ASSERT_TRUE(commas.ok()) << commas.status();
+  EXPECT_THAT(Fields(*commas), ElementsAre(Row{"kommune_nr", "aar"}, Row{"101", "x;y"}));
+  // A one-column header decides nothing: the separator stays the comma.
+  auto single = ReadAll("a\nb;c,d\n", CsvSeparator::kDetect);
+  ASSERT_TRUE(single.ok()) << single.status();
+  EXPECT_THAT(Fields(*single), ElementsAre(Row{"a"}, Row{"b;c", "d"}));
+}
+
+TEST(CsvReaderTest, TheOtherSeparatorAfterAClosingQuoteIsAnError) {
+  auto records = ReadAll("a;b\n\"x\",y;z\n", CsvSeparator::kDetect);
+  ASSERT_FALSE(records.ok());
+  EXPECT_THAT(std::string(records.status().message()),
+              HasSubstr("line 2: text after a closing quote"));
 }
 
 }  // namespace

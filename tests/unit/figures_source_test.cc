@@ -528,14 +528,19 @@ TEST(FiguresQuirks, CountryCountyAndSkippedAreas) {
       "2014,NULL,bosatt,personer,5,bosatt_anmodede,NULL,NULL,030101\n",  // city district
       "2014,NULL,bosatt,personer,1,bosatt_anmodede,9999,NULL,NULL\n",    // unknown
       "2014,9,bosatt,personer,1,bosatt_anmodede,NULL,NULL,NULL\n"));     // line 7: bad county
-  ASSERT_EQ(f.records.size(), 2u) << DescribeRejected(f);
+  ASSERT_EQ(f.records.size(), 3u) << DescribeRejected(f);
   EXPECT_THAT(f.records[0].values[Count::kRefugeesSettled], Optional(7784));
   EXPECT_EQ(f.records[0].subject, Subject::Country());
   EXPECT_EQ(f.records[1].subject, Subject::County(9));
   EXPECT_THAT(f.records[1].values[Count::kRefugeesSettled], Optional(300));
+  // Settled in an unknown municipality: county 99, as the national files
+  // keep it.
+  EXPECT_EQ(f.records[2].subject, Subject::County(99));
+  EXPECT_THAT(f.records[2].values[Count::kRefugeesSettled], Optional(1));
+  EXPECT_THAT(f.records[2].note, HasSubstr("9999"));
   EXPECT_EQ(SkippedMentioning(f, "naringsregion"), 1);
   EXPECT_EQ(SkippedMentioning(f, "bydel"), 1);
-  EXPECT_EQ(SkippedMentioning(f, "9999"), 1);
+  EXPECT_EQ(SkippedMentioning(f, "9999"), 0);
   EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({7}));
 }
 
@@ -1013,6 +1018,301 @@ TEST(PublishedFigures, ContradictingRowsRejectTheRecord) {
   ASSERT_EQ(f.rejected.size(), 1u);
   EXPECT_EQ(f.rejected[0].line, 2);
   EXPECT_THAT(f.rejected[0].reason, HasSubstr("line 3"));
+}
+
+// ---------------------------------------------------------------------------
+// The 2015-2016 files (imdikator-2015-2016/): semicolons, codes without their
+// leading zeros, decimal commas, wide tables. Expected values read off the
+// files with grep.
+
+constexpr char kTableHeader[] =
+    "kommune_nr;aar;bosetting.anmodning;bosetting.vedtak;bosetting.bosatt\n";
+constexpr char kWideHeader[] =
+    "kommune_nr;anmodning_2016_personer;vedtak_2016_personer;bosatt_2016_personer;"
+    "anmodning_2016_prosent;vedtak_2016_prosent;bosatt_2016_prosent\n";
+
+const ImportRecord& MustFind(const ParsedFile& file, const Subject& subject, int year) {
+  static const ImportRecord kNone;
+  const ImportRecord* r = Find(file, subject, year);
+  EXPECT_NE(r, nullptr) << stats::DescribeSubject(subject) << " " << year;
+  return r != nullptr ? *r : kNone;
+}
+
+TEST(Figures2015, TheYearTableOf2015) {
+  const ParsedFile& f = Real("imdikator-2015-2016/bosatt_anmodede-kommune-2015.csv");
+  EXPECT_EQ(f.kind, FileKind::kSettlementTable);
+  EXPECT_EQ(f.rows, 429);  // 428 municipalities and 9999
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  EXPECT_EQ(f.records.size(), 429u);
+  EXPECT_EQ(f.fates.accepted, 429);
+  // Line 2 "101;2015;30;48;49": Halden, its leading zero restored.
+  const ImportRecord& halden = MustFind(f, Subject::Municipality(101), 2015);
+  EXPECT_EQ(halden.line, 2);
+  EXPECT_THAT(halden.values[Count::kRefugeesRequested], Optional(30));
+  EXPECT_THAT(halden.values[Count::kRefugeesDecided], Optional(48));
+  EXPECT_THAT(halden.values[Count::kRefugeesSettled], Optional(49));
+  // Line 213 "1234;2015;10;;0": the empty decision is absent, the 0 a real 0.
+  const ImportRecord& r1234 = MustFind(f, Subject::Municipality(1234), 2015);
+  EXPECT_EQ(r1234.values[Count::kRefugeesDecided], std::nullopt);
+  EXPECT_THAT(r1234.values[Count::kRefugeesSettled], Optional(0));
+  // Line 430 "9999;2015;;;74": settled in an unknown municipality, kept as
+  // county 99 with a note saying so.
+  EXPECT_FALSE(AnyRecordFor(f, Subject::Municipality(9999)));
+  const ImportRecord& unknown = MustFind(f, Subject::County(99), 2015);
+  EXPECT_EQ(unknown.line, 430);
+  EXPECT_THAT(unknown.values[Count::kRefugeesSettled], Optional(74));
+  EXPECT_EQ(unknown.values[Count::kRefugeesRequested], std::nullopt);
+  EXPECT_THAT(unknown.note, HasSubstr("9999"));
+  EXPECT_THAT(unknown.note, HasSubstr("unknown municipality"));
+  EXPECT_TRUE(halden.note.empty());
+  // The data README: 11,268 settled in the 428 municipalities; 11,342 with
+  // the unknown municipality.
+  int64_t municipalities = 0;
+  int64_t settled = 0;
+  for (const ImportRecord& r : f.records) {
+    if (!r.subject.is_municipality()) continue;
+    ++municipalities;
+    settled += r.values[Count::kRefugeesSettled].value_or(0);
+  }
+  EXPECT_EQ(municipalities, 428);
+  EXPECT_EQ(settled, 11268);
+  EXPECT_EQ(settled + *unknown.values[Count::kRefugeesSettled], 11342);
+  EXPECT_TRUE(SortedBySubjectAndYear(f));
+}
+
+TEST(Figures2015, TheWideMunicipalTableMapsEachColumnToItsYearAndMeasure) {
+  const ParsedFile& f = Real("imdikator-2015-2016/bosatt_anmodede-kommune-2015_2017.csv");
+  EXPECT_EQ(f.kind, FileKind::kWideMunicipal);
+  EXPECT_EQ(f.rows, 428);
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  EXPECT_EQ(f.fates.accepted, 428);
+  // Line 2: 0101;;30;48;70;57;;80;.;;;100;160;100;81,42857143;;100;.;
+  for (int year : {2015, 2016, 2017}) {
+    EXPECT_EQ(MustFind(f, Subject::Municipality(101), year).line, 2) << year;
+  }
+  const ImportRecord& y2015 = MustFind(f, Subject::Municipality(101), 2015);
+  EXPECT_THAT(y2015.values[Count::kRefugeesRequested], Optional(30));
+  EXPECT_THAT(y2015.values[Count::kRefugeesDecided], Optional(48));
+  EXPECT_EQ(y2015.values[Count::kRefugeesSettled], std::nullopt);  // empty
+  const ImportRecord& y2016 = MustFind(f, Subject::Municipality(101), 2016);
+  EXPECT_THAT(y2016.values[Count::kRefugeesRequested], Optional(70));
+  EXPECT_THAT(y2016.values[Count::kRefugeesDecided], Optional(57));
+  const ImportRecord& y2017 = MustFind(f, Subject::Municipality(101), 2017);
+  EXPECT_THAT(y2017.values[Count::kRefugeesRequested], Optional(80));
+  EXPECT_EQ(y2017.values[Count::kRefugeesDecided], std::nullopt);  // "."
+  // Bergen (1201) 2016: 350 decided of 720, printed 48,61111111 %.
+  EXPECT_THAT(MustFind(f, Subject::Municipality(1201), 2016).values[Count::kRefugeesDecided],
+              Optional(350));
+  EXPECT_EQ(f.records.size(), 428u * 3);
+}
+
+TEST(Figures2015, TheWideCountyTableHasTheCountryAsCountyZero) {
+  const ParsedFile& f = Real("imdikator-2015-2016/bosatt_anmodede-fylke-2015_2017.csv");
+  EXPECT_EQ(f.kind, FileKind::kWideCounty);
+  EXPECT_EQ(f.rows, 20);
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  // Line 2 "2;777,00;910,00;;1410,00;1114,00;;1650,00;392,00;;...": Akershus.
+  const ImportRecord& akershus = MustFind(f, Subject::County(2), 2015);
+  EXPECT_THAT(akershus.values[Count::kRefugeesRequested], Optional(777));
+  EXPECT_THAT(akershus.values[Count::kRefugeesDecided], Optional(910));
+  EXPECT_EQ(akershus.values[Count::kRefugeesSettled], std::nullopt);
+  EXPECT_THAT(MustFind(f, Subject::County(2), 2017).values[Count::kRefugeesDecided], Optional(392));
+  // Line 17 "0;11185,00;11719,00;;18521,00;14556,00;;21498,00;5944,00;...".
+  EXPECT_FALSE(AnyRecordFor(f, Subject::County(0)));
+  const ImportRecord& norway = MustFind(f, Subject::Country(), 2016);
+  EXPECT_EQ(norway.line, 17);
+  EXPECT_THAT(norway.values[Count::kRefugeesRequested], Optional(18521));
+  EXPECT_THAT(norway.values[Count::kRefugeesDecided], Optional(14556));
+  EXPECT_THAT(MustFind(f, Subject::Country(), 2015).values[Count::kRefugeesRequested],
+              Optional(11185));
+  // Line 20: Buskerud (7) decided "0,00" in 2017, a real 0.
+  EXPECT_THAT(MustFind(f, Subject::County(7), 2017).values[Count::kRefugeesDecided], Optional(0));
+}
+
+TEST(Figures2015, TheQuotedCommaSnapshotHas2015And2016) {
+  const ParsedFile& f =
+      Real("imdikator-2015-2016/snapshots-2016/bosatt_anmodede-kommune-2015_2016-160126.csv");
+  EXPECT_EQ(f.kind, FileKind::kSettlementTable);
+  EXPECT_EQ(f.rows, 856);
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  EXPECT_EQ(f.records.size(), 856u);
+  // 101,2015,30,"48","." and 101,2016,70,"57",".".
+  const ImportRecord& y2015 = MustFind(f, Subject::Municipality(101), 2015);
+  EXPECT_THAT(y2015.values[Count::kRefugeesRequested], Optional(30));
+  EXPECT_THAT(y2015.values[Count::kRefugeesDecided], Optional(48));
+  EXPECT_EQ(y2015.values[Count::kRefugeesSettled], std::nullopt);
+  const ImportRecord& y2016 = MustFind(f, Subject::Municipality(101), 2016);
+  EXPECT_THAT(y2016.values[Count::kRefugeesRequested], Optional(70));
+  EXPECT_THAT(y2016.values[Count::kRefugeesDecided], Optional(57));
+}
+
+TEST(Figures2015, EverySnapshotIsReadWhole) {
+  for (const char* date : {"160202", "160212", "160218", "160301", "160308", "160315", "160322"}) {
+    SCOPED_TRACE(date);
+    const ParsedFile& f = Real(absl::StrCat(
+        "imdikator-2015-2016/snapshots-2016/bosatt_anmodede-kommune-2016-", date, ".csv"));
+    EXPECT_EQ(f.kind, FileKind::kSettlementTable);
+    EXPECT_EQ(f.rows, 428);
+    EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+    EXPECT_EQ(f.records.size(), 428u);
+    EXPECT_THAT(MustFind(f, Subject::Municipality(101), 2016).values[Count::kRefugeesRequested],
+                Optional(70));
+  }
+  // 160202 line 11 "0123;2016;30; ;.": a blank decision is absent; on
+  // 160218 Spydeberg had decided 15.
+  const ParsedFile& early =
+      Real("imdikator-2015-2016/snapshots-2016/bosatt_anmodede-kommune-2016-160202.csv");
+  const ImportRecord& spydeberg = MustFind(early, Subject::Municipality(123), 2016);
+  EXPECT_THAT(spydeberg.values[Count::kRefugeesRequested], Optional(30));
+  EXPECT_EQ(spydeberg.values[Count::kRefugeesDecided], std::nullopt);
+  const ParsedFile& later =
+      Real("imdikator-2015-2016/snapshots-2016/bosatt_anmodede-kommune-2016-160218.csv");
+  EXPECT_THAT(MustFind(later, Subject::Municipality(123), 2016).values[Count::kRefugeesDecided],
+              Optional(15));
+}
+
+TEST(Figures2015, CodesOfOneToFourDigitsKeepTheirLeadingZeros) {
+  const ParsedFile f =
+      MustParse(absl::StrCat(kTableHeader,  //
+                             "101;2016;70;57;\n", "0104;2016;80;80;\n", "21;2016;1;1;\n"));
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  EXPECT_THAT(MustFind(f, Subject::Municipality(101), 2016).values[Count::kRefugeesRequested],
+              Optional(70));
+  EXPECT_NE(Find(f, Subject::Municipality(104), 2016), nullptr);
+  EXPECT_NE(Find(f, Subject::Municipality(21), 2016), nullptr);
+}
+
+TEST(Figures2015, CodesOfFiveDigitsOrNotDigitsAreRejectedWithTheirLines) {
+  const ParsedFile f = MustParse(absl::StrCat(kTableHeader,           //
+                                              "01010;2016;70;57;\n",  // 2
+                                              "1O1;2016;70;57;\n",    // 3
+                                              ";2016;70;57;\n",       // 4
+                                              "0;2016;70;57;\n",      // 5
+                                              "-101;2016;70;57;\n",   // 6
+                                              "0104;2016;80;80;\n"));
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({2, 3, 4, 5, 6}));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("municipality code \"01010\""));
+  EXPECT_EQ(f.fates.rejected_alone, 5);
+  ASSERT_EQ(f.records.size(), 1u);
+  EXPECT_EQ(f.records[0].subject, Subject::Municipality(104));
+}
+
+TEST(Figures2015, DotAndEmptyAndBlankAreAbsentNeverZero) {
+  const ParsedFile f =
+      MustParse(absl::StrCat(kTableHeader,  //
+                             "101;2016;.;;0\n", "104;2016; ;0,00;.\n", "105;2016;.;;\n"));
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  const ImportRecord& r101 = MustFind(f, Subject::Municipality(101), 2016);
+  EXPECT_EQ(r101.values[Count::kRefugeesRequested], std::nullopt);
+  EXPECT_EQ(r101.values[Count::kRefugeesDecided], std::nullopt);
+  EXPECT_THAT(r101.values[Count::kRefugeesSettled], Optional(0));
+  const ImportRecord& r104 = MustFind(f, Subject::Municipality(104), 2016);
+  EXPECT_EQ(r104.values[Count::kRefugeesRequested], std::nullopt);
+  EXPECT_THAT(r104.values[Count::kRefugeesDecided], Optional(0));
+  EXPECT_EQ(r104.values[Count::kRefugeesSettled], std::nullopt);
+  // Nothing known: no record.
+  EXPECT_EQ(Find(f, Subject::Municipality(105), 2016), nullptr);
+  EXPECT_EQ(f.fates.without_value, 1);
+}
+
+TEST(Figures2015, DecimalCommaCountsMustBeWhole) {
+  const ParsedFile f = MustParse(absl::StrCat(kTableHeader,  //
+                                              "101;2016;777,00;48;\n",
+                                              "104;2016;80;77,5;\n",      // 3
+                                              "105;2016;1,234,5;1;\n"));  // 4
+  EXPECT_THAT(MustFind(f, Subject::Municipality(101), 2016).values[Count::kRefugeesRequested],
+              Optional(777));
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({3, 4}));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("bosetting.vedtak: count \"77,5\" is not a whole"));
+  EXPECT_THAT(f.rejected[1].reason, HasSubstr("\"1,234,5\" is not a number"));
+  EXPECT_EQ(f.records.size(), 1u);
+}
+
+TEST(Figures2015, TheSnapshotSpellingOfTheHeaderIsTheSameKind) {
+  const ParsedFile f = MustParse(
+      "\"kommune_nr\",\"aar\",\"bosatt.anmodede\",\"bosatt.vedtak\",\"bosatt.bosatt\"\n"
+      "101,2015,30,\"48\",\".\"\n"
+      "9999,2015,\"\",\"\",\"74\"\n");
+  EXPECT_EQ(f.kind, FileKind::kSettlementTable);
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  EXPECT_THAT(MustFind(f, Subject::Municipality(101), 2015).values[Count::kRefugeesDecided],
+              Optional(48));
+  EXPECT_THAT(MustFind(f, Subject::County(99), 2015).values[Count::kRefugeesSettled], Optional(74));
+}
+
+TEST(Figures2015, AContradictingUnknownMunicipalityAndCounty99RejectTheRecord) {
+  // The old export files keep 9999 as county 99 too; a file giving both
+  // with different values cannot be trusted for either.
+  const ParsedFile f = MustParse(absl::StrCat(
+      kSettledOfRequestedHeader, "2014,99,bosatt,personer,65,bosatt_anmodede,NULL,NULL,NULL\n",
+      "2014,NULL,bosatt,personer,66,bosatt_anmodede,9999,NULL,NULL\n"));
+  EXPECT_EQ(Find(f, Subject::County(99), 2014), nullptr);
+  EXPECT_THAT(DescribeRejected(f), HasSubstr("66 contradicts 65"));
+}
+
+TEST(Figures2015, WidePercentsAreCheckedWithinTheirPrintedPrecision) {
+  // 57 of 70 is 81.428571 %.
+  for (const auto& [printed, accepted] :
+       std::vector<std::pair<std::string, bool>>{{"81,42857143", true},
+                                                 {"81,43", true},
+                                                 {"81", true},
+                                                 {".", true},
+                                                 {"", true},
+                                                 {"81,5", false},
+                                                 {"81,42", false},
+                                                 {"82", false}}) {
+    SCOPED_TRACE(printed);
+    const ParsedFile f = MustParse(absl::StrCat(kWideHeader, "0101;70;57;;100;", printed, ";\n"));
+    EXPECT_EQ(f.records.size(), accepted ? 1u : 0u) << DescribeRejected(f);
+    EXPECT_EQ(f.rejected.size(), accepted ? 0u : 1u);
+  }
+}
+
+TEST(Figures2015, ABadWidePercentRejectsEveryRecordOfItsRowWithTheLine) {
+  const ParsedFile f = MustParse(
+      "kommune_nr;anmodning_2015_personer;vedtak_2015_personer;anmodning_2016_personer;"
+      "vedtak_2016_personer;anmodning_2016_prosent;vedtak_2016_prosent\n"
+      "0101;30;48;70;57;100;81,42857143\n"
+      "0104;40;43;80;80;100;90\n"        // 3: 80 of 80 is 100 %
+      "0105;65;70;130;130;99;100\n"      // 4: the request is 100 % of itself
+      "0106;90;105;100;100;100;1OO\n");  // 5: not a number
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({3, 3, 4, 4, 5, 5}))
+      << DescribeRejected(f);
+  EXPECT_THAT(DescribeRejected(f),
+              HasSubstr("0104 2016 not imported: line 3: vedtak_2016_prosent 90 does not agree "
+                        "with refugees_decided/refugees_requested = 80/80"));
+  EXPECT_THAT(DescribeRejected(f), HasSubstr("line 4: anmodning_2016_prosent 99"));
+  EXPECT_THAT(DescribeRejected(f),
+              HasSubstr("line 5: vedtak_2016_prosent: \"1OO\" is not a number"));
+  EXPECT_EQ(f.records.size(), 2u);  // 0101, 2015 and 2016
+  EXPECT_EQ(f.records_rejected, 6);
+  EXPECT_EQ(f.fates.accepted, 1);
+  EXPECT_EQ(f.fates.in_rejected_records, 3);
+  EXPECT_EQ(f.fates.total(), f.rows);
+}
+
+TEST(Figures2015, WideCountyCodes) {
+  const ParsedFile f = MustParse(
+      "fylke_nr;anmodning_2016_personer;anmodning_2016_prosent\n"
+      "0;18521,00;100,00\n"
+      "2;1410,00;100,00\n"
+      "20;612,00;100,00\n"
+      "100;1,00;100,00\n"  // 5: three digits
+      "x;1,00;100,00\n");  // 6
+  EXPECT_THAT(MustFind(f, Subject::Country(), 2016).values[Count::kRefugeesRequested],
+              Optional(18521));
+  EXPECT_THAT(MustFind(f, Subject::County(2), 2016).values[Count::kRefugeesRequested],
+              Optional(1410));
+  EXPECT_NE(Find(f, Subject::County(20), 2016), nullptr);
+  EXPECT_THAT(RejectedLines(f), ElementsAreArray<int64_t>({5, 6}));
+  EXPECT_THAT(f.rejected[0].reason, HasSubstr("county code \"100\""));
+}
+
+TEST(Figures2015, AWideHeaderWithAnUnknownColumnIsNotRecognised) {
+  EXPECT_FALSE(ParseText("kommune_nr;anmodning_2016_personer;kommentar\n0101;70;x\n").ok());
+  EXPECT_FALSE(ParseText("kommune_nr;anmodning_2016_tusen\n0101;70\n").ok());
+  EXPECT_FALSE(ParseText("kommune_nr\n0101\n").ok());
+  EXPECT_FALSE(ParseText("anmodning_2016_personer\n70\n").ok());
 }
 
 TEST(DescribeKindTest, NamesTheTable) {

@@ -63,6 +63,18 @@ TEST(ImportRequestsTest, TheSourceNameIsMadeSendable) {
   EXPECT_EQ(FirstInvalidUtf8(long_name[0].source()), std::nullopt);
 }
 
+TEST(ImportRequestsTest, EveryMessageCarriesTheKnownDate) {
+  const std::vector<api::ImportFiguresRequest> dated = ImportRequests(
+      Records(1200, 0), "snapshot-160212.csv", api::FIGURES_STATUS_FINAL, 500, "2016-02-12");
+  ASSERT_EQ(dated.size(), 3u);
+  for (const api::ImportFiguresRequest& m : dated) EXPECT_EQ(m.known_date(), "2016-02-12");
+  // No date: the service takes the date of the import.
+  for (const api::ImportFiguresRequest& m :
+       ImportRequests(Records(3, 0), "a.csv", api::FIGURES_STATUS_FINAL, 2)) {
+    EXPECT_EQ(m.known_date(), "");
+  }
+}
+
 TEST(ImportRequestsTest, NoRecordsNoMessages) {
   EXPECT_TRUE(ImportRequests(ParsedFile(), "empty.csv", api::FIGURES_STATUS_FINAL, 500).empty());
 }

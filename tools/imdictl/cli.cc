@@ -56,9 +56,15 @@ const std::vector<Command>& Commands() {
                   "  N records sent: C changed, U unchanged, X rejected by the service;\n"
                   "  K records not imported because of a bad row\n"
                   "with R = A + W + S + J and N = C + U + X. Importing a file again changes "
-                  "nothing. Exit status 1 when rows were rejected.",
+                  "nothing. Exit status 1 when rows were rejected.\n"
+                  "Files are imported in the order given. --known_date=YYYY-MM-DD says when "
+                  "the figures of every file were published or known; --known_date_from_name "
+                  "takes each file's date from the end of its name (...-160212.csv is "
+                  "2016-02-12), and a file without one stops the import before anything is "
+                  "sent (exit status 2). Without either, the service takes the date of the "
+                  "import.",
        .service = S::kStats,
-       .flags = {"status", "batch", "max_errors"},
+       .flags = {"status", "batch", "max_errors", "known_date", "known_date_from_name"},
        .handler = FiguresImport},
       {.group = "figures",
        .name = "export",
@@ -324,7 +330,7 @@ const std::vector<Command>& Commands() {
        .args = "FILE...",
        .summary = "Import figure files.",
        .service = S::kStats,
-       .flags = {"status", "batch", "max_errors"},
+       .flags = {"status", "batch", "max_errors", "known_date", "known_date_from_name"},
        .handler = FiguresImport,
        .replaced_by = "figures import"},
       {.name = "create-cycle",

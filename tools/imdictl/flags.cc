@@ -33,6 +33,12 @@ ABSL_FLAG(std::string, regions, "data/regions/kommuner.json",
 ABSL_FLAG(std::string, status, "final",
           "Status to record on imported figures: final, preliminary or unspecified.");
 ABSL_FLAG(int, batch, 500, "Records per ImportFigures message (one atomic write each), 1 to 5000.");
+ABSL_FLAG(std::string, known_date, "",
+          "The date the imported figures were published or known, YYYY-MM-DD, for every file; "
+          "empty: the date of the import.");
+ABSL_FLAG(bool, known_date_from_name, false,
+          "Take each file's known date from the end of its name, -YYMMDD (...-160212.csv is "
+          "2016-02-12); excludes --known_date.");
 ABSL_FLAG(int64_t, max_errors, 50, "Rejected rows to list per file.");
 ABSL_FLAG(std::string, filter, "",
           "AIP-160 filter, e.g. 'year = 2016 AND imdi_region = \"NORD\"'.");

@@ -28,6 +28,8 @@ ABSL_DECLARE_FLAG(std::string, klass);
 ABSL_DECLARE_FLAG(std::string, regions);
 ABSL_DECLARE_FLAG(std::string, status);
 ABSL_DECLARE_FLAG(int, batch);
+ABSL_DECLARE_FLAG(std::string, known_date);
+ABSL_DECLARE_FLAG(bool, known_date_from_name);
 ABSL_DECLARE_FLAG(int64_t, max_errors);
 ABSL_DECLARE_FLAG(std::string, filter);
 ABSL_DECLARE_FLAG(int64_t, as_of_version);

@@ -16,6 +16,7 @@
 #include "tools/imdictl/commands.h"
 #include "tools/imdictl/exit_codes.h"
 #include "tools/imdictl/flags.h"
+#include "tools/imdictl/known_dates.h"
 #include "tools/imdictl/output.h"
 #include "tools/import/figures_source.h"
 #include "tools/import/import_requests.h"
@@ -321,10 +322,12 @@ bool ParseStatus(absl::string_view text, api::FiguresStatus& status) {
   return true;
 }
 
-void PrintParseSummary(const std::string& name, const ParsedFile& parsed) {
+void PrintParseSummary(const std::string& name, const ParsedFile& parsed,
+                       const std::string& known_date) {
   std::cerr << absl::StrFormat("%s: %s, %d rows -> %d records", name,
                                imdi::import::DescribeKind(parsed.kind), parsed.rows,
                                parsed.records.size());
+  if (!known_date.empty()) std::cerr << ", known " << known_date;
   for (const auto& [reason, count] : parsed.skipped) {
     std::cerr << absl::StrFormat("\n  skipped %d: %s", count, reason);
   }
@@ -335,8 +338,8 @@ void PrintParseSummary(const std::string& name, const ParsedFile& parsed) {
 // records rejected, or -1 (with `exit_code` set) when the call failed or
 // did not deliver every record.
 int64_t ImportFile(Client& client, api::StatsService::Stub& stub, const std::string& path,
-                   const ParsedFile& parsed, api::FiguresStatus status, absl::Time start,
-                   int& exit_code) {
+                   const ParsedFile& parsed, api::FiguresStatus status,
+                   const std::string& known_date, absl::Time start, int& exit_code) {
   // The file's name is the rows' source: one line of UTF-8 (ImportRequests
   // makes it so), whatever bytes the file system gave it.
   const std::string name = std::filesystem::path(path).filename().string();
@@ -347,7 +350,7 @@ int64_t ImportFile(Client& client, api::StatsService::Stub& stub, const std::str
       stub.ImportFigures(&context, &response));
 
   const std::vector<api::ImportFiguresRequest> requests = imdi::import::ImportRequests(
-      parsed, name, status, static_cast<size_t>(absl::GetFlag(FLAGS_batch)));
+      parsed, name, status, static_cast<size_t>(absl::GetFlag(FLAGS_batch)), known_date);
   absl::Time last_report = start;
   size_t sent = 0;
   for (const api::ImportFiguresRequest& request : requests) {
@@ -430,20 +433,24 @@ int FiguresImport(Client& client, const Args& files) {
   if (!ParseStatus(absl::GetFlag(FLAGS_status), status)) {
     return Usage("--status must be final, preliminary or unspecified");
   }
+  const absl::StatusOr<std::vector<std::string>> known_dates =
+      KnownDates(files, absl::GetFlag(FLAGS_known_date), absl::GetFlag(FLAGS_known_date_from_name));
+  if (!known_dates.ok()) return Usage(known_dates.status().message());
   api::StatsService::Stub* stub = client.Stats();
   if (stub == nullptr) return kExitFile;
   int64_t rejected = 0;
-  for (const std::string& path : files) {
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& path = files[i];
     const absl::Time start = absl::Now();
     auto parsed = imdi::import::ParseFiguresPath(path);
     if (!parsed.ok()) {
       std::cerr << "imdictl: " << path << ": " << parsed.status().message() << "\n";
       return kExitFile;
     }
-    PrintParseSummary(std::filesystem::path(path).filename().string(), *parsed);
+    PrintParseSummary(std::filesystem::path(path).filename().string(), *parsed, (*known_dates)[i]);
     int exit_code = kExitOk;
     const int64_t file_rejected =
-        ImportFile(client, *stub, path, *parsed, status, start, exit_code);
+        ImportFile(client, *stub, path, *parsed, status, (*known_dates)[i], start, exit_code);
     if (file_rejected < 0) return exit_code;
     rejected += file_rejected;
   }

@@ -11,6 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/csv.h"
 #include "common/limits.h"
 #include "common/status_macros.h"
@@ -45,6 +48,14 @@ constexpr char kSkipOtherStatus[] = "follow-up statuses other than work or educa
 constexpr char kSkipPopulationUnknown[] =
     "population with an age group without a value: population left unknown";
 
+// Refugees settled in an unknown municipality: the settlement files' row
+// 9999 is kept as the figures of county 99 ("Uoppgitt"), where the national
+// files of 2014 keep the same thing; aggregates read it as such.
+constexpr int kUnknownMunicipalityCode = 9999;
+constexpr int kUnknownCounty = 99;
+constexpr char kUnknownMunicipalityNote[] =
+    "the unknown-municipality row 9999: refugees settled in an unknown municipality";
+
 struct Header {
   std::map<std::string, size_t> index;
   bool has(absl::string_view name) const { return index.contains(std::string(name)); }
@@ -57,21 +68,31 @@ struct Printed {
   int decimals = 0;
 };
 
-absl::StatusOr<Printed> ParsePrinted(absl::string_view text) {
+// How a file writes decimals: "85.00", or in the 2015-2016 files "777,00"
+// (which also leave a value blank with a space).
+enum class Decimals { kPoint, kComma };
+
+absl::StatusOr<Printed> ParsePrinted(absl::string_view text, Decimals decimals = Decimals::kPoint) {
   Printed out;
-  if (text.empty() || text == "." || text == ":") return out;
+  std::string number(text);
+  if (decimals == Decimals::kComma) {
+    number = std::string(absl::StripAsciiWhitespace(text));
+    if (!absl::StrContains(number, '.')) absl::StrReplaceAll({{",", "."}}, &number);
+  }
+  if (number.empty() || number == "." || number == ":") return out;
   double value = 0;
-  if (!absl::SimpleAtod(text, &value) || !std::isfinite(value)) {
+  if (!absl::SimpleAtod(number, &value) || !std::isfinite(value)) {
     return absl::InvalidArgumentError(absl::StrCat(Excerpt(text), " is not a number"));
   }
-  const size_t dot = text.find('.');
-  out.decimals = dot == absl::string_view::npos ? 0 : static_cast<int>(text.size() - dot - 1);
+  const size_t dot = number.find('.');
+  out.decimals = dot == std::string::npos ? 0 : static_cast<int>(number.size() - dot - 1);
   out.number = value;
   return out;
 }
 
-absl::StatusOr<std::optional<int64_t>> ParseCount(absl::string_view text) {
-  IMDI_ASSIGN_OR_RETURN(Printed printed, ParsePrinted(text));
+absl::StatusOr<std::optional<int64_t>> ParseCount(absl::string_view text,
+                                                  Decimals decimals = Decimals::kPoint) {
+  IMDI_ASSIGN_OR_RETURN(Printed printed, ParsePrinted(text, decimals));
   if (!printed.number) return std::nullopt;
   const double v = *printed.number;
   if (v != std::floor(v)) {
@@ -97,6 +118,21 @@ struct RatioCheck {
   Count denominator;
   double scale = 100;
 };
+
+// Why `check` disagrees with the counts in `v`, or nullopt when it agrees or
+// a value it needs is absent (or the denominator is 0).
+std::optional<std::string> RatioDisagreement(const RatioCheck& check, const FigureValues& v) {
+  const auto& n = v[check.numerator];
+  const auto& d = v[check.denominator];
+  if (!check.printed.number || !n || !d || *d == 0) return std::nullopt;
+  const double computed = static_cast<double>(*n) / static_cast<double>(*d) * check.scale;
+  const double tolerance = 0.5 * std::pow(10.0, -check.printed.decimals) + 1e-9;
+  if (std::fabs(computed - *check.printed.number) <= tolerance) return std::nullopt;
+  return absl::StrFormat("%s %g does not agree with %s/%s = %d/%d = %.4f", check.label,
+                         *check.printed.number,
+                         stats::kCountNames[static_cast<int>(check.numerator)],
+                         stats::kCountNames[static_cast<int>(check.denominator)], *n, *d, computed);
+}
 
 // Collects values per (subject, year) across the rows of one file.
 class Assembler {
@@ -161,8 +197,8 @@ class Assembler {
   void Finish(ParsedFile& out) {
     for (auto& [key, e] : entries_) {
       for (const RatioCheck& check : e.checks) {
-        std::optional<std::string> problem = Verify(check, e.record.values);
-        if (problem) e.problems.push_back(*problem);
+        std::optional<std::string> problem = RatioDisagreement(check, e.record.values);
+        if (problem) e.problems.push_back(absl::StrCat("line ", check.line, ": ", *problem));
       }
       if (!e.problems.empty()) {
         rejected_keys_.insert(key);
@@ -215,20 +251,6 @@ class Assembler {
     return it->second;
   }
 
-  static std::optional<std::string> Verify(const RatioCheck& check, const FigureValues& v) {
-    const auto& n = v[check.numerator];
-    const auto& d = v[check.denominator];
-    if (!check.printed.number || !n || !d || *d == 0) return std::nullopt;
-    const double computed = static_cast<double>(*n) / static_cast<double>(*d) * check.scale;
-    const double tolerance = 0.5 * std::pow(10.0, -check.printed.decimals) + 1e-9;
-    if (std::fabs(computed - *check.printed.number) <= tolerance) return std::nullopt;
-    return absl::StrFormat("line %d: %s %g does not agree with %s/%s = %d/%d = %.4f", check.line,
-                           check.label, *check.printed.number,
-                           stats::kCountNames[static_cast<int>(check.numerator)],
-                           stats::kCountNames[static_cast<int>(check.denominator)], *n, *d,
-                           computed);
-  }
-
   std::map<std::pair<Subject, int>, Entry> entries_;
   std::vector<RowProblem> rejected_;
   std::set<std::pair<Subject, int>> rejected_keys_;
@@ -239,14 +261,19 @@ struct AreaColumns {
   std::string municipality, county, commerce, district;
 };
 
-// Returns the subject, or a skip reason, or an error.
+// Returns the subject (with a note for the record, when it needs one), or a
+// skip reason, or an error.
 struct Area {
   std::optional<Subject> subject;
   const char* skip = nullptr;
+  const char* note = nullptr;
 };
 
+// `settlement`: the file is one of settlement figures, whose 9999 rows are
+// kept as county 99; other files' 9999 rows are skipped (county 99 holds
+// only "settled in an unknown municipality").
 absl::StatusOr<Area> AreaOf(const std::vector<std::string>& f, const Header& h,
-                            const AreaColumns& c) {
+                            const AreaColumns& c, bool settlement) {
   auto value = [&](const std::string& column) -> absl::string_view {
     return f[h.index.at(column)];
   };
@@ -268,7 +295,10 @@ absl::StatusOr<Area> AreaOf(const std::vector<std::string>& f, const Header& h,
       return absl::InvalidArgumentError(
           absl::StrCat("municipality code ", Excerpt(municipality), " is not four digits"));
     }
-    if (*code == 9999) return Area{std::nullopt, kSkipUnknownMunicipality};
+    if (*code == kUnknownMunicipalityCode) {
+      if (!settlement) return Area{std::nullopt, kSkipUnknownMunicipality};
+      return Area{Subject::County(kUnknownCounty), nullptr, kUnknownMunicipalityNote};
+    }
     return Area{Subject::Municipality(*code), nullptr};
   }
   std::optional<int> number = stats::ParseDigits(county, 2);
@@ -548,6 +578,145 @@ absl::Status PublishedRow(Context& c, const Subject& subject, int year) {
   return absl::OkStatus();
 }
 
+// The 2015-2016 files (imdikator-2015-2016/): semicolons or commas, codes
+// with or without their leading zeros, decimal commas.
+
+// kommune_nr as written there: the four-digit code, with the leading zeros
+// some files drop restored ("101" is 0101). Whether the code was in use in
+// the row's year is the service's to check; nothing else is guessed here.
+absl::StatusOr<Area> MunicipalityArea(absl::string_view text) {
+  std::optional<int> code =
+      text.empty() || text.size() > 4 ? std::nullopt : stats::ParseDigits(text, text.size());
+  if (!code || *code == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("municipality code ", Excerpt(text), " is not a code of one to four digits"));
+  }
+  if (*code == kUnknownMunicipalityCode) {
+    return Area{Subject::County(kUnknownCounty), nullptr, kUnknownMunicipalityNote};
+  }
+  return Area{Subject::Municipality(*code), nullptr};
+}
+
+// fylke_nr as written there: "2" is county 02, "0" the whole country.
+absl::StatusOr<Area> CountyArea(absl::string_view text) {
+  std::optional<int> number =
+      text.empty() || text.size() > 2 ? std::nullopt : stats::ParseDigits(text, text.size());
+  if (!number) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("county code ", Excerpt(text), " is not a code of one or two digits"));
+  }
+  return Area{*number == 0 ? Subject::Country() : Subject::County(*number), nullptr};
+}
+
+// The per-year settlement table: one row per municipality and year, one
+// column per count, named as in bosatt_anmodede-kommune-2015.csv
+// (bosetting.*) or as in the 2016-01-26 snapshot (bosatt.*).
+constexpr std::array<std::pair<absl::string_view, Count>, 6> kTableColumns = {{
+    {"bosetting.anmodning", Count::kRefugeesRequested},
+    {"bosetting.vedtak", Count::kRefugeesDecided},
+    {"bosetting.bosatt", Count::kRefugeesSettled},
+    {"bosatt.anmodede", Count::kRefugeesRequested},
+    {"bosatt.vedtak", Count::kRefugeesDecided},
+    {"bosatt.bosatt", Count::kRefugeesSettled},
+}};
+
+absl::Status SettlementTableRow(Context& c, const Subject& subject, int year) {
+  for (const auto& [column, count] : kTableColumns) {
+    if (!c.header.has(column)) continue;
+    absl::StatusOr<std::optional<int64_t>> n = ParseCount(c[column], Decimals::kComma);
+    if (!n.ok())
+      return absl::InvalidArgumentError(absl::StrCat(column, ": ", n.status().message()));
+    c.assembler.SetCount(subject, year, c.line, count, *n);
+  }
+  return absl::OkStatus();
+}
+
+// A column of the wide tables: MEASURE_YEAR_UNIT, e.g. vedtak_2016_personer
+// (decided in 2016, persons) or vedtak_2016_prosent (the same as a percent
+// of the request).
+struct WideColumn {
+  size_t index = 0;
+  std::string name;
+  Count count = Count::kRefugeesRequested;
+  int year = 0;
+  bool percent = false;
+};
+
+// The layout of a wide file: its area column (kommune_nr or fylke_nr) and
+// the measure columns, which are all the others.
+struct WideLayout {
+  FileKind kind = FileKind::kWideMunicipal;
+  std::string area;
+  std::vector<WideColumn> columns;
+  std::vector<int> years;  // every year a column names, ascending
+};
+
+std::optional<WideColumn> ParseWideColumn(const std::string& name, size_t index) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(name, '_');
+  if (parts.size() != 3) return std::nullopt;
+  std::optional<Count> count = SettlementCount(parts[0]);
+  std::optional<int> year = stats::ParseDigits(parts[1], 4);
+  if (!count || !year || (parts[2] != "personer" && parts[2] != "prosent")) return std::nullopt;
+  return WideColumn{index, name, *count, *year, parts[2] == "prosent"};
+}
+
+// A wide layout when the header is one: an area column and at least one
+// measure column, and nothing else.
+std::optional<WideLayout> WideLayoutOf(const std::vector<std::string>& columns) {
+  WideLayout layout;
+  std::set<int> years;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if ((columns[i] == "kommune_nr" || columns[i] == "fylke_nr") && layout.area.empty()) {
+      layout.area = columns[i];
+      layout.kind = columns[i] == "kommune_nr" ? FileKind::kWideMunicipal : FileKind::kWideCounty;
+    } else if (std::optional<WideColumn> column = ParseWideColumn(columns[i], i)) {
+      years.insert(column->year);
+      layout.columns.push_back(*std::move(column));
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (layout.area.empty() || layout.columns.empty()) return std::nullopt;
+  layout.years.assign(years.begin(), years.end());
+  return layout;
+}
+
+// One wide row: the counts of every year, and each percent checked against
+// the counts of its year in the same row (anmodning_prosent is 100 of
+// itself; vedtak and bosatt are percents of the request). The row is taken
+// whole or not at all: a bad cell rejects every record of the row.
+absl::Status WideRow(Context& c, const Subject& subject, const WideLayout& layout) {
+  std::map<int, FigureValues> values;
+  for (const WideColumn& column : layout.columns) {
+    if (column.percent) continue;
+    absl::StatusOr<std::optional<int64_t>> n =
+        ParseCount((*c.fields)[column.index], Decimals::kComma);
+    if (!n.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(column.name, ": ", n.status().message()));
+    }
+    values[column.year][column.count] = *n;
+  }
+  for (const WideColumn& column : layout.columns) {
+    if (!column.percent) continue;
+    absl::StatusOr<Printed> printed = ParsePrinted((*c.fields)[column.index], Decimals::kComma);
+    if (!printed.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(column.name, ": ", printed.status().message()));
+    }
+    const RatioCheck check{c.line, column.name, *printed, column.count, Count::kRefugeesRequested,
+                           100};
+    if (std::optional<std::string> problem = RatioDisagreement(check, values[column.year])) {
+      return absl::InvalidArgumentError(*problem);
+    }
+  }
+  for (const WideColumn& column : layout.columns) {
+    if (column.percent) continue;
+    c.assembler.SetCount(subject, column.year, c.line, column.count,
+                         values[column.year][column.count]);
+  }
+  return absl::OkStatus();
+}
+
 // A problem of the row's bytes, before its values are read: too long to be
 // real, or a field that is not UTF-8 (it could not be sent: protobuf text
 // is UTF-8).
@@ -586,8 +755,8 @@ const std::vector<KindInfo>& Kinds() {
        "bosatt_anmodede",
        {"kommune_nr", "fylke_nr", "naringsregion_nr", "bydel_nr"}},
       {FileKind::kIntroCompletion,
-       {"aar", "bydel_nr", "avslutning_arsak_8", "kjonn", "enhet", "tabellvariabel",
-        "tabell_navn", "avslutning_arsak_3", "fylke_nr", "naringsregion_nr", "kommune_nr"},
+       {"aar", "bydel_nr", "avslutning_arsak_8", "kjonn", "enhet", "tabellvariabel", "tabell_navn",
+        "avslutning_arsak_3", "fylke_nr", "naringsregion_nr", "kommune_nr"},
        "intro_avslutning_direkte",
        {"kommune_nr", "fylke_nr", "naringsregion_nr", "bydel_nr"}},
       {FileKind::kIntroFollowup,
@@ -604,8 +773,79 @@ const std::vector<KindInfo>& Kinds() {
        {"code_2016", "name", "year", "measure", "value", "note", "source"},
        "",
        {}},
+      {FileKind::kSettlementTable,
+       {"kommune_nr", "aar", "bosetting.anmodning", "bosetting.vedtak", "bosetting.bosatt"},
+       "",
+       {}},
+      {FileKind::kSettlementTable,
+       {"kommune_nr", "aar", "bosatt.anmodede", "bosatt.vedtak", "bosatt.bosatt"},
+       "",
+       {}},
   };
   return kinds;
+}
+
+// Where a row belongs: its subject and the years of the records it fills
+// (one, but for the wide files' rows), with a note for those records when
+// they need one; or a skip reason; or why the row cannot be placed.
+struct Placement {
+  std::optional<Subject> subject;
+  int row_year = 0;
+  std::vector<int> record_years;
+  const char* note = nullptr;
+  const char* skip = nullptr;
+  absl::Status status;
+};
+
+Placement Unplaced(absl::Status status) {
+  Placement p;
+  p.status = std::move(status);
+  return p;
+}
+
+Placement PlaceRow(const Context& c, const KindInfo& kind, const WideLayout* wide) {
+  Placement p;
+  absl::StatusOr<Area> area;
+  if (wide != nullptr) {
+    area = wide->kind == FileKind::kWideCounty ? CountyArea(c[wide->area])
+                                               : MunicipalityArea(c[wide->area]);
+    if (!area.ok()) return Unplaced(area.status());
+    p.record_years = wide->years;
+  } else if (kind.kind == FileKind::kPublishedFigures) {
+    absl::StatusOr<std::pair<Subject, int>> place = PublishedPlace(c);
+    if (!place.ok()) return Unplaced(place.status());
+    area = Area{place->first, nullptr};
+    p.row_year = place->second;
+  } else {
+    std::optional<int> year = stats::ParseDigits(c["aar"], 4);
+    if (kind.kind == FileKind::kSettlementTable) {
+      area = MunicipalityArea(c["kommune_nr"]);
+    } else if (c["tabell_navn"] != kind.table) {
+      return Unplaced(absl::InvalidArgumentError(absl::StrCat(
+          "table ", Excerpt(c["tabell_navn"]), " in a file of table ", Excerpt(kind.table))));
+    } else {
+      const bool settlement =
+          kind.kind == FileKind::kSettlement || kind.kind == FileKind::kSettledOfRequested;
+      area = AreaOf(*c.fields, c.header, kind.area, settlement);
+    }
+    if (!year) {
+      return Unplaced(
+          absl::InvalidArgumentError(absl::StrCat("year ", Excerpt(c["aar"]), " is not a year")));
+    }
+    if (!area.ok()) return Unplaced(area.status());
+    p.row_year = *year;
+  }
+  if (area->skip != nullptr) {
+    p.skip = area->skip;
+    return p;
+  }
+  p.subject = area->subject;
+  p.note = area->note;
+  if (p.record_years.empty()) {
+    // Follow-up rows are stored under the cohort's year (the one before).
+    p.record_years = {kind.kind == FileKind::kIntroFollowup ? p.row_year - 1 : p.row_year};
+  }
+  return p;
 }
 
 }  // namespace
@@ -624,12 +864,18 @@ std::string DescribeKind(FileKind kind) {
       return "IMDi population by age (befolkning_alder)";
     case FileKind::kPublishedFigures:
       return "published figures";
+    case FileKind::kSettlementTable:
+      return "IMDi settlement per municipality and year (kommune_nr, aar)";
+    case FileKind::kWideMunicipal:
+      return "IMDi settlement per municipality, a column per measure and year";
+    case FileKind::kWideCounty:
+      return "IMDi settlement per county, a column per measure and year";
   }
   return "?";
 }
 
 absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
-  CsvReader reader(in);
+  CsvReader reader(in, CsvSeparator::kDetect);
   CsvRecord row;
   IMDI_ASSIGN_OR_RETURN(bool has_header, reader.Next(row));
   if (!has_header) return absl::InvalidArgumentError("the file is empty");
@@ -648,6 +894,9 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
       break;
     }
   }
+  const std::optional<WideLayout> wide = kind == nullptr ? WideLayoutOf(row.fields) : std::nullopt;
+  const KindInfo wide_kind{wide ? wide->kind : FileKind::kWideMunicipal, {}, "", {}};
+  if (wide) kind = &wide_kind;
   if (kind == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
         "unrecognised header (", absl::StrJoin(row.fields, ","),
@@ -659,8 +908,10 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
   out.kind = kind->kind;
   Assembler assembler;
   std::map<std::pair<Subject, int>, AgeSums> age_sums;
-  // Rows placed in each record, to tell what became of them at the end.
-  std::map<std::pair<Subject, int>, int64_t> placed;
+  // The records each row was placed in (one, but for the wide files' rows),
+  // to tell what became of the rows at the end.
+  using Key = std::pair<Subject, int>;
+  std::map<std::vector<Key>, int64_t> placed;
   auto skipped_rows = [&out] {
     int64_t n = 0;
     for (const auto& [reason, count] : out.skipped) n += count;
@@ -689,89 +940,85 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
     // Where the row belongs. A row that cannot be placed is rejected by
     // itself; once placed, any problem of the row rejects its whole record
     // (one rule for every format: no record is imported in part).
-    std::optional<Subject> subject;
-    int record_year = 0;
-    int row_year = 0;
-    absl::Status status;
-    if (kind->kind == FileKind::kPublishedFigures) {
-      absl::StatusOr<std::pair<Subject, int>> place = PublishedPlace(c);
-      if (place.ok()) {
-        subject = place->first;
-        record_year = row_year = place->second;
-      } else {
-        status = place.status();
-      }
-    } else {
-      std::optional<int> parsed_year = stats::ParseDigits(c["aar"], 4);
-      absl::StatusOr<Area> area = AreaOf(row.fields, header, kind->area);
-      if (c["tabell_navn"] != kind->table) {
-        status = absl::InvalidArgumentError(absl::StrCat(
-            "table ", Excerpt(c["tabell_navn"]), " in a file of table ", Excerpt(kind->table)));
-      } else if (!parsed_year) {
-        status =
-            absl::InvalidArgumentError(absl::StrCat("year ", Excerpt(c["aar"]), " is not a year"));
-      } else if (!area.ok()) {
-        status = area.status();
-      } else if (area->skip != nullptr) {
-        c.Skip(area->skip);
-        ++out.fates.skipped;
-        continue;
-      } else {
-        subject = area->subject;
-        row_year = *parsed_year;
-        // Follow-up rows are stored under the cohort's year (the one before).
-        record_year = kind->kind == FileKind::kIntroFollowup ? row_year - 1 : row_year;
-      }
+    const Placement place = PlaceRow(c, *kind, wide ? &*wide : nullptr);
+    if (place.skip != nullptr) {
+      c.Skip(place.skip);
+      ++out.fates.skipped;
+      continue;
     }
-    if (!subject) {
+    if (!place.subject) {
       ++out.fates.rejected_alone;
-      assembler.Reject(row.line, bytes_problem.value_or(std::string(status.message())));
+      assembler.Reject(row.line, bytes_problem.value_or(std::string(place.status.message())));
       continue;
     }
+    const Subject& subject = *place.subject;
+    std::vector<Key> keys;
+    for (int year : place.record_years) keys.emplace_back(subject, year);
+    auto problem = [&](absl::string_view reason) {
+      for (int year : place.record_years) assembler.Problem(subject, year, row.line, reason);
+    };
     if (bytes_problem) {
-      ++placed[std::make_pair(*subject, record_year)];
-      assembler.Problem(*subject, record_year, row.line, *bytes_problem);
+      ++placed[keys];
+      problem(*bytes_problem);
       continue;
+    }
+    if (place.note != nullptr) {
+      for (int year : place.record_years)
+        assembler.AddText(subject, year, row.line, "", place.note);
     }
     const int64_t skipped_before = skipped_rows();
+    absl::Status status;
     switch (kind->kind) {
       case FileKind::kSettlement:
-        status = SettlementRow(c, *subject, row_year);
+        status = SettlementRow(c, subject, place.row_year);
         break;
       case FileKind::kSettledOfRequested:
-        status = SettledOfRequestedRow(c, *subject, row_year);
+        status = SettledOfRequestedRow(c, subject, place.row_year);
         break;
       case FileKind::kIntroCompletion:
-        status = IntroCompletionRow(c, *subject, row_year);
+        status = IntroCompletionRow(c, subject, place.row_year);
         break;
       case FileKind::kIntroFollowup:
-        status = IntroFollowupRow(c, *subject, row_year);
+        status = IntroFollowupRow(c, subject, place.row_year);
         break;
       case FileKind::kPopulationByAge:
-        status = PopulationRow(c, *subject, row_year, age_sums);
+        status = PopulationRow(c, subject, place.row_year, age_sums);
         break;
       case FileKind::kPublishedFigures:
-        status = PublishedRow(c, *subject, row_year);
+        status = PublishedRow(c, subject, place.row_year);
+        break;
+      case FileKind::kSettlementTable:
+        status = SettlementTableRow(c, subject, place.row_year);
+        break;
+      case FileKind::kWideMunicipal:
+      case FileKind::kWideCounty:
+        status = WideRow(c, subject, *wide);
         break;
     }
-    if (!status.ok()) assembler.Problem(*subject, record_year, row.line, status.message());
+    if (!status.ok()) problem(status.message());
     if (status.ok() && skipped_rows() > skipped_before) {
       ++out.fates.skipped;
     } else {
-      ++placed[std::make_pair(*subject, record_year)];
+      ++placed[keys];
     }
   }
   FinishPopulation(age_sums, assembler, out);
   assembler.Finish(out);
-  std::set<std::pair<Subject, int>> imported;
+  std::set<Key> imported;
   for (const ImportRecord& record : out.records) {
     imported.insert(std::make_pair(record.subject, record.year));
   }
-  for (const auto& [key, rows] : placed) {
-    if (imported.contains(key)) {
-      out.fates.accepted += rows;
-    } else if (assembler.rejected_keys().contains(key)) {
+  // A row is in a rejected record when any of its records is rejected (all
+  // of them are, then), accepted when one of them is imported.
+  for (const auto& [keys, rows] : placed) {
+    auto any = [&keys](const std::set<Key>& set) {
+      return std::any_of(keys.begin(), keys.end(),
+                         [&set](const Key& k) { return set.contains(k); });
+    };
+    if (any(assembler.rejected_keys())) {
       out.fates.in_rejected_records += rows;
+    } else if (any(imported)) {
+      out.fates.accepted += rows;
     } else {
       out.fates.without_value += rows;
     }

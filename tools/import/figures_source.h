@@ -6,11 +6,21 @@
 //    intro_status_arbutd.csv, befolkning_alder.csv. Long format: one value
 //    per row, identified by area, year and measure.
 //  * published/figures-2016-2017.csv: one value per row with its source.
+//  * The 2015-2016 files (imdikator-2015-2016/), semicolon- or
+//    comma-separated: the per-year table (kommune_nr, aar and a column per
+//    count: bosatt_anmodede-kommune-2015.csv and the 2016 snapshots), and
+//    the wide tables with a column per measure and year
+//    (anmodning_2016_personer, vedtak_2016_prosent, ...) per municipality
+//    (kommune_nr) or county (fylke_nr, 0 = the whole country). Codes may
+//    lack their leading zeros ("101" is 0101); counts may have a decimal
+//    comma ("777,00").
 //
 // The files' quirks are handled, not papered over: "." (no value), ":"
 // (suppressed) and empty values are absent, never 0; counts written as
 // "85.00" must be whole; four-digit municipality codes keep their leading
-// zeros; country (00) and county rows become published totals; rows for
+// zeros; country (00) and county rows become published totals; the
+// settlement files' row 9999 (settled in an unknown municipality) becomes
+// county 99 ("Uoppgitt"), with a note, as in the national files; rows for
 // city districts, commerce regions and breakdowns the store does not keep
 // are skipped and counted; the files' percent columns must agree with the
 // counts they derive from (within the rounding of the printed value), or the
@@ -32,12 +42,15 @@
 namespace imdi::import {
 
 enum class FileKind {
-  kSettlement,            // bosetting.csv
-  kSettledOfRequested,    // bosatt_anmodede.csv
-  kIntroCompletion,       // intro_avslutning_direkte.csv
-  kIntroFollowup,         // intro_status_arbutd.csv
-  kPopulationByAge,       // befolkning_alder.csv
-  kPublishedFigures,      // published/figures-*.csv
+  kSettlement,          // bosetting.csv
+  kSettledOfRequested,  // bosatt_anmodede.csv
+  kIntroCompletion,     // intro_avslutning_direkte.csv
+  kIntroFollowup,       // intro_status_arbutd.csv
+  kPopulationByAge,     // befolkning_alder.csv
+  kPublishedFigures,    // published/figures-*.csv
+  kSettlementTable,     // kommune_nr;aar;bosetting.anmodning|bosatt.anmodede;...
+  kWideMunicipal,       // kommune_nr;anmodning_2015_personer;...
+  kWideCounty,          // fylke_nr;anmodning_2015_personer;...
 };
 
 // One record to import: the figures a file gives for one subject and year.

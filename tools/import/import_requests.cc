@@ -24,8 +24,8 @@ absl::StatusOr<api::BatchUpsertMunicipalitiesRequest> MunicipalitiesRequest(
 
 std::vector<api::ImportFiguresRequest> ImportRequests(const ParsedFile& parsed,
                                                       const std::string& source_name,
-                                                      api::FiguresStatus status,
-                                                      size_t batch) {
+                                                      api::FiguresStatus status, size_t batch,
+                                                      const std::string& known_date) {
   batch = std::max<size_t>(batch, 1);
   const std::string source = CleanText(source_name, kMaxLineBytes);
   const auto& fields = stats::FigureFieldsOf<api::Figures>();
@@ -52,6 +52,7 @@ std::vector<api::ImportFiguresRequest> ImportRequests(const ParsedFile& parsed,
       api::ImportFiguresRequest& request = out.emplace_back();
       request.set_source(source);
       request.set_status(status);
+      request.set_known_date(known_date);
       bytes = request.ByteSizeLong();
     }
     *out.back().add_rows() = std::move(row);

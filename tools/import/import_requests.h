@@ -24,12 +24,13 @@ inline constexpr size_t kMaxImportMessageBytes = size_t{1} << 20;
 
 // Messages of one ImportFigures stream carrying `parsed.records`, at most
 // `batch` rows and kMaxImportMessageBytes each, every message naming
-// `source_name` (made valid one-line UTF-8 within the bound of a source)
-// and `status`.
+// `source_name` (made valid one-line UTF-8 within the bound of a source),
+// `status` and `known_date` (YYYY-MM-DD, or "" for the date of the import).
 std::vector<stats::v1::ImportFiguresRequest> ImportRequests(const ParsedFile& parsed,
                                                             const std::string& source_name,
                                                             stats::v1::FiguresStatus status,
-                                                            size_t batch);
+                                                            size_t batch,
+                                                            const std::string& known_date = "");
 
 }  // namespace imdi::import
 
