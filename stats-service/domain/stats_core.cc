@@ -866,13 +866,18 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
       continue;
     }
     if (subject->is_municipality()) {
-      // Published figures name a municipality by its code of that year.
-      const CodePeriod* period = dir->FindById(subject->id)->CodeIn(in.year);
-      if (period != nullptr && period->code != in.subject.id) {
+      // Published figures name a municipality by its code of that year, or
+      // of the one year whose codes the whole file uses.
+      const int codes_year = origin.codes_year != 0 ? origin.codes_year : in.year;
+      const Municipality* m = dir->FindById(subject->id);
+      const CodePeriod* period = m->CodeIn(codes_year);
+      if (period == nullptr || period->code != in.subject.id) {
         reject(row.line, "municipality_code",
-               absl::StrCat("code ", FormatCode(in.subject.id), " was not in use in ", in.year,
-                            "; ", period->name, " had code ", FormatCode(period->code),
-                            " then"));
+               absl::StrCat("code ", FormatCode(in.subject.id), " was not in use in ", codes_year,
+                            period == nullptr
+                                ? absl::StrCat("; ", m->name, " did not exist then")
+                                : absl::StrCat("; ", period->name, " had code ",
+                                               FormatCode(period->code), " then")));
         continue;
       }
     }

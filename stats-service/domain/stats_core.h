@@ -58,6 +58,9 @@ struct WriteOrigin {
   // The caller's principal and the request id (x-request-id), where known.
   std::string principal;
   std::string request_id;
+  // Imports: the year whose municipality codes the rows use; 0: each row's
+  // own year.
+  int codes_year = 0;
 };
 
 // A row of an import, already decoded: the subject may name a municipality

@@ -188,6 +188,9 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
         ParseKnownDate(request_.known_date(), "known_date", absl::Now());
     if (!known_date.ok()) {
       whole_message = FieldViolations(known_date.status()).front();
+    } else if (request_.codes_year() != 0 &&
+               !ValidateYear(request_.codes_year(), "codes_year").ok()) {
+      whole_message = FieldViolations(ValidateYear(request_.codes_year(), "codes_year")).front();
     } else if (request_.status() < v1::FIGURES_STATUS_UNSPECIFIED ||
         request_.status() > v1::FIGURES_STATUS_FINAL) {
       whole_message = {"status", absl::StrCat("unknown status value ", request_.status())};
@@ -220,7 +223,7 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     IMDI_ASSIGN_OR_RETURN(ImportBatchResult result,
                           core_->ImportBatch(source_,
                                              static_cast<FiguresStatus>(request_.status()),
-                                             std::move(rows), Origin(scope_, *known_date)));
+                                             std::move(rows), ImportOrigin(*known_date)));
     response_.set_rows_changed(response_.rows_changed() + result.rows_changed);
     response_.set_rows_unchanged(response_.rows_unchanged() + result.rows_unchanged);
     // Rows the core rejected, counted there; only the listed ones are named.
@@ -229,6 +232,13 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     for (const ImportRowError& error : result.errors) Reject(error.line, error.field, error.reason);
     if (result.rows_changed > 0) committed_version_ = result.data_version;
     return absl::OkStatus();
+  }
+
+  // Who imports, when the figures were known, and whose codes the rows use.
+  WriteOrigin ImportOrigin(int known_date) const {
+    WriteOrigin origin = Origin(scope_, known_date);
+    origin.codes_year = request_.codes_year();
+    return origin;
   }
 
   void Reject(int64_t line, const std::string& field, const std::string& reason) {

@@ -311,22 +311,17 @@ TEST_F(StatsServiceTest, RejectedWritesChangeNothing) {
 TEST_F(StatsServiceTest, ImportIsIdempotentAndReportsRowsWithLines) {
   const api::ImportFiguresResponse first = Import(*files_[0]);
   EXPECT_EQ(first.rows_received(), static_cast<int64_t>(files_[0]->records.size()));
-  // IMDi's file states Harstad's 2012 figures under 1903, the code it got
-  // when Bjarkøy merged into it in 2013; in 2012 it was 1901. An import
-  // names each municipality by its code of the row's year, so that row is
-  // refused and the others are written.
-  EXPECT_EQ(first.rows_changed(), first.rows_received() - 1);
-  EXPECT_EQ(first.rows_rejected(), 1);
-  ASSERT_EQ(first.errors_size(), 1);
-  EXPECT_EQ(first.errors(0).field(), "municipality_code");
-  EXPECT_EQ(first.errors(0).reason(),
-            "code 1903 was not in use in 2012; Harstad had code 1901 then");
+  // IMDi's export writes every year in the codes of its latest year:
+  // Harstad's 2012 figures under 1903, the code it got in 2013, are
+  // Harstad's. The file says so (codes_year 2014) and nothing is refused.
+  EXPECT_EQ(first.rows_changed(), first.rows_received());
+  EXPECT_EQ(first.rows_rejected(), 0);
   const int64_t after_first = DataVersion();
 
   const api::ImportFiguresResponse again = Import(*files_[0], 97);
   EXPECT_EQ(again.rows_changed(), 0);
-  EXPECT_EQ(again.rows_unchanged(), again.rows_received() - 1);
-  EXPECT_EQ(again.rows_rejected(), 1);
+  EXPECT_EQ(again.rows_unchanged(), again.rows_received());
+  EXPECT_EQ(again.rows_rejected(), 0);
   EXPECT_EQ(DataVersion(), after_first);  // no new revisions, no new version
 
   // A stream with a bad row: that row is reported, the others are written.

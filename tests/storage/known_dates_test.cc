@@ -24,6 +24,7 @@
 namespace imdi::stats {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -377,6 +378,26 @@ TEST_F(KnownDatesTest, AnImportNamesEachMunicipalityByItsCodeOfTheRowsYear) {
   record.year = 2015;
   record.values[Count::kRefugeesSettled] = 5;
   EXPECT_TRUE(core_->PutFigures(record, FiguresMask::All(), "").ok());
+}
+
+TEST_F(KnownDatesTest, AFileWrittenInOneYearsCodesNamesEveryYearByThem) {
+  SeedDirectory();
+  WriteOrigin codes_2018;
+  codes_2018.codes_year = 2018;
+  // Trondheim's 2015 figures under the code it had in 2018, the file's year.
+  auto result = core_->ImportBatch("f.csv", FiguresStatus::kFinal,
+                                   {Row(2, 5001, 2015, {{Count::kRefugeesSettled, 5}}),
+                                    Row(3, 1601, 2015, {{Count::kRefugeesSettled, 6}})},
+                                   codes_2018);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->rows_changed, 1);
+  ASSERT_EQ(result->errors.size(), 1u);
+  EXPECT_EQ(result->errors[0].line, 3);
+  EXPECT_THAT(result->errors[0].reason,
+              AllOf(HasSubstr("code 1601 was not in use in 2018"), HasSubstr("had code 5001 then")));
+  auto read = core_->GetFigures(1601, 2015, 0);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->first.values[Count::kRefugeesSettled], 5);
 }
 
 // A store written by schema 1 holds full revisions without known dates;

@@ -422,6 +422,18 @@ TEST(RealFiguresFiles, MissingFileIsNotFound) {
 // ---------------------------------------------------------------------------
 // Values as printed
 
+// Whose codes each file uses: the export writes every year in the codes of
+// its latest year (Harstad's 2012 figures under 1903, its code from 2013),
+// the published file in those of 2016, the 2015-2016 files each row in its
+// own year's.
+TEST(FiguresCodesYear, EachFileSaysWhoseCodesItsRowsUse) {
+  EXPECT_EQ(Real("imdikator/bosetting.csv").codes_year, 2014);
+  EXPECT_EQ(Real("imdikator/intro_status_arbutd.csv").codes_year, 2013);
+  EXPECT_EQ(Real("published/figures-2016-2017.csv").codes_year, 2016);
+  EXPECT_EQ(Real("imdikator-2015-2016/bosatt_anmodede-kommune-2015.csv").codes_year, 0);
+  EXPECT_EQ(Real("imdikator-2015-2016/bosatt_anmodede-kommune-2015_2017.csv").codes_year, 0);
+}
+
 TEST(FiguresQuirks, NoValueMarkersAreAbsentNotZero) {
   const ParsedFile f = MustParse(
       absl::StrCat(kSettlementHeader,                                               //

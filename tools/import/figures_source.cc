@@ -803,6 +803,18 @@ Placement Unplaced(absl::Status status) {
   return p;
 }
 
+// The tables of IMDi's statistics export, whose rows of every year name
+// municipalities by the codes of the export's latest year.
+bool IsImdiExport(FileKind kind) {
+  return kind == FileKind::kSettlement || kind == FileKind::kSettledOfRequested ||
+         kind == FileKind::kIntroCompletion || kind == FileKind::kIntroFollowup ||
+         kind == FileKind::kPopulationByAge;
+}
+
+// The published figures file names municipalities by their codes of 2016
+// (its column code_2016).
+constexpr int kPublishedCodesYear = 2016;
+
 Placement PlaceRow(const Context& c, const KindInfo& kind, const WideLayout* wide) {
   Placement p;
   absl::StatusOr<Area> area;
@@ -906,6 +918,7 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
   const std::vector<std::string> columns = row.fields;
   ParsedFile out;
   out.kind = kind->kind;
+  if (kind->kind == FileKind::kPublishedFigures) out.codes_year = kPublishedCodesYear;
   Assembler assembler;
   std::map<std::pair<Subject, int>, AgeSums> age_sums;
   // The records each row was placed in (one, but for the wide files' rows),
@@ -941,6 +954,7 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
     // itself; once placed, any problem of the row rejects its whole record
     // (one rule for every format: no record is imported in part).
     const Placement place = PlaceRow(c, *kind, wide ? &*wide : nullptr);
+    if (IsImdiExport(kind->kind)) out.codes_year = std::max(out.codes_year, place.row_year);
     if (place.skip != nullptr) {
       c.Skip(place.skip);
       ++out.fates.skipped;

@@ -82,6 +82,11 @@ struct RowFates {
 
 struct ParsedFile {
   FileKind kind = FileKind::kSettlement;
+  // The year whose municipality codes the file uses for every row: IMDi's
+  // export writes all its years in the codes of its latest year, the
+  // published figures file in those of the year its code column names
+  // (code_2016); 0 when each row uses the codes of its own year.
+  int codes_year = 0;
   int64_t rows = 0;  // data rows read (the header excluded)
   std::vector<ImportRecord> records;  // ordered by subject and year
   // One entry per row rejected alone and per record not imported (which

@@ -53,6 +53,7 @@ std::vector<api::ImportFiguresRequest> ImportRequests(const ParsedFile& parsed,
       request.set_source(source);
       request.set_status(status);
       request.set_known_date(known_date);
+      request.set_codes_year(parsed.codes_year);
       bytes = request.ByteSizeLong();
     }
     *out.back().add_rows() = std::move(row);
