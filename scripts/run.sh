@@ -106,12 +106,16 @@ log "importing the bundled figures"
 # follow-up file has county rows with fractional person counts.
 "$IMDICTL" import --target="$STATS" data/imdikator/*.csv \
   data/published/figures-2016-2017.csv || [ $? -eq 1 ]
-# IMDi's 2015-2016 files, as published. The wide 2015-2017 tables match none
-# of the 2016 snapshots (data/README.md), so they carry no known date; the
-# snapshots follow in date order, each known on the date in its name.
+# IMDi's 2015-2016 files, as published. The wide 2015-2017 tables predate
+# the first 2016 snapshot (their 2016 decisions are below every snapshot's;
+# data/README.md), so they are known on 2016-01-25 at the latest: dated so,
+# every snapshot supersedes them, as it should. The snapshots follow in date
+# order, each known on the date in its name.
 N="data/imdikator-2015-2016"
-log "importing the 2015 settlement figures and the 2015-2017 tables"
-"$IMDICTL" import --target="$STATS" "$N/bosatt_anmodede-kommune-2015.csv" \
+log "importing the 2015 settlement figures"
+"$IMDICTL" import --target="$STATS" "$N/bosatt_anmodede-kommune-2015.csv" || [ $? -eq 1 ]
+log "importing the 2015-2017 tables, known by 2016-01-25"
+"$IMDICTL" import --target="$STATS" --known_date=2016-01-25 \
   "$N/bosatt_anmodede-kommune-2015_2017.csv" "$N/bosatt_anmodede-fylke-2015_2017.csv" \
   || [ $? -eq 1 ]
 log "importing the 2016 snapshots (2016-01-26 to 2016-03-22), each as of its date"
