@@ -99,30 +99,7 @@ for _ in $(seq 1 100); do
 done
 
 cd "$ROOT"
-log "loading municipalities (Statistics Norway code history, IMDi regions)"
-"$IMDICTL" load-municipalities --target="$STATS"
-log "importing the bundled figures"
-# Exit status 1 means some rows were rejected (listed above); the bundled
-# follow-up file has county rows with fractional person counts.
-"$IMDICTL" import --target="$STATS" data/imdikator/*.csv \
-  data/published/figures-2016-2017.csv || [ $? -eq 1 ]
-# IMDi's 2015-2016 files, as published. The wide 2015-2017 tables predate
-# the first 2016 snapshot (their 2016 decisions are below every snapshot's;
-# data/README.md), so they are known on 2016-01-25 at the latest: dated so,
-# every snapshot supersedes them, as it should. The snapshots follow in date
-# order, each known on the date in its name.
-N="data/imdikator-2015-2016"
-log "importing the 2015 settlement figures"
-"$IMDICTL" import --target="$STATS" "$N/bosatt_anmodede-kommune-2015.csv" || [ $? -eq 1 ]
-log "importing the 2015-2017 tables, known by 2016-01-25"
-"$IMDICTL" import --target="$STATS" --known_date=2016-01-25 \
-  "$N/bosatt_anmodede-kommune-2015_2017.csv" "$N/bosatt_anmodede-fylke-2015_2017.csv" \
-  || [ $? -eq 1 ]
-log "importing the 2016 snapshots (2016-01-26 to 2016-03-22), each as of its date"
-"$IMDICTL" import --target="$STATS" --known_date_from_name \
-  "$N"/snapshots-2016/bosatt_anmodede-kommune-2015_2016-160126.csv \
-  "$N"/snapshots-2016/bosatt_anmodede-kommune-2016-16{0202,0212,0218,0301,0308,0315,0322}.csv \
-  || [ $? -eq 1 ]
+scripts/load-stats-data.sh "$IMDICTL" "$STATS"
 
 log "starting award-service on $AWARD_LISTEN (data in $DATA_ROOT/award)"
 start_service award-service "$AWARD_LISTEN" --data_dir="$DATA_ROOT/award" \

@@ -58,10 +58,8 @@ start_service stats "$WORK/stats.log" "$BUILD_DIR/stats-service/stats-service" \
   --data_dir="$WORK/stats" --sync=false --insecure_dev
 STATS_PID="$LAST_PID"
 STATS_PORT="$PORT"
-"$IMDICTL" load-municipalities --target="127.0.0.1:$STATS_PORT" >"$WORK/load.out" 2>&1 ||
-  { cat "$WORK/load.out" >&2; fail "load-municipalities failed"; }
-"$IMDICTL" import --target="127.0.0.1:$STATS_PORT" data/imdikator/*.csv \
-  data/published/figures-2016-2017.csv >"$WORK/import.out" 2>&1 || true
+scripts/load-stats-data.sh "$IMDICTL" "127.0.0.1:$STATS_PORT" >"$WORK/load.out" 2>&1 ||
+  { cat "$WORK/load.out" >&2; fail "loading the bundled data failed"; exit 1; }
 
 say "-- award-service: reflection and health"
 start_award
@@ -88,6 +86,8 @@ say "-- scenario: the 2015 rule against the 2016 rule on the 2014 figures"
 run_scenario "$SCENARIOS/award_2015_vs_2016.scenario"
 say "-- scenario: the 2016 prize"
 run_scenario "$SCENARIOS/award_2016.scenario"
+say "-- scenario: the 2015 and 2016 cycles on the real figures of their years"
+run_scenario "$SCENARIOS/award_real_data.scenario"
 
 say "-- the rest of the history: 2016 is already recorded by the cycle"
 "$IMDICTL" load-winners --award_target="127.0.0.1:$AP" data/published/award-history.csv \
