@@ -943,7 +943,9 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
   }
 
   std::vector<FiguresRecord> writes;
-  for (auto& [key, p] : pending) {
+  for (auto& entry : pending) {
+    // A named reference: clang 14 cannot capture a structured binding.
+    auto& p = entry.second;
     if (!p.known_then && p.merged.values.empty()) continue;
     FiguresRecord revision =
         PartialRevision(p.base, p.merged, origin, [&](int f) { return p.set_by[f]; });

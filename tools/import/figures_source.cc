@@ -1024,7 +1024,10 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
   }
   // A row is in a rejected record when any of its records is rejected (all
   // of them are, then), accepted when one of them is imported.
-  for (const auto& [keys, rows] : placed) {
+  for (const auto& entry : placed) {
+    // Named references: clang 14 cannot capture a structured binding.
+    const std::vector<Key>& keys = entry.first;
+    const int64_t rows = entry.second;
     auto any = [&keys](const std::set<Key>& set) {
       return std::any_of(keys.begin(), keys.end(),
                          [&set](const Key& k) { return set.contains(k); });
