@@ -36,8 +36,11 @@ const std::vector<Command>& Commands() {
        .name = "get",
        .args = "CODE YEAR",
        .summary = "Show a municipality's figures for a year (any code it ever had).",
+       .details = "--as_of_known_date=YYYY-MM-DD shows what was known on that date; "
+                  "--sources names, for each figure, the file and line it came from, the data "
+                  "version that stored it and the date it was known.",
        .service = S::kStats,
-       .flags = {"as_of_version"},
+       .flags = {"as_of_version", "as_of_known_date", "sources"},
        .handler = FiguresGet},
       {.group = "figures",
        .name = "history",
@@ -71,7 +74,7 @@ const std::vector<Command>& Commands() {
        .args = "",
        .summary = "Write figures as CSV (human) or JSON lines, read at one data version.",
        .service = S::kStats,
-       .flags = {"filter", "as_of_version"},
+       .flags = {"filter", "as_of_version", "as_of_known_date"},
        .handler = FiguresExport},
       {.group = "municipalities",
        .name = "get",

@@ -43,6 +43,10 @@ ABSL_FLAG(int64_t, max_errors, 50, "Rejected rows to list per file.");
 ABSL_FLAG(std::string, filter, "",
           "AIP-160 filter, e.g. 'year = 2016 AND imdi_region = \"NORD\"'.");
 ABSL_FLAG(int64_t, as_of_version, 0, "Read as of this data version; 0 reads the latest.");
+ABSL_FLAG(std::string, as_of_known_date, "",
+          "Read what was known on this date (YYYY-MM-DD); empty reads what is known now.");
+ABSL_FLAG(bool, sources, false, "Show where each figure comes from: file, line, data version "
+                                "and the date it was known.");
 
 ABSL_FLAG(std::string, cycle, "", "The award cycle, e.g. 2016.");
 ABSL_FLAG(std::string, cycle_id, "", "Identifier of the cycle to create (create-cycle).");

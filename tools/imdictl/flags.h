@@ -33,6 +33,8 @@ ABSL_DECLARE_FLAG(bool, known_date_from_name);
 ABSL_DECLARE_FLAG(int64_t, max_errors);
 ABSL_DECLARE_FLAG(std::string, filter);
 ABSL_DECLARE_FLAG(int64_t, as_of_version);
+ABSL_DECLARE_FLAG(std::string, as_of_known_date);
+ABSL_DECLARE_FLAG(bool, sources);
 
 // Award.
 ABSL_DECLARE_FLAG(std::string, cycle);

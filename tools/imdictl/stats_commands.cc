@@ -78,9 +78,24 @@ void PrintFigures(const api::Figures& f) {
             << FormatTime(f.update_time());
   if (!f.known_date().empty()) std::cout << ", known " << f.known_date();
   std::cout << "\n";
-  Table table({"figure", "value"});
-  for (auto& [name, value] : FigureValues(f)) table.Add({name, value});
-  std::cout << table.Render();
+  if (f.field_sources().empty()) {
+    Table table({"figure", "value"});
+    for (auto& [name, value] : FigureValues(f)) table.Add({name, value});
+    std::cout << table.Render();
+  } else {
+    Table table({"figure", "value", "source", "line", "data version", "known"});
+    for (auto& [name, value] : FigureValues(f)) {
+      auto it = f.field_sources().find(name);
+      if (it == f.field_sources().end()) {
+        table.Add({name, value, "-", "-", "-", "-"});
+        continue;
+      }
+      const api::FieldSource& s = it->second;
+      table.Add({name, value, s.source(), s.line() > 0 ? absl::StrCat(s.line()) : "-",
+                 absl::StrCat(s.data_version()), s.known_date()});
+    }
+    std::cout << table.Render();
+  }
   if (!f.source().empty()) std::cout << "source: " << f.source() << "\n";
   if (!f.note().empty()) std::cout << "note: " << f.note() << "\n";
 }
@@ -95,6 +110,8 @@ int FiguresGet(Client& client, const Args& args) {
   request.set_municipality_code(code);
   request.set_year(year);
   request.set_as_of_version(absl::GetFlag(FLAGS_as_of_version));
+  request.set_as_of_known_date(absl::GetFlag(FLAGS_as_of_known_date));
+  request.set_include_field_sources(absl::GetFlag(FLAGS_sources));
   api::StatsService::Stub* stub = client.Stats();
   if (stub == nullptr) return kExitFile;
   api::GetFiguresResponse response;
@@ -156,6 +173,7 @@ int FiguresExport(Client& client, const Args& args) {
   api::StreamFiguresRequest request;
   request.set_filter(absl::GetFlag(FLAGS_filter));
   request.set_as_of_version(absl::GetFlag(FLAGS_as_of_version));
+  request.set_as_of_known_date(absl::GetFlag(FLAGS_as_of_known_date));
   grpc::ClientContext context;
   client.Prepare(context);
   std::unique_ptr<grpc::ClientReader<api::StreamFiguresResponse>> reader(
