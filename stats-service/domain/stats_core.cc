@@ -47,6 +47,18 @@ std::string Describe(const Subject& subject, const MunicipalityDirectory& direct
   return DescribeSubject(subject);
 }
 
+// The first figure field (index) that has a value in `values` and is named
+// in `absent`, if any.
+std::optional<int> ValuedAndAbsent(const FigureValues& values, const FiguresMask& absent) {
+  for (int i = 0; i < kNumCounts; ++i) {
+    if (absent.counts[i] && values.counts[i].has_value()) return i;
+  }
+  for (int i = 0; i < kNumPercents; ++i) {
+    if (absent.percents[i] && values.percents[i].has_value()) return kNumCounts + i;
+  }
+  return std::nullopt;
+}
+
 // Applies `mask` of `from` onto `to`.
 void ApplyMask(const FiguresRecord& from, const FiguresMask& mask, FiguresRecord& to) {
   for (int i = 0; i < kNumCounts; ++i) {
@@ -887,6 +899,11 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
       reject(row.line, own.front().field, own.front().description);
       continue;
     }
+    if (std::optional<int> both = ValuedAndAbsent(in.values, row.absent)) {
+      reject(row.line, "absent_fields",
+             absl::StrCat(FieldName(*both), " has a value and is named absent"));
+      continue;
+    }
 
     const auto key = std::make_pair(*subject, in.year);
     auto it = pending.find(key);
@@ -906,11 +923,16 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
     }
     Pending& p = it->second;
 
-    // The row sets the figures it carries, its note when it has one, and
-    // the import's status when one is given.
+    // The row sets the figures it carries, clears those it names absent,
+    // sets its note when it has one, and the import's status when one is
+    // given.
     FiguresMask mask;
-    for (int i = 0; i < kNumCounts; ++i) mask.counts[i] = in.values.counts[i].has_value();
-    for (int i = 0; i < kNumPercents; ++i) mask.percents[i] = in.values.percents[i].has_value();
+    for (int i = 0; i < kNumCounts; ++i) {
+      mask.counts[i] = in.values.counts[i].has_value() || row.absent.counts[i];
+    }
+    for (int i = 0; i < kNumPercents; ++i) {
+      mask.percents[i] = in.values.percents[i].has_value() || row.absent.percents[i];
+    }
     mask.status = status != FiguresStatus::kUnspecified;
     mask.note = !in.note.empty();
     in.status = status;

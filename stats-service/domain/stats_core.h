@@ -68,6 +68,10 @@ struct WriteOrigin {
 struct ImportRowInput {
   int64_t line = 0;
   FiguresRecord record;
+  // The counts and percents the row states as not known (its file has the
+  // column but no value): cleared as known on the import's date. None of
+  // them may have a value in `record`.
+  FiguresMask absent;
 };
 
 struct ImportRowError {
@@ -265,11 +269,12 @@ class StatsCore {
                                                 const HistoryQuery& query = {});
 
   // Imports one batch of rows in one atomic write, as known on
-  // `origin.known_date`: each row sets the figures it carries and leaves the
-  // others; rows that fail validation (a municipality code not in use in
-  // the row's year among them) are rejected with line and reason; rows that
-  // change nothing against the figures as known then write nothing. Each
-  // field written names its row's source (or `source`) and line.
+  // `origin.known_date`: each row sets the figures it carries, clears those
+  // it names absent, and leaves the others; rows that fail validation (a
+  // municipality code not in use in the row's year among them, a figure
+  // both given and named absent) are rejected with line and reason; rows
+  // that change nothing against the figures as known then write nothing.
+  // Each field written names its row's source (or `source`) and line.
   absl::StatusOr<ImportBatchResult> ImportBatch(absl::string_view source,
                                                 FiguresStatus status,
                                                 std::vector<ImportRowInput> rows,

@@ -149,6 +149,31 @@ absl::StatusOr<FiguresMask> DecodeFiguresMask(const google::protobuf::FieldMask&
   return out;
 }
 
+absl::StatusOr<FiguresMask> DecodeAbsentFields(
+    const google::protobuf::RepeatedPtrField<std::string>& names, absl::string_view field) {
+  FiguresMask out;
+  for (const std::string& name : names) {
+    std::optional<int> index;
+    if (std::optional<Count> c = CountByName(name)) {
+      index = static_cast<int>(*c);
+    } else if (std::optional<Percent> p = PercentByName(name)) {
+      index = kNumCounts + static_cast<int>(*p);
+    } else {
+      return InvalidFieldError(field, absl::StrCat(Excerpt(name),
+                                                   " is not a figure; name figures such as "
+                                                   "refugees_decided"));
+    }
+    const bool seen = *index < kNumCounts ? out.counts[*index] : out.percents[*index - kNumCounts];
+    if (seen) return InvalidFieldError(field, absl::StrCat(name, " is named twice"));
+    if (*index < kNumCounts) {
+      out.counts.set(*index);
+    } else {
+      out.percents.set(*index - kNumCounts);
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<Municipality> DecodeMunicipality(const api::Municipality& in,
                                                 absl::string_view prefix) {
   std::vector<FieldViolation> violations;

@@ -36,6 +36,11 @@ absl::StatusOr<FiguresRecord> DecodeFigures(const api::Figures& figures,
 absl::StatusOr<FiguresMask> DecodeFiguresMask(const google::protobuf::FieldMask& mask,
                                               absl::string_view field);
 
+// An import row's `absent_fields`: figure names (counts and percents), each
+// at most once; anything else is INVALID_ARGUMENT on `field`.
+absl::StatusOr<FiguresMask> DecodeAbsentFields(
+    const google::protobuf::RepeatedPtrField<std::string>& names, absl::string_view field);
+
 absl::StatusOr<Municipality> DecodeMunicipality(const api::Municipality& municipality,
                                                 absl::string_view prefix);
 

@@ -218,7 +218,12 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
                                   : violations.front().description);
         continue;
       }
-      rows.push_back({row.line(), std::move(*record)});
+      absl::StatusOr<FiguresMask> absent = DecodeAbsentFields(row.absent_fields(), "absent_fields");
+      if (!absent.ok()) {
+        Reject(row.line(), "absent_fields", FieldViolations(absent.status()).front().description);
+        continue;
+      }
+      rows.push_back({row.line(), std::move(*record), *absent});
     }
     IMDI_ASSIGN_OR_RETURN(ImportBatchResult result,
                           core_->ImportBatch(source_,

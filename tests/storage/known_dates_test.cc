@@ -234,6 +234,97 @@ TEST_F(KnownDatesTest, ASnapshotThatChangesNothingWritesNothing) {
   EXPECT_EQ(core_->data_version(), after_february);
 }
 
+// A snapshot that states every count on every row: what it leaves empty was
+// not known on its date (Krødsherad's 2016 decision: 0 on 2016-02-02, empty
+// on 2016-02-12, 15 on 2016-03-08).
+ImportRowInput SnapshotRow(int code, std::optional<int64_t> requested,
+                           std::optional<int64_t> decided) {
+  ImportRowInput row = Row(102, code, 2016, {});
+  const std::pair<Count, std::optional<int64_t>> stated[] = {
+      {Count::kRefugeesRequested, requested},
+      {Count::kRefugeesDecided, decided},
+      {Count::kRefugeesSettled, std::nullopt}};
+  for (const auto& [count, value] : stated) {
+    if (value) {
+      row.record.values[count] = *value;
+    } else {
+      row.absent.counts.set(static_cast<int>(count));
+    }
+  }
+  return row;
+}
+
+TEST_F(KnownDatesTest, AValueASnapshotLeavesEmptyIsClearedAsKnownOnItsDate) {
+  SeedDirectory();
+  Import("160202.csv", 20160202, {SnapshotRow(301, 15, 0)});
+  const ImportBatchResult cleared = Import("160212.csv", 20160212, {SnapshotRow(301, 15, {})});
+  EXPECT_EQ(cleared.rows_changed, 1);
+  Import("160308.csv", 20160308, {SnapshotRow(301, 15, 15)});
+
+  auto decided = [&](int known) -> std::optional<int64_t> {
+    auto read = core_->GetFigures(301, 2016, 0, known);
+    EXPECT_TRUE(read.ok()) << read.status();
+    return read.ok() ? read->first.values[Count::kRefugeesDecided] : std::nullopt;
+  };
+  EXPECT_EQ(decided(20160202), 0);
+  EXPECT_EQ(decided(20160212), std::nullopt);  // not 0: nothing was known then
+  EXPECT_EQ(decided(20160301), std::nullopt);
+  EXPECT_EQ(decided(20160308), 15);
+  // The request stays as stated on 2016-02-02, named by that file.
+  auto on0212 = core_->GetFigures(301, 2016, 0, 20160212);
+  ASSERT_TRUE(on0212.ok()) << on0212.status();
+  EXPECT_EQ(on0212->first.values[Count::kRefugeesRequested], 15);
+  ASSERT_NE(SourceOf(on0212->first, kRequested), nullptr);
+  EXPECT_EQ(SourceOf(on0212->first, kRequested)->source, "160202.csv");
+  // A cleared figure has no value, so no source.
+  EXPECT_EQ(SourceOf(on0212->first, static_cast<int>(Count::kRefugeesDecided)), nullptr);
+
+  auto history = core_->GetFiguresHistory(301, 2016);
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_EQ(history->revisions.size(), 3u);
+  EXPECT_EQ(history->revisions[0].known_date, 20160202);
+  EXPECT_EQ(history->revisions[0].values[Count::kRefugeesDecided], 0);
+  EXPECT_EQ(history->revisions[1].known_date, 20160212);
+  EXPECT_EQ(history->revisions[1].values[Count::kRefugeesDecided], std::nullopt);
+  EXPECT_EQ(history->revisions[2].known_date, 20160308);
+  EXPECT_EQ(history->revisions[2].values[Count::kRefugeesDecided], 15);
+  // Settled was never known: no snapshot's empty settled wrote anything.
+  for (const FiguresRecord& r : history->revisions) {
+    EXPECT_EQ(r.values[Count::kRefugeesSettled], std::nullopt);
+  }
+
+  // The 2016-02-12 snapshot again: nothing known then changes.
+  const uint64_t version = core_->data_version();
+  const ImportBatchResult again = Import("160212.csv", 20160212, {SnapshotRow(301, 15, {})});
+  EXPECT_EQ(again.rows_unchanged, 1);
+  EXPECT_EQ(again.rows_changed, 0);
+  EXPECT_EQ(core_->data_version(), version);
+}
+
+TEST_F(KnownDatesTest, ARowOfOnlyAbsentFiguresCreatesNoRecord) {
+  SeedDirectory();
+  const uint64_t version = core_->data_version();
+  const ImportBatchResult result = Import("160212.csv", 20160212, {SnapshotRow(301, {}, {})});
+  EXPECT_EQ(result.rows_unchanged, 1);
+  EXPECT_EQ(core_->data_version(), version);
+  EXPECT_EQ(core_->GetFigures(301, 2016, 0).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(KnownDatesTest, AFigureBothGivenAndNamedAbsentRejectsTheRow) {
+  SeedDirectory();
+  ImportRowInput row = SnapshotRow(301, 15, 0);
+  row.absent.counts.set(static_cast<int>(Count::kRefugeesDecided));
+  const ImportBatchResult result =
+      Import("bad.csv", 20160212, {std::move(row), SnapshotRow(1201, 20, 10)});
+  EXPECT_EQ(result.rows_rejected, 1);
+  EXPECT_EQ(result.rows_changed, 1);
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_EQ(result.errors[0].line, 102);
+  EXPECT_EQ(result.errors[0].field, "absent_fields");
+  EXPECT_THAT(result.errors[0].reason, HasSubstr("refugees_decided has a value"));
+  EXPECT_EQ(core_->GetFigures(301, 2016, 0).status().code(), absl::StatusCode::kNotFound);
+}
+
 TEST_F(KnownDatesTest, TwoFilesMergeIntoOneRecordAndEachFieldNamesItsFileLineAndVersion) {
   SeedDirectory();
   ImportBatchResult first =
