@@ -1,6 +1,7 @@
 // The statistics service end to end in one process: a real gRPC server on
 // port 0 over a real RocksDB store, driven through the generated stub, with
 // the bundled municipalities and IMDi figures loaded.
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -67,12 +68,13 @@ class StatsServiceTest : public ::testing::Test {
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
-  api::ImportFiguresResponse Import(const import::ParsedFile& parsed, size_t batch = 500) {
+  api::ImportFiguresResponse Import(const import::ParsedFile& parsed, size_t batch = 500,
+                                    const std::string& known_date = "") {
     grpc::ClientContext context;
     api::ImportFiguresResponse response;
     auto writer = server_.stub().ImportFigures(&context, &response);
     for (const auto& request :
-         import::ImportRequests(parsed, "test.csv", api::FIGURES_STATUS_FINAL, batch)) {
+         import::ImportRequests(parsed, "test.csv", api::FIGURES_STATUS_FINAL, batch, known_date)) {
       EXPECT_TRUE(writer->Write(request));
     }
     writer->WritesDone();
@@ -509,23 +511,29 @@ TEST_F(StatsServiceTest, NationalAggregateSitsNextToThePublishedTotal) {
   EXPECT_EQ(response.intro_finished().municipalities_missing(), 428);
 }
 
-// IMDi's 2015-2016 files as shipped: the 2015 table (codes without their
-// leading zeros, the unknown municipality 9999) and the eight 2016 snapshots
-// in date order. Every record is accepted; the snapshots only add what they
-// carry, so the 2015 settlements survive the 2015 rows of 2016-01-26.
+// IMDi's 2015-2016 files as shipped and as the main job imports them: the
+// 2015 table (codes without their leading zeros, the unknown municipality
+// 9999) as of the import, and the eight 2016 snapshots in date order, each
+// as known on its date. Every record is accepted. The snapshots leave
+// settled empty throughout, which clears it as known on their dates only:
+// the 2015 settlements, known later, survive the 2015 rows of 2016-01-26.
 TEST_F(StatsServiceTest, The2015And2016FilesImportWhole) {
-  std::vector<std::string> files = {
-      "imdikator-2015-2016/bosatt_anmodede-kommune-2015.csv",
-      "imdikator-2015-2016/snapshots-2016/bosatt_anmodede-kommune-2015_2016-160126.csv"};
-  for (const char* date : {"160202", "160212", "160218", "160301", "160308", "160315", "160322"}) {
-    files.push_back(absl::StrCat(
-        "imdikator-2015-2016/snapshots-2016/bosatt_anmodede-kommune-2016-", date, ".csv"));
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"imdikator-2015-2016/bosatt_anmodede-kommune-2015.csv", ""},
+      {"imdikator-2015-2016/snapshots-2016/bosatt_anmodede-kommune-2015_2016-160126.csv",
+       "2016-01-26"}};
+  for (const char* month_day : {"0202", "0212", "0218", "0301", "0308", "0315", "0322"}) {
+    const absl::string_view md(month_day);
+    files.emplace_back(absl::StrCat("imdikator-2015-2016/snapshots-2016/"
+                                    "bosatt_anmodede-kommune-2016-16",
+                                    md, ".csv"),
+                       absl::StrCat("2016-", md.substr(0, 2), "-", md.substr(2)));
   }
-  for (const std::string& file : files) {
+  for (const auto& [file, known_date] : files) {
     absl::StatusOr<import::ParsedFile> parsed = import::ParseFiguresPath(kData + file);
     ASSERT_TRUE(parsed.ok()) << file << ": " << parsed.status();
     ASSERT_TRUE(parsed->rejected.empty()) << file;
-    const api::ImportFiguresResponse response = Import(*parsed);
+    const api::ImportFiguresResponse response = Import(*parsed, 500, known_date);
     EXPECT_EQ(response.rows_received(), static_cast<int64_t>(parsed->records.size())) << file;
     EXPECT_EQ(response.rows_rejected(), 0) << file << ": " << response.ShortDebugString();
   }
@@ -533,6 +541,7 @@ TEST_F(StatsServiceTest, The2015And2016FilesImportWhole) {
   api::GetFiguresResponse halden;
   ASSERT_TRUE(GetFigures("0101", 2015, &halden).ok());
   EXPECT_EQ(halden.figures().refugees_requested(), 30);
+  EXPECT_TRUE(halden.figures().has_refugees_settled());
   EXPECT_EQ(halden.figures().refugees_settled(), 49);
   // 0622: decided 0 on 2016-01-26, nothing on 02-12, 15 from 03-08.
   api::GetFiguresResponse krodsherad;
@@ -783,6 +792,63 @@ TEST_F(StatsServiceTest, GetFiguresReadsAsOfAKnownDateWithTheSourceOfEachValue) 
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
     EXPECT_THAT(Fields(status), ElementsAre("as_of_known_date")) << bad;
   }
+}
+
+TEST_F(StatsServiceTest, AbsentFieldsClearAFigureAsKnownOnTheImportsDate) {
+  ImportKnown(server_.stub(), "160202.csv", "2016-02-02", 2, 90);
+
+  grpc::ClientContext context;
+  api::ImportFiguresResponse response;
+  auto writer = server_.stub().ImportFigures(&context, &response);
+  api::ImportFiguresRequest request;
+  request.set_source("160212.csv");
+  request.set_known_date("2016-02-12");
+  auto add_row = [&](int64_t line, const std::string& code,
+                     std::initializer_list<const char*> absent) {
+    api::ImportRow* row = request.add_rows();
+    row->set_line(line);
+    row->mutable_figures()->set_municipality_code(code);
+    row->mutable_figures()->set_year(2016);
+    for (const char* name : absent) row->add_absent_fields(name);
+    return row;
+  };
+  add_row(3, "0301", {"refugees_settled"});
+  add_row(4, "0906", {"refugees_setled"});
+  add_row(5, "0906", {"refugees_decided"})->mutable_figures()->set_refugees_decided(10);
+  add_row(6, "0906", {"refugees_settled", "refugees_settled"});
+  add_row(7, "0906", {"status"});
+  ASSERT_TRUE(writer->Write(request));
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_EQ(response.rows_changed(), 1);
+  EXPECT_EQ(response.rows_rejected(), 4);
+  ASSERT_EQ(response.errors_size(), 4);
+  std::map<int64_t, std::string> reasons;
+  for (const api::ImportRowError& error : response.errors()) {
+    EXPECT_EQ(error.field(), "absent_fields") << error.line();
+    reasons[error.line()] = error.reason();
+  }
+  EXPECT_THAT(reasons[4], HasSubstr("\"refugees_setled\" is not a figure"));
+  EXPECT_THAT(reasons[5], HasSubstr("refugees_decided has a value and is named absent"));
+  EXPECT_THAT(reasons[6], HasSubstr("named twice"));
+  EXPECT_THAT(reasons[7], HasSubstr("\"status\" is not a figure"));
+
+  auto settled_known_on = [&](const std::string& date) {
+    grpc::ClientContext read_context;
+    api::GetFiguresRequest read;
+    read.set_municipality_code("0301");
+    read.set_year(2016);
+    read.set_as_of_known_date(date);
+    api::GetFiguresResponse figures;
+    grpc::Status status = server_.stub().GetFigures(&read_context, read, &figures);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return figures.figures().has_refugees_settled()
+               ? std::optional<int64_t>(figures.figures().refugees_settled())
+               : std::nullopt;
+  };
+  EXPECT_EQ(settled_known_on("2016-02-02"), 90);
+  EXPECT_EQ(settled_known_on("2016-02-12"), std::nullopt);
+  EXPECT_EQ(settled_known_on(""), std::nullopt);
 }
 
 TEST_F(StatsServiceTest, GetFiguresHistoryShowsBothTimesOfEachRevision) {

@@ -35,6 +35,7 @@ using stats::Count;
 using stats::ImdiRegion;
 using stats::Percent;
 using stats::Subject;
+using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -454,6 +455,22 @@ TEST(FiguresQuirks, NoValueMarkersAreAbsentNotZero) {
   EXPECT_EQ(r13->values[Count::kRefugeesRequested], std::nullopt);
   EXPECT_THAT(r13->values[Count::kRefugeesDecided], Optional(12));
   EXPECT_THAT(r13->values[Count::kRefugeesSettled], Optional(0));
+  // The export gives one measure per row and is merged from several files:
+  // a value it leaves out says nothing, and clears nothing.
+  EXPECT_THAT(r14->absent_counts, IsEmpty());
+  EXPECT_THAT(r13->absent_counts, IsEmpty());
+}
+
+TEST(FiguresQuirks, NeitherTheExportNorThePublishedFileNamesAbsentCounts) {
+  for (const char* file : {"imdikator/bosetting.csv", "imdikator/bosatt_anmodede.csv",
+                           "published/figures-2016-2017.csv"}) {
+    SCOPED_TRACE(file);
+    const ParsedFile& f = Real(file);
+    ASSERT_FALSE(f.records.empty());
+    for (const ImportRecord& r : f.records) {
+      ASSERT_THAT(r.absent_counts, IsEmpty()) << stats::DescribeSubject(r.subject) << " " << r.year;
+    }
+  }
 }
 
 TEST(FiguresQuirks, RecordWithOnlyNoValuesIsNotImported) {
@@ -1222,9 +1239,49 @@ TEST(Figures2015, DotAndEmptyAndBlankAreAbsentNeverZero) {
   EXPECT_EQ(r104.values[Count::kRefugeesRequested], std::nullopt);
   EXPECT_THAT(r104.values[Count::kRefugeesDecided], Optional(0));
   EXPECT_EQ(r104.values[Count::kRefugeesSettled], std::nullopt);
-  // Nothing known: no record.
-  EXPECT_EQ(Find(f, Subject::Municipality(105), 2016), nullptr);
-  EXPECT_EQ(f.fates.without_value, 1);
+  // The table states every count on every row: what it leaves empty was
+  // not known on its date, and the record says so.
+  EXPECT_THAT(r101.absent_counts, ElementsAre(Count::kRefugeesRequested, Count::kRefugeesDecided));
+  EXPECT_THAT(r104.absent_counts, ElementsAre(Count::kRefugeesRequested, Count::kRefugeesSettled));
+  // Nothing known: a record that says only that, sent so that it clears
+  // what was known before.
+  const ImportRecord& r105 = MustFind(f, Subject::Municipality(105), 2016);
+  EXPECT_TRUE(r105.values.empty());
+  EXPECT_THAT(r105.absent_counts, ElementsAre(Count::kRefugeesRequested, Count::kRefugeesDecided,
+                                              Count::kRefugeesSettled));
+  EXPECT_EQ(f.fates.accepted, 3);
+  EXPECT_EQ(f.fates.without_value, 0);
+  EXPECT_EQ(f.fates.total(), f.rows);
+}
+
+TEST(Figures2015, KrodsheradsDecisionIsZeroThenNotKnownThen15) {
+  // Line 102 of each: "0622;2016;15;0;.", "0622;2016;15;;.", "622;2016;15;15;".
+  const auto record = [](const char* date) {
+    const ParsedFile& f = Real(absl::StrCat(
+        "imdikator-2015-2016/snapshots-2016/bosatt_anmodede-kommune-2016-", date, ".csv"));
+    EXPECT_EQ(f.fates.total(), f.rows);
+    return MustFind(f, Subject::Municipality(622), 2016);
+  };
+  const ImportRecord on0202 = record("160202");
+  EXPECT_THAT(on0202.values[Count::kRefugeesDecided], Optional(0));
+  EXPECT_THAT(on0202.absent_counts, ElementsAre(Count::kRefugeesSettled));
+  const ImportRecord on0212 = record("160212");
+  EXPECT_EQ(on0212.values[Count::kRefugeesDecided], std::nullopt);
+  EXPECT_THAT(on0212.values[Count::kRefugeesRequested], Optional(15));
+  EXPECT_THAT(on0212.absent_counts, ElementsAre(Count::kRefugeesDecided, Count::kRefugeesSettled));
+  const ImportRecord on0308 = record("160308");
+  EXPECT_THAT(on0308.values[Count::kRefugeesDecided], Optional(15));
+  EXPECT_THAT(on0308.absent_counts, ElementsAre(Count::kRefugeesSettled));
+}
+
+TEST(Figures2015, AWideRowNamesTheCountsItLeavesEmptyInEachYear) {
+  // Requested 70 and decided "." in 2016; settled " ".
+  const ParsedFile f = MustParse(absl::StrCat(kWideHeader, "0101;70;.; ;100;;\n"));
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  const ImportRecord& r = MustFind(f, Subject::Municipality(101), 2016);
+  EXPECT_THAT(r.values[Count::kRefugeesRequested], Optional(70));
+  EXPECT_THAT(r.absent_counts, ElementsAre(Count::kRefugeesDecided, Count::kRefugeesSettled));
+  EXPECT_EQ(f.fates.accepted, 1);
 }
 
 TEST(Figures2015, DecimalCommaCountsMustBeWhole) {

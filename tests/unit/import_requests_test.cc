@@ -75,6 +75,18 @@ TEST(ImportRequestsTest, EveryMessageCarriesTheKnownDate) {
   }
 }
 
+TEST(ImportRequestsTest, AbsentCountsAreSentByTheirFigureNames) {
+  ParsedFile parsed = Records(2, 0);
+  parsed.records[0].absent_counts = {stats::Count::kRefugeesRequested,
+                                     stats::Count::kRefugeesDecided};
+  const std::vector<api::ImportFiguresRequest> messages =
+      ImportRequests(parsed, "snapshot.csv", api::FIGURES_STATUS_FINAL, 500);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_THAT(messages[0].rows(0).absent_fields(),
+              ::testing::ElementsAre("refugees_requested", "refugees_decided"));
+  EXPECT_TRUE(messages[0].rows(1).absent_fields().empty());
+}
+
 TEST(ImportRequestsTest, NoRecordsNoMessages) {
   EXPECT_TRUE(ImportRequests(ParsedFile(), "empty.csv", api::FIGURES_STATUS_FINAL, 500).empty());
 }

@@ -151,6 +151,11 @@ class Assembler {
     slot = value;
   }
 
+  // The row has a column for `count` but no value in it: not known then.
+  void SetAbsent(const Subject& subject, int year, int64_t line, Count count) {
+    Touch(subject, year, line).record.absent_counts.insert(count);
+  }
+
   void SetPercent(const Subject& subject, int year, int64_t line, Percent percent,
                   std::optional<double> value) {
     Entry& e = Touch(subject, year, line);
@@ -208,7 +213,10 @@ class Assembler {
                           " not imported: ", absl::StrJoin(e.problems, "; "))});
         continue;
       }
-      if (e.record.values.empty()) continue;
+      // A value another row gives is known after all.
+      std::erase_if(e.record.absent_counts,
+                    [&](Count count) { return e.record.values[count].has_value(); });
+      if (e.record.values.empty() && e.record.absent_counts.empty()) continue;
       e.record.source = absl::StrJoin(e.sources, "; ");
       e.record.note = absl::StrJoin(e.notes, "; ");
       // Each row's texts were within bounds; together they must be too.
@@ -627,6 +635,7 @@ absl::Status SettlementTableRow(Context& c, const Subject& subject, int year) {
     if (!n.ok())
       return absl::InvalidArgumentError(absl::StrCat(column, ": ", n.status().message()));
     c.assembler.SetCount(subject, year, c.line, count, *n);
+    if (!*n) c.assembler.SetAbsent(subject, year, c.line, count);
   }
   return absl::OkStatus();
 }
@@ -711,8 +720,9 @@ absl::Status WideRow(Context& c, const Subject& subject, const WideLayout& layou
   }
   for (const WideColumn& column : layout.columns) {
     if (column.percent) continue;
-    c.assembler.SetCount(subject, column.year, c.line, column.count,
-                         values[column.year][column.count]);
+    const std::optional<int64_t>& value = values[column.year][column.count];
+    c.assembler.SetCount(subject, column.year, c.line, column.count, value);
+    if (!value) c.assembler.SetAbsent(subject, column.year, c.line, column.count);
   }
   return absl::OkStatus();
 }

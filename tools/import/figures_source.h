@@ -13,7 +13,9 @@
 //    (anmodning_2016_personer, vedtak_2016_prosent, ...) per municipality
 //    (kommune_nr) or county (fylke_nr, 0 = the whole country). Codes may
 //    lack their leading zeros ("101" is 0101); counts may have a decimal
-//    comma ("777,00").
+//    comma ("777,00"). These files state every measure they have a column
+//    for on every row, so a value they leave empty is not known on their
+//    date: the record names it in `absent_counts`.
 //
 // The files' quirks are handled, not papered over: "." (no value), ":"
 // (suppressed) and empty values are absent, never 0; counts written as
@@ -33,6 +35,7 @@
 #include <cstdint>
 #include <istream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,6 +64,12 @@ struct ImportRecord {
   stats::FigureValues values;
   std::string source;  // per-record source, when the file gives one
   std::string note;
+  // The counts the file has a column for but leaves empty (".", "" or " ")
+  // in this record, and no other row of it gives: not known on the file's
+  // date. Only for files that state every measure on every row (the 2015
+  // table, the 2016 snapshots and the wide tables); empty for the others,
+  // where a missing value says nothing.
+  std::set<stats::Count> absent_counts;
 };
 
 struct RowProblem {
@@ -72,7 +81,7 @@ struct RowProblem {
 // rows = accepted + without_value + skipped + rejected().
 struct RowFates {
   int64_t accepted = 0;             // rows of the records to import
-  int64_t without_value = 0;        // rows of records that carry no value (".", ":")
+  int64_t without_value = 0;        // rows of records with no value and no absent count
   int64_t skipped = 0;              // rows of areas or breakdowns the store does not keep
   int64_t rejected_alone = 0;       // rows that could not be placed in a record
   int64_t in_rejected_records = 0;  // rows of records not imported because of a bad row

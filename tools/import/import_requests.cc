@@ -45,6 +45,9 @@ std::vector<api::ImportFiguresRequest> ImportRequests(const ParsedFile& parsed,
     stats::ValuesToProto(record.values, fields, *figures);
     figures->set_source(record.source);
     figures->set_note(record.note);
+    for (stats::Count count : record.absent_counts) {
+      row.add_absent_fields(std::string(stats::kCountNames[static_cast<int>(count)]));
+    }
     // A row's size on the wire: its bytes, a tag and a length.
     const size_t row_bytes = row.ByteSizeLong() + 8;
     if (out.empty() || static_cast<size_t>(out.back().rows_size()) >= batch ||
