@@ -47,14 +47,18 @@ std::string Describe(const Subject& subject, const MunicipalityDirectory& direct
   return DescribeSubject(subject);
 }
 
-// The first figure field (index) that has a value in `values` and is named
-// in `absent`, if any.
+// Whether `mask` selects the figure field `field` (a count or a percent).
+bool SelectsFigure(const FiguresMask& mask, int field) {
+  return field < kNumCounts ? mask.counts[field] : mask.percents[field - kNumCounts];
+}
+
+// The first figure field that has a value in `values` and is named in
+// `absent`, if any.
 std::optional<int> ValuedAndAbsent(const FigureValues& values, const FiguresMask& absent) {
-  for (int i = 0; i < kNumCounts; ++i) {
-    if (absent.counts[i] && values.counts[i].has_value()) return i;
-  }
-  for (int i = 0; i < kNumPercents; ++i) {
-    if (absent.percents[i] && values.percents[i].has_value()) return kNumCounts + i;
+  FiguresRecord record;
+  record.values = values;
+  for (int f = 0; f < kStatusField; ++f) {
+    if (SelectsFigure(absent, f) && HasField(record, f)) return f;
   }
   return std::nullopt;
 }
@@ -861,6 +865,8 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
     FiguresRecord base;  // known_then, or an empty record
     FiguresRecord merged;
     std::array<FieldSource, kNumFields> set_by;
+    // The row that last stated each figure as not known.
+    std::array<std::optional<FieldSource>, kNumFields> stated_absent;
     int64_t highest_revision = 0;
   };
   std::map<std::pair<Subject, int>, Pending> pending;
@@ -945,6 +951,12 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
     for (int f = 0; f < kNumFields; ++f) {
       if (!SameField(merged, p.merged, f)) changed.push_back(f);
     }
+    const std::string row_source = in.source.empty() ? std::string(source) : in.source;
+    for (int f = 0; f < kStatusField; ++f) {
+      if (SelectsFigure(row.absent, f)) {
+        p.stated_absent[f] = FieldSource::Of(f, row_source, row.line);
+      }
+    }
     if (creates_nothing || changed.empty()) {
       ++result.rows_unchanged;
       continue;
@@ -956,10 +968,7 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
              absl::StrCat(combined.front().description, " (with the figures already stored)"));
       continue;
     }
-    for (int f : changed) {
-      p.set_by[f] =
-          FieldSource::Of(f, in.source.empty() ? std::string(source) : in.source, row.line);
-    }
+    for (int f : changed) p.set_by[f] = FieldSource::Of(f, row_source, row.line);
     p.merged = std::move(merged);
     ++result.rows_changed;
   }
@@ -972,6 +981,18 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
     FiguresRecord revision =
         PartialRevision(p.base, p.merged, origin, [&](int f) { return p.set_by[f]; });
     if (revision.field_sources.empty()) continue;
+    // A revision written anyway also records the figures its rows state as
+    // not known, though none was known then: a snapshot of an earlier date
+    // imported later then cannot show through it.
+    for (int f = 0; f < kStatusField; ++f) {
+      if (!p.stated_absent[f] || HasField(p.merged, f) || !SameField(p.base, p.merged, f)) {
+        continue;
+      }
+      revision.field_sources.push_back(*p.stated_absent[f]);
+    }
+    std::sort(revision.field_sources.begin(), revision.field_sources.end(),
+              [](const FieldSource& a, const FieldSource& b) { return a.field < b.field; });
+    revision.source = JoinSources(revision.field_sources);
     revision.revision = p.highest_revision + 1;
     writes.push_back(std::move(revision));
   }

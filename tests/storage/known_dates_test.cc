@@ -301,6 +301,25 @@ TEST_F(KnownDatesTest, AValueASnapshotLeavesEmptyIsClearedAsKnownOnItsDate) {
   EXPECT_EQ(core_->data_version(), version);
 }
 
+TEST_F(KnownDatesTest, SnapshotsThatClearImportedNewestFirstGiveTheSameReads) {
+  SeedDirectory();
+  Import("160308.csv", 20160308, {SnapshotRow(301, 15, 15)});
+  // Nothing was known before 2016-02-12 yet: its revision is written for the
+  // request, and records the empty decision with it.
+  Import("160212.csv", 20160212, {SnapshotRow(301, 15, {})});
+  Import("160202.csv", 20160202, {SnapshotRow(301, 15, 0)});
+
+  auto decided = [&](int known) -> std::optional<int64_t> {
+    auto read = core_->GetFigures(301, 2016, 0, known);
+    EXPECT_TRUE(read.ok()) << read.status();
+    return read.ok() ? read->first.values[Count::kRefugeesDecided] : std::nullopt;
+  };
+  EXPECT_EQ(decided(20160202), 0);
+  EXPECT_EQ(decided(20160212), std::nullopt);
+  EXPECT_EQ(decided(20160308), 15);
+  EXPECT_EQ(decided(20160401), 15);
+}
+
 TEST_F(KnownDatesTest, ARowOfOnlyAbsentFiguresCreatesNoRecord) {
   SeedDirectory();
   const uint64_t version = core_->data_version();
