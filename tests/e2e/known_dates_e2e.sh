@@ -2,9 +2,10 @@
 # End to end: the real 2015-2016 files imported with imdictl as the main job
 # does (the 2016 snapshots each as of the date in its name), read back with
 # buf curl over reflection: one municipality's 2016 decision read on both
-# sides of its change, its revision history with both times, where each value
-# came from, the 2015 national reconciliation, and the snapshots imported out
-# of order into a second store giving the same answers.
+# sides of its change, another's cleared by the snapshots that leave it
+# empty, their revision histories with both times, where each value came
+# from, the 2015 national reconciliation, and the snapshots imported out of
+# order into a second store giving the same answers.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 IMDICTL="$BUILD_DIR/tools/imdictl"
@@ -59,6 +60,24 @@ expect_eq "each with its own data version, ascending" true \
   "$(jq '[.revisions[].dataVersion | tonumber] | (.[0] < .[1])' <<<"$history")"
 expect_eq "each with its update time" 2 "$(jq '[.revisions[].updateTime | select(. != null)] | length' <<<"$history")"
 
+say "-- Krødsherad's 2016 decision: 0, then not known from 2016-02-12, then 15 from 2016-03-08"
+# Each snapshot states every count on every row: a value it leaves empty was
+# not known on its date, which is not 0.
+decided_0622() {
+  call "$1" $S/GetFigures \
+    "{\"municipality_code\":\"0622\",\"year\":2016,\"as_of_known_date\":\"$2\"}" |
+    jq -r '.figures.refugeesDecided // "absent"'
+}
+expect_eq "known on 2016-02-02" 0 "$(decided_0622 "$P" 2016-02-02)"
+expect_eq "known on 2016-02-12 (empty in that snapshot)" absent "$(decided_0622 "$P" 2016-02-12)"
+expect_eq "known on 2016-03-01 (still empty)" absent "$(decided_0622 "$P" 2016-03-01)"
+expect_eq "known on 2016-03-08" 15 "$(decided_0622 "$P" 2016-03-08)"
+history_0622="$(call "$P" $S/GetFiguresHistory '{"municipality_code":"0622","year":2016}')"
+expect_eq "Krødsherad 2016: a revision for each change, the clearing one included" \
+  '["2016-01-26","2016-02-12","2016-03-08"]' "$(jq -c '[.revisions[].knownDate]' <<<"$history_0622")"
+expect_eq "their decisions" '[0,"absent",15]' \
+  "$(jq -c '[.revisions[] | .refugeesDecided // "absent"]' <<<"$history_0622")"
+
 say "-- where each value came from"
 sourced="$(call "$P" $S/GetFigures '{"municipality_code":"1103","year":2016,"include_field_sources":true}')"
 expect_eq "decided 370 came from the 2016-03-01 snapshot" \
@@ -91,6 +110,10 @@ done
 for date in 2016-02-18 2016-03-01 ""; do
   expect_eq "Stavanger decided known on '${date:-now}', imported newest first" \
     "$(decided "$P" "$date")" "$(decided "$R" "$date")"
+done
+for date in 2016-02-02 2016-02-12 2016-03-08; do
+  expect_eq "Krødsherad decided known on $date, imported newest first" \
+    "$(decided_0622 "$P" "$date")" "$(decided_0622 "$R" "$date")"
 done
 expect_eq "the whole country's 2016 decisions known on 2016-02-12, either order" \
   "$(call "$P" $S/GetAggregate '{"area":{"kind":"AREA_KIND_COUNTRY"},"year":2016,"as_of_known_date":"2016-02-12"}' | jq .refugeesDecided.sum)" \
