@@ -99,7 +99,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto& records = parsed->records;
   for (size_t i = 0; i < records.size(); ++i) {
     const imdi::import::ImportRecord& r = records[i];
-    IMDI_FUZZ_CHECK(!r.values.empty(), absl::StrCat("record ", i, " carries no value"));
+    IMDI_FUZZ_CHECK(!r.values.empty() || !r.absent_counts.empty(),
+                    absl::StrCat("record ", i, " carries no value and names no absent count"));
+    for (imdi::stats::Count count : r.absent_counts) {
+      IMDI_FUZZ_CHECK(!r.values[count].has_value(),
+                      absl::StrCat("record ", i, " has a value for a count it names absent"));
+    }
+    const bool states_every_measure = parsed->kind == imdi::import::FileKind::kSettlementTable ||
+                                      parsed->kind == imdi::import::FileKind::kWideMunicipal ||
+                                      parsed->kind == imdi::import::FileKind::kWideCounty;
+    IMDI_FUZZ_CHECK(states_every_measure || r.absent_counts.empty(),
+                    absl::StrCat("record ", i,
+                                 " of a file merged from one measure per row "
+                                 "names absent counts"));
     if (i > 0) {
       const auto& p = records[i - 1];
       IMDI_FUZZ_CHECK(std::tie(p.subject, p.year) < std::tie(r.subject, r.year),
