@@ -952,12 +952,15 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
       if (!SameField(merged, p.merged, f)) changed.push_back(f);
     }
     const std::string row_source = in.source.empty() ? std::string(source) : in.source;
-    for (int f = 0; f < kStatusField; ++f) {
-      if (SelectsFigure(row.absent, f)) {
-        p.stated_absent[f] = FieldSource::Of(f, row_source, row.line);
+    auto note_stated_absent = [&] {
+      for (int f = 0; f < kStatusField; ++f) {
+        if (SelectsFigure(row.absent, f)) {
+          p.stated_absent[f] = FieldSource::Of(f, row_source, row.line);
+        }
       }
-    }
+    };
     if (creates_nothing || changed.empty()) {
+      note_stated_absent();
       ++result.rows_unchanged;
       continue;
     }
@@ -969,6 +972,7 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
       continue;
     }
     for (int f : changed) p.set_by[f] = FieldSource::Of(f, row_source, row.line);
+    note_stated_absent();
     p.merged = std::move(merged);
     ++result.rows_changed;
   }

@@ -253,7 +253,9 @@ class Session {
     std::vector<imdi::stats::ImportRowInput> rows;
     for (const api::ImportRow& row : request.rows()) {
       absl::StatusOr<FiguresRecord> record = imdi::stats::DecodeFigures(row.figures(), "");
-      if (record.ok()) rows.push_back({row.line(), *std::move(record)});
+      absl::StatusOr<imdi::stats::FiguresMask> absent =
+          imdi::stats::DecodeAbsentFields(row.absent_fields(), "absent_fields");
+      if (record.ok() && absent.ok()) rows.push_back({row.line(), *std::move(record), *absent});
     }
     const auto received = static_cast<int64_t>(rows.size());
     IMDI_ASSIGN_OR_RETURN(

@@ -69,7 +69,7 @@ FiguresMask MaskOf(std::initializer_list<Count> counts) {
 }
 
 ImportRowInput Row(int64_t line, int code, int year, const Counts& counts) {
-  return ImportRowInput{line, Record(code, year, counts)};
+  return ImportRowInput{line, Record(code, year, counts), {}};
 }
 
 std::vector<Key> Keys(const std::vector<FiguresRecord>& records) {
