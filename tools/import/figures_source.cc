@@ -214,8 +214,9 @@ class Assembler {
         continue;
       }
       // A value another row gives is known after all.
+      const stats::FigureValues& values = e.record.values;  // clang 14: no captured bindings
       std::erase_if(e.record.absent_counts,
-                    [&](Count count) { return e.record.values[count].has_value(); });
+                    [&values](Count count) { return values[count].has_value(); });
       if (e.record.values.empty() && e.record.absent_counts.empty()) continue;
       e.record.source = absl::StrJoin(e.sources, "; ");
       e.record.note = absl::StrJoin(e.notes, "; ");
