@@ -259,11 +259,7 @@ absl::StatusOr<v1::ConfirmAssessmentResponse> ConfirmAssessment(
       },
       response,
       [&](const Record& record, const Step&, google::protobuf::Message& m) {
-        for (const auto& n : record.nominations()) {
-          if (n.nomination_id() == request.nomination_id()) {
-            *static_cast<v1::ConfirmAssessmentResponse&>(m).mutable_nomination() = n;
-          }
-        }
+        RespondNomination<v1::ConfirmAssessmentResponse>(record, request.nomination_id(), m);
       }));
   ApplyNominationView(request.view(), *response.mutable_nomination());
   return response;

@@ -143,11 +143,7 @@ absl::StatusOr<v1::SubmitNominationResponse> SubmitNomination(
       },
       response,
       [](const Record& record, const Step& step, google::protobuf::Message& m) {
-        for (const auto& n : record.nominations()) {
-          if (n.nomination_id() == step.nomination_id) {
-            *static_cast<v1::SubmitNominationResponse&>(m).mutable_nomination() = n;
-          }
-        }
+        RespondNomination<v1::SubmitNominationResponse>(record, step.nomination_id, m);
       }));
   ApplyNominationView(request.view(), *response.mutable_nomination());
   return response;
@@ -180,11 +176,7 @@ absl::StatusOr<v1::WithdrawNominationResponse> WithdrawNomination(
       },
       response,
       [&](const Record& record, const Step&, google::protobuf::Message& m) {
-        for (const auto& n : record.nominations()) {
-          if (n.nomination_id() == request.nomination_id()) {
-            *static_cast<v1::WithdrawNominationResponse&>(m).mutable_nomination() = n;
-          }
-        }
+        RespondNomination<v1::WithdrawNominationResponse>(record, request.nomination_id(), m);
       }));
   ApplyNominationView(request.view(), *response.mutable_nomination());
   return response;

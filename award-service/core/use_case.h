@@ -91,6 +91,17 @@ void RespondCycle(const storage::v1::CycleRecord& record, const std::vector<std:
   }
 }
 
+// A reply that carries the nomination `nomination_id` as the change left it.
+template <typename Response>
+void RespondNomination(const storage::v1::CycleRecord& record, const std::string& nomination_id,
+                       google::protobuf::Message& response) {
+  for (const auto& n : record.nominations()) {
+    if (n.nomination_id() == nomination_id) {
+      *static_cast<Response&>(response).mutable_nomination() = n;
+    }
+  }
+}
+
 // A change that moves the cycle's state by `action` (and, with `also`,
 // records more on the cycle), answered with the cycle.
 template <typename Response, typename Request>
