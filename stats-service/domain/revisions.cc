@@ -106,24 +106,30 @@ std::string JoinSources(const std::vector<FieldSource>& fields) {
 
 std::optional<FiguresRecord> FoldRevisions(const std::vector<FiguresRecord>& revisions,
                                            uint64_t as_of, std::optional<int> known_as_of) {
-  std::vector<const FiguresRecord*> used;
+  // Each revision used, with its effective known date computed once.
+  struct Used {
+    int known;
+    const FiguresRecord* revision;
+  };
+  std::vector<Used> used;
+  used.reserve(revisions.size());
   for (const FiguresRecord& r : revisions) {
     if (r.data_version > as_of) continue;
-    if (known_as_of && EffectiveKnownDate(r) > *known_as_of) continue;
-    used.push_back(&r);
+    const int known = EffectiveKnownDate(r);
+    if (known_as_of && known > *known_as_of) continue;
+    used.push_back({known, &r});
   }
   if (used.empty()) return std::nullopt;
-  std::sort(used.begin(), used.end(), [](const FiguresRecord* a, const FiguresRecord* b) {
-    return std::make_pair(EffectiveKnownDate(*a), a->data_version) <
-           std::make_pair(EffectiveKnownDate(*b), b->data_version);
+  std::sort(used.begin(), used.end(), [](const Used& a, const Used& b) {
+    return std::make_pair(a.known, a.revision->data_version) <
+           std::make_pair(b.known, b.revision->data_version);
   });
 
   FiguresRecord out;
-  out.subject = used.front()->subject;
-  out.year = used.front()->year;
+  out.subject = used.front().revision->subject;
+  out.year = used.front().revision->year;
   std::array<std::optional<FieldSource>, kNumFields> origin;
-  for (const FiguresRecord* r : used) {
-    const int known = EffectiveKnownDate(*r);
+  for (const auto& [known, r] : used) {
     for (FieldSource& set : FieldsSetBy(*r)) {
       if (set.field < 0 || set.field >= kNumFields) continue;
       CopyField(*r, set.field, out);
