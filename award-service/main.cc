@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "award-service/server.h"
 #include "common/log.h"
+#include "common/process_flags.h"
 #include "common/server_host.h"
 #include "common/server_security.h"
 
@@ -53,6 +54,10 @@ int main(int argc, char** argv) {
       "Usage: award-service --listen=127.0.0.1:50052 --data_dir=PATH "
       "--stats_target=127.0.0.1:50051");
   absl::ParseCommandLine(argc, argv);
+  if (absl::Status applied = imdi::ApplyProcessFlags(); !applied.ok()) {
+    imdi::LogError(std::string(applied.message()));
+    return imdi::StartFailureExitCode(applied);
+  }
 
   imdi::award::AwardServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);

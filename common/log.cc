@@ -1,10 +1,16 @@
 #include "common/log.h"
 
+#include <unistd.h>
+
 #include <atomic>
-#include <cstdio>
+#include <cerrno>
+#include <cstdlib>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -14,7 +20,6 @@ namespace imdi {
 namespace {
 
 std::atomic<int> min_level{static_cast<int>(LogLevel::kInfo)};
-ABSL_CONST_INIT absl::Mutex write_mu(absl::kConstInit);
 
 absl::string_view LevelName(LogLevel level) {
   switch (level) {
@@ -30,19 +35,133 @@ absl::string_view LevelName(LogLevel level) {
   return "?";
 }
 
+// A line as queued: the caller's part; the writer adds the time's text.
+struct Pending {
+  absl::Time time;
+  LogLevel level;
+  std::string request_id;
+  std::string message;
+};
+
+size_t Cost(const Pending& line) { return 64 + line.request_id.size() + line.message.size(); }
+
+void AppendLine(const Pending& line, std::string& out) {
+  absl::StrAppend(&out, absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", line.time, absl::UTCTimeZone()),
+                  " ", LevelName(line.level));
+  if (!line.request_id.empty()) absl::StrAppend(&out, " [", line.request_id, "]");
+  absl::StrAppend(&out, " ", line.message, "\n");
+}
+
+// Writes all of `text` to stderr, retrying short writes; gives up on an
+// error (there is nowhere to report it).
+void WriteAll(absl::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+// The queue and its writer thread. Never destroyed: the thread may still
+// run while static objects are destroyed at exit.
+class Writer {
+ public:
+  static Writer& Get() {
+    static Writer* const writer = new Writer;
+    return *writer;
+  }
+
+  void Push(Pending line) {
+    absl::MutexLock lock(&mu_);
+    const size_t cost = Cost(line);
+    if (queued_bytes_ + cost > kMaxQueuedLogBytes) {
+      ++dropped_;
+      return;
+    }
+    queued_bytes_ += cost;
+    queue_.push_back(std::move(line));
+    ++accepted_;
+    work_.Signal();
+  }
+
+  // Waits until the lines accepted so far are written, at most
+  // kMaxFlushWait (stderr may be a pipe nobody reads).
+  void Flush() {
+    const absl::Time deadline = absl::Now() + kMaxFlushWait;
+    absl::MutexLock lock(&mu_);
+    const uint64_t target = accepted_;
+    while (written_ < target) {
+      if (written_cv_.WaitWithDeadline(&mu_, deadline)) return;
+    }
+  }
+
+ private:
+  static constexpr absl::Duration kMaxFlushWait = absl::Seconds(2);
+
+  Writer() {
+    std::thread([this] { Run(); }).detach();
+    std::atexit([] { FlushLog(); });
+  }
+
+  void Run() {
+    std::vector<Pending> batch;
+    std::string text;
+    for (;;) {
+      uint64_t dropped = 0;
+      {
+        absl::MutexLock lock(&mu_);
+        written_ += batch.size();
+        written_cv_.SignalAll();
+        batch.clear();
+        while (queue_.empty() && dropped_ == 0) work_.Wait(&mu_);
+        batch.swap(queue_);
+        queued_bytes_ = 0;
+        dropped = dropped_;
+        dropped_ = 0;
+      }
+      text.clear();
+      for (const Pending& line : batch) AppendLine(line, text);
+      if (dropped > 0) {
+        AppendLine({absl::Now(), LogLevel::kWarning, "",
+                    absl::StrCat(dropped, " log lines dropped: stderr was too slow")},
+                   text);
+      }
+      WriteAll(text);
+    }
+  }
+
+  absl::Mutex mu_;
+  absl::CondVar work_;        // lines to write, or drops to report
+  absl::CondVar written_cv_;  // written_ advanced
+  std::vector<Pending> queue_ ABSL_GUARDED_BY(mu_);
+  size_t queued_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t dropped_ ABSL_GUARDED_BY(mu_) = 0;
+  // Lines queued and lines written since the start.
+  uint64_t accepted_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t written_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 }  // namespace
 
 void SetLogLevel(LogLevel level) { min_level = static_cast<int>(level); }
 
-void Log(LogLevel level, absl::string_view request_id, absl::string_view message) {
-  if (static_cast<int>(level) < min_level) return;
-  std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-      " ", LevelName(level), request_id.empty() ? "" : " [",
-      request_id, request_id.empty() ? "" : "]", " ", message, "\n");
-  absl::MutexLock lock(&write_mu);
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fflush(stderr);
+bool LogEnabled(LogLevel level) { return static_cast<int>(level) >= min_level.load(); }
+
+std::optional<LogLevel> ParseLogLevel(absl::string_view name) {
+  const std::string lower = absl::AsciiStrToLower(name);
+  if (lower == "debug") return LogLevel::kDebug;
+  if (lower == "info") return LogLevel::kInfo;
+  if (lower == "warning" || lower == "warn") return LogLevel::kWarning;
+  if (lower == "error") return LogLevel::kError;
+  return std::nullopt;
 }
+
+void Log(LogLevel level, absl::string_view request_id, absl::string_view message) {
+  if (!LogEnabled(level)) return;
+  Writer::Get().Push({absl::Now(), level, std::string(request_id), std::string(message)});
+}
+
+void FlushLog() { Writer::Get().Flush(); }
 
 }  // namespace imdi

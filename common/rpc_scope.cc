@@ -1,5 +1,6 @@
 #include "common/rpc_scope.h"
 
+#include <atomic>
 #include <random>
 
 #include "absl/strings/ascii.h"
@@ -11,6 +12,14 @@
 
 namespace imdi {
 namespace {
+
+std::atomic<bool> access_log{true};
+
+// Failures of the service itself, logged even without the access log.
+bool ServerFault(absl::StatusCode code) {
+  return code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnavailable ||
+         code == absl::StatusCode::kDataLoss || code == absl::StatusCode::kUnknown;
+}
 
 bool SaneRequestId(absl::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -24,6 +33,8 @@ bool SaneRequestId(absl::string_view id) {
 }
 
 }  // namespace
+
+void SetAccessLog(bool enabled) { access_log = enabled; }
 
 std::string NewRequestId() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -56,14 +67,18 @@ RpcScope::RpcScope(grpc::CallbackServerContext* context, absl::string_view metho
 }
 
 grpc::Status RpcScope::Finish(const absl::Status& status) {
-  const double ms = absl::ToDoubleMilliseconds(absl::Now() - start_);
   const bool refused = status.code() == absl::StatusCode::kUnauthenticated ||
                        status.code() == absl::StatusCode::kPermissionDenied;
-  Log(refused ? LogLevel::kWarning : LogLevel::kInfo, request_id_,
-      absl::StrFormat("%s %s %.2fms principal=%s%s%s", method_,
-                      absl::StatusCodeToString(status.code()), ms,
-                      principal_ ? principal_->name : std::string("-"),
-                      status.ok() ? "" : ": ", status.message()));
+  const LogLevel level = refused ? LogLevel::kWarning : LogLevel::kInfo;
+  if ((access_log.load(std::memory_order_relaxed) || refused || ServerFault(status.code())) &&
+      LogEnabled(level)) {
+    const double ms = absl::ToDoubleMilliseconds(absl::Now() - start_);
+    Log(level, request_id_,
+        absl::StrFormat("%s %s %.2fms principal=%s%s%s", method_,
+                        absl::StatusCodeToString(status.code()), ms,
+                        principal_ ? principal_->name : std::string("-"),
+                        status.ok() ? "" : ": ", status.message()));
+  }
   return ToGrpcStatus(status, error_domain_, request_id_);
 }
 

@@ -66,6 +66,11 @@ class RpcScope {
   absl::Time start_;
 };
 
+// Whether every call is logged (the access log, the default), or only
+// those refused or failed by the service itself (INTERNAL, UNAVAILABLE,
+// DATA_LOSS, UNKNOWN). Process-wide; thread-safe.
+void SetAccessLog(bool enabled);
+
 // Returns a fresh random request id (16 hex digits).
 std::string NewRequestId();
 

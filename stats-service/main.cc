@@ -13,6 +13,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/process_flags.h"
 #include "common/server_host.h"
 #include "common/server_security.h"
 #include "stats-service/server.h"
@@ -34,6 +35,10 @@ int main(int argc, char** argv) {
       "Serves imdi.stats.v1.StatsService.\n"
       "Usage: stats-service --listen=127.0.0.1:50051 --data_dir=PATH");
   absl::ParseCommandLine(argc, argv);
+  if (absl::Status applied = imdi::ApplyProcessFlags(); !applied.ok()) {
+    imdi::LogError(std::string(applied.message()));
+    return imdi::StartFailureExitCode(applied);
+  }
 
   imdi::stats::StatsServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
