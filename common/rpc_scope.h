@@ -9,6 +9,7 @@
 #define IMDI_COMMON_RPC_SCOPE_H_
 
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 #include "absl/time/time.h"
 #include "common/auth/access.h"
 #include "common/raw_message.h"
+#include "common/worker_pool.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
@@ -98,6 +100,37 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(scope.Finish(status));
+  return reactor;
+}
+
+// ServeUnary with `fn` run on `pool` instead of the callback thread: the
+// caller is admitted and the request parsed on the callback thread, and the
+// call finishes from the pool's thread.
+template <typename Request, typename Response, typename Fn>
+grpc::ServerUnaryReactor* ServeUnaryOn(WorkerPool* pool, grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* raw_request,
+                                       grpc::ByteBuffer* raw_response, absl::string_view method,
+                                       const CallPolicy& policy, Fn fn) {
+  auto scope = std::make_shared<RpcScope>(context, method, policy);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto request = std::make_shared<Request>();
+  absl::Status admitted = scope->admission();
+  if (admitted.ok()) admitted = ParseMessage(*raw_request, *request);
+  if (!admitted.ok()) {
+    reactor->Finish(scope->Finish(admitted));
+    return reactor;
+  }
+  pool->Schedule([scope, reactor, request, raw_response, fn = std::move(fn)]() mutable {
+    absl::Status status;
+    Response response;
+    try {
+      status = fn(*scope, request.get(), &response);
+      if (status.ok()) status = SerializeMessage(response, raw_response);
+    } catch (const std::exception& e) {
+      status = absl::InternalError(e.what());
+    }
+    reactor->Finish(scope->Finish(status));
+  });
   return reactor;
 }
 

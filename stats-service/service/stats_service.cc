@@ -118,22 +118,30 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
   bool sent_any_ = false;
 };
 
-// Imports the messages of one ImportFigures stream, one atomic batch each.
+// Imports the messages of one ImportFigures stream, one atomic batch each,
+// on the writer (one thread for every write of the service, so that no
+// callback thread waits for a commit). While one message is imported the
+// next is read, so reading and committing overlap; at most
+// kImportMessagesInFlight messages are read and not yet imported. Messages
+// are imported in the order they came.
+//
 // A message whose rows cannot be imported as a whole has its rows reported
 // as rejected and the stream goes on. A message that cannot be read at all
 // ends the call with INVALID_ARGUMENT, and a failure of the service itself
 // with its error; either way the error says what was already committed
-// (ErrorInfo metadata), and nothing after it is read. Only the client's
+// (ErrorInfo metadata), and nothing after it is imported. Only the client's
 // half-close ends an import with OK.
 class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
-  FiguresImporter(grpc::CallbackServerContext* context, StatsCore* core, const CallPolicy& policy,
-                  grpc::ByteBuffer* response)
+  FiguresImporter(grpc::CallbackServerContext* context, StatsCore* core, WorkerPool* writer,
+                  const CallPolicy& policy, grpc::ByteBuffer* response)
       : context_(context),
         scope_(context, "ImportFigures", policy),
         core_(core),
+        writer_(writer),
         raw_response_(response) {
     if (!scope_.admission().ok()) {
+      finished_ = true;
       Finish(scope_.Finish(scope_.admission()));
       return;
     }
@@ -142,74 +150,132 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      if (context_->IsCancelled()) {
-        Finish(scope_.Finish(WithProgress(absl::CancelledError("the client cancelled the import"))));
-        return;
-      }
-      // The client half-closed: the import is complete.
-      response_.set_data_version(static_cast<int64_t>(core_->data_version()));
-      Log(LogLevel::kInfo, scope_.request_id(),
-          absl::StrCat("import of ", source_, ": ", messages_, " messages, ",
-                       response_.rows_received(), " rows, ", response_.rows_changed(), " changed, ",
-                       response_.rows_unchanged(), " unchanged, ", response_.rows_rejected(),
-                       " rejected"));
-      Finish(scope_.Finish(SerializeMessage(response_, raw_response_)));
+      // The client half-closed (the import is complete) or went away: say so
+      // once the messages before have been imported.
+      const bool cancelled = context_->IsCancelled();
+      Schedule([this, cancelled] {
+        if (cancelled) {
+          FinishOnce(WithProgress(absl::CancelledError("the client cancelled the import")));
+          return;
+        }
+        response_.set_data_version(static_cast<int64_t>(core_->data_version()));
+        Log(LogLevel::kInfo, scope_.request_id(),
+            absl::StrCat("import of ", source_, ": ", messages_, " messages, ",
+                         response_.rows_received(), " rows, ", response_.rows_changed(),
+                         " changed, ", response_.rows_unchanged(), " unchanged, ",
+                         response_.rows_rejected(), " rejected"));
+        FinishOnce(SerializeMessage(response_, raw_response_));
+      }, /*read_more=*/false);
       return;
     }
-    absl::Status status = ParseMessage(raw_request_, request_);
-    if (!status.ok()) {
+    auto request = std::make_shared<v1::ImportFiguresRequest>();
+    absl::Status parsed = ParseMessage(raw_request_, *request);
+    if (!parsed.ok()) {
       // Reading on would import the messages after a gap: stop here.
-      status = WithMessage(
-          status,
-          absl::StrCat("message ", messages_ + 1, " of the import stream cannot be read; the ",
-                       messages_, " messages before it (", response_.rows_received(),
-                       " rows) are imported and nothing after it: ", status.message()));
-      Finish(scope_.Finish(WithProgress(std::move(status))));
+      Schedule([this, parsed] {
+        FinishOnce(WithProgress(WithMessage(
+            parsed, absl::StrCat("message ", messages_ + 1,
+                                 " of the import stream cannot be read; the ", messages_,
+                                 " messages before it (", response_.rows_received(),
+                                 " rows) are imported and nothing after it: ",
+                                 parsed.message()))));
+      }, /*read_more=*/false);
       return;
     }
-    ++messages_;
-    status = ImportMessage();
-    if (!status.ok()) {
-      Finish(scope_.Finish(WithProgress(std::move(status))));
-      return;
-    }
-    StartRead(&raw_request_);
+    Schedule([this, request] {
+      ++messages_;
+      absl::Status status = ImportMessage(*request);
+      if (!status.ok()) FinishOnce(WithProgress(std::move(status)));
+    }, /*read_more=*/true);
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    bool last;
+    {
+      absl::MutexLock lock(&mu_);
+      done_ = true;
+      last = tasks_ == 0;
+    }
+    if (last) delete this;
+  }
 
  private:
-  absl::Status ImportMessage() {
-    if (!request_.source().empty()) source_ = request_.source();
-    response_.set_rows_received(response_.rows_received() + request_.rows_size());
+  // Messages read and not yet imported, at most.
+  static constexpr int kImportMessagesInFlight = 2;
+
+  // Runs `task` on the writer after the tasks scheduled before, unless the
+  // call has finished by then; with `read_more`, reads the next message
+  // now when fewer than kImportMessagesInFlight wait, else once one is done.
+  //
+  // The next read starts before the task is queued, so the task cannot
+  // finish the call (and OnDone delete the reactor) before the read is
+  // started; and both happen under mu_, so the next message's task, queued
+  // from its OnReadDone (never run inline by StartRead), queues after this
+  // one.
+  void Schedule(std::function<void()> task, bool read_more) {
+    absl::MutexLock lock(&mu_);
+    ++tasks_;
+    if (read_more) {
+      if (tasks_ < kImportMessagesInFlight) {
+        StartRead(&raw_request_);
+      } else {
+        read_deferred_ = true;
+      }
+    }
+    writer_->Schedule([this, task = std::move(task)] {
+      if (!finished_) task();
+      bool last;
+      {
+        absl::MutexLock lock(&mu_);
+        --tasks_;
+        if (read_deferred_ && !finished_) {
+          read_deferred_ = false;
+          StartRead(&raw_request_);
+        }
+        last = done_ && tasks_ == 0;
+      }
+      if (last) delete this;
+    });
+  }
+
+  // Finishes the call; the tasks still queued then do nothing. Runs on the
+  // writer only.
+  void FinishOnce(absl::Status status) {
+    finished_ = true;
+    Finish(scope_.Finish(status));
+  }
+
+  absl::Status ImportMessage(const v1::ImportFiguresRequest& request) {
+    if (!request.source().empty()) source_ = request.source();
+    response_.set_rows_received(response_.rows_received() + request.rows_size());
     // A problem of the message as a whole: every row is rejected with it.
     std::optional<FieldViolation> whole_message;
     absl::StatusOr<int> known_date =
-        ParseKnownDate(request_.known_date(), "known_date", absl::Now());
+        ParseKnownDate(request.known_date(), "known_date", absl::Now());
     if (!known_date.ok()) {
       whole_message = FieldViolations(known_date.status()).front();
-    } else if (request_.codes_year() != 0 &&
-               !ValidateYear(request_.codes_year(), "codes_year").ok()) {
-      whole_message = FieldViolations(ValidateYear(request_.codes_year(), "codes_year")).front();
-    } else if (request_.status() < v1::FIGURES_STATUS_UNSPECIFIED ||
-        request_.status() > v1::FIGURES_STATUS_FINAL) {
-      whole_message = {"status", absl::StrCat("unknown status value ", request_.status())};
-    } else if (static_cast<size_t>(request_.rows_size()) > kMaxImportRowsPerMessage) {
-      whole_message = {"rows", absl::StrCat("the message carries ", request_.rows_size(),
+    } else if (request.codes_year() != 0 &&
+               !ValidateYear(request.codes_year(), "codes_year").ok()) {
+      whole_message = FieldViolations(ValidateYear(request.codes_year(), "codes_year")).front();
+    } else if (request.status() < v1::FIGURES_STATUS_UNSPECIFIED ||
+        request.status() > v1::FIGURES_STATUS_FINAL) {
+      whole_message = {"status", absl::StrCat("unknown status value ", request.status())};
+    } else if (static_cast<size_t>(request.rows_size()) > kMaxImportRowsPerMessage) {
+      whole_message = {"rows", absl::StrCat("the message carries ", request.rows_size(),
                                             " rows; at most ", kMaxImportRowsPerMessage)};
-    } else if (auto bad_source = CheckText(request_.source(), "source", kMaxLineBytes)) {
+    } else if (auto bad_source = CheckText(request.source(), "source", kMaxLineBytes)) {
       whole_message = *bad_source;
     }
     if (whole_message) {
-      for (const v1::ImportRow& row : request_.rows()) {
+      for (const v1::ImportRow& row : request.rows()) {
         Reject(row.line(), whole_message->field, whole_message->description);
       }
       return absl::OkStatus();
     }
 
     std::vector<ImportRowInput> rows;
-    rows.reserve(request_.rows_size());
-    for (const v1::ImportRow& row : request_.rows()) {
+    rows.reserve(request.rows_size());
+    for (const v1::ImportRow& row : request.rows()) {
       absl::StatusOr<FiguresRecord> record = DecodeFigures(row.figures(), "");
       if (!record.ok()) {
         std::vector<FieldViolation> violations = FieldViolations(record.status());
@@ -227,8 +293,8 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     }
     IMDI_ASSIGN_OR_RETURN(ImportBatchResult result,
                           core_->ImportBatch(source_,
-                                             static_cast<FiguresStatus>(request_.status()),
-                                             std::move(rows), ImportOrigin(*known_date)));
+                                             static_cast<FiguresStatus>(request.status()),
+                                             std::move(rows), ImportOrigin(*known_date, request.codes_year())));
     response_.set_rows_changed(response_.rows_changed() + result.rows_changed);
     response_.set_rows_unchanged(response_.rows_unchanged() + result.rows_unchanged);
     // Rows the core rejected, counted there; only the listed ones are named.
@@ -240,9 +306,9 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   }
 
   // Who imports, when the figures were known, and whose codes the rows use.
-  WriteOrigin ImportOrigin(int known_date) const {
+  WriteOrigin ImportOrigin(int known_date, int codes_year) const {
     WriteOrigin origin = Origin(scope_, known_date);
-    origin.codes_year = request_.codes_year();
+    origin.codes_year = codes_year;
     return origin;
   }
 
@@ -268,9 +334,18 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   grpc::CallbackServerContext* context_;
   RpcScope scope_;
   StatsCore* core_;
+  WorkerPool* writer_;
   grpc::ByteBuffer* raw_response_;
+  // The message being read; parsed into its own request before the next.
   grpc::ByteBuffer raw_request_;
-  v1::ImportFiguresRequest request_;
+
+  absl::Mutex mu_;
+  int tasks_ ABSL_GUARDED_BY(mu_) = 0;  // scheduled on the writer, not yet run
+  bool read_deferred_ ABSL_GUARDED_BY(mu_) = false;  // read when a task is done
+  bool done_ ABSL_GUARDED_BY(mu_) = false;           // OnDone came
+
+  // Written on the writer only (and by the constructor before any task).
+  std::atomic<bool> finished_{false};
   v1::ImportFiguresResponse response_;
   std::string source_;
   int64_t messages_ = 0;  // read and imported
@@ -282,9 +357,9 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
 StatsServiceImpl::Unary* StatsServiceImpl::UpsertMunicipality(Context* context,
                                                               const Bytes* raw_request,
                                                               Bytes* raw_response) {
-  return ServeUnary<v1::UpsertMunicipalityRequest, v1::UpsertMunicipalityResponse>(
-      context, raw_request, raw_response, "UpsertMunicipality", policy_,
-      [&](RpcScope&, const v1::UpsertMunicipalityRequest* request,
+  return ServeUnaryOn<v1::UpsertMunicipalityRequest, v1::UpsertMunicipalityResponse>(
+      &writer_, context, raw_request, raw_response, "UpsertMunicipality", policy_,
+      [this](RpcScope&, const v1::UpsertMunicipalityRequest* request,
           v1::UpsertMunicipalityResponse* response) {
         IMDI_ASSIGN_OR_RETURN(Municipality m,
                               DecodeMunicipality(request->municipality(), "municipality"));
@@ -299,9 +374,9 @@ StatsServiceImpl::Unary* StatsServiceImpl::UpsertMunicipality(Context* context,
 StatsServiceImpl::Unary* StatsServiceImpl::BatchUpsertMunicipalities(Context* context,
                                                                      const Bytes* raw_request,
                                                                      Bytes* raw_response) {
-  return ServeUnary<v1::BatchUpsertMunicipalitiesRequest, v1::BatchUpsertMunicipalitiesResponse>(
-      context, raw_request, raw_response, "BatchUpsertMunicipalities", policy_,
-      [&](RpcScope&, const v1::BatchUpsertMunicipalitiesRequest* request,
+  return ServeUnaryOn<v1::BatchUpsertMunicipalitiesRequest, v1::BatchUpsertMunicipalitiesResponse>(
+      &writer_, context, raw_request, raw_response, "BatchUpsertMunicipalities", policy_,
+      [this](RpcScope&, const v1::BatchUpsertMunicipalitiesRequest* request,
           v1::BatchUpsertMunicipalitiesResponse* response) {
         std::vector<Municipality> municipalities;
         std::vector<FieldViolation> violations;
@@ -366,9 +441,9 @@ StatsServiceImpl::Unary* StatsServiceImpl::ListMunicipalities(Context* context,
 
 StatsServiceImpl::Unary* StatsServiceImpl::PutFigures(Context* context, const Bytes* raw_request,
                                                       Bytes* raw_response) {
-  return ServeUnary<v1::PutFiguresRequest, v1::PutFiguresResponse>(
-      context, raw_request, raw_response, "PutFigures", policy_,
-      [&](RpcScope& scope, const v1::PutFiguresRequest* request,
+  return ServeUnaryOn<v1::PutFiguresRequest, v1::PutFiguresResponse>(
+      &writer_, context, raw_request, raw_response, "PutFigures", policy_,
+      [this](RpcScope& scope, const v1::PutFiguresRequest* request,
           v1::PutFiguresResponse* response) {
         IMDI_ASSIGN_OR_RETURN(FiguresRecord record, DecodeFigures(request->figures(), "figures"));
         IMDI_ASSIGN_OR_RETURN(FiguresMask mask,
@@ -494,7 +569,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(Context* context,
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* StatsServiceImpl::ImportFigures(Context* context,
                                                                            Bytes* response) {
-  return new FiguresImporter(context, core_, policy_, response);
+  return new FiguresImporter(context, core_, &writer_, policy_, response);
 }
 
 StatsServiceImpl::Unary* StatsServiceImpl::GetAggregate(Context* context, const Bytes* raw_request,

@@ -1,11 +1,15 @@
 // The gRPC face of the statistics service (imdi.stats.v1.StatsService) on
 // the callback API. Each handler decodes the request, calls StatsCore and
 // encodes the result; errors leave through the one mapping in
-// common/grpc_status.h. Thread-safe; holds no data of its own.
+// common/grpc_status.h. Writes (puts, upserts, imports) run on one writer
+// thread, in the order they came, so that no callback thread waits for a
+// commit; reads run on the callback threads. Thread-safe; holds no data of
+// its own.
 #ifndef IMDI_STATS_SERVICE_STATS_SERVICE_H_
 #define IMDI_STATS_SERVICE_STATS_SERVICE_H_
 
 #include "common/rpc_scope.h"
+#include "common/worker_pool.h"
 #include "imdi/stats/v1/stats.grpc.pb.h"
 #include "stats-service/domain/stats_core.h"
 
@@ -65,6 +69,8 @@ class StatsServiceImpl final : public RawStatsService {
  private:
   StatsCore* const core_;
   const CallPolicy policy_;
+  // The writer. Destroyed (its queue run) before the core.
+  WorkerPool writer_{1};
 };
 
 }  // namespace imdi::stats
