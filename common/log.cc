@@ -45,9 +45,34 @@ struct Pending {
 
 size_t Cost(const Pending& line) { return 64 + line.request_id.size() + line.message.size(); }
 
-void AppendLine(const Pending& line, std::string& out) {
-  absl::StrAppend(&out, absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", line.time, absl::UTCTimeZone()),
-                  " ", LevelName(line.level));
+// Formats the times of lines, which mostly share their second: the text
+// of the second is made once. Used by the writer thread only.
+class TimeFormatter {
+ public:
+  // Appends "2016-03-22T10:15:30.123Z".
+  void Append(absl::Time time, std::string& out) {
+    const int64_t ms = absl::ToUnixMillis(time);
+    const int64_t second = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    if (second != second_ || prefix_.empty()) {
+      second_ = second;
+      prefix_ = absl::FormatTime("%Y-%m-%dT%H:%M:%S", absl::FromUnixSeconds(second),
+                                 absl::UTCTimeZone());
+    }
+    const int64_t milli = ms - second * 1000;
+    const char digits[] = {'.', static_cast<char>('0' + milli / 100),
+                           static_cast<char>('0' + milli / 10 % 10),
+                           static_cast<char>('0' + milli % 10), 'Z'};
+    absl::StrAppend(&out, prefix_, absl::string_view(digits, sizeof(digits)));
+  }
+
+ private:
+  int64_t second_ = 0;
+  std::string prefix_;
+};
+
+void AppendLine(const Pending& line, TimeFormatter& times, std::string& out) {
+  times.Append(line.time, out);
+  absl::StrAppend(&out, " ", LevelName(line.level));
   if (!line.request_id.empty()) absl::StrAppend(&out, " [", line.request_id, "]");
   absl::StrAppend(&out, " ", line.message, "\n");
 }
@@ -107,6 +132,7 @@ class Writer {
   void Run() {
     std::vector<Pending> batch;
     std::string text;
+    TimeFormatter times;
     for (;;) {
       uint64_t dropped = 0;
       {
@@ -121,11 +147,11 @@ class Writer {
         dropped_ = 0;
       }
       text.clear();
-      for (const Pending& line : batch) AppendLine(line, text);
+      for (const Pending& line : batch) AppendLine(line, times, text);
       if (dropped > 0) {
         AppendLine({absl::Now(), LogLevel::kWarning, "",
                     absl::StrCat(dropped, " log lines dropped: stderr was too slow")},
-                   text);
+                   times, text);
       }
       WriteAll(text);
     }
