@@ -30,12 +30,14 @@ WriteOrigin Origin(const RpcScope& scope, int known_date) {
 // (kMaxReplyBytes), so that every message fits a default client's 4 MiB.
 constexpr int kStreamChunk = 256;
 
-// Streams the records of one StreamFigures call, a message per write.
+// Streams the records of one StreamFigures call, a message per write. The
+// messages of a complete stream are kept in the reply cache, and a stream
+// of the same request at the same data version is sent from there.
 class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
-  FiguresStreamer(grpc::CallbackServerContext* context, StatsCore* core, const CallPolicy& policy,
-                  const grpc::ByteBuffer& raw_request)
-      : scope_(context, "StreamFigures", policy) {
+  FiguresStreamer(grpc::CallbackServerContext* context, StatsCore* core, ReplyCache* replies,
+                  const CallPolicy& policy, const grpc::ByteBuffer& raw_request)
+      : scope_(context, "StreamFigures", policy), replies_(replies) {
     v1::StreamFiguresRequest request;
     absl::Status status = scope_.admission();
     if (status.ok()) status = ParseMessage(raw_request, request);
@@ -48,6 +50,17 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
     if (!known_as_of.ok()) {
       Finish(scope_.Finish(known_as_of.status()));
       return;
+    }
+    if (replies_ != nullptr) {
+      const uint64_t version = request.as_of_version() > 0
+                                   ? static_cast<uint64_t>(request.as_of_version())
+                                   : core->data_version();
+      cached_ = replies_->Find(kMethod, version, raw_request);
+      if (cached_ != nullptr) {
+        NextWrite();
+        return;
+      }
+      raw_request_ = raw_request;
     }
     absl::StatusOr<std::unique_ptr<StatsCore::FiguresCursor>> cursor =
         core->StreamFigures(request.filter(), request.as_of_version(), *known_as_of);
@@ -70,6 +83,11 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
   void OnDone() override { delete this; }
 
  private:
+  static constexpr char kMethod[] = "StreamFigures";
+  // A stream with more bytes than this is not kept (the cache's own bound
+  // is tighter still for most).
+  static constexpr size_t kMaxKeptBytes = size_t{8} << 20;
+
   // Fills the next message; false when the stream is complete.
   absl::StatusOr<bool> Fill() {
     response_.Clear();
@@ -96,23 +114,67 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
   }
 
   void NextWrite() {
+    if (cached_ != nullptr) {
+      if (next_ >= cached_->size()) {
+        Finish(scope_.Finish(absl::OkStatus()));
+        return;
+      }
+      grpc::Slice message = (*cached_)[next_++];
+      buffer_ = grpc::ByteBuffer(&message, 1);
+      StartWrite(&buffer_);
+      return;
+    }
     absl::StatusOr<bool> more = Fill();
     if (more.ok() && *more) {
       absl::Status serialized = SerializeMessage(response_, &buffer_);
       if (serialized.ok()) {
         sent_any_ = true;
+        Keep();
         StartWrite(&buffer_);
         return;
       }
       more = serialized;
     }
+    if (more.ok() && replies_ != nullptr && kept_bytes_ <= kMaxKeptBytes) {
+      replies_->Insert(kMethod, cursor_->data_version(), raw_request_, std::move(kept_));
+    }
     Finish(scope_.Finish(more.ok() ? absl::OkStatus() : more.status()));
   }
 
+  // Adds the message in buffer_ to those the cache may keep.
+  void Keep() {
+    if (replies_ == nullptr || kept_bytes_ > kMaxKeptBytes) return;
+    kept_bytes_ += buffer_.Length();
+    if (kept_bytes_ > kMaxKeptBytes) {
+      kept_.clear();
+      return;
+    }
+    std::vector<grpc::Slice> slices;
+    if (!buffer_.Dump(&slices).ok()) {
+      kept_bytes_ = kMaxKeptBytes + 1;
+      kept_.clear();
+      return;
+    }
+    if (slices.size() == 1) {
+      kept_.push_back(std::move(slices.front()));
+    } else {
+      std::string joined;
+      for (const grpc::Slice& slice : slices) {
+        joined.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+      }
+      kept_.emplace_back(std::move(joined));
+    }
+  }
+
   RpcScope scope_;
+  ReplyCache* replies_;  // null: nothing is kept
+  ReplyCache::Reply cached_;  // the reply sent, when the cache had it
+  grpc::ByteBuffer raw_request_;  // the key of what is kept
+  std::vector<grpc::Slice> kept_;
+  size_t kept_bytes_ = 0;
   std::unique_ptr<StatsCore::FiguresCursor> cursor_;
   std::vector<FiguresRecord> records_;  // read from the cursor, not yet sent
-  size_t next_ = 0;
+  size_t next_ = 0;  // of records_, or of the cached reply's messages
   v1::StreamFiguresResponse response_;
   grpc::ByteBuffer buffer_;
   bool sent_any_ = false;
@@ -543,7 +605,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::ListFigures(Context* context, const B
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* StatsServiceImpl::StreamFigures(Context* context,
                                                                             const Bytes* request) {
-  return new FiguresStreamer(context, core_, policy_, *request);
+  return new FiguresStreamer(context, core_, replies_.get(), policy_, *request);
 }
 
 StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(Context* context,

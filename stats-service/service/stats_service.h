@@ -8,6 +8,9 @@
 #ifndef IMDI_STATS_SERVICE_STATS_SERVICE_H_
 #define IMDI_STATS_SERVICE_STATS_SERVICE_H_
 
+#include <memory>
+
+#include "common/reply_cache.h"
 #include "common/rpc_scope.h"
 #include "common/worker_pool.h"
 #include "imdi/stats/v1/stats.grpc.pb.h"
@@ -43,9 +46,16 @@ class StatsServiceImpl final : public RawStatsService {
  public:
   // `core` and `access` must outlive the service; without `access` calls
   // are not checked (tests of the service itself).
-  explicit StatsServiceImpl(StatsCore* core, const auth::AccessControl* access = nullptr)
+  // `reply_cache_bytes` bounds the replies kept for reads repeated at the
+  // same data version (common/reply_cache.h); 0 keeps none.
+  explicit StatsServiceImpl(StatsCore* core, const auth::AccessControl* access = nullptr,
+                            size_t reply_cache_bytes = kDefaultReplyCacheBytes)
       : core_(core),
-        policy_{v1::StatsService::service_full_name(), kStatsErrorDomain, access} {}
+        policy_{v1::StatsService::service_full_name(), kStatsErrorDomain, access},
+        replies_(reply_cache_bytes > 0 ? std::make_unique<ReplyCache>(reply_cache_bytes)
+                                       : nullptr) {}
+
+  static constexpr size_t kDefaultReplyCacheBytes = size_t{16} << 20;
 
   using Context = grpc::CallbackServerContext;
   using Unary = grpc::ServerUnaryReactor;
@@ -69,6 +79,8 @@ class StatsServiceImpl final : public RawStatsService {
  private:
   StatsCore* const core_;
   const CallPolicy policy_;
+  // Replies of streams, by request and data version; null when off.
+  std::unique_ptr<ReplyCache> replies_;
   // The writer. Destroyed (its queue run) before the core.
   WorkerPool writer_{1};
 };

@@ -489,6 +489,54 @@ TEST_F(StatsServiceTest, StreamFiguresMatchesListFiguresAtOneVersion) {
   }
 }
 
+// Streams repeated at one data version are sent from the reply cache: the
+// same messages, byte for byte; a write makes the latest stream read again,
+// and a stream pinned to the old version still gives the old figures.
+TEST_F(StatsServiceTest, RepeatedStreamsAreTheSameAndAWriteIsSeenAtOnce) {
+  ImportAll();
+  auto stream = [&](int64_t as_of) {
+    grpc::ClientContext context;
+    api::StreamFiguresRequest request;
+    request.set_filter("imdi_region = MIDT_NORGE AND year = 2014");
+    request.set_as_of_version(as_of);
+    auto reader = server_.stub().StreamFigures(&context, request);
+    api::StreamFiguresResponse chunk;
+    std::vector<std::string> messages;
+    while (reader->Read(&chunk)) messages.push_back(chunk.SerializeAsString());
+    EXPECT_TRUE(reader->Finish().ok());
+    return messages;
+  };
+  const int64_t before = DataVersion();
+  const std::vector<std::string> first = stream(0);
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(stream(0), first);
+  EXPECT_EQ(stream(before), first);
+
+  api::PutFiguresRequest put;
+  put.mutable_figures()->set_municipality_code("5001");
+  put.mutable_figures()->set_year(2014);
+  put.mutable_figures()->set_minors_settled(77);
+  put.mutable_update_mask()->add_paths("minors_settled");
+  api::PutFiguresResponse written;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(server_.stub().PutFigures(&context, put, &written).ok());
+  }
+  const std::vector<std::string> after = stream(0);
+  ASSERT_NE(after, first);
+  api::StreamFiguresResponse chunk;
+  bool seen = false;
+  for (const std::string& message : after) {
+    ASSERT_TRUE(chunk.ParseFromString(message));
+    EXPECT_EQ(chunk.data_version(), written.figures().data_version());
+    for (const api::Figures& f : chunk.figures()) {
+      if (f.municipality_code() == "5001") seen = f.minors_settled() == 77;
+    }
+  }
+  EXPECT_TRUE(seen);
+  EXPECT_EQ(stream(before), first);
+}
+
 TEST_F(StatsServiceTest, NationalAggregateSitsNextToThePublishedTotal) {
   ImportAll();
   grpc::ClientContext context;
