@@ -177,14 +177,16 @@ load_postgres() {
   "${PSQL[@]}" -c "VACUUM ANALYZE figures"
 }
 
-# h2load_run OUT PATH BODY CLIENTS STREAMS: h2load for DURATION seconds
-# against the stats service; sets QPS, REQUESTS and CPU_US (the service's
-# CPU per request, microseconds). Fails unless every request succeeded.
+# h2load_run OUT PATH BODY CLIENTS STREAMS [REQUESTS]: h2load for DURATION
+# seconds (or REQUESTS requests) against the stats service; sets QPS,
+# REQUESTS and CPU_US (the service's CPU per request, microseconds). Fails
+# unless every request succeeded.
 h2load_run() {
-  local out="$1" path="$2" body="$3" clients="$4" streams="$5"
+  local out="$1" path="$2" body="$3" clients="$4" streams="$5" amount=(-D "$DURATION")
+  [ -n "${6:-}" ] && amount=(-n "$6")
   local before after
   before="$(cpu_ticks "$STATS_PID")"
-  h2load -D "$DURATION" -c "$clients" -m "$streams" -t 2 -d "$body" \
+  h2load "${amount[@]}" -c "$clients" -m "$streams" -t 2 -d "$body" \
     -H 'content-type: application/grpc' -H 'te: trailers' "http://$STATS$path" >"$out" 2>&1 ||
     { cat "$out" >&2; exit 1; }
   after="$(cpu_ticks "$STATS_PID")"
@@ -211,13 +213,26 @@ pgbench_run() {
   fi
 }
 
+# fmt NUMBER: whole above 100, else three significant digits; n/a when empty.
+fmt() {
+  [ -z "$1" ] || [ "$1" = n/a ] && { echo n/a; return; }
+  awk -v v="$1" 'BEGIN { if (v >= 100 || v <= -100) printf "%.0f", v; else printf "%.3g", v }'
+}
+
 # One row of a table: id, measure, services, reference, ratio, goal, holds.
 # A figure that could not be measured is n/a, and the run fails at the end.
 ROWS=()
 MISSING=0
 row() {
-  local id="$1" measure="$2" ours="$3" theirs="$4" ratio="$5" goal="$6" holds="$7"
-  for v in "$ours" "$ratio"; do [ "$v" = n/a ] && MISSING=$((MISSING + 1)); done
+  local id="$1" measure="$2" ours theirs="$4" ratio="$5" goal="$6" holds="$7"
+  ours="$(fmt "$3")"
+  [ -n "$theirs" ] && theirs="$(fmt "$theirs")"
+  if [ -n "$ratio" ]; then
+    local unit=""
+    [ "${ratio%×}" != "$ratio" ] && unit="×"
+    ratio="$(fmt "${ratio%×}")$unit"
+  fi
+  for v in "$ours" "$ratio"; do [ "${v%×}" = n/a ] && MISSING=$((MISSING + 1)); done
   ROWS+=("| $id | $measure | $ours | $theirs | $ratio | $goal | $holds |")
 }
 # holds VALUE OP LIMIT: yes or no.
@@ -234,6 +249,22 @@ echo "\$1 \$start \$(date +%s.%N)" >>"$2"
 exit \$status
 EOF
   chmod +x "$1"
+}
+
+# access_log LOG: the stats service's per-call lines ("[id] Method CODE 1.23ms principal=...").
+access_log() { grep -E '\] [A-Za-z]+ [A-Z_]+ [0-9.]+ms principal=' "$1" || true; }
+# settled_log_lines LOG: how many per-call lines LOG has once no more come
+# (calls the load generators cancelled are logged as they end).
+settled_log_lines() {
+  local before after
+  after="$(access_log "$1" | wc -l)"
+  while :; do
+    before="$after"
+    sleep 0.3
+    after="$(access_log "$1" | wc -l)"
+    [ "$after" = "$before" ] && break
+  done
+  echo "$after"
 }
 
 # records_sent LOG: the records the imports sent, from imdictl's summaries.
@@ -277,9 +308,15 @@ run_scale() {
   local stored_rows
   read -r _ stored_rows _ < <("$BENCH_TOOL" stream "$STATS" "")
   # The raw writer: as many records, of the stored revisions' mean size.
-  local key_bytes value_bytes raw_seconds
+  # The import runs once (a second one would change nothing); the writer,
+  # cheap, once a round into a fresh store, and its median counts.
+  local key_bytes value_bytes raw_seconds raw_runs=()
   read -r key_bytes value_bytes _ < <("$BENCH_TOOL" record-size "$dir/stats-service")
-  raw_seconds="$("$BENCH_TOOL" raw-write "$dir/raw" "$records" "$key_bytes" "$value_bytes" 5000)"
+  for r in $(seq 1 "$ROUNDS"); do
+    raw_runs+=("$("$BENCH_TOOL" raw-write "$dir/raw-$r" "$records" "$key_bytes" "$value_bytes" 5000)")
+    rm -rf "$dir/raw-$r"
+  done
+  raw_seconds="$(median "${raw_runs[@]}")"
   local import_rate raw_rate
   import_rate="$(calc "$records / $import_seconds")"
   raw_rate="$(calc "$records / $raw_seconds")"
@@ -290,7 +327,12 @@ run_scale() {
   load_postgres "$dir/figures.csv"
   local year_rows pg_year_rows
   pg_year_rows="$("${PSQL[@]}" -t -A -c "SELECT count(*) FROM figures WHERE year = $STREAM_YEAR")"
-  read -r _ year_rows _ < <("$BENCH_TOOL" stream "$STATS" "year = $STREAM_YEAR")
+  local year_seconds stream_requests
+  read -r year_seconds year_rows _ < <("$BENCH_TOOL" stream "$STATS" "year = $STREAM_YEAR")
+  # A year's stream may take longer than a run at the larger scales: h2load
+  # sends a number of them that takes about DURATION seconds on two cores,
+  # one per connection at least.
+  stream_requests="$(awk -v d="$DURATION" -v t="$year_seconds" 'BEGIN { n = int(d * 2 / t / 16 + 0.5) * 16; print (n < 16 ? 16 : n) }')"
   # pgbench scripts: each a prepared primary-key select of one random key
   # of the loaded rows (pgbench picks a script per transaction), and the
   # prepared year select.
@@ -300,7 +342,8 @@ run_scale() {
     printf '\\set c %d\n\\set y %d\nSELECT * FROM figures WHERE municipality_code = lpad(:c::text, 4, %s) AND year = :y;\n' \
       "$((10#$code))" "$year" "'0'" >"$dir/pk-$i.sql"
     pk_scripts+=(-f "$dir/pk-$i.sql")
-  done < <(tail -n +2 "$dir/figures.csv" | cut -d, -f1,3 | shuf -n "$PK_KEYS" --random-source=<(yes))
+  done < <("${PSQL[@]}" -t -A -F, -c "SELECT municipality_code, year FROM figures
+    ORDER BY md5(municipality_code || year) LIMIT $PK_KEYS")
   printf '\\set y %d\nSELECT * FROM figures WHERE year = :y;\n' "$STREAM_YEAR" >"$dir/year.sql"
 
   # The award service with the 2016 cycle, as scripts/run.sh creates it.
@@ -323,7 +366,7 @@ run_scale() {
   "$BENCH_TOOL" check "$STATS" "$GET_CODE" "$GET_YEAR" >/dev/null
 
   log "scale ${k}x: measuring ($ROUNDS rounds of ${DURATION}s runs)"
-  local h16=() g16=() h4=() g4=() hcpu=() gcpu=() pk=() st=() py=() scr=() bare=() calls="" reply=""
+  local h16=() g16=() h4=() g4=() hcpu=() gcpu=() pk=() st=() py=() scr=() bare=() calls="" calls_by_method="" reply=""
   local health=/grpc.health.v1.Health/Check get=/imdi.stats.v1.StatsService/GetFigures
   local stream=/imdi.stats.v1.StatsService/StreamFigures
   for r in $(seq 1 "$ROUNDS"); do
@@ -332,19 +375,20 @@ run_scale() {
     pgbench_run "$dir/pg.out" "${pk_scripts[@]}"; pk+=("$TPS")
     h2load_run "$dir/h2.out" "$health" "$dir/health.bin" 4 100; h4+=("$QPS")
     h2load_run "$dir/h2.out" "$get" "$dir/get.bin" 4 100; g4+=("$QPS")
-    h2load_run "$dir/h2.out" "$stream" "$dir/stream.bin" 16 1; st+=("$(calc "$QPS * $year_rows")")
+    h2load_run "$dir/h2.out" "$stream" "$dir/stream.bin" 16 1 "$stream_requests"; st+=("$(calc "$QPS * $year_rows")")
     pgbench_run "$dir/pg.out" -f "$dir/year.sql"; py+=("$(calc "$TPS * $pg_year_rows")")
     # P4: a whole-country screening, then the bare read of its figures.
-    local lines_before lines_after seconds evaluations bytes
-    lines_before="$(grep -Ec '\] [A-Za-z]+ [A-Z_]+ [0-9.]+ms principal=' "$dir/stats-service.log" || true)"
+    local lines_before seconds evaluations bytes
+    lines_before="$(settled_log_lines "$dir/stats-service.log")"
     read -r seconds evaluations bytes < <("$BENCH_TOOL" screen "$award" "$CYCLE")
-    lines_after="$(grep -Ec '\] [A-Za-z]+ [A-Z_]+ [0-9.]+ms principal=' "$dir/stats-service.log" || true)"
     scr+=("$(calc "$seconds * 1000")")
     if [ -z "$calls" ]; then
-      # The log lines of health checks (the award service's monitor) are not
-      # calls of the screening.
-      calls="$(sed -n "$((lines_before + 1)),\$p" <(grep -E '\] [A-Za-z]+ [A-Z_]+ [0-9.]+ms principal=' "$dir/stats-service.log") |
-        grep -vc '\] Check ' || true)"
+      # The calls the stats service logged during the screening, by method;
+      # the award service's health monitor's checks are not the screening's.
+      calls_by_method="$(access_log "$dir/stats-service.log" | tail -n +"$((lines_before + 1))" |
+        grep -v '\] Check ' | grep -oE '\] [A-Za-z]+ ' | awk '{ print $2 }' | sort | uniq -c |
+        awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')"
+      calls="$(awk -F', ' '{ for (i = 1; i <= NF; i++) { split($i, p, " "); n += p[1] } } END { print n + 0 }' <<<"$calls_by_method")"
       reply="$bytes"
     fi
     read -r seconds _ _ < <("$BENCH_TOOL" stream "$STATS" "$SCREEN_YEARS")
@@ -377,10 +421,10 @@ run_scale() {
   ratio="$(calc "$mst / $mpy")"
   row P2b "StreamFigures rows/s, year $STREAM_YEAR ($year_rows rows; 16 × 1) ÷ PostgreSQL \`WHERE year = \$1\` rows/s ($pg_year_rows rows)" "$mst" "$mpy" "$ratio" "≥ 1.5" "$(holds "$ratio" '>=' 1.5)"
   ratio="$(calc "$import_rate / $raw_rate")"
-  row P3 "imdictl import records/s end to end ($records records, $(calc "$import_seconds") s) ÷ raw RocksDB WriteBatch of 5000, sync (${key_bytes} + ${value_bytes} B records)" "$import_rate" "$raw_rate" "$ratio" "≥ 0.5" "$(holds "$ratio" '>=' 0.5)"
+  row P3 "imdictl import records/s end to end ($records records in $(fmt "$import_seconds") s) ÷ raw RocksDB WriteBatch of 5000, sync (${key_bytes} + ${value_bytes} B records)" "$import_rate" "$raw_rate" "$ratio" "≥ 0.5" "$(holds "$ratio" '>=' 0.5)"
   ratio="$(calc "$mscr / $mbare")"
   row P4 "ScreenMunicipalities, whole country (ms; $evaluations evaluations, $reply B reply) ÷ bare StreamFigures \`$SCREEN_YEARS\` (ms)" "$mscr" "$mbare" "${ratio}×" "≤ 1.5×" "$(holds "$ratio" '<=' 1.5)"
-  row P4 "calls to stats-service during one screening" "$calls" "" "" "≤ 3" "$(holds "$calls" '<=' 3)"
+  row P4 "calls to stats-service during one screening ($calls_by_method)" "$calls" "" "" "≤ 3" "$(holds "$calls" '<=' 3)"
   row P6 "award-service VmRSS after the screenings (MiB)" "$award_rss" "" "" "≤ 64" "$(holds "$award_rss" '<=' 64)"
   row P6 "stats-service VmRSS idle, after the measurements (MiB)" "$stats_idle" "" "" "≤ 88 (3 × 8 MiB block caches + 64)" "$(holds "$stats_idle" '<=' 88)"
   row P6 "stats-service VmHWM, peak through the imports (MiB)" "$stats_peak" "" "" "≤ 88" "$(holds "$stats_peak" '<=' 88)"
@@ -415,7 +459,11 @@ if [ "${#scale_list[@]}" -gt 1 ]; then
   growth="$(calc "${AWARD_RSS[$last]} - ${AWARD_RSS[$first]}")"
   {
     echo
-    echo "| P6 | award-service VmRSS growth ${first}× → ${last}× (MiB) | $growth | | | ≤ 16 | $(holds "$growth" '<=' 16) |"
+    echo "### Across scales"
+    echo
+    echo "| id | measure | services | reference | ratio | goal | holds |"
+    echo "|---|---|---|---|---|---|---|"
+    echo "| P6 | award-service VmRSS growth ${first}× → ${last}× (MiB) | $(fmt "$growth") | | | ≤ 16 | $(holds "$growth" '<=' 16) |"
   } | tee -a "$OUT"
 fi
 log "written to $OUT"
