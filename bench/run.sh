@@ -40,7 +40,7 @@ for arg in "$@"; do
     --duration=*) DURATION="${arg#*=}" ;;
     --out=*) OUT="${arg#*=}"; OUT_GIVEN=1 ;;
     --tiny) TINY=1 ;;
-    -h | --help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
     *) log "unknown argument: $arg (see --help)"; exit 2 ;;
   esac
 done
@@ -444,7 +444,7 @@ mkdir -p "$(dirname "$OUT")"
   echo "## imdi benchmark, $(date -u +'%Y-%m-%d %H:%M UTC')"
   echo
   echo "- machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r)"
-  echo "- binaries: $(dirname "$STATS_BIN") (stats-service, award-service), $IMDICTL"
+  echo "- binaries: $STATS_BIN, $AWARD_BIN, $IMDICTL"
   echo "- references: $("$PG_BIN/postgres" --version), $(h2load --version | head -n 1), RocksDB $(dpkg-query -W -f='${Version}' librocksdb-dev 2>/dev/null || echo '?')"
   echo "- each figure the median of $ROUNDS alternating rounds of ${DURATION} s runs (h2load -t 2, pgbench -M prepared -c 16 -j 2, TCP on 127.0.0.1)"
 } | tee "$OUT"
