@@ -23,6 +23,9 @@ PACKAGES=(
   jq procps openssl libssl-dev python3 python3-yaml
   clang libfuzzer-14-dev libclang-rt-14-dev llvm-14
 )
+# What bench/run.sh measures against (PostgreSQL 15, h2load); scripts/test.sh
+# installs them too, for the suite's tiny run.
+BENCH_PACKAGES=(postgresql nghttp2-client)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then
