@@ -90,8 +90,7 @@ absl::StatusOr<bool> CsvReader::Next(CsvRecord& record) {
   for (;;) {
     if (pos_ == end_ && !Fill()) {
       if (quoted) {
-        return fail(absl::StrCat("line ", record.line,
-                                 ": quoted field not closed at end of file"));
+        return fail(absl::StrCat("line ", record.line, ": quoted field not closed at end of file"));
       }
       end_field();
       fields.resize(count);

@@ -68,8 +68,8 @@ class CsvReader {
 
   std::istream& in_;
   std::unique_ptr<char[]> block_ = std::make_unique<char[]>(kBlockBytes);
-  size_t pos_ = 0;  // next byte of block_ to read
-  size_t end_ = 0;  // bytes in block_
+  size_t pos_ = 0;        // next byte of block_ to read
+  size_t end_ = 0;        // bytes in block_
   std::string overflow_;  // a field past kMaxCsvFields, read and dropped
   char separator_;
   bool detect_;  // the separator is still to be found in the first record
