@@ -334,6 +334,7 @@ struct Context {
   ParsedFile& out;
   const std::vector<std::string>* fields = nullptr;
   int64_t line = 0;
+  int64_t* skips = nullptr;  // rows skipped in the file so far, when counted
 
   absl::string_view operator[](absl::string_view column) const {
     return (*fields)[header.at(column)];
@@ -342,6 +343,7 @@ struct Context {
     auto it = out.skipped.find(absl::string_view(reason));
     if (it == out.skipped.end()) it = out.skipped.emplace(reason, 0).first;
     ++it->second;
+    if (skips != nullptr) ++*skips;
   }
 };
 
@@ -955,11 +957,7 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
   // to tell what became of the rows at the end.
   using Key = std::pair<Subject, int>;
   std::map<std::vector<Key>, int64_t> placed;
-  auto skipped_rows = [&out] {
-    int64_t n = 0;
-    for (const auto& [reason, count] : out.skipped) n += count;
-    return n;
-  };
+  int64_t skips = 0;  // what out.skipped adds up to, kept as it grows
   for (;;) {
     absl::StatusOr<bool> more = reader.Next(row);
     if (!more.ok()) {
@@ -979,7 +977,7 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
                                                            " columns, found ", row.fields.size())));
       continue;
     }
-    Context c{header, assembler, out, &row.fields, row.line};
+    Context c{header, assembler, out, &row.fields, row.line, &skips};
     // Where the row belongs. A row that cannot be placed is rejected by
     // itself; once placed, any problem of the row rejects its whole record
     // (one rule for every format: no record is imported in part).
@@ -1010,7 +1008,7 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
       for (int year : place.record_years)
         assembler.AddText(subject, year, row.line, "", place.note);
     }
-    const int64_t skipped_before = skipped_rows();
+    const int64_t skipped_before = skips;
     absl::Status status;
     switch (kind->kind) {
       case FileKind::kSettlement:
@@ -1040,7 +1038,7 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
         break;
     }
     if (!status.ok()) problem(status.message());
-    if (status.ok() && skipped_rows() > skipped_before) {
+    if (status.ok() && skips > skipped_before) {
       ++out.fates.skipped;
     } else {
       ++placed[keys];
