@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <variant>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
@@ -16,6 +18,7 @@
 #include "tools/imdictl/commands.h"
 #include "tools/imdictl/exit_codes.h"
 #include "tools/imdictl/flags.h"
+#include "tools/imdictl/import_pipeline.h"
 #include "tools/imdictl/known_dates.h"
 #include "tools/imdictl/output.h"
 #include "tools/import/figures_source.h"
@@ -28,6 +31,11 @@ namespace {
 
 namespace api = ::imdi::stats::v1;
 using imdi::import::ParsedFile;
+
+// ImportFigures messages made ahead of the one on the wire, at most: enough
+// to keep the stream busy, few enough to bound the memory (each at most
+// --batch rows and 1 MiB).
+constexpr size_t kQueuedImportMessages = 4;
 
 int Usage(absl::string_view message) {
   std::cerr << "imdictl: " << message << "\n";
@@ -352,14 +360,14 @@ void PrintParseSummary(const std::string& name, const ParsedFile& parsed,
   std::cerr << "\n";
 }
 
-// Streams one parsed file and prints its summary. Returns the rows and
-// records rejected, or -1 (with `exit_code` set) when the call failed or
-// did not deliver every record.
-int64_t ImportFile(Client& client, api::StatsService::Stub& stub, const std::string& path,
-                   const ParsedFile& parsed, api::FiguresStatus status,
-                   const std::string& known_date, absl::Time start, int& exit_code) {
-  // The file's name is the rows' source: one line of UTF-8 (ImportRequests
-  // makes it so), whatever bytes the file system gave it.
+// Streams one parsed file, its messages as `pipeline` makes them, and
+// prints its summary. Returns the rows and records rejected, or -1 (with
+// `exit_code` set) when the call failed or did not deliver every record.
+// `start` is when the file's turn began: its parse, or the end of the file
+// before when the parse overlapped it.
+int64_t ImportFile(Client& client, api::StatsService::Stub& stub, ImportPipeline& pipeline,
+                   const std::string& path, const ParsedFile& parsed, absl::Time start,
+                   int& exit_code) {
   const std::string name = std::filesystem::path(path).filename().string();
   grpc::ClientContext context;
   client.Prepare(context);
@@ -367,19 +375,25 @@ int64_t ImportFile(Client& client, api::StatsService::Stub& stub, const std::str
   std::unique_ptr<grpc::ClientWriter<api::ImportFiguresRequest>> writer(
       stub.ImportFigures(&context, &response));
 
-  const std::vector<api::ImportFiguresRequest> requests = imdi::import::ImportRequests(
-      parsed, name, status, static_cast<size_t>(absl::GetFlag(FLAGS_batch)), known_date);
   absl::Time last_report = start;
   size_t sent = 0;
-  for (const api::ImportFiguresRequest& request : requests) {
-    if (!writer->Write(request)) break;  // the server ended the call; Finish says why
+  bool writing = true;
+  ImportPipeline::Item item;
+  // The file's messages up to its FileDone, or until the service ends the
+  // call (Finish then says why; the rest is not made: the import stops).
+  while (writing && pipeline.Next(item)) {
+    auto* message = std::get_if<ImportPipeline::Message>(&item);
+    if (message == nullptr) break;  // FileDone
+    const api::ImportFiguresRequest& request = message->request;
+    if (!writer->Write(request)) break;
     sent += request.rows_size();
     const absl::Time now = absl::Now();
     if (now - last_report > absl::Milliseconds(500) || sent == parsed.records.size()) {
       const double seconds = std::max(1e-6, absl::ToDoubleSeconds(now - start));
       // Rows done: the file rows up to the last record sent.
-      const int64_t rows_done =
-          sent == parsed.records.size() ? parsed.rows : parsed.records[sent - 1].line - 1;
+      const int64_t rows_done = sent == parsed.records.size()
+                                    ? parsed.rows
+                                    : request.rows(request.rows_size() - 1).line() - 1;
       std::cerr << absl::StrFormat("%s: %d/%d rows, %d/%d records sent, %.0f rows/s\n", name,
                                    rows_done, parsed.rows, sent, parsed.records.size(),
                                    static_cast<double>(rows_done) / seconds);
@@ -456,21 +470,35 @@ int FiguresImport(Client& client, const Args& files) {
   if (!known_dates.ok()) return Usage(known_dates.status().message());
   api::StatsService::Stub* stub = client.Stats();
   if (stub == nullptr) return kExitFile;
+  // The files are parsed, and their messages made, on the pipeline's thread
+  // while this one streams the messages before them, file after file.
+  ImportPipeline pipeline({.paths = files,
+                           .known_dates = *known_dates,
+                           .status = status,
+                           .batch = static_cast<size_t>(absl::GetFlag(FLAGS_batch)),
+                           .queued_messages = kQueuedImportMessages});
   int64_t rejected = 0;
-  for (size_t i = 0; i < files.size(); ++i) {
-    const std::string& path = files[i];
-    const absl::Time start = absl::Now();
-    auto parsed = imdi::import::ParseFiguresPath(path);
-    if (!parsed.ok()) {
-      std::cerr << "imdictl: " << path << ": " << parsed.status().message() << "\n";
+  absl::Time previous_done = absl::InfinitePast();
+  ImportPipeline::Item item;
+  while (pipeline.Next(item)) {
+    // After a file's FileDone (ImportFile takes it), the next item is the
+    // next file's parse.
+    auto& file = std::get<ImportPipeline::FileParsed>(item);
+    const std::string& path = files[file.index];
+    if (!file.parsed.ok()) {
+      std::cerr << "imdictl: " << path << ": " << file.parsed.status().message() << "\n";
       return kExitFile;
     }
-    PrintParseSummary(std::filesystem::path(path).filename().string(), *parsed, (*known_dates)[i]);
+    const std::shared_ptr<const ParsedFile> parsed = *file.parsed;
+    const absl::Time start = std::max(file.parse_start, previous_done);
+    PrintParseSummary(std::filesystem::path(path).filename().string(), *parsed,
+                      (*known_dates)[file.index]);
     int exit_code = kExitOk;
     const int64_t file_rejected =
-        ImportFile(client, *stub, path, *parsed, status, (*known_dates)[i], start, exit_code);
+        ImportFile(client, *stub, pipeline, path, *parsed, start, exit_code);
     if (file_rejected < 0) return exit_code;
     rejected += file_rejected;
+    previous_done = absl::Now();
   }
   return rejected > 0 ? kExitRejected : kExitOk;
 }

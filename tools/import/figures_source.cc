@@ -5,7 +5,9 @@
 #include <limits>
 #include <optional>
 #include <set>
+#include <stdexcept>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -57,8 +59,16 @@ constexpr char kUnknownMunicipalityNote[] =
     "the unknown-municipality row 9999: refugees settled in an unknown municipality";
 
 struct Header {
-  std::map<std::string, size_t> index;
-  bool has(absl::string_view name) const { return index.contains(std::string(name)); }
+  // Looked up by string_view for every value of every row: a hash, no
+  // string built, no string compared but the one found.
+  absl::flat_hash_map<std::string, size_t> index;
+  bool has(absl::string_view name) const { return index.contains(name); }
+  // Only for the columns a file of its kind has (as std::map::at, throws otherwise).
+  size_t at(absl::string_view name) const {
+    auto it = index.find(name);
+    if (it == index.end()) throw std::out_of_range("no such column");
+    return it->second;
+  }
 };
 
 // A value as printed: absent (".", ":" or empty) or a number with the
@@ -284,7 +294,7 @@ struct Area {
 absl::StatusOr<Area> AreaOf(const std::vector<std::string>& f, const Header& h,
                             const AreaColumns& c, bool settlement) {
   auto value = [&](const std::string& column) -> absl::string_view {
-    return f[h.index.at(column)];
+    return f[h.at(column)];
   };
   const absl::string_view municipality = value(c.municipality);
   const absl::string_view county = value(c.county);
@@ -324,11 +334,17 @@ struct Context {
   ParsedFile& out;
   const std::vector<std::string>* fields = nullptr;
   int64_t line = 0;
+  int64_t* skips = nullptr;  // rows skipped in the file so far, when counted
 
   absl::string_view operator[](absl::string_view column) const {
-    return (*fields)[header.index.at(std::string(column))];
+    return (*fields)[header.at(column)];
   }
-  void Skip(const char* reason) const { ++out.skipped[reason]; }
+  void Skip(const char* reason) const {
+    auto it = out.skipped.find(absl::string_view(reason));
+    if (it == out.skipped.end()) it = out.skipped.emplace(reason, 0).first;
+    ++it->second;
+    if (skips != nullptr) ++*skips;
+  }
 };
 
 std::optional<Count> SettlementCount(absl::string_view measure) {
@@ -738,7 +754,12 @@ std::optional<std::string> RowBytesProblem(const CsvRecord& row,
                         kMaxCsvFields, " columns");
   }
   for (size_t i = 0; i < row.fields.size(); ++i) {
-    if (std::optional<size_t> bad = FirstInvalidUtf8(row.fields[i])) {
+    // Nearly every field is ASCII, which is UTF-8.
+    const std::string& field = row.fields[i];
+    unsigned char high = 0;
+    for (char ch : field) high |= static_cast<unsigned char>(ch);
+    if (high < 0x80) continue;
+    if (std::optional<size_t> bad = FirstInvalidUtf8(field)) {
       return absl::StrCat("column ", i < columns.size() ? columns[i] : absl::StrCat(i + 1),
                           ": byte ", *bad + 1, " is not UTF-8 (save the file as UTF-8)");
     }
@@ -936,11 +957,7 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
   // to tell what became of the rows at the end.
   using Key = std::pair<Subject, int>;
   std::map<std::vector<Key>, int64_t> placed;
-  auto skipped_rows = [&out] {
-    int64_t n = 0;
-    for (const auto& [reason, count] : out.skipped) n += count;
-    return n;
-  };
+  int64_t skips = 0;  // what out.skipped adds up to, kept as it grows
   for (;;) {
     absl::StatusOr<bool> more = reader.Next(row);
     if (!more.ok()) {
@@ -960,7 +977,7 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
                                                            " columns, found ", row.fields.size())));
       continue;
     }
-    Context c{header, assembler, out, &row.fields, row.line};
+    Context c{header, assembler, out, &row.fields, row.line, &skips};
     // Where the row belongs. A row that cannot be placed is rejected by
     // itself; once placed, any problem of the row rejects its whole record
     // (one rule for every format: no record is imported in part).
@@ -991,7 +1008,7 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
       for (int year : place.record_years)
         assembler.AddText(subject, year, row.line, "", place.note);
     }
-    const int64_t skipped_before = skipped_rows();
+    const int64_t skipped_before = skips;
     absl::Status status;
     switch (kind->kind) {
       case FileKind::kSettlement:
@@ -1021,7 +1038,7 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
         break;
     }
     if (!status.ok()) problem(status.message());
-    if (status.ok() && skipped_rows() > skipped_before) {
+    if (status.ok() && skips > skipped_before) {
       ++out.fates.skipped;
     } else {
       ++placed[keys];

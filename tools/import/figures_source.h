@@ -101,7 +101,8 @@ struct ParsedFile {
   // One entry per row rejected alone and per record not imported (which
   // names its bad rows).
   std::vector<RowProblem> rejected;
-  std::map<std::string, int64_t> skipped;  // reason -> rows (records, for population)
+  // reason -> rows (records, for population)
+  std::map<std::string, int64_t, std::less<>> skipped;
   RowFates fates;                          // adds up to `rows`
   int64_t records_rejected = 0;            // records not imported because of a bad row
 };

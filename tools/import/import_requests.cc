@@ -22,46 +22,67 @@ absl::StatusOr<api::BatchUpsertMunicipalitiesRequest> MunicipalitiesRequest(
   return request;
 }
 
+namespace {
+
+api::ImportRow RowOf(const ImportRecord& record) {
+  api::ImportRow row;
+  row.set_line(record.line);
+  api::Figures* figures = row.mutable_figures();
+  if (record.subject.is_municipality()) {
+    figures->set_municipality_code(stats::FormatCode(record.subject.id));
+  } else {
+    stats::EncodeArea(record.subject, figures->mutable_area());
+    figures->mutable_area()->clear_name();
+  }
+  figures->set_year(record.year);
+  stats::ValuesToProto(record.values, stats::FigureFieldsOf<api::Figures>(), *figures);
+  figures->set_source(record.source);
+  figures->set_note(record.note);
+  for (stats::Count count : record.absent_counts) {
+    row.add_absent_fields(std::string(stats::kCountNames[static_cast<int>(count)]));
+  }
+  return row;
+}
+
+}  // namespace
+
+ImportRequestBuilder::ImportRequestBuilder(const ParsedFile& parsed, const std::string& source_name,
+                                           api::FiguresStatus status, size_t batch,
+                                           const std::string& known_date)
+    : parsed_(parsed),
+      source_(CleanText(source_name, kMaxLineBytes)),
+      status_(status),
+      batch_(std::max<size_t>(batch, 1)),
+      known_date_(known_date) {}
+
+bool ImportRequestBuilder::Next(api::ImportFiguresRequest& request) {
+  if (next_ >= parsed_.records.size()) return false;
+  request.Clear();
+  request.set_source(source_);
+  request.set_status(status_);
+  request.set_known_date(known_date_);
+  request.set_codes_year(parsed_.codes_year);
+  size_t bytes = request.ByteSizeLong();
+  while (next_ < parsed_.records.size() && static_cast<size_t>(request.rows_size()) < batch_) {
+    api::ImportRow row = RowOf(parsed_.records[next_]);
+    // A row's size on the wire: its bytes, a tag and a length.
+    const size_t row_bytes = row.ByteSizeLong() + 8;
+    if (request.rows_size() > 0 && bytes + row_bytes > kMaxImportMessageBytes) break;
+    *request.add_rows() = std::move(row);
+    bytes += row_bytes;
+    ++next_;
+  }
+  return true;
+}
+
 std::vector<api::ImportFiguresRequest> ImportRequests(const ParsedFile& parsed,
                                                       const std::string& source_name,
                                                       api::FiguresStatus status, size_t batch,
                                                       const std::string& known_date) {
-  batch = std::max<size_t>(batch, 1);
-  const std::string source = CleanText(source_name, kMaxLineBytes);
-  const auto& fields = stats::FigureFieldsOf<api::Figures>();
+  ImportRequestBuilder builder(parsed, source_name, status, batch, known_date);
   std::vector<api::ImportFiguresRequest> out;
-  size_t bytes = 0;
-  for (const ImportRecord& record : parsed.records) {
-    api::ImportRow row;
-    row.set_line(record.line);
-    api::Figures* figures = row.mutable_figures();
-    if (record.subject.is_municipality()) {
-      figures->set_municipality_code(stats::FormatCode(record.subject.id));
-    } else {
-      stats::EncodeArea(record.subject, figures->mutable_area());
-      figures->mutable_area()->clear_name();
-    }
-    figures->set_year(record.year);
-    stats::ValuesToProto(record.values, fields, *figures);
-    figures->set_source(record.source);
-    figures->set_note(record.note);
-    for (stats::Count count : record.absent_counts) {
-      row.add_absent_fields(std::string(stats::kCountNames[static_cast<int>(count)]));
-    }
-    // A row's size on the wire: its bytes, a tag and a length.
-    const size_t row_bytes = row.ByteSizeLong() + 8;
-    if (out.empty() || static_cast<size_t>(out.back().rows_size()) >= batch ||
-        bytes + row_bytes > kMaxImportMessageBytes) {
-      api::ImportFiguresRequest& request = out.emplace_back();
-      request.set_source(source);
-      request.set_status(status);
-      request.set_known_date(known_date);
-      request.set_codes_year(parsed.codes_year);
-      bytes = request.ByteSizeLong();
-    }
-    *out.back().add_rows() = std::move(row);
-    bytes += row_bytes;
-  }
+  api::ImportFiguresRequest request;
+  while (builder.Next(request)) out.push_back(std::move(request));
   return out;
 }
 
