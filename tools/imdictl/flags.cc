@@ -32,7 +32,7 @@ ABSL_FLAG(std::string, regions, "data/regions/kommuner.json",
           "IMDi's municipality list with regions (municipalities load).");
 ABSL_FLAG(std::string, status, "final",
           "Status to record on imported figures: final, preliminary or unspecified.");
-ABSL_FLAG(int, batch, 500, "Records per ImportFigures message (one atomic write each), 1 to 5000.");
+ABSL_FLAG(int, batch, 5000, "Records per ImportFigures message (one atomic write each), 1 to 5000.");
 ABSL_FLAG(std::string, known_date, "",
           "The date the imported figures were published or known, YYYY-MM-DD, for every file; "
           "empty: the date of the import.");
