@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
@@ -46,21 +47,30 @@ struct LatestView::Table {
 
 namespace {
 
+// A chunk rewritten keeps its texts while it has at most this many (some
+// may be named by no record any more); past it, it is encoded afresh.
+constexpr size_t kMaxChunkTexts = 48;
+
 // --- The record encoding ---
 //
 //   varint  mask: bit i set when count i has a value, bit 12 + i percent i,
 //           bit 14 status, bit 15 note
 //   zigzag  each count with a value; 8 bytes each percent with a value
 //   u8      status (when set); varint note text (when set)
-//   zigzag  revision; varint data_version; zigzag update_time (ns);
+//   zigzag  revision; varint data_version; time update_time;
 //   varint  known_date
-//   varint  origins, each: varint data_version, zigzag update_time (ns),
-//           varint known_date, varint principal text, varint request_id text
+//   varint  origins, each relative to the record's own (what the record
+//           shows is its newest revision's, so the differences are small):
+//           zigzag data_version difference, time update_time difference,
+//           zigzag known_date difference, varint principal text, varint
+//           request_id text
 //   varint  field sources, each: u8 field, varint origin, varint source
 //           text, zigzag line
 //
-// Subject and year come from the table; `source` is the join of the field
-// sources, as FoldRevisions makes it.
+// where a time is nanoseconds as a varint: zigzag(micros) << 1 when whole
+// micros (the store's precision), zigzag(nanos) << 1 | 1 otherwise. Subject
+// and year come from the table; `source` is the join of the field sources,
+// as FoldRevisions makes it.
 
 void PutVarint(std::string& out, uint64_t v) {
   while (v >= 0x80) {
@@ -87,6 +97,10 @@ class Reader {
     }
   }
   int64_t Signed() { return UnZigZag(Varint()); }
+  int64_t Time() {
+    const uint64_t v = Varint();
+    return (v & 1) ? UnZigZag(v >> 1) : UnZigZag(v >> 1) * 1000;
+  }
   uint8_t Byte() { return *p_++; }
   double Double() {
     double d;
@@ -102,10 +116,32 @@ class Reader {
 int64_t TimeNanos(absl::Time t) { return absl::ToUnixNanos(t); }
 absl::Time NanosTime(int64_t ns) { return absl::FromUnixNanos(ns); }
 
+void PutTime(std::string& out, int64_t nanos) {
+  if (nanos % 1000 == 0) {
+    PutVarint(out, ZigZag(nanos / 1000) << 1);
+  } else {
+    PutVarint(out, (ZigZag(nanos) << 1) | 1);
+  }
+}
+
 // Encodes records into one chunk, interning the texts they name.
 class ChunkEncoder {
  public:
   ChunkEncoder() { chunk_ = std::make_shared<LatestView::Chunk>(); }
+  // An encoder that keeps the texts of `from`, so that its records' bytes
+  // can be copied as they are (AddEncoded).
+  explicit ChunkEncoder(const LatestView::Chunk& from) : ChunkEncoder() {
+    chunk_->texts = from.texts;
+    for (size_t i = 0; i < from.texts.size(); ++i) index_.try_emplace(from.texts[i], i);
+  }
+
+  // Adds record `i` of `from`, whose texts this encoder keeps, as encoded.
+  void AddEncoded(const LatestView::Chunk& from, size_t i) {
+    LatestView::Chunk& c = *chunk_;
+    c.ids.push_back(from.ids[i]);
+    c.offsets.push_back(static_cast<uint32_t>(c.bytes.size()));
+    c.bytes.append(from.bytes, from.offsets[i], from.offsets[i + 1] - from.offsets[i]);
+  }
 
   size_t size() const { return chunk_->ids.size(); }
 
@@ -138,7 +174,8 @@ class ChunkEncoder {
     if (!r.note.empty()) PutVarint(out, Text(r.note));
     PutVarint(out, ZigZag(r.revision));
     PutVarint(out, r.data_version);
-    PutVarint(out, ZigZag(TimeNanos(r.update_time)));
+    const int64_t update_nanos = TimeNanos(r.update_time);
+    PutTime(out, update_nanos);
     PutVarint(out, static_cast<uint32_t>(r.known_date));
 
     // The revisions the fields come from, each once.
@@ -162,9 +199,9 @@ class ChunkEncoder {
     }
     PutVarint(out, origins.size());
     for (const Origin& o : origins) {
-      PutVarint(out, o.data_version);
-      PutVarint(out, ZigZag(o.update_nanos));
-      PutVarint(out, static_cast<uint32_t>(o.known_date));
+      PutVarint(out, ZigZag(static_cast<int64_t>(r.data_version - o.data_version)));
+      PutTime(out, update_nanos - o.update_nanos);
+      PutVarint(out, ZigZag(int64_t{r.known_date} - o.known_date));
       PutVarint(out, o.principal);
       PutVarint(out, o.request_id);
     }
@@ -215,7 +252,8 @@ FiguresRecord Decode(const LatestView::Chunk& c, size_t i, Subject::Kind kind, i
   if (mask & (uint64_t{1} << kNoteField)) r.note = c.texts[in.Varint()];
   r.revision = in.Signed();
   r.data_version = in.Varint();
-  r.update_time = NanosTime(in.Signed());
+  const int64_t update_nanos = in.Time();
+  r.update_time = NanosTime(update_nanos);
   r.known_date = static_cast<int>(in.Varint());
 
   struct Origin {
@@ -228,9 +266,9 @@ FiguresRecord Decode(const LatestView::Chunk& c, size_t i, Subject::Kind kind, i
   const size_t num_origins = in.Varint();
   absl::InlinedVector<Origin, 4> origins(num_origins);
   for (size_t o = 0; o < num_origins; ++o) {
-    origins[o].data_version = in.Varint();
-    origins[o].update_time = NanosTime(in.Signed());
-    origins[o].known_date = static_cast<int>(in.Varint());
+    origins[o].data_version = r.data_version - static_cast<uint64_t>(in.Signed());
+    origins[o].update_time = NanosTime(update_nanos - in.Time());
+    origins[o].known_date = static_cast<int>(r.known_date - in.Signed());
     origins[o].principal = &c.texts[in.Varint()];
     origins[o].request_id = &c.texts[in.Varint()];
   }
@@ -394,6 +432,27 @@ std::shared_ptr<const LatestView> LatestView::With(
     // `changes` up to `end`.
     auto rebuild = [&](const Chunk* chunk,
                        std::map<int, const FiguresRecord*>::const_iterator end) {
+      if (chunk != nullptr && chunk->texts.size() <= kMaxChunkTexts &&
+          chunk->ids.size() + static_cast<size_t>(std::distance(change, end)) <=
+              kMaxChunkRecords) {
+        // The records that stay are copied as encoded, with the chunk's
+        // texts (kMaxChunkTexts bounds those no record names any more).
+        ChunkEncoder encoder(*chunk);
+        size_t i = 0;
+        while (i < chunk->ids.size() || change != end) {
+          if (change != end && (i == chunk->ids.size() || change->first <= chunk->ids[i])) {
+            if (i < chunk->ids.size() && chunk->ids[i] == change->first) ++i;
+            encoder.Add(change->first, *change->second);
+            ++change;
+          } else {
+            encoder.AddEncoded(*chunk, i++);
+          }
+        }
+        AppendChunk(*table, std::move(encoder).Finish());
+        return;
+      }
+      // Otherwise every record is encoded again, the chunk split when it
+      // grows past kMaxChunkRecords.
       std::vector<std::pair<int, FiguresRecord>> merged;
       if (chunk != nullptr) {
         for (size_t i = 0; i < chunk->ids.size(); ++i) {

@@ -512,10 +512,11 @@ absl::Status StatsCore::CheckFiguresWithinValidity(const std::vector<Municipalit
     return ids.contains(id) && !directory.FindById(id)->ExistedIn(year);
   };
   std::optional<FiguresRecord> outside;
-  IMDI_RETURN_IF_ERROR(store_->ScanFigures(scan, [&](FiguresRecord&& record) {
-    outside = std::move(record);
-    return false;
-  }));
+  IMDI_RETURN_IF_ERROR(ScanRecords(ViewAt(scan.as_of).get(), scan, kMinYear, kMaxYear,
+                                   [&](FiguresRecord&& record) {
+                                     outside = std::move(record);
+                                     return false;
+                                   }));
   if (!outside) return absl::OkStatus();
   const Municipality& m = *directory.FindById(outside->subject.id);
   return FailedPreconditionError(

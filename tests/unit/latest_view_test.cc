@@ -220,6 +220,23 @@ TEST(LatestViewTest, InsertsInAnyOrderKeepTheSliceSortedAndChunksBounded) {
   }
 }
 
+TEST(LatestViewTest, RewritesOfAChunkKeepItsRecordsAndBoundItsTexts) {
+  std::vector<FiguresRecord> records;
+  for (int id = 1; id <= 64; ++id) records.push_back(Folded(id, 2020, id));
+  auto view = BuildOf(1, records);
+  const size_t built = view->MemoryBytes();
+  // Every write names a new request id; the texts no record names any more
+  // are dropped when the chunk is encoded afresh.
+  for (uint64_t v = 2; v < 500; ++v) {
+    FiguresRecord r = Folded(static_cast<int>(v % 64) + 1, 2020, static_cast<int64_t>(v), v);
+    for (FieldSource& f : r.field_sources) f.request_id = absl::StrCat("a-request-id-", v);
+    view = view->With(v, {r});
+    records[v % 64] = r;
+  }
+  EXPECT_LT(view->MemoryBytes(), built + 4096);
+  for (const FiguresRecord& r : records) ExpectSame(*view->Find(r.subject, r.year), r);
+}
+
 // Random revisions, each applied in fold order: FoldOnto matches
 // FoldRevisions of them all.
 TEST(FoldOntoTest, EqualsTheFoldOfAllRevisions) {
