@@ -322,6 +322,16 @@ void BM_StoreYearScan(benchmark::State& state) {
 }
 BENCHMARK(BM_StoreYearScan)->Arg(1)->Arg(100)->Unit(benchmark::kMillisecond);
 
+// Building the view at startup: one scan of the store.
+void BM_BuildLatestView(benchmark::State& state) {
+  const Scaled& s = ScaledData(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    auto view = ViewOf(*s.filled->store);
+    benchmark::DoNotOptimize(view);
+  }
+}
+BENCHMARK(BM_BuildLatestView)->Arg(1)->Arg(100)->Iterations(2)->Unit(benchmark::kMillisecond);
+
 // A commit's update of the view: one record, or an import batch of 5,000.
 void BM_LatestViewCommit(benchmark::State& state) {
   const Scaled& s = ScaledData(static_cast<int>(state.range(0)));
