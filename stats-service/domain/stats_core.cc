@@ -153,26 +153,31 @@ absl::StatusOr<std::unique_ptr<StatsCore>> StatsCore::Create(
   IMDI_ASSIGN_OR_RETURN(std::vector<Municipality> municipalities,
                         store->ReadMunicipalities(version));
   IMDI_ASSIGN_OR_RETURN(auto latest, MunicipalityDirectory::Build(std::move(municipalities)));
-  // The latest view, from one scan of each kind of subject.
-  LatestView::Builder builder(version);
-  for (Subject::Kind kind : {Subject::Kind::kMunicipality, Subject::Kind::kCountry,
-                             Subject::Kind::kCounty, Subject::Kind::kImdiRegion}) {
-    FiguresScan scan;
-    scan.kind = kind;
-    scan.as_of = version;
-    IMDI_RETURN_IF_ERROR(store->ScanFigures(scan, [&](FiguresRecord&& record) {
-      builder.Add(record);
-      return true;
-    }));
-  }
+  IMDI_ASSIGN_OR_RETURN(std::shared_ptr<const LatestView> view, BuildView(*store, version));
   auto core = std::unique_ptr<StatsCore>(new StatsCore(std::move(store)));
-  core->view_.store(std::move(builder).Build());
+  core->view_.store(std::move(view));
   absl::MutexLock lock(&core->directory_mu_);
   core->directories_[0] = nullptr;
   for (uint64_t v : versions) core->directories_[v] = nullptr;
   core->directories_.rbegin()->second = latest;
   core->latest_ = std::move(latest);
   return core;
+}
+
+absl::StatusOr<std::shared_ptr<const LatestView>> StatsCore::BuildView(const StatsStore& store,
+                                                                      uint64_t version) {
+  LatestView::Builder builder(version);
+  for (Subject::Kind kind : {Subject::Kind::kMunicipality, Subject::Kind::kCountry,
+                             Subject::Kind::kCounty, Subject::Kind::kImdiRegion}) {
+    FiguresScan scan;
+    scan.kind = kind;
+    scan.as_of = version;
+    IMDI_RETURN_IF_ERROR(store.ScanFigures(scan, [&](FiguresRecord&& record) {
+      builder.Add(record);
+      return true;
+    }));
+  }
+  return std::move(builder).Build();
 }
 
 std::shared_ptr<const MunicipalityDirectory> StatsCore::directory() const {
@@ -213,12 +218,15 @@ absl::StatusOr<uint64_t> StatsCore::CommitAndPublish(
   // The view of the new version is in place before the version is visible.
   // Should the current figures of what was written not be readable (the
   // store failing right after the commit), there is no view and reads go
-  // to the store.
+  // to the store until a later commit builds it again from a scan.
   std::shared_ptr<const LatestView> view = view_.load();
   std::shared_ptr<const LatestView> next_view;
   if (view) {
     absl::StatusOr<std::vector<FiguresRecord>> current = FoldCommitted(*view, figures, version);
     if (current.ok()) next_view = view->With(version, *current);
+  } else {
+    absl::StatusOr<std::shared_ptr<const LatestView>> rebuilt = BuildView(*store_, version);
+    if (rebuilt.ok()) next_view = *std::move(rebuilt);
   }
   if (municipalities.empty()) {
     view_.store(std::move(next_view));

@@ -155,7 +155,7 @@ class StatsCore {
   // The latest view: the current figures at its version(), which is the
   // visible data version or (while a commit publishes) the next one. Null
   // when a commit could not bring it up to date (reads then go to the
-  // store).
+  // store, until a later commit builds it again from a scan).
   std::shared_ptr<const LatestView> latest_view() const { return view_.load(); }
 
   // The municipality directory as it was at `version` (for resolving and
@@ -309,6 +309,11 @@ class StatsCore {
  private:
   explicit StatsCore(std::unique_ptr<StatsStore> store)
       : store_(std::move(store)), visible_version_(store_->data_version()) {}
+
+  // The view of `store` at `version`, from one scan of each kind of
+  // subject.
+  static absl::StatusOr<std::shared_ptr<const LatestView>> BuildView(const StatsStore& store,
+                                                                     uint64_t version);
 
   // The latest view if it is the view of `version`, else null.
   std::shared_ptr<const LatestView> ViewAt(uint64_t version) const;
