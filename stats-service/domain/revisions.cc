@@ -154,4 +154,38 @@ std::optional<FiguresRecord> FoldRevisions(const std::vector<FiguresRecord>& rev
   return out;
 }
 
+FiguresRecord FoldOnto(std::optional<FiguresRecord> folded, const FiguresRecord& revision) {
+  if (!folded) return *FoldRevisions({revision}, revision.data_version, std::nullopt);
+  FiguresRecord out = std::move(*folded);
+  // The origins of the fields that hold a value; a field without one had
+  // none to keep.
+  std::array<std::optional<FieldSource>, kNumFields> origin;
+  for (FieldSource& f : out.field_sources) {
+    if (f.field >= 0 && f.field < kNumFields) origin[f.field] = std::move(f);
+  }
+  const int known = EffectiveKnownDate(revision);
+  for (FieldSource& set : FieldsSetBy(revision)) {
+    if (set.field < 0 || set.field >= kNumFields) continue;
+    CopyField(revision, set.field, out);
+    set.data_version = revision.data_version;
+    set.update_time = revision.update_time;
+    set.known_date = known;
+    set.principal = revision.principal;
+    set.request_id = revision.request_id;
+    origin[set.field] = std::move(set);
+  }
+  out.revision = std::max(out.revision, revision.revision);
+  if (revision.data_version > out.data_version) {
+    out.data_version = revision.data_version;
+    out.update_time = revision.update_time;
+  }
+  out.known_date = std::max(out.known_date, known);
+  out.field_sources.clear();
+  for (int f = 0; f < kNumFields; ++f) {
+    if (origin[f] && HasField(out, f)) out.field_sources.push_back(std::move(*origin[f]));
+  }
+  out.source = JoinSources(out.field_sources);
+  return out;
+}
+
 }  // namespace imdi::stats

@@ -71,6 +71,13 @@ std::string JoinSources(const std::vector<FieldSource>& fields);
 std::optional<FiguresRecord> FoldRevisions(const std::vector<FiguresRecord>& revisions,
                                            uint64_t as_of, std::optional<int> known_as_of);
 
+// The fold of `revision` onto `folded`, the fold of a record's earlier
+// revisions at the newest version with no known-date bound, when
+// `revision` comes last in fold order (its effective known date is not
+// before `folded->known_date` and its data version is newer): equal to
+// FoldRevisions of them all. `folded` nullopt: the record's first revision.
+FiguresRecord FoldOnto(std::optional<FiguresRecord> folded, const FiguresRecord& revision);
+
 }  // namespace imdi::stats
 
 #endif  // IMDI_STATS_DOMAIN_REVISIONS_H_

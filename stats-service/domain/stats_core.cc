@@ -153,13 +153,31 @@ absl::StatusOr<std::unique_ptr<StatsCore>> StatsCore::Create(
   IMDI_ASSIGN_OR_RETURN(std::vector<Municipality> municipalities,
                         store->ReadMunicipalities(version));
   IMDI_ASSIGN_OR_RETURN(auto latest, MunicipalityDirectory::Build(std::move(municipalities)));
+  IMDI_ASSIGN_OR_RETURN(std::shared_ptr<const LatestView> view, BuildView(*store, version));
   auto core = std::unique_ptr<StatsCore>(new StatsCore(std::move(store)));
+  core->view_.store(std::move(view));
   absl::MutexLock lock(&core->directory_mu_);
   core->directories_[0] = nullptr;
   for (uint64_t v : versions) core->directories_[v] = nullptr;
   core->directories_.rbegin()->second = latest;
   core->latest_ = std::move(latest);
   return core;
+}
+
+absl::StatusOr<std::shared_ptr<const LatestView>> StatsCore::BuildView(const StatsStore& store,
+                                                                      uint64_t version) {
+  LatestView::Builder builder(version);
+  for (Subject::Kind kind : {Subject::Kind::kMunicipality, Subject::Kind::kCountry,
+                             Subject::Kind::kCounty, Subject::Kind::kImdiRegion}) {
+    FiguresScan scan;
+    scan.kind = kind;
+    scan.as_of = version;
+    IMDI_RETURN_IF_ERROR(store.ScanFigures(scan, [&](FiguresRecord&& record) {
+      builder.Add(record);
+      return true;
+    }));
+  }
+  return std::move(builder).Build();
 }
 
 std::shared_ptr<const MunicipalityDirectory> StatsCore::directory() const {
@@ -197,7 +215,21 @@ absl::StatusOr<uint64_t> StatsCore::CommitAndPublish(
     std::vector<FiguresRecord>& figures, std::vector<Municipality>& municipalities,
     std::shared_ptr<const MunicipalityDirectory> next_directory) {
   IMDI_ASSIGN_OR_RETURN(uint64_t version, store_->Commit(figures, municipalities));
+  // The view of the new version is in place before the version is visible.
+  // Should the current figures of what was written not be readable (the
+  // store failing right after the commit), there is no view and reads go
+  // to the store until a later commit builds it again from a scan.
+  std::shared_ptr<const LatestView> view = view_.load();
+  std::shared_ptr<const LatestView> next_view;
+  if (view) {
+    absl::StatusOr<std::vector<FiguresRecord>> current = FoldCommitted(*view, figures, version);
+    if (current.ok()) next_view = view->With(version, *current);
+  } else {
+    absl::StatusOr<std::shared_ptr<const LatestView>> rebuilt = BuildView(*store_, version);
+    if (rebuilt.ok()) next_view = *std::move(rebuilt);
+  }
   if (municipalities.empty()) {
+    view_.store(std::move(next_view));
     visible_version_.store(version);
     return version;
   }
@@ -212,6 +244,7 @@ absl::StatusOr<uint64_t> StatsCore::CommitAndPublish(
     absl::MutexLock lock(&directory_mu_);
     directories_[version] = built;
   }
+  view_.store(std::move(next_view));
   visible_version_.store(version);
   absl::MutexLock lock(&directory_mu_);
   // The previous latest directory is now an old one: rebuilt on demand.
@@ -220,6 +253,97 @@ absl::StatusOr<uint64_t> StatsCore::CommitAndPublish(
   }
   latest_ = std::move(built);
   return version;
+}
+
+absl::StatusOr<std::vector<FiguresRecord>> StatsCore::FoldCommitted(
+    const LatestView& view, const std::vector<FiguresRecord>& written, uint64_t version) const {
+  std::vector<FiguresRecord> current;
+  current.reserve(written.size());
+  for (const FiguresRecord& revision : written) {
+    std::optional<FiguresRecord> before = view.Find(revision.subject, revision.year);
+    if (!before || EffectiveKnownDate(revision) >= before->known_date) {
+      // The revision comes last in fold order: folded onto the view's.
+      current.push_back(FoldOnto(std::move(before), revision));
+      continue;
+    }
+    // Known before figures already stored: it folds in among them.
+    IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> folded,
+                          store_->ReadFigures(revision.subject, revision.year, version,
+                                              std::nullopt));
+    if (!folded) return absl::DataLossError("a committed revision is not readable");
+    current.push_back(std::move(*folded));
+  }
+  return current;
+}
+
+std::shared_ptr<const LatestView> StatsCore::ViewAt(uint64_t version) const {
+  std::shared_ptr<const LatestView> view = view_.load();
+  if (view && view->version() == version) return view;
+  return nullptr;
+}
+
+absl::StatusOr<std::optional<FiguresRecord>> StatsCore::ReadFigures(
+    const LatestView* view, const Subject& subject, int year, uint64_t version,
+    std::optional<int> known_as_of) const {
+  if (view != nullptr) {
+    // A record the view lacks has no revisions at all; one whose figures
+    // were all known by `known_as_of` reads the same as known then.
+    std::optional<FiguresRecord> current = view->Find(subject, year);
+    if (!current || !known_as_of || current->known_date <= *known_as_of) return current;
+  }
+  return store_->ReadFigures(subject, year, version, known_as_of);
+}
+
+absl::Status StatsCore::ScanRecords(const LatestView* view, const FiguresScan& scan,
+                                    int year_min, int year_max,
+                                    absl::FunctionRef<bool(FiguresRecord&&)> visit) const {
+  if (view == nullptr) return store_->ScanFigures(scan, visit);
+  absl::Status status;
+  view->Scan(
+      scan.kind, year_min, year_max, scan.after,
+      [&](int id, int year) { return !scan.want || scan.want(id, year); },
+      [&](FiguresRecord&& record) {
+        if (!scan.known_as_of || record.known_date <= *scan.known_as_of) {
+          return visit(std::move(record));
+        }
+        // Figures known after the bound: the store folds those known then.
+        absl::StatusOr<std::optional<FiguresRecord>> then = store_->ReadFigures(
+            record.subject, record.year, scan.as_of, scan.known_as_of);
+        if (!then.ok()) {
+          status = then.status();
+          return false;
+        }
+        return !*then || visit(std::move(**then));
+      });
+  return status;
+}
+
+absl::StatusOr<StatsCore::WriteBase> StatsCore::ReadWriteBase(const Subject& subject, int year,
+                                                              uint64_t version,
+                                                              int known_date) const {
+  WriteBase base;
+  if (std::shared_ptr<const LatestView> view = ViewAt(version)) {
+    base.current = view->Find(subject, year);
+    // The figures as known on the write's date are the current ones when
+    // every revision was known by then; past the revision limit the store
+    // reports it.
+    const bool known_by_then =
+        known_date == 0 || !base.current || base.current->known_date <= known_date;
+    const bool within_limit =
+        !base.current || base.current->revision < static_cast<int64_t>(kMaxRevisionsPerRecord);
+    if (known_by_then && within_limit) {
+      base.known_then = base.current;
+      base.highest_revision = base.current ? base.current->revision : 0;
+      return base;
+    }
+  }
+  IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> revisions,
+                        ReadRevisions(subject, year, version));
+  base.current = FoldRevisions(revisions, version, std::nullopt);
+  base.known_then =
+      known_date != 0 ? FoldRevisions(revisions, version, known_date) : base.current;
+  base.highest_revision = HighestRevision(revisions);
+  return base;
 }
 
 absl::StatusOr<uint64_t> StatsCore::ListVersion(const std::optional<PageToken>& token,
@@ -396,10 +520,11 @@ absl::Status StatsCore::CheckFiguresWithinValidity(const std::vector<Municipalit
     return ids.contains(id) && !directory.FindById(id)->ExistedIn(year);
   };
   std::optional<FiguresRecord> outside;
-  IMDI_RETURN_IF_ERROR(store_->ScanFigures(scan, [&](FiguresRecord&& record) {
-    outside = std::move(record);
-    return false;
-  }));
+  IMDI_RETURN_IF_ERROR(ScanRecords(ViewAt(scan.as_of).get(), scan, kMinYear, kMaxYear,
+                                   [&](FiguresRecord&& record) {
+                                     outside = std::move(record);
+                                     return false;
+                                   }));
   if (!outside) return absl::OkStatus();
   const Municipality& m = *directory.FindById(outside->subject.id);
   return FailedPreconditionError(
@@ -509,9 +634,9 @@ absl::StatusOr<StatsCore::PutResult> StatsCore::PutFigures(FiguresRecord record,
   std::shared_ptr<const MunicipalityDirectory> dir = directory();
   IMDI_ASSIGN_OR_RETURN(record.subject, ResolveSubject(record.subject, record.year, *dir));
   const uint64_t version = visible_version_.load();
-  IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> revisions,
-                        ReadRevisions(record.subject, record.year, version));
-  const std::optional<FiguresRecord> current = FoldRevisions(revisions, version, std::nullopt);
+  IMDI_ASSIGN_OR_RETURN(WriteBase read,
+                        ReadWriteBase(record.subject, record.year, version, origin.known_date));
+  const std::optional<FiguresRecord>& current = read.current;
   if (!etag.empty()) {
     const std::string current_etag = current ? FiguresEtag(*current) : "";
     if (etag != current_etag) {
@@ -522,8 +647,7 @@ absl::StatusOr<StatsCore::PutResult> StatsCore::PutFigures(FiguresRecord record,
     }
   }
   // The write merges onto what was known on its date.
-  const std::optional<FiguresRecord> known_then =
-      origin.known_date != 0 ? FoldRevisions(revisions, version, origin.known_date) : current;
+  const std::optional<FiguresRecord>& known_then = read.known_then;
   FiguresRecord base;
   base.subject = record.subject;
   base.year = record.year;
@@ -542,16 +666,19 @@ absl::StatusOr<StatsCore::PutResult> StatsCore::PutFigures(FiguresRecord record,
     return FieldSource::Of(f, source, 0);
   });
   if (revision.field_sources.empty()) return PutResult{*current, false};
-  revision.revision = HighestRevision(revisions) + 1;
+  revision.revision = read.highest_revision + 1;
   std::vector<FiguresRecord> figures{std::move(revision)};
   std::vector<Municipality> no_municipalities;
   IMDI_ASSIGN_OR_RETURN(uint64_t written, CommitAndPublish(figures, no_municipalities, nullptr));
-  revisions.push_back(std::move(figures.front()));
-  return PutResult{*FoldRevisions(revisions, written, std::nullopt), true};
+  IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> now,
+                        ReadFigures(ViewAt(written).get(), record.subject, record.year, written,
+                                    std::nullopt));
+  if (!now) return absl::DataLossError("committed figures are not readable");
+  return PutResult{std::move(*now), true};
 }
 
 absl::StatusOr<FiguresRecord> StatsCore::ReadHarmonised(
-    int code, int year, uint64_t version, std::optional<int> known_as_of,
+    const LatestView* view, int code, int year, uint64_t version, std::optional<int> known_as_of,
     const MunicipalityDirectory& directory, const absl::Status& not_in_year) const {
   if (ErrorReason(not_in_year) != "MUNICIPALITY_NOT_IN_YEAR") return not_in_year;
   const Municipality* whole = directory.FindByAnyCode(code);
@@ -562,7 +689,7 @@ absl::StatusOr<FiguresRecord> StatsCore::ReadHarmonised(
   for (const Municipality* part : parts) {
     const Subject subject = Subject::Municipality(part->id);
     IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> record,
-                          store_->ReadFigures(subject, year, version, known_as_of));
+                          ReadFigures(view, subject, year, version, known_as_of));
     if (!record) {
       record.emplace();
       record->subject = subject;
@@ -585,15 +712,17 @@ absl::StatusOr<std::pair<FiguresRecord, uint64_t>> StatsCore::GetFigures(
   IMDI_RETURN_IF_ERROR(ValidateYear(year, "year"));
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
+  const std::shared_ptr<const LatestView> view = ViewAt(version);
   absl::StatusOr<Subject> resolved = ResolveSubject(requested, year, *dir);
   if (!resolved.ok() && harmonise) {
-    IMDI_ASSIGN_OR_RETURN(FiguresRecord sum, ReadHarmonised(requested.id, year, version, known_as_of, *dir,
-                                                            resolved.status()));
+    IMDI_ASSIGN_OR_RETURN(FiguresRecord sum,
+                          ReadHarmonised(view.get(), requested.id, year, version, known_as_of,
+                                         *dir, resolved.status()));
     return std::make_pair(std::move(sum), version);
   }
   IMDI_ASSIGN_OR_RETURN(Subject subject, std::move(resolved));
   IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> record,
-                        store_->ReadFigures(subject, year, version, known_as_of));
+                        ReadFigures(view.get(), subject, year, version, known_as_of));
   if (!record) {
     return MakeError(absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND",
                      absl::StrCat("no figures for ", Describe(subject, *dir), " in ",
@@ -622,6 +751,7 @@ absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> StatsCore::Batch
   if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
+  const std::shared_ptr<const LatestView> view = ViewAt(version);
   std::vector<FiguresRecord> out;
   out.reserve(code_years.size());
   size_t reply_bytes = 0;
@@ -630,7 +760,7 @@ absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> StatsCore::Batch
         ResolveSubject(Subject::Municipality(code), year, *dir);
     if (!subject.ok() && harmonise) {
       absl::StatusOr<FiguresRecord> sum =
-          ReadHarmonised(code, year, version, known_as_of, *dir, subject.status());
+          ReadHarmonised(view.get(), code, year, version, known_as_of, *dir, subject.status());
       if (sum.ok()) {
         reply_bytes += sum->ReplyBytes();
         out.push_back(std::move(*sum));
@@ -650,7 +780,7 @@ absl::StatusOr<std::pair<std::vector<FiguresRecord>, uint64_t>> StatsCore::Batch
       return subject.status();
     }
     IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> record,
-                          store_->ReadFigures(*subject, year, version, known_as_of));
+                          ReadFigures(view.get(), *subject, year, version, known_as_of));
     if (!record) {
       if (!allow_missing) {
         return MakeError(absl::StatusCode::kNotFound, "FIGURES_NOT_FOUND",
@@ -685,7 +815,7 @@ bool StatsCore::Matches(const RecordFilter& filter, std::optional<int> municipal
   return true;
 }
 
-absl::Status StatsCore::Scan(const RecordFilter& filter,
+absl::Status StatsCore::Scan(const LatestView* view, const RecordFilter& filter,
                              const MunicipalityDirectory& directory,
                              std::optional<int> municipality, uint64_t version,
                              std::optional<int> known_as_of,
@@ -699,7 +829,7 @@ absl::Status StatsCore::Scan(const RecordFilter& filter,
   scan.want = [&](int id, int year) {
     return Matches(filter, municipality, directory, id, year);
   };
-  return store_->ScanFigures(scan, [&](FiguresRecord&& record) {
+  return ScanRecords(view, scan, filter.year_min, filter.year_max, [&](FiguresRecord&& record) {
     out.push_back(std::move(record));
     return out.size() < limit;
   });
@@ -740,8 +870,9 @@ absl::StatusOr<FiguresPage> StatsCore::ListFigures(const ListQuery& query) {
   std::optional<std::pair<int, int>> after;
   if (token) after = std::make_pair(token->last_id, token->last_year);
   // One record more than the page tells whether another page follows.
-  IMDI_RETURN_IF_ERROR(Scan(filter, *dir, municipality, version, query.known_as_of, after,
-                            static_cast<size_t>(page_size) + 1, page.records));
+  IMDI_RETURN_IF_ERROR(Scan(ViewAt(version).get(), filter, *dir, municipality, version,
+                            query.known_as_of, after, static_cast<size_t>(page_size) + 1,
+                            page.records));
   // The page ends at page_size records or kMaxReplyBytes, whichever comes
   // first; the record after it says another page follows.
   ByteBudget budget;
@@ -766,8 +897,8 @@ absl::StatusOr<std::unique_ptr<StatsCore::FiguresCursor>> StatsCore::StreamFigur
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
   const std::optional<int> municipality = FilterMunicipality(filter, *dir);
   auto cursor = std::unique_ptr<FiguresCursor>(
-      new FiguresCursor(this, std::move(filter), std::move(dir), municipality, version,
-                        known_as_of));
+      new FiguresCursor(this, std::move(filter), std::move(dir), ViewAt(version), municipality,
+                        version, known_as_of));
   cursor->done_ = cursor->filter_.contradictory;
   return cursor;
 }
@@ -777,8 +908,8 @@ absl::StatusOr<bool> StatsCore::FiguresCursor::Next(size_t max,
   chunk.clear();
   if (done_) return false;
   IMDI_RETURN_IF_ERROR(
-      core_->Scan(filter_, *directory_, municipality_, data_version_, known_as_of_, after_, max,
-                  chunk));
+      core_->Scan(view_.get(), filter_, *directory_, municipality_, data_version_, known_as_of_,
+                  after_, max, chunk));
   if (chunk.size() < max) done_ = true;
   if (chunk.empty()) return false;
   after_ = std::make_pair(chunk.back().subject.id, chunk.back().year);
@@ -914,17 +1045,15 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
     const auto key = std::make_pair(*subject, in.year);
     auto it = pending.find(key);
     if (it == pending.end()) {
-      IMDI_ASSIGN_OR_RETURN(std::vector<FiguresRecord> revisions,
-                            ReadRevisions(*subject, in.year, version));
+      IMDI_ASSIGN_OR_RETURN(WriteBase read,
+                            ReadWriteBase(*subject, in.year, version, origin.known_date));
       Pending p;
-      p.known_then = FoldRevisions(
-          revisions, version,
-          origin.known_date != 0 ? std::optional<int>(origin.known_date) : std::nullopt);
+      p.known_then = std::move(read.known_then);
       p.base.subject = *subject;
       p.base.year = in.year;
       if (p.known_then) p.base = *p.known_then;
       p.merged = p.base;
-      p.highest_revision = HighestRevision(revisions);
+      p.highest_revision = read.highest_revision;
       it = pending.emplace(key, std::move(p)).first;
     }
     Pending& p = it->second;
@@ -1013,6 +1142,7 @@ absl::StatusOr<AggregateRead> StatsCore::GetAggregate(const Subject& area, int y
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
   const std::vector<int> members = dir->Members(area, year);
+  const std::shared_ptr<const LatestView> view = ViewAt(version);
 
   std::map<int, FiguresRecord> records;
   FiguresScan scan;
@@ -1022,13 +1152,13 @@ absl::StatusOr<AggregateRead> StatsCore::GetAggregate(const Subject& area, int y
   scan.want = [&](int id, int y) {
     return y == year && std::binary_search(members.begin(), members.end(), id);
   };
-  IMDI_RETURN_IF_ERROR(store_->ScanFigures(scan, [&](FiguresRecord&& record) {
+  IMDI_RETURN_IF_ERROR(ScanRecords(view.get(), scan, year, year, [&](FiguresRecord&& record) {
     const int id = record.subject.id;
     records.emplace(id, std::move(record));
     return true;
   }));
   IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> published,
-                        store_->ReadFigures(area, year, version, known_as_of));
+                        ReadFigures(view.get(), area, year, version, known_as_of));
   if (members.empty() && !published) {
     return MakeError(absl::StatusCode::kNotFound, "AREA_NOT_FOUND",
                      absl::StrCat(DescribeSubject(area), " had no municipalities in ",
@@ -1045,8 +1175,8 @@ absl::StatusOr<AggregateRead> StatsCore::GetAggregate(const Subject& area, int y
   if (area.kind == Subject::Kind::kCountry) {
     IMDI_ASSIGN_OR_RETURN(
         unknown,
-        store_->ReadFigures(Subject::County(kUnknownMunicipalityCounty), year, version,
-                           known_as_of));
+        ReadFigures(view.get(), Subject::County(kUnknownMunicipalityCounty), year, version,
+                    known_as_of));
   }
   AggregateRead read;
   read.area = area;

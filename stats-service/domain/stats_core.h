@@ -10,7 +10,15 @@
 // immutable snapshots, one per data version at which municipalities were
 // written, so a read at version N resolves codes, counties and regions as
 // they were at N. A data version becomes visible to reads only once its
-// directory is in place.
+// directory and its latest view are in place.
+//
+// The latest view (latest_view.h) holds the current figures of every record
+// in memory, built from one scan of the store at startup and replaced at
+// each commit. Reads of the newest version are served from it (and reads
+// with a known-date bound, record by record, where the record's figures
+// were all known by then); reads of an older version, and history, go to
+// the store, which stays the source of truth. Writes merge onto the view's
+// figures where they equal those as known on the write's date.
 #ifndef IMDI_STATS_DOMAIN_STATS_CORE_H_
 #define IMDI_STATS_DOMAIN_STATS_CORE_H_
 
@@ -32,6 +40,7 @@
 #include "stats-service/domain/aggregate.h"
 #include "stats-service/domain/figures.h"
 #include "stats-service/domain/filter.h"
+#include "stats-service/domain/latest_view.h"
 #include "stats-service/domain/municipality.h"
 #include "stats-service/domain/page_token.h"
 #include "stats-service/domain/revisions.h"
@@ -143,6 +152,12 @@ class StatsCore {
   // The latest municipality directory.
   std::shared_ptr<const MunicipalityDirectory> directory() const;
 
+  // The latest view: the current figures at its version(), which is the
+  // visible data version or (while a commit publishes) the next one. Null
+  // when a commit could not bring it up to date (reads then go to the
+  // store, until a later commit builds it again from a scan).
+  std::shared_ptr<const LatestView> latest_view() const { return view_.load(); }
+
   // The municipality directory as it was at `version` (for resolving and
   // rendering what a read at that version returns).
   absl::StatusOr<std::shared_ptr<const MunicipalityDirectory>> DirectoryAt(
@@ -237,14 +252,18 @@ class StatsCore {
     friend class StatsCore;
     FiguresCursor(const StatsCore* core, RecordFilter filter,
                   std::shared_ptr<const MunicipalityDirectory> directory,
+                  std::shared_ptr<const LatestView> view,
                   std::optional<int> municipality, uint64_t data_version,
                   std::optional<int> known_as_of)
         : core_(core), filter_(std::move(filter)), directory_(std::move(directory)),
-          municipality_(municipality), data_version_(data_version),
+          view_(std::move(view)), municipality_(municipality), data_version_(data_version),
           known_as_of_(known_as_of) {}
     const StatsCore* core_;
     RecordFilter filter_;
     std::shared_ptr<const MunicipalityDirectory> directory_;
+    // The view of the stream's version, when it is the latest one: kept for
+    // the whole stream, so later commits do not move it to the store.
+    std::shared_ptr<const LatestView> view_;
     std::optional<int> municipality_;
     uint64_t data_version_;
     std::optional<int> known_as_of_;
@@ -291,6 +310,21 @@ class StatsCore {
   explicit StatsCore(std::unique_ptr<StatsStore> store)
       : store_(std::move(store)), visible_version_(store_->data_version()) {}
 
+  // The view of `store` at `version`, from one scan of each kind of
+  // subject.
+  static absl::StatusOr<std::shared_ptr<const LatestView>> BuildView(const StatsStore& store,
+                                                                     uint64_t version);
+
+  // The latest view if it is the view of `version`, else null.
+  std::shared_ptr<const LatestView> ViewAt(uint64_t version) const;
+
+  // The figures of (subject, year) at `version` as known on `known_as_of`:
+  // from `view` (the view of `version`, or null) where it holds them, else
+  // from the store.
+  absl::StatusOr<std::optional<FiguresRecord>> ReadFigures(
+      const LatestView* view, const Subject& subject, int year, uint64_t version,
+      std::optional<int> known_as_of) const;
+
   // The version a listing reads: the page token's, or `as_of` resolved.
   absl::StatusOr<uint64_t> ListVersion(const std::optional<PageToken>& token,
                                        int64_t as_of) const;
@@ -303,7 +337,8 @@ class StatsCore {
   // With `harmonise`, the harmonised figures of `code` in `year` when
   // `not_in_year` (ResolveSubject's failure) is MUNICIPALITY_NOT_IN_YEAR and
   // the municipality has parts then; otherwise `not_in_year` itself.
-  absl::StatusOr<FiguresRecord> ReadHarmonised(int code, int year, uint64_t version,
+  absl::StatusOr<FiguresRecord> ReadHarmonised(const LatestView* view, int code, int year,
+                                               uint64_t version,
                                                std::optional<int> known_as_of,
                                                const MunicipalityDirectory& directory,
                                                const absl::Status& not_in_year) const;
@@ -327,8 +362,16 @@ class StatsCore {
   static bool Matches(const RecordFilter& filter, std::optional<int> municipality,
                       const MunicipalityDirectory& directory, int id, int year);
 
-  // Scans municipality figures after `after`, up to `limit` records.
-  absl::Status Scan(const RecordFilter& filter, const MunicipalityDirectory& directory,
+  // Visits the records `scan` selects, those with a year in [year_min,
+  // year_max] (which `scan.want` also checks), like StatsStore::ScanFigures:
+  // from `view` (the view of `scan.as_of`, or null) where it holds them.
+  absl::Status ScanRecords(const LatestView* view, const FiguresScan& scan, int year_min,
+                           int year_max, absl::FunctionRef<bool(FiguresRecord&&)> visit) const;
+
+  // Scans municipality figures after `after`, up to `limit` records; from
+  // `view` (the view of `version`, or null) where it holds them.
+  absl::Status Scan(const LatestView* view, const RecordFilter& filter,
+                    const MunicipalityDirectory& directory,
                     std::optional<int> municipality, uint64_t version,
                     std::optional<int> known_as_of,
                     std::optional<std::pair<int, int>> after, size_t limit,
@@ -339,15 +382,39 @@ class StatsCore {
   absl::StatusOr<std::vector<FiguresRecord>> ReadRevisions(const Subject& subject, int year,
                                                            uint64_t version) const;
 
-  // Commits and then makes the new version visible. Requires write_mu_.
+  // Commits and then makes the new version visible, its directory and its
+  // latest view in place first. Requires write_mu_.
   absl::StatusOr<uint64_t> CommitAndPublish(
       std::vector<FiguresRecord>& figures, std::vector<Municipality>& municipalities,
       std::shared_ptr<const MunicipalityDirectory> next_directory)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
+  // The current figures of `written` (the revisions a commit at `version`
+  // stored) for the next view. Requires write_mu_.
+  absl::StatusOr<std::vector<FiguresRecord>> FoldCommitted(
+      const LatestView& view, const std::vector<FiguresRecord>& written, uint64_t version) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  // What a write merges onto, read from the latest view where it can be:
+  // the current figures, those as known on the write's date, and the
+  // highest revision. Requires write_mu_ (the view is then the view of the
+  // visible version).
+  struct WriteBase {
+    std::optional<FiguresRecord> current;
+    std::optional<FiguresRecord> known_then;
+    int64_t highest_revision = 0;
+  };
+  absl::StatusOr<WriteBase> ReadWriteBase(const Subject& subject, int year, uint64_t version,
+                                          int known_date) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
   std::unique_ptr<StatsStore> store_;
   absl::Mutex write_mu_;
+  // Stored after view_ (and the directory), so a reader that sees a
+  // version finds its view in place.
   std::atomic<uint64_t> visible_version_;
+  // Replaced only under write_mu_.
+  std::atomic<std::shared_ptr<const LatestView>> view_;
   // How many directories of old versions stay in memory.
   static constexpr size_t kOldDirectoriesKept = 4;
   mutable absl::Mutex directory_mu_;

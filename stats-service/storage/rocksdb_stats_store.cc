@@ -216,7 +216,9 @@ absl::StatusOr<uint64_t> RocksDbStatsStore::Commit(
   absl::MutexLock lock(&commit_mu_);
   if (figures.empty() && municipalities.empty()) return data_version_.load();
   const uint64_t version = data_version_.load() + 1;
-  const absl::Time now = absl::Now();
+  // At the precision stored (micros), so the records the caller keeps read
+  // the same as what is read back.
+  const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(absl::Now()));
   rocksdb::WriteBatch batch;
   for (FiguresRecord& record : figures) {
     record.data_version = version;

@@ -1556,5 +1556,55 @@ TEST_F(StatsCoreTest, TheCountrysAggregateCountsTheUnknownMunicipality) {
 }
 
 
+// The latest view is published with its data version: a reader of the
+// latest figures never sees a version whose view is not in place, nor a
+// view newer than the version it reports (the record's own data version is
+// the reported one, as it is the only record written).
+TEST_F(StatsCoreTest, LatestViewIsPublishedWithItsVersion) {
+  SeedDirectory();
+  Put(Record(301, 2018, {{Count::kRefugeesSettled, 0}}));
+  std::atomic<bool> done{false};
+  std::atomic<int> mismatches{0};
+  std::atomic<int> reads{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      auto read = core_->GetFigures(301, 2018, 0);
+      if (!read.ok() || read->first.data_version != read->second) ++mismatches;
+      if (core_->latest_view() == nullptr) ++mismatches;
+      ++reads;
+    }
+  });
+  // The writes begin once the reader reads.
+  while (reads.load() == 0) std::this_thread::yield();
+  for (int i = 1; i <= 200; ++i) {
+    FiguresRecord r = Record(301, 2018, {{Count::kRefugeesSettled, i}});
+    ASSERT_TRUE(core_->PutFigures(std::move(r), MaskOf({Count::kRefugeesSettled}), "").ok());
+    auto view = core_->latest_view();
+    ASSERT_NE(view, nullptr);
+    EXPECT_EQ(view->version(), core_->data_version());
+    EXPECT_THAT(view->Find(Subject::Municipality(301), 2018)->values[Count::kRefugeesSettled],
+                Optional(i));
+  }
+  done = true;
+  reader.join();
+  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_GT(reads.load(), 0);
+}
+
+// Reads of the newest version come from the view, reads of an older one
+// from the store: both as written.
+TEST_F(StatsCoreTest, LatestAndOlderVersionsReadTheirOwnFigures) {
+  SeedDirectory();
+  const FiguresRecord first = Put(Record(301, 2018, {{Count::kRefugeesSettled, 1}}));
+  const FiguresRecord second = Put(Record(301, 2018, {{Count::kRefugeesSettled, 2}}));
+  EXPECT_THAT(Get(301, 2018).values[Count::kRefugeesSettled], Optional(2));
+  EXPECT_EQ(FiguresEtag(Get(301, 2018)), FiguresEtag(second));
+  EXPECT_THAT(Get(301, 2018, static_cast<int64_t>(first.data_version))
+                  .values[Count::kRefugeesSettled],
+              Optional(1));
+  EXPECT_EQ(core_->latest_view()->version(), core_->data_version());
+  EXPECT_EQ(core_->latest_view()->size(), 1u);
+}
+
 }  // namespace
 }  // namespace imdi::stats
