@@ -98,6 +98,7 @@ class Writer {
   }
 
   void Push(Pending line) {
+    const bool urgent = line.level >= LogLevel::kWarning;
     absl::MutexLock lock(&mu_);
     const size_t cost = Cost(line);
     if (queued_bytes_ + cost > kMaxQueuedLogBytes) {
@@ -107,7 +108,12 @@ class Writer {
     queued_bytes_ += cost;
     queue_.push_back(std::move(line));
     ++accepted_;
-    work_.Signal();
+    // Waking the writer for each line would cost a context switch a line:
+    // the first line after a quiet spell wakes it, and it then collects
+    // lines for kWriteInterval. A warning or error (which may come just
+    // before the process dies) or a queue filling up cuts that short.
+    hurry_ = hurry_ || urgent || queued_bytes_ > kWakeBytes;
+    if (idle_ || hurry_) work_.Signal();
   }
 
   // Waits until the lines accepted so far are written, at most
@@ -116,6 +122,10 @@ class Writer {
     const absl::Time deadline = absl::Now() + kMaxFlushWait;
     absl::MutexLock lock(&mu_);
     const uint64_t target = accepted_;
+    if (written_ < target) {
+      hurry_ = true;
+      work_.Signal();
+    }
     while (written_ < target) {
       if (written_cv_.WaitWithDeadline(&mu_, deadline)) return;
     }
@@ -123,6 +133,10 @@ class Writer {
 
  private:
   static constexpr absl::Duration kMaxFlushWait = absl::Seconds(2);
+  // How long an INFO line waits at most before it is written.
+  static constexpr absl::Duration kWriteInterval = absl::Milliseconds(20);
+  // Queued bytes that wake the writer before its interval is up.
+  static constexpr size_t kWakeBytes = 64 << 10;
 
   Writer() {
     std::thread([this] { Run(); }).detach();
@@ -140,7 +154,13 @@ class Writer {
         written_ += batch.size();
         written_cv_.SignalAll();
         batch.clear();
-        while (queue_.empty() && dropped_ == 0) work_.Wait(&mu_);
+        while (queue_.empty() && dropped_ == 0) {
+          idle_ = true;
+          work_.Wait(&mu_);
+        }
+        idle_ = false;
+        if (!hurry_) work_.WaitWithTimeout(&mu_, kWriteInterval);
+        hurry_ = false;
         batch.swap(queue_);
         queued_bytes_ = 0;
         dropped = dropped_;
@@ -163,6 +183,8 @@ class Writer {
   std::vector<Pending> queue_ ABSL_GUARDED_BY(mu_);
   size_t queued_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t dropped_ ABSL_GUARDED_BY(mu_) = 0;
+  bool idle_ ABSL_GUARDED_BY(mu_) = false;   // the writer waits for a first line
+  bool hurry_ ABSL_GUARDED_BY(mu_) = false;  // write what is queued without waiting
   // Lines queued and lines written since the start.
   uint64_t accepted_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t written_ ABSL_GUARDED_BY(mu_) = 0;
