@@ -27,6 +27,17 @@ void KeepWhatCriteriaRead(stats::v1::Figures& f) {
   f.clear_field_sources();
 }
 
+// In the basic view a criterion's node of the requirement tree keeps its
+// label and verdict; its explanation is the criterion's, already in
+// `criteria`.
+void ClearLeafExplanations(v1::RequirementResult& node) {
+  if (node.parts_size() == 0) {
+    node.clear_explanation();
+    return;
+  }
+  for (v1::RequirementResult& part : *node.mutable_parts()) ClearLeafExplanations(part);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Screening>> Screening::Start(StatsClient& stats,
@@ -69,7 +80,7 @@ absl::StatusOr<std::unique_ptr<Screening>> Screening::Start(StatsClient& stats,
   return screening;
 }
 
-v1::Evaluation Screening::EvaluateAt(size_t i) const {
+void Screening::EvaluateAt(size_t i, v1::Evaluation& evaluation) const {
   const MunicipalityInfo& m = snapshot_.municipalities[order_[i]];
   const int year = config_.figures_year();
   EvaluationInput input;
@@ -92,31 +103,37 @@ v1::Evaluation Screening::EvaluateAt(size_t i) const {
     auto region = regions_.find(m.imdi_region);
     input.region_settled[year] = region != regions_.end() ? region->second : RegionSettled{};
   }
-  v1::Evaluation evaluation = Evaluate(config_, input);
+  EvaluateInto(config_, input, evaluation);
   if (options_.view == v1::EVALUATION_VIEW_BASIC) {
     for (v1::CriterionResult& result : *evaluation.mutable_criteria()) {
       result.clear_figures();
       result.clear_title();
     }
+    ClearLeafExplanations(*evaluation.mutable_requirement());
   }
-  return evaluation;
 }
 
 bool Screening::Next(int max_count, size_t max_bytes, v1::ScreenMunicipalitiesResponse& chunk) {
   size_t bytes = 0;
   int added = 0;
-  while (added < max_count) {
-    if (!held_) {
-      if (next_ >= order_.size()) break;
-      v1::Evaluation evaluation = EvaluateAt(next_++);
-      if (options_.eligible_only && !evaluation.eligible()) continue;
-      held_ = std::move(evaluation);
+  while (added < max_count && next_ < order_.size()) {
+    // Evaluated in place, on the chunk's arena when it has one.
+    v1::Evaluation* evaluation = chunk.add_evaluations();
+    EvaluateAt(next_, *evaluation);
+    if (options_.eligible_only && !evaluation->eligible()) {
+      chunk.mutable_evaluations()->RemoveLast();
+      ++next_;
+      continue;
     }
-    const size_t size = held_->ByteSizeLong();
-    if (added > 0 && bytes + size > max_bytes) break;
+    const size_t size = evaluation->ByteSizeLong();
+    if (added > 0 && bytes + size > max_bytes) {
+      // Full: evaluated again for the next chunk (rare: a chunk of
+      // max_count evaluations is far below the bound).
+      chunk.mutable_evaluations()->RemoveLast();
+      break;
+    }
     bytes += size;
-    *chunk.add_evaluations() = std::move(*held_);
-    held_.reset();
+    ++next_;
     ++added;
   }
   return added > 0;

@@ -54,14 +54,15 @@ class Screening {
   bool Next(int max_count, size_t max_bytes, v1::ScreenMunicipalitiesResponse& chunk);
 
   // Whether every municipality has been evaluated and handed out.
-  bool done() const { return next_ >= order_.size() && !held_; }
+  bool done() const { return next_ >= order_.size(); }
 
  private:
   Screening(const Comparables& comparables, const v1::CycleConfig& config, const Options& options)
       : comparables_(comparables), config_(config), options_(options) {}
 
-  // The evaluation of the municipality at order_[i], in the view asked for.
-  v1::Evaluation EvaluateAt(size_t i) const;
+  // Writes the evaluation of the municipality at order_[i], in the view
+  // asked for, into `evaluation` (empty).
+  void EvaluateAt(size_t i, v1::Evaluation& evaluation) const;
 
   const Comparables& comparables_;
   const v1::CycleConfig config_;
@@ -73,8 +74,6 @@ class Screening {
   // Indexes into snapshot_.municipalities of those screened, by code.
   std::vector<size_t> order_;
   size_t next_ = 0;
-  // An evaluation that did not fit the previous chunk.
-  std::optional<v1::Evaluation> held_;
 };
 
 }  // namespace imdi::award

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "google/protobuf/arena.h"
 #include "award-service/stats/call_deadline.h"
 #include "common/limits.h"
 #include "common/raw_message.h"
@@ -125,11 +126,13 @@ class ScreenWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  private:
   // Evaluates and writes the next message, or finishes. Runs on the pool.
   void NextWrite() {
-    chunk_.Clear();
-    chunk_.set_data_version(screening_->data_version());
+    // The previous message is serialized in buffer_: its arena can go.
+    arena_.Reset();
+    auto* chunk = google::protobuf::Arena::CreateMessage<v1::ScreenMunicipalitiesResponse>(&arena_);
+    chunk->set_data_version(screening_->data_version());
     bool more = false;
     try {
-      more = screening_->Next(kScreenChunk, kMaxReplyBytes, chunk_);
+      more = screening_->Next(kScreenChunk, kMaxReplyBytes, *chunk);
     } catch (const std::exception& e) {
       screening_.reset();
       Finish(scope_.Finish(absl::InternalError(e.what())));
@@ -142,7 +145,7 @@ class ScreenWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       return;
     }
     sent_any_ = true;
-    absl::Status serialized = SerializeMessage(chunk_, &buffer_);
+    absl::Status serialized = SerializeMessage(*chunk, &buffer_);
     if (!serialized.ok()) {
       screening_.reset();
       Finish(scope_.Finish(serialized));
@@ -155,7 +158,8 @@ class ScreenWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   WorkerPool* const pool_;
   std::unique_ptr<Screening> screening_;
   bool sent_any_ = false;
-  v1::ScreenMunicipalitiesResponse chunk_;
+  // One message's evaluations, allocated together and freed together.
+  google::protobuf::Arena arena_;
   grpc::ByteBuffer buffer_;
 };
 
