@@ -1,6 +1,9 @@
 #include "award-service/service/award_service.h"
 
 #include <memory>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -74,6 +77,15 @@ grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* context,
   return reactor;
 }
 
+// A screening frees everything it read when it ends, but glibc keeps freed
+// memory of its many small allocations in its arenas: hand it back to the
+// system, so that the service's size does not follow the largest screening.
+void ReleaseFreedMemory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
 // Evaluations per ScreenMunicipalities message at most; messages are cut
 // by bytes too (kMaxReplyBytes).
 constexpr int kScreenChunk = 64;
@@ -141,7 +153,10 @@ class ScreenWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     // The first message goes out even when empty: it carries the version.
     if (!more && sent_any_) {
       screening_.reset();  // what it read goes before the call ends
+      arena_.Reset();
+      WorkerPool* pool = pool_;  // `this` may be gone once finished
       Finish(scope_.Finish(absl::OkStatus()));
+      pool->Schedule([] { ReleaseFreedMemory(); });
       return;
     }
     sent_any_ = true;
