@@ -567,15 +567,12 @@ StatsServiceImpl::Unary* StatsServiceImpl::BatchGetAggregates(Context* context,
             DecodeAsOfKnownDate(request->as_of_known_date());
         for (auto& v : FieldViolations(known_as_of.status())) violations.push_back(std::move(v));
         if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
-        // Every area at the version the first resolves to: one consistent view.
-        IMDI_ASSIGN_OR_RETURN(uint64_t version, core_->ResolveVersion(request->as_of_version()));
-        for (const Subject& area : areas) {
-          IMDI_ASSIGN_OR_RETURN(AggregateRead read,
-                                core_->GetAggregate(area, request->year(),
-                                                    static_cast<int64_t>(version), *known_as_of));
-          EncodeAggregate(read, response->add_aggregates());
-        }
-        response->set_data_version(static_cast<int64_t>(version));
+        IMDI_ASSIGN_OR_RETURN(std::vector<AggregateRead> reads,
+                              core_->GetAggregates(areas, request->year(),
+                                                   request->as_of_version(), *known_as_of));
+        for (const AggregateRead& read : reads) EncodeAggregate(read, response->add_aggregates());
+        response->set_data_version(static_cast<int64_t>(
+            reads.empty() ? core_->data_version() : reads.front().data_version));
         return absl::OkStatus();
       });
 }
