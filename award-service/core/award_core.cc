@@ -33,6 +33,11 @@ absl::StatusOr<std::vector<v1::Evaluation>> AwardCore::ScreenMunicipalities(
   return use_case::ScreenMunicipalities(context_, request, data_version);
 }
 
+absl::StatusOr<std::unique_ptr<Screening>> AwardCore::StartScreening(
+    const v1::ScreenMunicipalitiesRequest& request) {
+  return use_case::StartScreening(context_, request);
+}
+
 absl::StatusOr<v1::CompareWithLatestResponse> AwardCore::CompareWithLatest(
     const v1::CompareWithLatestRequest& request) {
   return use_case::CompareWithLatest(context_, request);

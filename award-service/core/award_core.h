@@ -57,6 +57,11 @@ class AwardCore {
   // Evaluations ordered by municipality code, all at one data version.
   absl::StatusOr<std::vector<v1::Evaluation>> ScreenMunicipalities(
       const v1::ScreenMunicipalitiesRequest& request, int64_t* data_version);
+  // The same screening, to evaluate and stream a chunk at a time (the
+  // ScreenMunicipalities stream); it reads the statistics service before
+  // returning and holds only what it read.
+  absl::StatusOr<std::unique_ptr<Screening>> StartScreening(
+      const v1::ScreenMunicipalitiesRequest& request);
   absl::StatusOr<v1::CompareWithLatestResponse> CompareWithLatest(
       const v1::CompareWithLatestRequest& request);
 

@@ -1,4 +1,5 @@
 #include "absl/strings/str_cat.h"
+#include "common/errors.h"
 #include "award-service/core/use_case.h"
 #include "award-service/domain/criteria.h"
 #include "award-service/domain/cycle_config.h"
@@ -30,14 +31,39 @@ absl::StatusOr<v1::EvaluateMunicipalityResponse> EvaluateMunicipality(
   return response;
 }
 
+namespace {
+
+// What a screening request asks for: the cycle's frozen version (or the
+// newest, 0, which the statistics service resolves in the screening's first
+// call), the region, and the view.
+absl::StatusOr<Screening::Options> ScreeningOptions(const v1::Cycle& cycle,
+                                                    const v1::ScreenMunicipalitiesRequest& request) {
+  if (!v1::EvaluationView_IsValid(request.view())) {
+    return InvalidFieldError("view", absl::StrCat("unknown view ", request.view()));
+  }
+  Screening::Options options;
+  if (cycle.data_version() > 0 && !request.use_latest()) options.version = cycle.data_version();
+  options.region = request.imdi_region();
+  options.eligible_only = request.eligible_only();
+  options.view = request.view() == v1::EVALUATION_VIEW_BASIC ? v1::EVALUATION_VIEW_BASIC
+                                                               : v1::EVALUATION_VIEW_FULL;
+  return options;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Screening>> StartScreening(
+    const Context& ctx, const v1::ScreenMunicipalitiesRequest& request) {
+  IMDI_ASSIGN_OR_RETURN(Record record, ctx.tx->LoadCycle(request.cycle_id()));
+  IMDI_ASSIGN_OR_RETURN(Screening::Options options, ScreeningOptions(record.cycle(), request));
+  return ctx.evaluator->StartScreening(record.cycle().config(), options);
+}
+
 absl::StatusOr<std::vector<v1::Evaluation>> ScreenMunicipalities(
     const Context& ctx, const v1::ScreenMunicipalitiesRequest& request, int64_t* data_version) {
   IMDI_ASSIGN_OR_RETURN(Record record, ctx.tx->LoadCycle(request.cycle_id()));
-  const v1::CycleConfig& config = record.cycle().config();
-  IMDI_ASSIGN_OR_RETURN(int64_t version,
-                        ctx.evaluator->VersionFor(record.cycle(), request.use_latest()));
-  *data_version = version;
-  return ctx.evaluator->Screen(config, version, request.imdi_region(), request.eligible_only());
+  IMDI_ASSIGN_OR_RETURN(Screening::Options options, ScreeningOptions(record.cycle(), request));
+  return ctx.evaluator->Screen(record.cycle().config(), options, data_version);
 }
 
 absl::StatusOr<v1::CompareWithLatestResponse> CompareWithLatest(

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "award-service/domain/criteria.h"
 #include "common/errors.h"
+#include "common/limits.h"
 #include "common/status_macros.h"
 
 namespace imdi::award {
@@ -99,16 +100,19 @@ absl::StatusOr<std::vector<v1::Evaluation>> Evaluator::EvaluateMany(
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   IMDI_ASSIGN_OR_RETURN(FiguresByMunicipality figures,
                         stats_->BatchGetFigures(wanted, first_year, last_year, version));
-  std::map<stats::v1::ImdiRegion, RegionSettled> regions;
+  RegionSettledByRegion regions;
   if (NeedsRegionTotals(config)) {
+    std::set<stats::v1::ImdiRegion> wanted_regions;
     for (const MunicipalityInfo& info : infos) {
-      if (info.imdi_region == stats::v1::IMDI_REGION_UNSPECIFIED ||
-          regions.count(info.imdi_region)) {
-        continue;
+      if (info.imdi_region != stats::v1::IMDI_REGION_UNSPECIFIED) {
+        wanted_regions.insert(info.imdi_region);
       }
-      IMDI_ASSIGN_OR_RETURN(
-          regions[info.imdi_region],
-          stats_->GetRegionSettled(info.imdi_region, config.figures_year(), version));
+    }
+    if (!wanted_regions.empty()) {
+      IMDI_ASSIGN_OR_RETURN(regions, stats_->BatchGetRegionSettled(
+                                         std::vector<stats::v1::ImdiRegion>(
+                                             wanted_regions.begin(), wanted_regions.end()),
+                                         config.figures_year(), version));
     }
   }
   std::vector<v1::Evaluation> out;
@@ -128,54 +132,24 @@ absl::StatusOr<std::vector<v1::Evaluation>> Evaluator::EvaluateMany(
   return out;
 }
 
+absl::StatusOr<std::unique_ptr<Screening>> Evaluator::StartScreening(
+    const v1::CycleConfig& config, const Screening::Options& options) {
+  return Screening::Start(*stats_, comparables_, config, options);
+}
+
 absl::StatusOr<std::vector<v1::Evaluation>> Evaluator::Screen(const v1::CycleConfig& config,
-                                                              int64_t version,
-                                                              stats::v1::ImdiRegion region,
-                                                              bool eligible_only) {
-  IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> all, stats_->ListMunicipalities(version));
-  const auto [first_year, last_year] = YearsRead(config);
-  IMDI_ASSIGN_OR_RETURN(FiguresByMunicipality figures,
-                        stats_->StreamFigures(first_year, last_year, version));
-  std::map<std::string, std::string> current_by_code;
-  for (const MunicipalityInfo& m : all) {
-    for (const std::string& code : m.codes) current_by_code.emplace(code, m.code);
-  }
-  std::map<stats::v1::ImdiRegion, RegionSettled> regions;
+                                                              const Screening::Options& options,
+                                                              int64_t* data_version) {
+  IMDI_ASSIGN_OR_RETURN(std::unique_ptr<Screening> screening, StartScreening(config, options));
+  *data_version = screening->data_version();
   std::vector<v1::Evaluation> out;
-  for (const MunicipalityInfo& m : all) {
-    if (!m.ExistsIn(config.figures_year())) continue;
-    if (region != stats::v1::IMDI_REGION_UNSPECIFIED && m.imdi_region != region) {
-      continue;
+  v1::ScreenMunicipalitiesResponse chunk;
+  while (screening->Next(64, kMaxReplyBytes, chunk)) {
+    for (v1::Evaluation& evaluation : *chunk.mutable_evaluations()) {
+      out.push_back(std::move(evaluation));
     }
-    EvaluationInput input;
-    input.municipality_code = m.code;
-    input.municipality_name = m.NameIn(config.figures_year());
-    input.imdi_region = m.imdi_region;
-    input.data_version = version;
-    input.figures = figures[m.code];
-    if (NeedsComparables(config)) {
-      for (const std::string& code : comparables_.For(m.codes)) {
-        auto current = current_by_code.find(code);
-        if (current != current_by_code.end() && current->second != m.code) {
-          input.comparables[current->second] = figures[current->second];
-        }
-      }
-    }
-    if (NeedsRegionTotals(config) && m.imdi_region != stats::v1::IMDI_REGION_UNSPECIFIED) {
-      if (!regions.count(m.imdi_region)) {
-        IMDI_ASSIGN_OR_RETURN(
-            regions[m.imdi_region],
-            stats_->GetRegionSettled(m.imdi_region, config.figures_year(), version));
-      }
-      input.region_settled[config.figures_year()] = regions[m.imdi_region];
-    }
-    v1::Evaluation evaluation = Evaluate(config, input);
-    if (eligible_only && !evaluation.eligible()) continue;
-    out.push_back(std::move(evaluation));
+    chunk.Clear();
   }
-  std::sort(out.begin(), out.end(), [](const v1::Evaluation& a, const v1::Evaluation& b) {
-    return a.municipality_code() < b.municipality_code();
-  });
   return out;
 }
 

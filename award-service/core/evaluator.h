@@ -12,11 +12,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "award-service/core/screening.h"
 #include "award-service/domain/comparables.h"
 #include "award-service/stats/stats_client.h"
 #include "imdi/award/v1/award.pb.h"
@@ -51,12 +53,17 @@ class Evaluator {
       const std::vector<std::map<std::string, v1::AssessmentClaim>>& claims, int64_t version,
       Listing& listing);
 
-  // Every municipality that exists in the figures year (of `region`, unless
-  // it is unspecified), evaluated at `version` from one stream of figures,
-  // ordered by code; with `eligible_only`, the eligible ones.
-  absl::StatusOr<std::vector<v1::Evaluation>> Screen(const v1::CycleConfig& config, int64_t version,
-                                                     stats::v1::ImdiRegion region,
-                                                     bool eligible_only);
+  // A screening of every municipality that exists in the figures year (of
+  // `options.region`, unless it is unspecified), read at one data version
+  // in at most two calls and evaluated a chunk at a time in code order;
+  // with `eligible_only`, the eligible ones.
+  absl::StatusOr<std::unique_ptr<Screening>> StartScreening(const v1::CycleConfig& config,
+                                                            const Screening::Options& options);
+
+  // The same screening's evaluations all at once, and the version read.
+  absl::StatusOr<std::vector<v1::Evaluation>> Screen(const v1::CycleConfig& config,
+                                                     const Screening::Options& options,
+                                                     int64_t* data_version);
 
   // Every code any municipality ever had, to its code today, from one
   // listing at the newest data version.

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -151,6 +152,10 @@ absl::StatusOr<v1::GetCycleProgressResponse> GetCycleProgress(
 
 absl::StatusOr<v1::EvaluateMunicipalityResponse> EvaluateMunicipality(
     const Context& ctx, const v1::EvaluateMunicipalityRequest& request);
+// The screening a request asks for, read and ready to evaluate chunk by
+// chunk.
+absl::StatusOr<std::unique_ptr<Screening>> StartScreening(
+    const Context& ctx, const v1::ScreenMunicipalitiesRequest& request);
 absl::StatusOr<std::vector<v1::Evaluation>> ScreenMunicipalities(
     const Context& ctx, const v1::ScreenMunicipalitiesRequest& request, int64_t* data_version);
 absl::StatusOr<v1::CompareWithLatestResponse> CompareWithLatest(

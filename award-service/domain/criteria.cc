@@ -436,6 +436,12 @@ bool IsEligible(v1::Verdict verdict) {
 v1::CriterionResult EvaluateCriterion(const v1::Criterion& criterion, int figures_year,
                                       const EvaluationInput& input) {
   v1::CriterionResult out;
+  EvaluateCriterionInto(criterion, figures_year, input, out);
+  return out;
+}
+
+void EvaluateCriterionInto(const v1::Criterion& criterion, int figures_year,
+                           const EvaluationInput& input, v1::CriterionResult& out) {
   out.set_criterion(criterion.name());
   out.set_title(criterion.title());
   Reader read(input, out);
@@ -466,28 +472,36 @@ v1::CriterionResult EvaluateCriterion(const v1::Criterion& criterion, int figure
       out.set_explanation("the criterion has no kind");
       break;
   }
-  return out;
 }
 
 v1::RequirementResult Combine(const v1::Requirement& requirement,
                               const std::map<std::string, v1::CriterionResult>& results) {
+  std::map<std::string, const v1::CriterionResult*> by_name;
+  for (const auto& [name, result] : results) by_name.emplace(name, &result);
   v1::RequirementResult out;
+  CombineInto(requirement, by_name, out);
+  return out;
+}
+
+void CombineInto(const v1::Requirement& requirement,
+                 const std::map<std::string, const v1::CriterionResult*>& results,
+                 v1::RequirementResult& out) {
   if (requirement.node_case() == v1::Requirement::kCriterion) {
     auto it = results.find(requirement.criterion());
     out.set_label(requirement.label().empty()
-                      ? (it != results.end() && !it->second.title().empty() ? it->second.title()
+                      ? (it != results.end() && !it->second->title().empty() ? it->second->title()
                                                                              : requirement.criterion())
                       : requirement.label());
     if (it == results.end()) {
       out.set_verdict(v1::VERDICT_INSUFFICIENT_DATA);
       out.set_explanation(absl::StrCat("unknown criterion ", requirement.criterion()));
     } else {
-      out.set_verdict(it->second.verdict());
+      out.set_verdict(it->second->verdict());
       out.set_explanation(absl::StrCat(requirement.criterion(), ": ",
-                                       VerdictText(it->second.verdict()), ": ",
-                                       it->second.explanation()));
+                                       VerdictText(it->second->verdict()), ": ",
+                                       it->second->explanation()));
     }
-    return out;
+    return;
   }
   const google::protobuf::RepeatedPtrField<v1::Requirement>* operands = nullptr;
   int needed = 0;
@@ -512,13 +526,13 @@ v1::RequirementResult Combine(const v1::Requirement& requirement,
       out.set_label(requirement.label());
       out.set_verdict(v1::VERDICT_INSUFFICIENT_DATA);
       out.set_explanation("empty requirement");
-      return out;
+      return;
   }
   int met = 0, assess = 0, insufficient = 0;
   std::vector<std::string> labels;
   for (const v1::Requirement& operand : *operands) {
     v1::RequirementResult* part = out.add_parts();
-    *part = Combine(operand, results);
+    CombineInto(operand, results, *part);
     labels.push_back(part->label());
     switch (part->verdict()) {
       case v1::VERDICT_MET: ++met; break;
@@ -544,26 +558,32 @@ v1::RequirementResult Combine(const v1::Requirement& requirement,
                                    needed, "; met ", met, ", needs assessment ", assess,
                                    ", insufficient data ", insufficient, ", not met ",
                                    total - met - assess - insufficient));
-  return out;
 }
 
 v1::Evaluation Evaluate(const v1::CycleConfig& config, const EvaluationInput& input) {
   v1::Evaluation out;
+  EvaluateInto(config, input, out);
+  return out;
+}
+
+void EvaluateInto(const v1::CycleConfig& config, const EvaluationInput& input,
+                  v1::Evaluation& out) {
   out.set_municipality_code(input.municipality_code);
   out.set_municipality_name(input.municipality_name);
   out.set_imdi_region(input.imdi_region);
   out.set_figures_year(config.figures_year());
   out.set_data_version(input.data_version);
-  std::map<std::string, v1::CriterionResult> results;
+  // Each result is written in place (on the evaluation's arena, if any)
+  // and the requirement reads it there.
+  std::map<std::string, const v1::CriterionResult*> results;
   for (const v1::Criterion& criterion : config.criteria()) {
-    v1::CriterionResult result = EvaluateCriterion(criterion, config.figures_year(), input);
-    *out.add_criteria() = result;
-    results.emplace(criterion.name(), std::move(result));
+    v1::CriterionResult* result = out.add_criteria();
+    EvaluateCriterionInto(criterion, config.figures_year(), input, *result);
+    results.emplace(criterion.name(), result);
   }
-  *out.mutable_requirement() = Combine(config.requirement(), results);
+  CombineInto(config.requirement(), results, *out.mutable_requirement());
   out.set_verdict(out.requirement().verdict());
   out.set_eligible(IsEligible(out.verdict()));
-  return out;
 }
 
 void ApplyAssessments(const v1::CycleConfig& config,

@@ -49,13 +49,23 @@ struct EvaluationInput {
 // must have passed ValidateCycleConfig.
 v1::Evaluation Evaluate(const v1::CycleConfig& config, const EvaluationInput& input);
 
+// The same, written into `out` (empty; it may live on an arena, whose
+// allocations the evaluation then uses).
+void EvaluateInto(const v1::CycleConfig& config, const EvaluationInput& input,
+                  v1::Evaluation& out);
+
 // Evaluates one criterion.
 v1::CriterionResult EvaluateCriterion(const v1::Criterion& criterion, int figures_year,
                                       const EvaluationInput& input);
+void EvaluateCriterionInto(const v1::Criterion& criterion, int figures_year,
+                           const EvaluationInput& input, v1::CriterionResult& out);
 
 // Combines the criterion results under `requirement`.
 v1::RequirementResult Combine(const v1::Requirement& requirement,
                               const std::map<std::string, v1::CriterionResult>& results);
+void CombineInto(const v1::Requirement& requirement,
+                 const std::map<std::string, const v1::CriterionResult*>& results,
+                 v1::RequirementResult& out);
 
 // Re-evaluates the assessed criteria of `evaluation` under `claims` (the
 // jury's confirmations) and recombines the requirement; figure criteria keep

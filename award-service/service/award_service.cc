@@ -1,9 +1,13 @@
 #include "award-service/service/award_service.h"
 
 #include <memory>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "google/protobuf/arena.h"
 #include "award-service/stats/call_deadline.h"
 #include "common/limits.h"
 #include "common/raw_message.h"
@@ -73,16 +77,28 @@ grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* context,
   return reactor;
 }
 
+// A screening frees everything it read when it ends, but glibc keeps freed
+// memory of its many small allocations in its arenas: hand it back to the
+// system, so that the service's size does not follow the largest screening.
+void ReleaseFreedMemory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
 // Evaluations per ScreenMunicipalities message at most; messages are cut
 // by bytes too (kMaxReplyBytes).
 constexpr int kScreenChunk = 64;
 
-// Streams the screening: computed on the pool, written in chunks.
+// Streams a screening: the statistics service is read on the pool, then
+// each message is evaluated on the pool and written while the next waits,
+// so the reply starts before the last municipality is evaluated and the
+// evaluations are never all in memory at once.
 class ScreenWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   ScreenWriter(grpc::CallbackServerContext* context, AwardCore* core, WorkerPool* pool,
                const CallPolicy& policy, const grpc::ByteBuffer& raw_request)
-      : scope_(context, "ScreenMunicipalities", policy) {
+      : scope_(context, "ScreenMunicipalities", policy), pool_(pool) {
     v1::ScreenMunicipalitiesRequest request;
     absl::Status admitted = scope_.admission();
     if (admitted.ok()) admitted = ParseMessage(raw_request, request);
@@ -93,17 +109,17 @@ class ScreenWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     const absl::Time deadline = absl::FromChrono(context->deadline());
     pool->Schedule([this, core, request = std::move(request), deadline] {
       ScopedCallDeadline call_deadline(deadline);
-      absl::StatusOr<std::vector<v1::Evaluation>> result;
+      absl::StatusOr<std::unique_ptr<Screening>> started;
       try {
-        result = core->ScreenMunicipalities(request, &data_version_);
+        started = core->StartScreening(request);
       } catch (const std::exception& e) {
-        result = absl::InternalError(e.what());
+        started = absl::InternalError(e.what());
       }
-      if (!result.ok()) {
-        Finish(scope_.Finish(result.status()));
+      if (!started.ok()) {
+        Finish(scope_.Finish(started.status()));
         return;
       }
-      evaluations_ = *std::move(result);
+      screening_ = *std::move(started);
       NextWrite();
     });
   }
@@ -113,28 +129,40 @@ class ScreenWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       Finish(scope_.Finish(absl::CancelledError("the client went away")));
       return;
     }
-    NextWrite();
+    // Evaluating is work for the pool, not for a callback thread.
+    pool_->Schedule([this] { NextWrite(); });
   }
 
   void OnDone() override { delete this; }
 
  private:
+  // Evaluates and writes the next message, or finishes. Runs on the pool.
   void NextWrite() {
+    // The previous message is serialized in buffer_: its arena can go.
+    arena_.Reset();
+    auto* chunk = google::protobuf::Arena::CreateMessage<v1::ScreenMunicipalitiesResponse>(&arena_);
+    chunk->set_data_version(screening_->data_version());
+    bool more = false;
+    try {
+      more = screening_->Next(kScreenChunk, kMaxReplyBytes, *chunk);
+    } catch (const std::exception& e) {
+      screening_.reset();
+      Finish(scope_.Finish(absl::InternalError(e.what())));
+      return;
+    }
     // The first message goes out even when empty: it carries the version.
-    if (next_ >= evaluations_.size() && sent_any_) {
+    if (!more && sent_any_) {
+      screening_.reset();  // what it read goes before the call ends
+      arena_.Reset();
+      WorkerPool* pool = pool_;  // `this` may be gone once finished
       Finish(scope_.Finish(absl::OkStatus()));
+      pool->Schedule([] { ReleaseFreedMemory(); });
       return;
     }
     sent_any_ = true;
-    chunk_.Clear();
-    chunk_.set_data_version(data_version_);
-    ByteBudget budget;
-    while (chunk_.evaluations_size() < kScreenChunk && next_ < evaluations_.size() &&
-           budget.Take(evaluations_[next_].ByteSizeLong())) {
-      *chunk_.add_evaluations() = std::move(evaluations_[next_++]);
-    }
-    absl::Status serialized = SerializeMessage(chunk_, &buffer_);
+    absl::Status serialized = SerializeMessage(*chunk, &buffer_);
     if (!serialized.ok()) {
+      screening_.reset();
       Finish(scope_.Finish(serialized));
       return;
     }
@@ -142,11 +170,11 @@ class ScreenWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   }
 
   RpcScope scope_;
-  int64_t data_version_ = 0;
-  std::vector<v1::Evaluation> evaluations_;
-  size_t next_ = 0;
+  WorkerPool* const pool_;
+  std::unique_ptr<Screening> screening_;
   bool sent_any_ = false;
-  v1::ScreenMunicipalitiesResponse chunk_;
+  // One message's evaluations, allocated together and freed together.
+  google::protobuf::Arena arena_;
   grpc::ByteBuffer buffer_;
 };
 

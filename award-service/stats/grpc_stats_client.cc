@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "award-service/stats/call_deadline.h"
 #include "absl/time/clock.h"
 #include "common/errors.h"
@@ -98,7 +99,8 @@ absl::Status GrpcStatsClient::Invoke(absl::string_view what, absl::Duration budg
 std::string StatsServiceConfig(int max_attempts) {
   std::string names;
   for (const char* method : {"GetDataVersion", "GetMunicipality", "ListMunicipalities",
-                             "BatchGetFigures", "StreamFigures", "GetAggregate"}) {
+                             "BatchGetFigures", "StreamFigures", "GetAggregate",
+                             "BatchGetAggregates"}) {
     absl::StrAppend(&names, names.empty() ? "" : ",",
                     R"({"service":"imdi.stats.v1.StatsService","method":")", method, R"("})");
   }
@@ -191,23 +193,32 @@ absl::StatusOr<FiguresByMunicipality> GrpcStatsClient::BatchGetFigures(
   return out;
 }
 
-absl::StatusOr<FiguresByMunicipality> GrpcStatsClient::StreamFigures(int first_year,
-                                                                     int last_year,
-                                                                     int64_t version) {
+absl::StatusOr<StatsSnapshot> GrpcStatsClient::StreamSnapshot(int first_year, int last_year,
+                                                              stats::v1::ImdiRegion region,
+                                                              int64_t version) {
   stats::v1::StreamFiguresRequest request;
-  request.set_filter(YearFilter(first_year, last_year));
+  std::string filter = YearFilter(first_year, last_year);
+  if (region != stats::v1::IMDI_REGION_UNSPECIFIED) {
+    // The filter names a region without the enum's prefix: "MIDT_NORGE".
+    absl::StrAppend(&filter, " AND imdi_region = ",
+                    absl::StripPrefix(stats::v1::ImdiRegion_Name(region), "IMDI_REGION_"));
+  }
+  request.set_filter(filter);
   request.set_as_of_version(version);
-  FiguresByMunicipality out;
+  request.set_include_municipalities(true);
+  StatsSnapshot out;
   absl::Status status =
       Invoke("StreamFigures", options_.stream_deadline, [&](grpc::ClientContext& context) {
-        out.clear();
+        out = StatsSnapshot();
         auto reader = stub_->StreamFigures(&context, request);
         stats::v1::StreamFiguresResponse chunk;
         while (reader->Read(&chunk)) {
+          out.data_version = chunk.data_version();
+          for (const auto& m : chunk.municipalities()) out.municipalities.push_back(ToInfo(m));
           for (auto& f : *chunk.mutable_figures()) {
-            const std::string code = f.municipality_code();
+            FiguresByYear& years = out.figures[f.municipality_code()];
             const int year = f.year();
-            out[code][year] = std::move(f);
+            years[year] = std::move(f);
           }
         }
         return reader->Finish();
@@ -216,24 +227,36 @@ absl::StatusOr<FiguresByMunicipality> GrpcStatsClient::StreamFigures(int first_y
   return out;
 }
 
-absl::StatusOr<RegionSettled> GrpcStatsClient::GetRegionSettled(stats::v1::ImdiRegion region,
-                                                                int year, int64_t version) {
-  stats::v1::GetAggregateRequest request;
-  request.mutable_area()->set_kind(stats::v1::AREA_KIND_IMDI_REGION);
-  request.mutable_area()->set_imdi_region(region);
+absl::StatusOr<RegionSettledByRegion> GrpcStatsClient::BatchGetRegionSettled(
+    const std::vector<stats::v1::ImdiRegion>& regions, int year, int64_t version) {
+  RegionSettledByRegion out;
+  if (regions.empty()) return out;
+  stats::v1::BatchGetAggregatesRequest request;
+  for (stats::v1::ImdiRegion region : regions) {
+    stats::v1::Area* area = request.add_areas();
+    area->set_kind(stats::v1::AREA_KIND_IMDI_REGION);
+    area->set_imdi_region(region);
+  }
   request.set_year(year);
   request.set_as_of_version(version);
-  stats::v1::GetAggregateResponse response;
-  absl::Status status = Invoke("GetAggregate", options_.deadline, [&](auto& context) {
-    return stub_->GetAggregate(&context, request, &response);
+  stats::v1::BatchGetAggregatesResponse response;
+  absl::Status status = Invoke("BatchGetAggregates", options_.deadline, [&](auto& context) {
+    return stub_->BatchGetAggregates(&context, request, &response);
   });
   if (!status.ok()) return status;
-  RegionSettled out;
-  out.region_name = response.area().name();
-  const auto& settled = response.refugees_settled();
-  if (settled.has_published()) out.published = settled.published();
-  if (settled.has_sum()) out.sum = settled.sum();
-  out.municipalities_missing = settled.municipalities_missing();
+  if (response.aggregates_size() != request.areas_size()) {
+    return MakeError(absl::StatusCode::kInternal, "STATS_ERROR",
+                     "the statistics service answered a batch of aggregates incompletely");
+  }
+  for (int i = 0; i < response.aggregates_size(); ++i) {
+    const stats::v1::GetAggregateResponse& aggregate = response.aggregates(i);
+    RegionSettled& settled = out[regions[i]];
+    settled.region_name = aggregate.area().name();
+    const auto& value = aggregate.refugees_settled();
+    if (value.has_published()) settled.published = value.published();
+    if (value.has_sum()) settled.sum = value.sum();
+    settled.municipalities_missing = value.municipalities_missing();
+  }
   return out;
 }
 

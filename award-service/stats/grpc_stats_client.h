@@ -50,10 +50,11 @@ class GrpcStatsClient final : public StatsClient {
   absl::StatusOr<FiguresByMunicipality> BatchGetFigures(const std::vector<std::string>& codes,
                                                         int first_year, int last_year,
                                                         int64_t version) override;
-  absl::StatusOr<FiguresByMunicipality> StreamFigures(int first_year, int last_year,
-                                                      int64_t version) override;
-  absl::StatusOr<RegionSettled> GetRegionSettled(stats::v1::ImdiRegion region, int year,
-                                                 int64_t version) override;
+  absl::StatusOr<StatsSnapshot> StreamSnapshot(int first_year, int last_year,
+                                               stats::v1::ImdiRegion region,
+                                               int64_t version) override;
+  absl::StatusOr<RegionSettledByRegion> BatchGetRegionSettled(
+      const std::vector<stats::v1::ImdiRegion>& regions, int year, int64_t version) override;
   // Health, then one authenticated read: credentials the statistics service
   // refuses make the award service not ready, too.
   absl::Status CheckHealth() override;

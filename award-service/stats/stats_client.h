@@ -67,6 +67,17 @@ struct MunicipalityInfo {
 // Figures by current municipality code.
 using FiguresByMunicipality = std::map<std::string, FiguresByYear>;
 
+// What one stream of the statistics service tells at one data version:
+// every municipality and the figures of some years.
+struct StatsSnapshot {
+  int64_t data_version = 0;  // the version everything was read at
+  std::vector<MunicipalityInfo> municipalities;  // every one, ordered by code
+  FiguresByMunicipality figures;
+};
+
+// Region totals by region.
+using RegionSettledByRegion = std::map<stats::v1::ImdiRegion, RegionSettled>;
+
 class StatsClient {
  public:
   virtual ~StatsClient() = default;
@@ -87,13 +98,18 @@ class StatsClient {
       const std::vector<std::string>& codes, int first_year, int last_year,
       int64_t version) = 0;
 
-  // Every municipality's figures in [first_year, last_year], in one stream.
-  virtual absl::StatusOr<FiguresByMunicipality> StreamFigures(int first_year, int last_year,
-                                                              int64_t version) = 0;
+  // Every municipality, and the figures in [first_year, last_year] of
+  // every municipality (of `region` only, unless it is unspecified), in one
+  // stream at `version`; 0 reads the newest, and the snapshot says which
+  // version that was.
+  virtual absl::StatusOr<StatsSnapshot> StreamSnapshot(int first_year, int last_year,
+                                                       stats::v1::ImdiRegion region,
+                                                       int64_t version) = 0;
 
-  // An IMDi region's settled refugees in a year.
-  virtual absl::StatusOr<RegionSettled> GetRegionSettled(stats::v1::ImdiRegion region, int year,
-                                                         int64_t version) = 0;
+  // The settled refugees of IMDi regions in a year, in one call at
+  // `version` (not 0: the caller pins it).
+  virtual absl::StatusOr<RegionSettledByRegion> BatchGetRegionSettled(
+      const std::vector<stats::v1::ImdiRegion>& regions, int year, int64_t version) = 0;
 
   // OK when the statistics service reports SERVING.
   virtual absl::Status CheckHealth() = 0;

@@ -22,7 +22,8 @@ const std::map<std::string, Roles, std::less<>>& Table() {
     const Roles stats_write = {kStatsWriter};
     for (const char* m : {"GetMunicipality", "ListMunicipalities", "GetFigures",
                           "BatchGetFigures", "ListFigures", "StreamFigures",
-                          "GetFiguresHistory", "GetAggregate", "GetDataVersion"}) {
+                          "GetFiguresHistory", "GetAggregate", "BatchGetAggregates",
+                          "GetDataVersion"}) {
       (*t)[absl::StrCat("imdi.stats.v1.StatsService/", m)] = stats_read;
     }
     for (const char* m :

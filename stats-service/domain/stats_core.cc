@@ -1138,53 +1138,73 @@ absl::StatusOr<ImportBatchResult> StatsCore::ImportBatch(absl::string_view sourc
 absl::StatusOr<AggregateRead> StatsCore::GetAggregate(const Subject& area, int year,
                                                       int64_t as_of,
                                                       std::optional<int> known_as_of) {
+  IMDI_ASSIGN_OR_RETURN(std::vector<AggregateRead> reads,
+                        GetAggregates({area}, year, as_of, known_as_of));
+  return std::move(reads.front());
+}
+
+absl::StatusOr<std::vector<AggregateRead>> StatsCore::GetAggregates(
+    const std::vector<Subject>& areas, int year, int64_t as_of,
+    std::optional<int> known_as_of) {
   IMDI_RETURN_IF_ERROR(ValidateYear(year, "year"));
   IMDI_ASSIGN_OR_RETURN(uint64_t version, ResolveVersion(as_of));
   IMDI_ASSIGN_OR_RETURN(auto dir, DirectoryAt(version));
-  const std::vector<int> members = dir->Members(area, year);
   const std::shared_ptr<const LatestView> view = ViewAt(version);
-
+  std::vector<std::vector<int>> members;
+  std::vector<int> wanted;
+  for (const Subject& area : areas) {
+    members.push_back(dir->Members(area, year));
+    wanted.insert(wanted.end(), members.back().begin(), members.back().end());
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  // One read of the year for every area: the records of all their members.
   std::map<int, FiguresRecord> records;
   FiguresScan scan;
   scan.kind = Subject::Kind::kMunicipality;
   scan.as_of = version;
   scan.known_as_of = known_as_of;
   scan.want = [&](int id, int y) {
-    return y == year && std::binary_search(members.begin(), members.end(), id);
+    return y == year && std::binary_search(wanted.begin(), wanted.end(), id);
   };
   IMDI_RETURN_IF_ERROR(ScanRecords(view.get(), scan, year, year, [&](FiguresRecord&& record) {
     const int id = record.subject.id;
     records.emplace(id, std::move(record));
     return true;
   }));
-  IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> published,
-                        ReadFigures(view.get(), area, year, version, known_as_of));
-  if (members.empty() && !published) {
-    return MakeError(absl::StatusCode::kNotFound, "AREA_NOT_FOUND",
-                     absl::StrCat(DescribeSubject(area), " had no municipalities in ",
-                                  year, " and no published totals are stored"));
-  }
-  std::vector<const FigureValues*> values;
-  values.reserve(members.size());
-  for (int id : members) {
-    auto it = records.find(id);
-    values.push_back(it == records.end() ? nullptr : &it->second.values);
-  }
   // People counted in no municipality belong to the country alone.
   std::optional<FiguresRecord> unknown;
-  if (area.kind == Subject::Kind::kCountry) {
-    IMDI_ASSIGN_OR_RETURN(
-        unknown,
-        ReadFigures(view.get(), Subject::County(kUnknownMunicipalityCounty), year, version,
-                    known_as_of));
+  std::vector<AggregateRead> out;
+  for (size_t i = 0; i < areas.size(); ++i) {
+    const Subject& area = areas[i];
+    IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> published,
+                          ReadFigures(view.get(), area, year, version, known_as_of));
+    if (members[i].empty() && !published) {
+      return MakeError(absl::StatusCode::kNotFound, "AREA_NOT_FOUND",
+                       absl::StrCat(DescribeSubject(area), " had no municipalities in ", year,
+                                    " and no published totals are stored"));
+    }
+    std::vector<const FigureValues*> values;
+    values.reserve(members[i].size());
+    for (int id : members[i]) {
+      auto it = records.find(id);
+      values.push_back(it == records.end() ? nullptr : &it->second.values);
+    }
+    if (area.kind == Subject::Kind::kCountry && !unknown) {
+      IMDI_ASSIGN_OR_RETURN(unknown, ReadFigures(view.get(),
+                                                 Subject::County(kUnknownMunicipalityCounty),
+                                                 year, version, known_as_of));
+    }
+    AggregateRead& read = out.emplace_back();
+    read.area = area;
+    read.year = year;
+    read.data_version = version;
+    read.result =
+        ComputeAggregate(values, published ? &published->values : nullptr,
+                         area.kind == Subject::Kind::kCountry && unknown ? &unknown->values
+                                                                         : nullptr);
   }
-  AggregateRead read;
-  read.area = area;
-  read.year = year;
-  read.data_version = version;
-  read.result = ComputeAggregate(values, published ? &published->values : nullptr,
-                                 unknown ? &unknown->values : nullptr);
-  return read;
+  return out;
 }
 
 }  // namespace imdi::stats

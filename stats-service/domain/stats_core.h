@@ -306,6 +306,12 @@ class StatsCore {
                                              int64_t as_of,
                                              std::optional<int> known_as_of = std::nullopt);
 
+  // The aggregates of several areas in one year, each as GetAggregate
+  // computes it, at one version and from one scan of the figures.
+  absl::StatusOr<std::vector<AggregateRead>> GetAggregates(
+      const std::vector<Subject>& areas, int year, int64_t as_of,
+      std::optional<int> known_as_of = std::nullopt);
+
  private:
   explicit StatsCore(std::unique_ptr<StatsStore> store)
       : store_(std::move(store)), visible_version_(store_->data_version()) {}

@@ -1,5 +1,6 @@
 #include "stats-service/service/stats_service.h"
 
+#include <map>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -29,6 +30,10 @@ WriteOrigin Origin(const RpcScope& scope, int known_date) {
 // Records per StreamFigures message at most; messages are cut by bytes too
 // (kMaxReplyBytes), so that every message fits a default client's 4 MiB.
 constexpr int kStreamChunk = 256;
+
+// Areas per BatchGetAggregates at most: the country, its counties and the
+// IMDi regions with room to spare.
+constexpr size_t kMaxAggregatesPerBatch = 100;
 
 // Streams the records of one StreamFigures call, a message per write. The
 // messages of a complete stream are kept in the reply cache, and a stream
@@ -69,6 +74,11 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
       return;
     }
     cursor_ = std::move(*cursor);
+    if (request.include_municipalities()) {
+      const auto& by_code = cursor_->directory().ids_by_current_code();
+      next_municipality_ = by_code.begin();
+      municipalities_end_ = by_code.end();
+    }
     NextWrite();
   }
 
@@ -93,6 +103,18 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
     response_.Clear();
     response_.set_data_version(static_cast<int64_t>(cursor_->data_version()));
     ByteBudget budget;
+    // With include_municipalities, the directory goes first, then records.
+    if (next_municipality_ != municipalities_end_) {
+      const MunicipalityDirectory& directory = cursor_->directory();
+      while (next_municipality_ != municipalities_end_ &&
+             response_.municipalities_size() < kStreamChunk) {
+        const Municipality& m = *directory.FindById(next_municipality_->second);
+        if (!budget.Take(m.ReplyBytes())) break;
+        EncodeMunicipality(m, directory, response_.add_municipalities());
+        ++next_municipality_;
+      }
+      return true;
+    }
     while (response_.figures_size() < kStreamChunk) {
       if (next_ >= records_.size()) {
         next_ = 0;
@@ -173,6 +195,10 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
   std::vector<grpc::Slice> kept_;
   size_t kept_bytes_ = 0;
   std::unique_ptr<StatsCore::FiguresCursor> cursor_;
+  // The municipalities still to send (include_municipalities), by code, in
+  // the cursor's directory; equal when none are.
+  std::map<int, int>::const_iterator next_municipality_;
+  std::map<int, int>::const_iterator municipalities_end_;
   std::vector<FiguresRecord> records_;  // read from the cursor, not yet sent
   size_t next_ = 0;  // of records_, or of the cached reply's messages
   v1::StreamFiguresResponse response_;
@@ -646,6 +672,44 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetAggregate(Context* context, const 
                               core_->GetAggregate(area, request->year(), request->as_of_version(),
                                                   known_as_of));
         EncodeAggregate(read, response);
+        return absl::OkStatus();
+      });
+}
+
+StatsServiceImpl::Unary* StatsServiceImpl::BatchGetAggregates(Context* context,
+                                                              const Bytes* raw_request,
+                                                              Bytes* raw_response) {
+  return ServeUnary<v1::BatchGetAggregatesRequest, v1::BatchGetAggregatesResponse>(
+      context, raw_request, raw_response, "BatchGetAggregates", policy_,
+      [&](RpcScope&, const v1::BatchGetAggregatesRequest* request,
+          v1::BatchGetAggregatesResponse* response) {
+        std::vector<FieldViolation> violations;
+        if (request->areas().empty()) violations.push_back({"areas", "name at least one area"});
+        if (static_cast<size_t>(request->areas_size()) > kMaxAggregatesPerBatch) {
+          violations.push_back({"areas", absl::StrCat("the request names ", request->areas_size(),
+                                                       " areas; at most ",
+                                                       kMaxAggregatesPerBatch)});
+        }
+        std::vector<Subject> areas;
+        for (int i = 0; i < request->areas_size() && violations.empty(); ++i) {
+          absl::StatusOr<Subject> area =
+              DecodeArea(request->areas(i), absl::StrCat("areas[", i, "]"));
+          if (area.ok()) {
+            areas.push_back(*area);
+          } else {
+            for (auto& v : FieldViolations(area.status())) violations.push_back(std::move(v));
+          }
+        }
+        absl::StatusOr<std::optional<int>> known_as_of =
+            DecodeAsOfKnownDate(request->as_of_known_date());
+        for (auto& v : FieldViolations(known_as_of.status())) violations.push_back(std::move(v));
+        if (!violations.empty()) return InvalidArgumentError("INVALID_FIELD", violations);
+        IMDI_ASSIGN_OR_RETURN(std::vector<AggregateRead> reads,
+                              core_->GetAggregates(areas, request->year(),
+                                                   request->as_of_version(), *known_as_of));
+        for (const AggregateRead& read : reads) EncodeAggregate(read, response->add_aggregates());
+        response->set_data_version(static_cast<int64_t>(
+            reads.empty() ? core_->data_version() : reads.front().data_version));
         return absl::OkStatus();
       });
 }

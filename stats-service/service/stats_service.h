@@ -39,7 +39,8 @@ using RawStatsService = v1::StatsService::WithRawCallbackMethod_UpsertMunicipali
     v1::StatsService::WithRawCallbackMethod_ImportFigures<
     v1::StatsService::WithRawCallbackMethod_GetAggregate<
     v1::StatsService::WithRawCallbackMethod_GetDataVersion<
-    v1::StatsService::Service>>>>>>>>>>>>>;
+    v1::StatsService::WithRawCallbackMethod_BatchGetAggregates<
+    v1::StatsService::Service>>>>>>>>>>>>>>;
 // clang-format on
 
 class StatsServiceImpl final : public RawStatsService {
@@ -75,6 +76,7 @@ class StatsServiceImpl final : public RawStatsService {
   grpc::ServerReadReactor<Bytes>* ImportFigures(Context* context, Bytes* response) override;
   Unary* GetAggregate(Context* context, const Bytes* request, Bytes* response) override;
   Unary* GetDataVersion(Context* context, const Bytes* request, Bytes* response) override;
+  Unary* BatchGetAggregates(Context* context, const Bytes* request, Bytes* response) override;
 
  private:
   StatsCore* const core_;

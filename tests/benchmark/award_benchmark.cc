@@ -1,16 +1,21 @@
 // Benchmarks of the award service's hot paths, reporting figures:
 //   - evaluating one municipality against the 2016 rule (the criteria engine),
-//   - screening a country of 428 municipalities through AwardCore (bulk
-//     reads from an in-memory statistics service, evaluation, sorting),
+//   - screening a country of 428 municipalities, each with 15 comparable
+//     municipalities, through AwardCore as the ScreenMunicipalities stream
+//     does it (bulk reads from an in-memory statistics service, evaluation
+//     a chunk at a time), in the full and the basic view, with the bytes
+//     of the reply per evaluation,
 //   - a juror's score committed to RocksDB with its audit event.
 // Run: build/tests/award_benchmark [--benchmark_filter=...]
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "award-service/core/award_core.h"
 #include "award-service/domain/criteria.h"
 #include "benchmark/benchmark.h"
+#include "common/limits.h"
 #include "tests/fakes/fake_stats_client.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/award/award_files.h"
@@ -77,8 +82,24 @@ Country* MakeCountry() {
     for (int year = 2014; year <= 2016; ++year) figures[info.code][year] = Figures(i, year);
   }
   country->stats.Load(municipalities, figures);
+  for (int r = 1; r <= 6; ++r) {
+    country->stats.SetRegionSettled(static_cast<stats::v1::ImdiRegion>(r), 2016,
+                                    RegionSettled{"IMDi region", 2500, 2400, 0});
+  }
+  // Each municipality compared with the next 15.
+  std::string similar = "[";
+  for (int i = 0; i < kMunicipalities; ++i) {
+    absl::StrAppend(&similar, i > 0 ? "," : "", "{\"code\":\"", Code(i), "\",\"similar\":[");
+    for (int c = 1; c <= 15; ++c) {
+      absl::StrAppend(&similar, c > 1 ? "," : "", "\"", Code((i + c) % kMunicipalities), "\"");
+    }
+    absl::StrAppend(&similar, "]}");
+  }
+  absl::StrAppend(&similar, "]");
+  auto comparables = Comparables::Parse(similar);
   country->store = *OpenRocksDbAwardStore({.path = country->dir.Sub("award"), .sync = false});
-  country->core = std::make_unique<AwardCore>(country->store.get(), &country->stats, Comparables());
+  country->core = std::make_unique<AwardCore>(country->store.get(), &country->stats,
+                                              comparables.ok() ? *comparables : Comparables());
   v1::CreateCycleRequest create;
   create.set_cycle_id("2016");
   *create.mutable_config() = Config();
@@ -86,21 +107,37 @@ Country* MakeCountry() {
   return country;
 }
 
+// Arg: the view (1 full, 2 basic).
 void BM_ScreenCountry(benchmark::State& state) {
   static Country* country = MakeCountry();
   v1::ScreenMunicipalitiesRequest request;
   request.set_cycle_id("2016");
+  request.set_view(static_cast<v1::EvaluationView>(state.range(0)));
   int64_t evaluations = 0;
+  size_t bytes = 0;
+  v1::ScreenMunicipalitiesResponse chunk;
   for (auto _ : state) {
-    int64_t version = 0;
-    auto result = country->core->ScreenMunicipalities(request, &version);
-    if (!result.ok()) state.SkipWithError("screening failed");
-    evaluations += static_cast<int64_t>(result->size());
+    auto screening = country->core->StartScreening(request);
+    if (!screening.ok()) {
+      state.SkipWithError("screening failed");
+      break;
+    }
+    while ((*screening)->Next(64, kMaxReplyBytes, chunk)) {
+      evaluations += chunk.evaluations_size();
+      bytes += chunk.ByteSizeLong();
+      chunk.Clear();
+    }
   }
   state.counters["evaluations/s"] =
       benchmark::Counter(static_cast<double>(evaluations), benchmark::Counter::kIsRate);
+  state.counters["bytes/evaluation"] =
+      evaluations > 0 ? static_cast<double>(bytes) / static_cast<double>(evaluations) : 0;
 }
-BENCHMARK(BM_ScreenCountry)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ScreenCountry)
+    ->ArgName("view")
+    ->Arg(v1::EVALUATION_VIEW_FULL)
+    ->Arg(v1::EVALUATION_VIEW_BASIC)
+    ->Unit(benchmark::kMillisecond);
 
 // A juror's score committed with its audit event, in a cycle of six
 // nominees at deliberation: the record stays the size of a real cycle.

@@ -129,27 +129,38 @@ class FakeStatsClient final : public StatsClient {
     return out;
   }
 
-  absl::StatusOr<FiguresByMunicipality> StreamFigures(int first_year, int last_year,
-                                                      int64_t version) override {
+  absl::StatusOr<StatsSnapshot> StreamSnapshot(int first_year, int last_year,
+                                               stats::v1::ImdiRegion region,
+                                               int64_t version) override {
     absl::MutexLock lock(&mu_);
-    IMDI_FAKE_CHECK("StreamFigures");
-    FiguresByMunicipality out;
-    for (const auto& [code, years] : At(version).figures) {
+    IMDI_FAKE_CHECK("StreamSnapshot");
+    const State& state = At(version);
+    StatsSnapshot out;
+    out.data_version = Resolve(version);
+    for (const auto& [code, info] : state.municipalities) out.municipalities.push_back(info);
+    for (const auto& [code, years] : state.figures) {
+      if (region != stats::v1::IMDI_REGION_UNSPECIFIED) {
+        auto m = state.municipalities.find(code);
+        if (m == state.municipalities.end() || m->second.imdi_region != region) continue;
+      }
       for (const auto& [year, f] : years) {
-        if (year >= first_year && year <= last_year) out[code][year] = f;
+        if (year >= first_year && year <= last_year) out.figures[code][year] = f;
       }
     }
     return out;
   }
 
-  absl::StatusOr<RegionSettled> GetRegionSettled(stats::v1::ImdiRegion region, int year,
-                                                 int64_t version) override {
+  absl::StatusOr<RegionSettledByRegion> BatchGetRegionSettled(
+      const std::vector<stats::v1::ImdiRegion>& regions, int year, int64_t version) override {
     absl::MutexLock lock(&mu_);
-    IMDI_FAKE_CHECK("GetRegionSettled");
+    IMDI_FAKE_CHECK("BatchGetRegionSettled");
     const State& state = At(version);
-    auto it = state.regions.find({region, year});
-    if (it == state.regions.end()) return RegionSettled{};
-    return it->second;
+    RegionSettledByRegion out;
+    for (stats::v1::ImdiRegion region : regions) {
+      auto it = state.regions.find({region, year});
+      out[region] = it == state.regions.end() ? RegionSettled{} : it->second;
+    }
+    return out;
   }
 
   absl::Status CheckHealth() override {
@@ -165,9 +176,16 @@ class FakeStatsClient final : public StatsClient {
     std::map<std::pair<stats::v1::ImdiRegion, int>, RegionSettled> regions;
   };
 
+  // The version a read names: the newest for 0 (or one the fake lacks).
+  int64_t Resolve(int64_t version) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (version <= 0 || version >= static_cast<int64_t>(versions_.size())) {
+      return static_cast<int64_t>(versions_.size() - 1);
+    }
+    return version;
+  }
+
   const State& At(int64_t version) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (version <= 0 || version >= static_cast<int64_t>(versions_.size())) return versions_.back();
-    return versions_[version];
+    return versions_[Resolve(version)];
   }
 
   mutable absl::Mutex mu_;

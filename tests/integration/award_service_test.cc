@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "award-service/core/award_core.h"
 #include "award-service/domain/comparables.h"
 #include "award-service/server.h"
@@ -25,6 +26,7 @@
 #include "google/protobuf/descriptor.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/support/client_interceptor.h"
 #include "gtest/gtest.h"
 #include "imdi/award/v1/award.grpc.pb.h"
 #include "tests/testing/bundled_data.h"
@@ -194,6 +196,99 @@ TEST_F(AwardServiceTest, ScreensTheWholeCountryInOneStream) {
   EXPECT_EQ(count, 428);  // the municipalities of 2016
   EXPECT_GT(messages, 1);
   EXPECT_EQ(versions.size(), 1u);
+}
+
+// Counts the calls made on a channel, by method ("/package.Service/Method").
+class CallCounter final : public grpc::experimental::ClientInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateClientInterceptor(
+      grpc::experimental::ClientRpcInfo* info) override {
+    absl::MutexLock lock(&mu_);
+    ++calls_[info->method()];
+    return nullptr;  // counted; nothing to intercept
+  }
+  std::map<std::string, int> calls() const {
+    absl::MutexLock lock(&mu_);
+    return calls_;
+  }
+  int total() const {
+    int sum = 0;
+    for (const auto& [method, n] : calls()) sum += n;
+    return sum;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<std::string, int> calls_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST_F(AwardServiceTest, AWholeCountryScreeningMakesAtMostThreeStatsCallsAtOneVersion) {
+  // The award core on a channel of its own whose calls are counted.
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> factories;
+  auto* counter = new CallCounter;
+  factories.emplace_back(counter);
+  auto channel = grpc::experimental::CreateCustomChannelWithInterceptors(
+      stats_.target(), grpc::InsecureChannelCredentials(), grpc::ChannelArguments(),
+      std::move(factories));
+  award::GrpcStatsClient stats(channel);
+  auto comparables = award::Comparables::Load(kData + "regions/similarMunicipalities.json");
+  ASSERT_TRUE(comparables.ok()) << comparables.status();
+  auto store = award::OpenRocksDbAwardStore({.path = dir_.Sub("counted"), .sync = false});
+  ASSERT_TRUE(store.ok()) << store.status();
+  award::AwardCore core(store->get(), &stats, *comparables);
+  auto config = award_files::LoadCycleConfig(kData + "award/bosettingsprisen-2016.json");
+  ASSERT_TRUE(config.ok());
+  api::CreateCycleRequest create;
+  create.set_cycle_id("2016");
+  *create.mutable_config() = *config;
+  ASSERT_TRUE(core.CreateCycle(create, award::Caller{}).ok());
+
+  const int before = counter->total();
+  api::ScreenMunicipalitiesRequest request;
+  request.set_cycle_id("2016");
+  int64_t version = 0;
+  auto screened = core.ScreenMunicipalities(request, &version);
+  ASSERT_TRUE(screened.ok()) << screened.status();
+  EXPECT_LE(counter->total() - before, 3);
+  EXPECT_EQ(counter->calls()["/imdi.stats.v1.StatsService/StreamFigures"], 1);
+  EXPECT_EQ(counter->calls()["/imdi.stats.v1.StatsService/BatchGetAggregates"], 1);
+  EXPECT_EQ(counter->calls()["/imdi.stats.v1.StatsService/GetAggregate"], 0);
+  ASSERT_EQ(screened->size(), 428u);
+  std::map<std::string, const api::Evaluation*> by_code;
+  for (const api::Evaluation& e : *screened) {
+    EXPECT_EQ(e.data_version(), version);
+    by_code[e.municipality_code()] = &e;
+  }
+  // The basic view: the same verdicts and explanations, no figures.
+  request.set_view(api::EVALUATION_VIEW_BASIC);
+  auto basic = core.ScreenMunicipalities(request, &version);
+  ASSERT_TRUE(basic.ok()) << basic.status();
+  ASSERT_EQ(basic->size(), screened->size());
+  for (size_t i = 0; i < basic->size(); ++i) {
+    const api::Evaluation& full = (*screened)[i];
+    const api::Evaluation& compact = (*basic)[i];
+    EXPECT_EQ(compact.verdict(), full.verdict());
+    EXPECT_EQ(compact.requirement().verdict(), full.requirement().verdict());
+    EXPECT_EQ(compact.requirement().explanation(), full.requirement().explanation());
+    ASSERT_EQ(compact.criteria_size(), full.criteria_size());
+    for (int c = 0; c < full.criteria_size(); ++c) {
+      EXPECT_EQ(compact.criteria(c).verdict(), full.criteria(c).verdict());
+      EXPECT_EQ(compact.criteria(c).explanation(), full.criteria(c).explanation());
+      EXPECT_EQ(compact.criteria(c).figures_size(), 0);
+    }
+  }
+  // Each screened evaluation is what EvaluateMunicipality returns (through
+  // the server, on its own channel) for the same municipality.
+  // Codes of 2016; the evaluations name the codes of today.
+  for (const char* code : {"1601", "0301", "1201", "1804", "0602", "1902", "1001"}) {
+    api::EvaluateMunicipalityResponse one;
+    grpc::Status status = Evaluate(code, &one);
+    ASSERT_TRUE(status.ok()) << code << ": " << status.error_message();
+    const std::string current = one.evaluation().municipality_code();
+    ASSERT_EQ(by_code.count(current), 1u) << code << " " << current;
+    EXPECT_EQ(by_code[current]->SerializeAsString(), one.evaluation().SerializeAsString())
+        << code;
+  }
 }
 
 TEST_F(AwardServiceTest, ErrorsCarryReasonsAndTheActorIsAudited) {

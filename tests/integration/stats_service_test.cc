@@ -643,6 +643,84 @@ TEST_F(StatsServiceTest, RegionAggregateCountsMissingValues) {
   EXPECT_THAT(Fields(status), ElementsAre("area.imdi_region"));
 }
 
+TEST_F(StatsServiceTest, BatchGetAggregatesIsGetAggregateForEachAreaAtOneVersion) {
+  ImportAll();
+  api::BatchGetAggregatesRequest batch;
+  batch.set_year(2014);
+  for (int r = api::IMDI_REGION_OST; r <= api::IMDI_REGION_NORD; ++r) {
+    api::Area* area = batch.add_areas();
+    area->set_kind(api::AREA_KIND_IMDI_REGION);
+    area->set_imdi_region(static_cast<api::ImdiRegion>(r));
+  }
+  batch.add_areas()->set_kind(api::AREA_KIND_COUNTRY);
+  grpc::ClientContext context;
+  api::BatchGetAggregatesResponse batched;
+  ASSERT_TRUE(server_.stub().BatchGetAggregates(&context, batch, &batched).ok());
+  ASSERT_EQ(batched.aggregates_size(), batch.areas_size());
+  for (int i = 0; i < batch.areas_size(); ++i) {
+    api::GetAggregateRequest one;
+    *one.mutable_area() = batch.areas(i);
+    one.set_year(2014);
+    one.set_as_of_version(batched.data_version());
+    grpc::ClientContext one_context;
+    api::GetAggregateResponse single;
+    ASSERT_TRUE(server_.stub().GetAggregate(&one_context, one, &single).ok());
+    EXPECT_EQ(batched.aggregates(i).SerializeAsString(), single.SerializeAsString()) << i;
+    EXPECT_EQ(batched.aggregates(i).data_version(), batched.data_version());
+  }
+
+  // Malformed areas are named by their index; too many areas are refused.
+  batch.mutable_areas(2)->set_imdi_region(api::IMDI_REGION_UNSPECIFIED);
+  grpc::ClientContext bad_context;
+  grpc::Status status = server_.stub().BatchGetAggregates(&bad_context, batch, &batched);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Fields(status), ElementsAre("areas[2].imdi_region"));
+  api::BatchGetAggregatesRequest many;
+  many.set_year(2014);
+  for (int i = 0; i < 101; ++i) many.add_areas()->set_kind(api::AREA_KIND_COUNTRY);
+  grpc::ClientContext many_context;
+  status = server_.stub().BatchGetAggregates(&many_context, many, &batched);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(Fields(status), ElementsAre("areas"));
+}
+
+TEST_F(StatsServiceTest, StreamFiguresCanCarryEveryMunicipalityFirst) {
+  ImportAll();
+  std::vector<api::Municipality> listed;
+  api::ListMunicipalitiesRequest list;
+  list.set_page_size(1000);
+  do {
+    grpc::ClientContext list_context;
+    api::ListMunicipalitiesResponse page;
+    ASSERT_TRUE(server_.stub().ListMunicipalities(&list_context, list, &page).ok());
+    for (const auto& m : page.municipalities()) listed.push_back(m);
+    list.set_page_token(page.next_page_token());
+  } while (!list.page_token().empty());
+
+  grpc::ClientContext context;
+  api::StreamFiguresRequest request;
+  request.set_filter("imdi_region = MIDT_NORGE AND year = 2014");
+  request.set_include_municipalities(true);
+  auto reader = server_.stub().StreamFigures(&context, request);
+  api::StreamFiguresResponse chunk;
+  std::vector<api::Municipality> streamed;
+  size_t records = 0;
+  while (reader->Read(&chunk)) {
+    // Every municipality comes before the first record.
+    if (chunk.municipalities_size() > 0) {
+      EXPECT_EQ(records, 0u);
+    }
+    for (const auto& m : chunk.municipalities()) streamed.push_back(m);
+    records += chunk.figures_size();
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(records, 84u);  // the filter still selects the records
+  ASSERT_EQ(streamed.size(), listed.size());
+  for (size_t i = 0; i < streamed.size(); ++i) {
+    EXPECT_EQ(streamed[i].SerializeAsString(), listed[i].SerializeAsString());
+  }
+}
+
 TEST_F(StatsServiceTest, MunicipalitiesKeepTheirHistory) {
   grpc::ClientContext context;
   api::GetMunicipalityRequest request;

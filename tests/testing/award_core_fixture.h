@@ -42,13 +42,14 @@ class HookedStatsClient final : public StatsClient {
     if (before_batch) std::exchange(before_batch, nullptr)();
     return inner_->BatchGetFigures(codes, first_year, last_year, version);
   }
-  absl::StatusOr<FiguresByMunicipality> StreamFigures(int first_year, int last_year,
-                                                      int64_t version) override {
-    return inner_->StreamFigures(first_year, last_year, version);
+  absl::StatusOr<StatsSnapshot> StreamSnapshot(int first_year, int last_year,
+                                               stats::v1::ImdiRegion region,
+                                               int64_t version) override {
+    return inner_->StreamSnapshot(first_year, last_year, region, version);
   }
-  absl::StatusOr<RegionSettled> GetRegionSettled(stats::v1::ImdiRegion region, int year,
-                                                 int64_t version) override {
-    return inner_->GetRegionSettled(region, year, version);
+  absl::StatusOr<RegionSettledByRegion> BatchGetRegionSettled(
+      const std::vector<stats::v1::ImdiRegion>& regions, int year, int64_t version) override {
+    return inner_->BatchGetRegionSettled(regions, year, version);
   }
   absl::Status CheckHealth() override { return inner_->CheckHealth(); }
 

@@ -128,6 +128,9 @@ TEST(AuthorizationTableTest, TheRulesTheReadmeStates) {
   const std::string s = "imdi.stats.v1.StatsService/";
   const std::string a = "imdi.award.v1.AwardService/";
   EXPECT_TRUE(allows(s + "StreamFigures", kAwardService));
+  // The batched aggregates are read by exactly whoever may read one.
+  ASSERT_NE(RolesFor(s + "BatchGetAggregates"), nullptr);
+  EXPECT_EQ(*RolesFor(s + "BatchGetAggregates"), *RolesFor(s + "GetAggregate"));
   EXPECT_FALSE(allows(s + "PutFigures", kAwardService));
   EXPECT_FALSE(allows(s + "ImportFigures", kStatsReader));
   EXPECT_TRUE(allows(s + "ImportFigures", kStatsWriter));

@@ -395,16 +395,78 @@ TEST_F(AwardCoreTest, ScreeningReadsInBulk) {
   auto all = core_->ScreenMunicipalities(screen, &version);
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_THAT(*all, SizeIs(4));
-  EXPECT_EQ(stats_.calls("StreamFigures"), 1);
-  EXPECT_EQ(stats_.calls("ListMunicipalities"), 1);
+  // One stream (municipalities and figures, which tells the version) and
+  // one batch of region totals at that version; nothing else.
+  EXPECT_EQ(stats_.calls("StreamSnapshot"), 1);
+  EXPECT_EQ(stats_.calls("BatchGetRegionSettled"), 1);
+  EXPECT_EQ(stats_.calls("DataVersion"), 0);
+  EXPECT_EQ(stats_.calls("ListMunicipalities"), 0);
   EXPECT_EQ(stats_.calls("GetMunicipality"), 0);
   EXPECT_EQ(stats_.calls("BatchGetFigures"), 0);
-  EXPECT_LE(stats_.calls("GetRegionSettled"), 3);  // one per region at most
+  EXPECT_EQ(version, *stats_.DataVersion());
   for (const auto& e : *all) EXPECT_EQ(e.data_version(), version);
   screen.set_imdi_region(stats::v1::IMDI_REGION_MIDT_NORGE);
   auto midt = core_->ScreenMunicipalities(screen, &version);
   ASSERT_TRUE(midt.ok());
   EXPECT_THAT(*midt, SizeIs(2));
+}
+
+TEST_F(AwardCoreTest, ScreeningStreamsChunksInCodeOrderAndTheBasicViewLeavesOutFigures) {
+  v1::CreateCycleRequest create;
+  create.set_cycle_id("2016");
+  *create.mutable_config() = LoadConfig("bosettingsprisen-2016.json");
+  ASSERT_TRUE(core_->CreateCycle(create, caller_).ok());
+  v1::ScreenMunicipalitiesRequest request;
+  request.set_cycle_id("2016");
+  int64_t version = 0;
+  auto all = core_->ScreenMunicipalities(request, &version);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_THAT(*all, SizeIs(4));
+
+  auto screening = core_->StartScreening(request);
+  ASSERT_TRUE(screening.ok()) << screening.status();
+  EXPECT_EQ((*screening)->data_version(), version);
+  std::vector<v1::Evaluation> streamed;
+  int chunks = 0;
+  v1::ScreenMunicipalitiesResponse chunk;
+  while ((*screening)->Next(3, kMaxReplyBytes, chunk)) {
+    ++chunks;
+    EXPECT_LE(chunk.evaluations_size(), 3);
+    for (const auto& e : chunk.evaluations()) streamed.push_back(e);
+    chunk.Clear();
+  }
+  EXPECT_TRUE((*screening)->done());
+  EXPECT_EQ(chunks, 2);
+  ASSERT_THAT(streamed, SizeIs(all->size()));
+  for (size_t i = 0; i < streamed.size(); ++i) {
+    EXPECT_EQ(streamed[i].SerializeAsString(), (*all)[i].SerializeAsString());
+  }
+  // A byte bound of 1 still makes progress: one evaluation per chunk.
+  screening = core_->StartScreening(request);
+  ASSERT_TRUE(screening.ok());
+  chunks = 0;
+  while ((*screening)->Next(64, 1, chunk)) {
+    EXPECT_EQ(chunk.evaluations_size(), 1);
+    chunk.Clear();
+    ++chunks;
+  }
+  EXPECT_EQ(chunks, 4);
+
+  request.set_view(v1::EVALUATION_VIEW_BASIC);
+  auto basic = core_->ScreenMunicipalities(request, &version);
+  ASSERT_TRUE(basic.ok()) << basic.status();
+  ASSERT_THAT(*basic, SizeIs(all->size()));
+  for (size_t i = 0; i < basic->size(); ++i) {
+    EXPECT_EQ((*basic)[i].verdict(), (*all)[i].verdict());
+    EXPECT_LT((*basic)[i].ByteSizeLong(), (*all)[i].ByteSizeLong());
+    for (int c = 0; c < (*basic)[i].criteria_size(); ++c) {
+      EXPECT_EQ((*basic)[i].criteria(c).figures_size(), 0);
+      EXPECT_EQ((*basic)[i].criteria(c).explanation(), (*all)[i].criteria(c).explanation());
+    }
+  }
+  request.set_view(static_cast<v1::EvaluationView>(7));
+  auto unknown = core_->ScreenMunicipalities(request, &version);
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(AwardCoreTest, StaleEtagsAreAborted) {
