@@ -1,6 +1,7 @@
 #include "common/auth/access.h"
 
 #include <map>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -133,11 +134,11 @@ absl::StatusOr<Principal> AccessControl::Admit(const grpc::ServerContextBase& co
     return Unauthenticated("CREDENTIALS_REQUIRED",
                            "this call needs credentials: a bearer token or a client certificate");
   }
-  const Principal& principal = **caller;
+  Principal& principal = **caller;
   const Roles* roles = RolesFor(method);
   if (roles != nullptr) {
     for (absl::string_view role : *roles) {
-      if (principal.Has(role)) return principal;
+      if (principal.Has(role)) return std::move(principal);
     }
   }
   std::vector<std::string> needed;
