@@ -41,40 +41,25 @@ Caller CallerOf(grpc::CallbackServerContext* context, const RpcScope& scope,
   return caller;
 }
 
-// Parses the request bytes, runs `call(request, caller)` (returning
-// StatusOr<Response>) on the pool and finishes the unary call with the
-// serialized result. An unreadable request is refused on the callback
-// thread, before any work is scheduled.
+// Runs `call(request, caller)` (returning StatusOr<Response>) on the pool
+// with ServeUnaryOn: an unreadable request is refused on the callback
+// thread, before any work is scheduled. Calls to the statistics service
+// made for this call end with its deadline.
 template <typename Request, typename Response, typename Call>
 grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* context,
                                   const grpc::ByteBuffer* raw_request,
                                   grpc::ByteBuffer* raw_response, absl::string_view method,
                                   const CallPolicy& policy, WorkerPool* pool, Call call) {
-  auto scope = std::make_shared<RpcScope>(context, method, policy);
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto request = std::make_shared<Request>();
-  absl::Status admitted = scope->admission();
-  if (admitted.ok()) admitted = ParseMessage(*raw_request, *request);
-  if (!admitted.ok()) {
-    reactor->Finish(scope->Finish(admitted));
-    return reactor;
-  }
-  Caller caller = CallerOf(context, *scope, policy);
-  const absl::Time deadline = absl::FromChrono(context->deadline());
-  pool->Schedule([scope, reactor, request, raw_response, deadline, caller = std::move(caller),
-                  call = std::move(call)]() mutable {
-    // Calls to the statistics service made for this call end with it.
-    ScopedCallDeadline call_deadline(deadline);
-    absl::Status status;
-    try {
-      absl::StatusOr<Response> result = call(*request, caller);
-      status = result.ok() ? SerializeMessage(*result, raw_response) : result.status();
-    } catch (const std::exception& e) {
-      status = absl::InternalError(e.what());
-    }
-    reactor->Finish(scope->Finish(status));
-  });
-  return reactor;
+  return ServeUnaryOn<Request, Response>(
+      pool, context, raw_request, raw_response, method, policy,
+      [context, &policy, call = std::move(call)](RpcScope& scope, const Request* request,
+                                                 Response* response) mutable -> absl::Status {
+        ScopedCallDeadline call_deadline(absl::FromChrono(context->deadline()));
+        absl::StatusOr<Response> result = call(*request, CallerOf(context, scope, policy));
+        if (!result.ok()) return result.status();
+        *response = *std::move(result);
+        return absl::OkStatus();
+      });
 }
 
 // A screening frees everything it read when it ends, but glibc keeps freed
