@@ -6,8 +6,8 @@
 //                                                 a framed gRPC request on stdout (for h2load -d)
 //   imdi_bench check STATS CODE YEAR              Health/Check is SERVING and GetFigures OK
 //   imdi_bench stream STATS FILTER                one StreamFigures call: seconds rows bytes
-//   imdi_bench screen AWARD CYCLE                 one whole-country ScreenMunicipalities:
-//                                                 seconds evaluations bytes
+//   imdi_bench screen AWARD CYCLE [full|basic]    one whole-country ScreenMunicipalities in
+//                                                 that view (default full): seconds evaluations bytes
 //   imdi_bench generate KLASS SCALE RECORDS OUT   synthetic municipalities and figures
 //   imdi_bench record-size DB_DIR                 mean key and value bytes of the stored revisions
 //   imdi_bench raw-write DIR N KEY VALUE BATCH    N records in WriteBatches, sync: seconds
@@ -165,12 +165,17 @@ int Stream(const std::string& target, const std::string& filter) {
   return 0;
 }
 
-int Screen(const std::string& target, const std::string& cycle) {
+int Screen(const std::string& target, const std::string& cycle, const std::string& view) {
   award::AwardService::Stub stub(Connect(target));
   grpc::ClientContext context;
   SetDeadline(context);
   award::ScreenMunicipalitiesRequest request;
   request.set_cycle_id(cycle);
+  if (view == "basic") {
+    request.set_view(award::EVALUATION_VIEW_BASIC);
+  } else if (view != "full") {
+    return Fail("screen: the view is full or basic, not " + view);
+  }
   const Clock::time_point start = Clock::now();
   std::unique_ptr<grpc::ClientReader<award::ScreenMunicipalitiesResponse>> reader =
       stub.ScreenMunicipalities(&context, request);
@@ -354,7 +359,9 @@ int main(int argc, char** argv) {
     if (command == "body") return Body(args);
     if (command == "check" && args.size() == 3) return Check(args[0], args[1], std::stoi(args[2]));
     if (command == "stream" && args.size() == 2) return Stream(args[0], args[1]);
-    if (command == "screen" && args.size() == 2) return Screen(args[0], args[1]);
+    if (command == "screen" && (args.size() == 2 || args.size() == 3)) {
+      return Screen(args[0], args[1], args.size() == 3 ? args[2] : "full");
+    }
     if (command == "generate" && args.size() == 4) {
       return Generate(args[0], std::stod(args[1]), std::stoll(args[2]), args[3]);
     }

@@ -88,15 +88,22 @@ void Screening::EvaluateAt(size_t i, v1::Evaluation& evaluation) const {
   input.municipality_name = m.NameIn(year);
   input.imdi_region = m.imdi_region;
   input.data_version = snapshot_.data_version;
+  // The figures are read where the snapshot holds them, not copied.
+  static const FiguresByYear kNone;
   auto own = snapshot_.figures.find(m.code);
-  if (own != snapshot_.figures.end()) input.figures = own->second;
+  input.figures_in_place = own != snapshot_.figures.end() ? &own->second : &kNone;
   if (NeedsComparables(config_)) {
+    std::set<std::string> codes;
     for (const std::string& code : comparables_.For(m.codes)) {
       auto current = current_by_code_.find(code);
-      if (current == current_by_code_.end() || current->second == m.code) continue;
-      FiguresByYear& figures = input.comparables[current->second];
-      auto found = snapshot_.figures.find(current->second);
-      if (found != snapshot_.figures.end()) figures = found->second;
+      if (current != current_by_code_.end() && current->second != m.code) {
+        codes.insert(current->second);
+      }
+    }
+    for (const std::string& code : codes) {
+      auto found = snapshot_.figures.find(code);
+      input.comparables_in_place.emplace_back(
+          code, found != snapshot_.figures.end() ? &found->second : &kNone);
     }
   }
   if (NeedsRegionTotals(config_) && m.imdi_region != stats::v1::IMDI_REGION_UNSPECIFIED) {

@@ -56,6 +56,22 @@ bool Passes(double value, const v1::Threshold& t) {
   return t.strictly_above() ? value > t.percent() : value >= t.percent();
 }
 
+const FiguresByYear& OwnFigures(const EvaluationInput& input) {
+  return input.figures_in_place != nullptr ? *input.figures_in_place : input.figures;
+}
+
+// The comparables by code, wherever the input holds them.
+std::vector<std::pair<const std::string*, const FiguresByYear*>> Comparables(
+    const EvaluationInput& input) {
+  std::vector<std::pair<const std::string*, const FiguresByYear*>> all;
+  if (input.figures_in_place != nullptr) {
+    for (const auto& [code, figures] : input.comparables_in_place) all.emplace_back(&code, figures);
+  } else {
+    for (const auto& [code, figures] : input.comparables) all.emplace_back(&code, &figures);
+  }
+  return all;
+}
+
 // Collects the figures a criterion reads and what it found.
 class Reader {
  public:
@@ -64,7 +80,7 @@ class Reader {
 
   // The municipality's count in `year`; records it as used.
   std::optional<int64_t> Count(const CountField& field, int year) {
-    return CountOf(input_.figures, input_.municipality_code, field, year);
+    return CountOf(OwnFigures(input_), input_.municipality_code, field, year);
   }
 
   std::optional<int64_t> CountOf(const FiguresByYear& figures, const std::string& subject,
@@ -82,8 +98,9 @@ class Reader {
                                 double (stats::v1::Figures::*get)() const,
                                 const char* name, int year) {
     std::optional<double> value;
-    auto it = input_.figures.find(year);
-    const stats::v1::Figures* record = it == input_.figures.end() ? nullptr : &it->second;
+    const FiguresByYear& figures = OwnFigures(input_);
+    auto it = figures.find(year);
+    const stats::v1::Figures* record = it == figures.end() ? nullptr : &it->second;
     if (record != nullptr && (record->*has)()) value = (record->*get)();
     Record(input_.municipality_code, year, name, value, record);
     return value;
@@ -259,7 +276,9 @@ void MinorsSettled(const v1::MinorsSettledCriterion& c, int year, const Evaluati
 
 void SettledPerThousand(const v1::SettledPerThousandCriterion& c, int figures_year,
                         const EvaluationInput& input, Reader& read, v1::CriterionResult& out) {
-  if (input.comparables.empty()) {
+  const std::vector<std::pair<const std::string*, const FiguresByYear*>> comparables =
+      Comparables(input);
+  if (comparables.empty()) {
     out.set_verdict(v1::VERDICT_INSUFFICIENT_DATA);
     out.set_explanation(absl::StrCat("no comparable municipalities are known for this municipality",
                                      VersionNote(input, out, read)));
@@ -273,9 +292,9 @@ void SettledPerThousand(const v1::SettledPerThousandCriterion& c, int figures_ye
     int64_t group_settled = 0;
     int64_t group_population = 0;
     int used = 0;
-    for (const auto& [code, figures] : input.comparables) {
-      std::optional<int64_t> s = read.CountOf(figures, code, kSettled, year);
-      std::optional<int64_t> p = read.CountOf(figures, code, kPopulation, year);
+    for (const auto& [code, figures] : comparables) {
+      std::optional<int64_t> s = read.CountOf(*figures, *code, kSettled, year);
+      std::optional<int64_t> p = read.CountOf(*figures, *code, kPopulation, year);
       if (s && p && *p > 0) {
         group_settled += *s;
         group_population += *p;
@@ -302,7 +321,7 @@ void SettledPerThousand(const v1::SettledPerThousandCriterion& c, int figures_ye
     parts.push_back(absl::StrFormat(
         "%d: %.2f settled per 1,000 inhabitants against %.2f in %d of %d comparable "
         "municipalities (%s, %s %s)",
-        year, own, group, used, static_cast<int>(input.comparables.size()),
+        year, own, group, used, static_cast<int>(comparables.size()),
         group > 0 ? Percent(pct) : std::string("comparables settled none"),
         ok ? "meets" : "below", ThresholdText(c.of_comparables())));
   }

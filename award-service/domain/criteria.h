@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "imdi/award/v1/award.pb.h"
@@ -39,6 +40,13 @@ struct EvaluationInput {
   // The directorate's comparable municipalities (current code -> figures);
   // empty when none are known.
   std::map<std::string, FiguresByYear> comparables;
+  // Set instead of `figures` and `comparables` by a caller that holds the
+  // figures already: a screening holds the whole country's, and one
+  // municipality is the comparable of several, so it points to them rather
+  // than copying them into every evaluation. The comparables ordered by
+  // code, each once.
+  const FiguresByYear* figures_in_place = nullptr;
+  std::vector<std::pair<std::string, const FiguresByYear*>> comparables_in_place;
   // The region's settlement by year, for region-share criteria.
   std::map<int, RegionSettled> region_settled;
   // Assessed criteria claimed (by criterion name), with the jury's state.
