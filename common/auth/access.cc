@@ -72,8 +72,8 @@ const std::map<std::string, Roles, std::less<>>& Table() {
 Principal Developer() {
   Principal p;
   p.name = "developer";
-  for (absl::string_view role : {kStatsReader, kStatsWriter, kAwardAdmin, kAwardNominator,
-                                 kAwardJuror, kAwardAuditor, kAwardService}) {
+  for (absl::string_view role : {kStatsReader, kStatsWriter, kStatsAdmin, kAwardAdmin,
+                                 kAwardNominator, kAwardJuror, kAwardAuditor, kAwardService}) {
     p.roles.emplace(role);
   }
   return p;

@@ -14,8 +14,8 @@
 namespace imdi::auth {
 namespace {
 
-constexpr absl::string_view kRoles[] = {kStatsReader, kStatsWriter,  kAwardAdmin, kAwardNominator,
-                                        kAwardJuror,  kAwardAuditor, kAwardService};
+constexpr absl::string_view kRoles[] = {kStatsReader, kStatsWriter,  kStatsAdmin,   kAwardAdmin,
+                                        kAwardNominator, kAwardJuror, kAwardAuditor, kAwardService};
 constexpr absl::string_view kRegions[] = {
     "IMDI_REGION_OST",  "IMDI_REGION_INDRE_OST",  "IMDI_REGION_SOR",
     "IMDI_REGION_VEST", "IMDI_REGION_MIDT_NORGE", "IMDI_REGION_NORD"};

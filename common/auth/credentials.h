@@ -34,6 +34,8 @@ namespace imdi::auth {
 // The roles. Per-RPC requirements are in access.cc.
 inline constexpr absl::string_view kStatsReader = "stats.reader";
 inline constexpr absl::string_view kStatsWriter = "stats.writer";
+// Operates the statistics service: backups, introspection.
+inline constexpr absl::string_view kStatsAdmin = "stats.admin";
 inline constexpr absl::string_view kAwardAdmin = "award.admin";
 inline constexpr absl::string_view kAwardNominator = "award.nominator";
 inline constexpr absl::string_view kAwardJuror = "award.juror";
