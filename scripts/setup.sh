@@ -63,8 +63,8 @@ esac
 BUF="${BUF:-$ROOT/tools/node/node_modules/@bufbuild/buf-$BUF_PLATFORM/bin/buf}"
 
 install_buf() {
-  if [ ! -x "$BUF" ]; then
-    log "installing buf from npm (tools/node)"
+  if [ ! -x "$BUF" ] || [ ! -f "$ROOT/tools/node/node_modules/jsonstat-toolkit/package.json" ]; then
+    log "installing buf and jsonstat-toolkit from npm (tools/node)"
     # package.json pins the exact version; buf's own package pins its
     # platform binary. No lock file: lock files differ between npm versions.
     (cd "$ROOT/tools/node" && npm install --no-audit --no-fund --no-package-lock \

@@ -113,6 +113,11 @@ absl::StatusOr<v1::CorrectVotesResponse> AwardCore::CorrectVotes(
   return use_case::CorrectVotes(context_, request, caller);
 }
 
+absl::StatusOr<v1::ExportCycleResultsResponse> AwardCore::ExportCycleResults(
+    const v1::ExportCycleResultsRequest& request) {
+  return use_case::ExportCycleResults(context_, request);
+}
+
 absl::StatusOr<v1::GetCycleProgressResponse> AwardCore::GetCycleProgress(
     const v1::GetCycleProgressRequest& request) {
   return use_case::GetCycleProgress(context_, request);

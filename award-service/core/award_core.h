@@ -98,6 +98,8 @@ class AwardCore {
   // Read-only: where the cycle stands at the core's clock (domain/progress.h).
   absl::StatusOr<v1::GetCycleProgressResponse> GetCycleProgress(
       const v1::GetCycleProgressRequest& request);
+  absl::StatusOr<v1::ExportCycleResultsResponse> ExportCycleResults(
+      const v1::ExportCycleResultsRequest& request);
   absl::StatusOr<v1::DecideWinnerResponse> DecideWinner(const v1::DecideWinnerRequest& request,
                                                         const Caller& caller);
   absl::StatusOr<v1::AnnounceWinnerResponse> AnnounceWinner(

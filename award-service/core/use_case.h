@@ -144,6 +144,9 @@ absl::StatusOr<v1::ArchiveCycleResponse> ArchiveCycle(const Context& ctx,
 absl::StatusOr<v1::CancelCycleResponse> CancelCycle(const Context& ctx,
                                                     const v1::CancelCycleRequest& request,
                                                     const Caller& caller);
+// The cycle's results as CSV (results.cc).
+absl::StatusOr<v1::ExportCycleResultsResponse> ExportCycleResults(
+    const Context& ctx, const v1::ExportCycleResultsRequest& request);
 absl::StatusOr<v1::GetCycleProgressResponse> GetCycleProgress(
     const Context& ctx, const v1::GetCycleProgressRequest& request);
 

@@ -37,7 +37,8 @@ using RawAwardService =
     IMDI_RAW(SubmitScoreSheet, IMDI_RAW(CorrectVotes, IMDI_RAW(GetCycleProgress,
     IMDI_RAW(DecideWinner, IMDI_RAW(AnnounceWinner, IMDI_RAW(ArchiveCycle,
     IMDI_RAW(CancelCycle, IMDI_RAW(ImportWinners, IMDI_RAW(ListWinners,
-    IMDI_RAW(ListAuditEvents, v1::AwardService::Service))))))))))))))))))))))))))));
+    IMDI_RAW(ListAuditEvents, IMDI_RAW(ExportCycleResults,
+    v1::AwardService::Service)))))))))))))))))))))))))))));
 #undef IMDI_RAW
 // clang-format on
 
@@ -75,6 +76,7 @@ class AwardServiceImpl final : public RawAwardService {
   IMDI_AWARD_RPC(SubmitScoreSheet)
   IMDI_AWARD_RPC(CorrectVotes)
   IMDI_AWARD_RPC(GetCycleProgress)
+  IMDI_AWARD_RPC(ExportCycleResults)
   IMDI_AWARD_RPC(DecideWinner)
   IMDI_AWARD_RPC(AnnounceWinner)
   IMDI_AWARD_RPC(ArchiveCycle)

@@ -24,7 +24,7 @@ const std::map<std::string, Roles, std::less<>>& Table() {
     for (const char* m : {"GetMunicipality", "ListMunicipalities", "GetFigures",
                           "BatchGetFigures", "ListFigures", "StreamFigures",
                           "GetFiguresHistory", "GetAggregate", "BatchGetAggregates",
-                          "GetDataVersion"}) {
+                          "GetDataVersion", "ExportFigures"}) {
       (*t)[absl::StrCat("imdi.stats.v1.StatsService/", m)] = stats_read;
     }
     for (const char* m :
@@ -62,6 +62,7 @@ const std::map<std::string, Roles, std::less<>>& Table() {
         {"ImportWinners", admin},
         {"ListWinners", award_read},
         {"ListAuditEvents", {kAwardAuditor, kAwardAdmin}},
+        {"ExportCycleResults", {kAwardAdmin, kAwardJuror, kAwardAuditor}},
     };
     for (const auto& [m, roles] : award) (*t)[absl::StrCat("imdi.award.v1.AwardService/", m)] = roles;
     return t;

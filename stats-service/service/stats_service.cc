@@ -16,6 +16,7 @@
 #include "stats-service/domain/revisions.h"
 #include "stats-service/domain/validation.h"
 #include "stats-service/service/api_convert.h"
+#include "stats-service/service/figures_exporter.h"
 
 namespace imdi::stats {
 namespace {
@@ -736,6 +737,11 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetDataVersion(Context* context,
         response->set_data_version(static_cast<int64_t>(core_->data_version()));
         return absl::OkStatus();
       });
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* StatsServiceImpl::ExportFigures(
+    Context* context, const Bytes* raw_request) {
+  return NewFiguresExporter(context, core_, policy_, *raw_request);
 }
 
 }  // namespace imdi::stats

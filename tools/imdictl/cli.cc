@@ -72,9 +72,13 @@ const std::vector<Command>& Commands() {
       {.group = "figures",
        .name = "export",
        .args = "",
-       .summary = "Write figures as CSV (human) or JSON lines, read at one data version.",
+       .summary = "Export figures at one data version: --format=csv|jsonstat --year=2015[,2016] "
+                  "[--region=R] [--municipalities=CODES] [--out=FILE] (rendered by the service; "
+                  "the CSV is what figures import reads back); without --format, CSV (human) or "
+                  "JSON lines per record.",
        .service = S::kStats,
-       .flags = {"filter", "as_of_version", "as_of_known_date"},
+       .flags = {"filter", "as_of_version", "as_of_known_date", "format", "year", "region",
+                 "municipalities", "language", "out"},
        .handler = FiguresExport},
       {.group = "municipalities",
        .name = "get",
@@ -195,6 +199,14 @@ const std::vector<Command>& Commands() {
        .service = S::kAward,
        .flags = {"cycle", "etag"},
        .handler = CycleArchive},
+      {.group = "cycle",
+       .name = "results",
+       .args = "",
+       .summary = "Write the cycle's results as CSV: ranking, every juror's scores per criterion, "
+                  "verdicts with their data version (--format=csv, --out=FILE).",
+       .service = S::kAward,
+       .flags = {"cycle", "format", "out"},
+       .handler = CycleResults},
       {.group = "cycle",
        .name = "export",
        .args = "",

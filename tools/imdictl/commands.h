@@ -36,6 +36,7 @@ int CycleAnnounceWinner(Client& client, const Args& args);
 int CycleCancel(Client& client, const Args& args);
 int CycleArchive(Client& client, const Args& args);
 int CycleExport(Client& client, const Args& args);
+int CycleResults(Client& client, const Args& args);
 
 // Award service, nominations, jury, votes, winners, audit
 // (award_commands.cc).

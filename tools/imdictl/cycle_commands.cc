@@ -11,6 +11,7 @@
 #include "tools/imdictl/commands.h"
 #include "tools/imdictl/flags.h"
 #include "tools/imdictl/inputs.h"
+#include "tools/imdictl/output.h"
 
 namespace imdi::imdictl {
 namespace {
@@ -329,6 +330,26 @@ int CycleExport(Client& client, const Args& args) {
   std::cout << "{\"cycle\":" << ToJson(got.cycle()) << ",\"nominations\":["
             << absl::StrJoin(nomination_json, ",") << "],\"auditEvents\":["
             << absl::StrJoin(event_json, ",") << "]}\n";
+  return kExitOk;
+}
+
+int CycleResults(Client& client, const Args& args) {
+  if (!args.empty()) return UsageError("cycle results takes no arguments");
+  std::optional<std::string> cycle = CycleFromFlags();
+  if (!cycle) return kExitUsage;
+  if (const std::string format = absl::GetFlag(FLAGS_format); !format.empty() && format != "csv") {
+    return UsageError(absl::StrCat("--format: cycle results are written as csv, not \"", format,
+                                   "\""));
+  }
+  api::ExportCycleResultsRequest request;
+  request.set_cycle_id(*cycle);
+  api::ExportCycleResultsResponse response;
+  if (int rc = Read(client, &Stub::ExportCycleResults, "ExportCycleResults", request, response)) {
+    return rc;
+  }
+  if (!WriteOutput(response.csv(), absl::GetFlag(FLAGS_out))) return kExitFile;
+  std::cerr << "imdictl: cycle " << response.cycle_id() << ": " << response.rows()
+            << " result rows at data version " << response.data_version() << "\n";
   return kExitOk;
 }
 

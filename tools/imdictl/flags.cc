@@ -45,6 +45,16 @@ ABSL_FLAG(std::string, filter, "",
 ABSL_FLAG(int64_t, as_of_version, 0, "Read as of this data version; 0 reads the latest.");
 ABSL_FLAG(std::string, as_of_known_date, "",
           "Read what was known on this date (YYYY-MM-DD); empty reads what is known now.");
+ABSL_FLAG(std::string, format, "",
+          "figures export: csv (the format imdictl import reads back) or jsonstat (JSON-stat "
+          "2.0), rendered by the service; empty: the older per-record CSV or JSON lines. "
+          "cycle results: csv.");
+ABSL_FLAG(std::string, year, "",
+          "figures export --format: years, e.g. 2015 or 2015,2016, or a range 2012-2017.");
+ABSL_FLAG(std::string, municipalities, "",
+          "figures export --format: only these municipalities (codes, comma-separated).");
+ABSL_FLAG(std::string, language, "nb", "figures export --format=jsonstat: labels in nb or en.");
+ABSL_FLAG(std::string, out, "", "Write to this file instead of standard output.");
 ABSL_FLAG(bool, sources, false, "Show where each figure comes from: file, line, data version "
                                 "and the date it was known.");
 

@@ -1,6 +1,9 @@
 #include "tools/imdictl/output.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
@@ -189,6 +192,32 @@ std::string DescribeProgress(const api::GetCycleProgressResponse& p) {
     for (const std::string& w : t.warnings()) out << "      warning: " << w << "\n";
   }
   return out.str();
+}
+
+bool WriteOutput(absl::string_view data, const std::string& path) {
+  if (path.empty()) {
+    std::cout.write(data.data(), static_cast<std::streamsize>(data.size()));
+    std::cout.flush();
+    return static_cast<bool>(std::cout);
+  }
+  const std::string partial = path + ".partial";
+  {
+    std::ofstream file(partial, std::ios::binary | std::ios::trunc);
+    file.write(data.data(), static_cast<std::streamsize>(data.size()));
+    file.close();
+    if (!file) {
+      std::cerr << "imdictl: cannot write " << partial << "\n";
+      std::filesystem::remove(partial);
+      return false;
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(partial, path, error);
+  if (error) {
+    std::cerr << "imdictl: cannot rename " << partial << " to " << path << "\n";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace imdi::imdictl

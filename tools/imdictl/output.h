@@ -55,6 +55,11 @@ std::string DescribeNomination(const award::v1::Nomination& nomination);
 // next step, allowed or with what blocks it.
 std::string DescribeProgress(const award::v1::GetCycleProgressResponse& progress);
 
+// Writes `data` to `path` (through PATH.partial, renamed when complete, so
+// that a failed write never leaves a file that looks whole), or to standard
+// output when `path` is empty. False, with a message on stderr, on failure.
+bool WriteOutput(absl::string_view data, const std::string& path);
+
 }  // namespace imdi::imdictl
 
 #endif  // IMDI_TOOLS_IMDICTL_OUTPUT_H_

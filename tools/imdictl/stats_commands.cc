@@ -1,6 +1,8 @@
 // The statistics service's commands: figures, municipalities, data version.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 #include <iostream>
 #include <memory>
 #include <variant>
@@ -10,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
@@ -19,6 +22,7 @@
 #include "tools/imdictl/exit_codes.h"
 #include "tools/imdictl/flags.h"
 #include "tools/imdictl/import_pipeline.h"
+#include "tools/imdictl/inputs.h"
 #include "tools/imdictl/known_dates.h"
 #include "tools/imdictl/output.h"
 #include "tools/import/figures_source.h"
@@ -174,10 +178,125 @@ int FiguresHistory(Client& client, const Args& args) {
   return kExitOk;
 }
 
+namespace {
+
+// "2015", "2015,2016" or "2012-2017" into the request.
+bool ParseYears(absl::string_view text, api::ExportFiguresRequest& request) {
+  if (std::vector<absl::string_view> range = absl::StrSplit(text, '-'); range.size() == 2) {
+    int from = 0, to = 0;
+    if (!absl::SimpleAtoi(range[0], &from) || !absl::SimpleAtoi(range[1], &to)) return false;
+    request.set_year_from(from);
+    request.set_year_to(to);
+    return true;
+  }
+  for (absl::string_view part : absl::StrSplit(text, ',')) {
+    int year = 0;
+    if (!absl::SimpleAtoi(part, &year)) return false;
+    request.add_years(year);
+  }
+  return true;
+}
+
+// figures export --format=...: the service renders, imdictl copies the
+// bytes to the output and reports the summary on stderr.
+int FiguresExportRendered(Client& client, api::StatsService::Stub* stub) {
+  api::ExportFiguresRequest request;
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format == "csv") {
+    request.set_format(api::EXPORT_FORMAT_CSV);
+  } else if (format == "jsonstat" || format == "json-stat") {
+    request.set_format(api::EXPORT_FORMAT_JSON_STAT);
+  } else {
+    return Usage(absl::StrCat("--format: \"", format, "\" is not csv or jsonstat"));
+  }
+  if (!absl::GetFlag(FLAGS_filter).empty() || !absl::GetFlag(FLAGS_as_of_known_date).empty()) {
+    return Usage("--format exports take --year, --region and --municipalities, not --filter or "
+                 "--as_of_known_date");
+  }
+  if (!ParseYears(absl::GetFlag(FLAGS_year), request)) {
+    return Usage("--year: give years as 2015, 2015,2016 or 2012-2017");
+  }
+  if (const std::string region = absl::GetFlag(FLAGS_region); !region.empty()) {
+    std::optional<api::ImdiRegion> parsed = ParseRegion(region);
+    if (!parsed) return Usage(absl::StrCat("--region: unknown IMDi region \"", region, "\""));
+    request.set_imdi_region(*parsed);
+  }
+  for (absl::string_view code :
+       absl::StrSplit(absl::GetFlag(FLAGS_municipalities), ',', absl::SkipEmpty())) {
+    request.add_municipality_codes(std::string(code));
+  }
+  const std::string language = absl::GetFlag(FLAGS_language);
+  if (language == "nb" || language == "no") {
+    request.set_language(api::EXPORT_LANGUAGE_NB);
+  } else if (language == "en") {
+    request.set_language(api::EXPORT_LANGUAGE_EN);
+  } else {
+    return Usage("--language: nb or en");
+  }
+  request.set_as_of_version(absl::GetFlag(FLAGS_as_of_version));
+  // A file is written beside its name and renamed when complete, so that a
+  // broken export never leaves a file that looks whole.
+  const std::string out_path = absl::GetFlag(FLAGS_out);
+  const std::string partial = out_path + ".partial";
+  std::ofstream file;
+  if (!out_path.empty()) {
+    file.open(partial, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      std::cerr << "imdictl: cannot write " << partial << "\n";
+      return kExitFile;
+    }
+  }
+  std::ostream& out = out_path.empty() ? std::cout : file;
+  grpc::ClientContext context;
+  client.Prepare(context);
+  std::unique_ptr<grpc::ClientReader<api::ExportFiguresResponse>> reader(
+      stub->ExportFigures(&context, request));
+  api::ExportFiguresResponse chunk;
+  std::optional<api::ExportSummary> summary;
+  int64_t version = 0, bytes = 0;
+  while (reader->Read(&chunk)) {
+    out.write(chunk.data().data(), static_cast<std::streamsize>(chunk.data().size()));
+    bytes += static_cast<int64_t>(chunk.data().size());
+    version = chunk.data_version();
+    if (chunk.has_summary()) summary = chunk.summary();
+  }
+  const grpc::Status status = reader->Finish();
+  out.flush();
+  const bool written = static_cast<bool>(out);
+  if (!status.ok() || !summary || !written) {
+    if (!out_path.empty()) {
+      file.close();
+      std::filesystem::remove(partial);
+    }
+    if (!status.ok()) {
+      std::cerr << FormatRpcError(absl::StrCat("ExportFigures (after ", bytes, " bytes)"), status);
+      return ExitCodeFor(status);
+    }
+    std::cerr << "imdictl: the export "
+              << (written ? "ended without its summary" : "could not be written") << "\n";
+    return written ? kExitRpc : kExitFile;
+  }
+  if (!out_path.empty()) {
+    file.close();
+    std::error_code error;
+    std::filesystem::rename(partial, out_path, error);
+    if (error) {
+      std::cerr << "imdictl: cannot rename " << partial << " to " << out_path << "\n";
+      return kExitFile;
+    }
+  }
+  std::cerr << "imdictl: exported " << summary->records() << " records, " << summary->values()
+            << " values, " << summary->bytes() << " bytes at data version " << version << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
 int FiguresExport(Client& client, const Args& args) {
   if (!args.empty()) return Usage("figures export takes no arguments; see --filter");
   api::StatsService::Stub* stub = client.Stats();
   if (stub == nullptr) return kExitFile;
+  if (!absl::GetFlag(FLAGS_format).empty()) return FiguresExportRendered(client, stub);
   api::StreamFiguresRequest request;
   request.set_filter(absl::GetFlag(FLAGS_filter));
   request.set_as_of_version(absl::GetFlag(FLAGS_as_of_version));

@@ -20,6 +20,7 @@
 #include "common/limits.h"
 #include "common/status_macros.h"
 #include "common/utf8.h"
+#include "stats-service/domain/revisions.h"
 #include "stats-service/domain/validation.h"
 
 namespace imdi::import {
@@ -179,6 +180,21 @@ class Assembler {
     slot = value;
   }
 
+  // The record's status and known date, as the exported figures give them
+  // on each of its rows: every row must say the same.
+  void SetStatusAndDate(const Subject& subject, int year, int64_t line,
+                        std::optional<stats::FiguresStatus> status, absl::string_view known_date) {
+    Entry& e = Touch(subject, year, line);
+    if (!e.has_status_and_date) {
+      e.has_status_and_date = true;
+      e.record.status = status;
+      e.record.known_date = std::string(known_date);
+    } else if (e.record.status != status || e.record.known_date != known_date) {
+      e.problems.push_back(absl::StrCat(
+          "line ", line, ": status or known_date differs from an earlier row of the record"));
+    }
+  }
+
   void AddCheck(const Subject& subject, int year, RatioCheck check) {
     Touch(subject, year, check.line).checks.push_back(std::move(check));
   }
@@ -258,6 +274,7 @@ class Assembler {
     std::vector<std::string> problems;
     std::set<std::string> sources;
     std::set<std::string> notes;
+    bool has_status_and_date = false;
   };
 
   Entry& Touch(const Subject& subject, int year, int64_t line) {
@@ -547,8 +564,10 @@ void FinishPopulation(std::map<std::pair<Subject, int>, AgeSums>& sums, Assemble
 
 // published/figures-*.csv: code, name, year, measure, value, note, source.
 // Where a row belongs: the subject its code names and its year.
-absl::StatusOr<std::pair<Subject, int>> PublishedPlace(const Context& c) {
-  const absl::string_view code = c["code_2016"];
+// The exported figures have the same columns, `code` for code_2016.
+absl::StatusOr<std::pair<Subject, int>> PublishedPlace(const Context& c,
+                                                       absl::string_view code_column) {
+  const absl::string_view code = c[code_column];
   std::optional<int> county = code.size() == 3 && code[0] == 'F'
                                   ? stats::ParseDigits(code.substr(1), 2)
                                   : std::nullopt;
@@ -600,6 +619,32 @@ absl::Status PublishedRow(Context& c, const Subject& subject, int year) {
     return absl::InvalidArgumentError(absl::StrCat("note ", v->description));
   }
   c.assembler.AddText(subject, year, c.line, c["source"], c["note"]);
+  return absl::OkStatus();
+}
+
+// The service's export: a published-figures row with the record's status
+// and known date.
+absl::Status ExportedRow(Context& c, const Subject& subject, int year) {
+  IMDI_RETURN_IF_ERROR(PublishedRow(c, subject, year));
+  std::optional<stats::FiguresStatus> status;
+  const absl::string_view word = c["status"];
+  if (word == "preliminary") {
+    status = stats::FiguresStatus::kPreliminary;
+  } else if (word == "final") {
+    status = stats::FiguresStatus::kFinal;
+  } else if (!word.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("status ", Excerpt(word), " is not preliminary, final or empty"));
+  }
+  const absl::string_view date = c["known_date"];
+  if (!date.empty()) {
+    absl::StatusOr<int> parsed = stats::ParseKnownDate(date, "known_date", absl::Now());
+    if (!parsed.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("known_date ", Excerpt(date), ": ", parsed.status().message()));
+    }
+  }
+  c.assembler.SetStatusAndDate(subject, year, c.line, status, date);
   return absl::OkStatus();
 }
 
@@ -805,6 +850,10 @@ const std::vector<KindInfo>& Kinds() {
        {"code_2016", "name", "year", "measure", "value", "note", "source"},
        "",
        {}},
+      {FileKind::kExportedFigures,
+       {"code", "name", "year", "measure", "value", "status", "known_date", "note", "source"},
+       "",
+       {}},
       {FileKind::kSettlementTable,
        {"kommune_nr", "aar", "bosetting.anmodning", "bosetting.vedtak", "bosetting.bosatt"},
        "",
@@ -855,8 +904,10 @@ Placement PlaceRow(const Context& c, const KindInfo& kind, const WideLayout* wid
                                                : MunicipalityArea(c[wide->area]);
     if (!area.ok()) return Unplaced(area.status());
     p.record_years = wide->years;
-  } else if (kind.kind == FileKind::kPublishedFigures) {
-    absl::StatusOr<std::pair<Subject, int>> place = PublishedPlace(c);
+  } else if (kind.kind == FileKind::kPublishedFigures ||
+             kind.kind == FileKind::kExportedFigures) {
+    absl::StatusOr<std::pair<Subject, int>> place =
+        PublishedPlace(c, kind.kind == FileKind::kPublishedFigures ? "code_2016" : "code");
     if (!place.ok()) return Unplaced(place.status());
     area = Area{place->first, nullptr};
     p.row_year = place->second;
@@ -908,6 +959,8 @@ std::string DescribeKind(FileKind kind) {
       return "IMDi population by age (befolkning_alder)";
     case FileKind::kPublishedFigures:
       return "published figures";
+    case FileKind::kExportedFigures:
+      return "exported figures (imdictl figures export)";
     case FileKind::kSettlementTable:
       return "IMDi settlement per municipality and year (kommune_nr, aar)";
     case FileKind::kWideMunicipal:
@@ -1028,6 +1081,9 @@ absl::StatusOr<ParsedFile> ParseFiguresFile(std::istream& in) {
         break;
       case FileKind::kPublishedFigures:
         status = PublishedRow(c, subject, place.row_year);
+        break;
+      case FileKind::kExportedFigures:
+        status = ExportedRow(c, subject, place.row_year);
         break;
       case FileKind::kSettlementTable:
         status = SettlementTableRow(c, subject, place.row_year);

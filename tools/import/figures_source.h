@@ -6,6 +6,10 @@
 //    intro_status_arbutd.csv, befolkning_alder.csv. Long format: one value
 //    per row, identified by area, year and measure.
 //  * published/figures-2016-2017.csv: one value per row with its source.
+//  * The service's CSV export (ExportFigures, `imdictl figures export`):
+//    code,name,year,measure,value,status,known_date,note,source; one value
+//    per row, each municipality by its code in the row's year, with the
+//    record's status (preliminary, final or empty) and known date.
 //  * The 2015-2016 files (imdikator-2015-2016/), semicolon- or
 //    comma-separated: the per-year table (kommune_nr, aar and a column per
 //    count: bosatt_anmodede-kommune-2015.csv and the 2016 snapshots), and
@@ -35,6 +39,7 @@
 #include <cstdint>
 #include <istream>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -51,6 +56,7 @@ enum class FileKind {
   kIntroFollowup,       // intro_status_arbutd.csv
   kPopulationByAge,     // befolkning_alder.csv
   kPublishedFigures,    // published/figures-*.csv
+  kExportedFigures,     // code,name,year,measure,value,status,known_date,note,source
   kSettlementTable,     // kommune_nr;aar;bosetting.anmodning|bosatt.anmodede;...
   kWideMunicipal,       // kommune_nr;anmodning_2015_personer;...
   kWideCounty,          // fylke_nr;anmodning_2015_personer;...
@@ -70,6 +76,10 @@ struct ImportRecord {
   // table, the 2016 snapshots and the wide tables); empty for the others,
   // where a missing value says nothing.
   std::set<stats::Count> absent_counts;
+  // The exported figures' own status and known date (YYYY-MM-DD), when the
+  // file gives them; they override the import's.
+  std::optional<stats::FiguresStatus> status;
+  std::string known_date;
 };
 
 struct RowProblem {

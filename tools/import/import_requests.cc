@@ -53,18 +53,31 @@ ImportRequestBuilder::ImportRequestBuilder(const ParsedFile& parsed, const std::
       source_(CleanText(source_name, kMaxLineBytes)),
       status_(status),
       batch_(std::max<size_t>(batch, 1)),
-      known_date_(known_date) {}
+      known_date_(known_date) {
+  order_.resize(parsed_.records.size());
+  for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+  std::stable_sort(order_.begin(), order_.end(), [this](size_t a, size_t b) {
+    return Group(parsed_.records[a]) < Group(parsed_.records[b]);
+  });
+}
+
+std::pair<int, std::string> ImportRequestBuilder::Group(const ImportRecord& record) const {
+  const int status = record.status ? static_cast<int>(*record.status) : static_cast<int>(status_);
+  return {status, record.known_date.empty() ? known_date_ : record.known_date};
+}
 
 bool ImportRequestBuilder::Next(api::ImportFiguresRequest& request) {
-  if (next_ >= parsed_.records.size()) return false;
+  if (next_ >= order_.size()) return false;
   request.Clear();
+  const std::pair<int, std::string> group = Group(parsed_.records[order_[next_]]);
   request.set_source(source_);
-  request.set_status(status_);
-  request.set_known_date(known_date_);
+  request.set_status(static_cast<api::FiguresStatus>(group.first));
+  request.set_known_date(group.second);
   request.set_codes_year(parsed_.codes_year);
   size_t bytes = request.ByteSizeLong();
-  while (next_ < parsed_.records.size() && static_cast<size_t>(request.rows_size()) < batch_) {
-    api::ImportRow row = RowOf(parsed_.records[next_]);
+  while (next_ < order_.size() && static_cast<size_t>(request.rows_size()) < batch_ &&
+         Group(parsed_.records[order_[next_]]) == group) {
+    api::ImportRow row = RowOf(parsed_.records[order_[next_]]);
     // A row's size on the wire: its bytes, a tag and a length.
     const size_t row_bytes = row.ByteSizeLong() + 8;
     if (request.rows_size() > 0 && bytes + row_bytes > kMaxImportMessageBytes) break;

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -29,7 +30,9 @@ inline constexpr size_t kMaxImportMessageBytes = size_t{1} << 20;
 // and no file's messages are all held at once. Each message holds at most
 // `batch` rows and kMaxImportMessageBytes, and names `source_name` (made
 // valid one-line UTF-8 within the bound of a source), `status` and
-// `known_date` (YYYY-MM-DD, or "" for the date of the import).
+// `known_date` (YYYY-MM-DD, or "" for the date of the import). Records that
+// carry their own status or known date (the service's CSV export) go in
+// messages of their own with those instead, grouped by them.
 //
 // Not thread-safe. Reads `parsed`, which must outlive it and not change.
 class ImportRequestBuilder {
@@ -42,12 +45,18 @@ class ImportRequestBuilder {
   bool Next(stats::v1::ImportFiguresRequest& request);
 
  private:
+  // The status and known date a record is sent with.
+  std::pair<int, std::string> Group(const ImportRecord& record) const;
+
   const ParsedFile& parsed_;
   const std::string source_;
   const stats::v1::FiguresStatus status_;
   const size_t batch_;
   const std::string known_date_;
-  size_t next_ = 0;  // the first record not yet in a message
+  // Record indices in the order they are sent: grouped by their own status
+  // and known date, in file order within a group.
+  std::vector<size_t> order_;
+  size_t next_ = 0;  // of order_: the first record not yet in a message
 };
 
 // All of ImportRequestBuilder's messages at once.
