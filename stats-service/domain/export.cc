@@ -249,6 +249,7 @@ void FiguresExport::Header(std::string& out) {
   }
   absl::StrAppend(&out, "},\"label\":{", labels, "}}},\"ContentsCode\":{\"label\":",
                   JsonString(en ? "contents" : "statistikkvariabel"), ",\"category\":{\"index\":{");
+  labels.clear();
   std::string units, nb, english;
   for (size_t i = 0; i < measures.size(); ++i) {
     const ExportMeasure& m = measures[i];

@@ -1,5 +1,6 @@
 #include "stats-service/service/figures_exporter.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 

@@ -5,6 +5,7 @@
 # scores are those of tests/e2e/scenarios/award_2016.scenario (the buf curl
 # replay), read from files under tests/e2e/data/award-2016/. Every imdictl
 # command is counted; the replay must take at most 25.
+# It ends with the cycle's results as CSV (`cycle results`).
 #
 # Connection settings come the three ways imdictl takes them: the targets
 # from the environment (IMDI_STATS, IMDI_AWARD), the actor from a config
@@ -166,6 +167,23 @@ expect_json '[.[0].events[] | select(.actor != "imdi-admin")] | length == 0'
 ctl cycle archive --cycle=2016
 expect_rc 0
 expect_out "cycle 2016 (Bosettingsprisen 2016): archived"
+
+say "-- the results as CSV: ranking, every juror's scores, verdicts with their data version"
+ctl cycle results --cycle=2016 --format=csv
+expect_rc 0
+head -1 "$OUT" | grep -q '^cycle_id,section,nomination_id,municipality_code,municipality_name,rank,' ||
+  fail "the results lack their header"
+expect_eq "ranking rows" 6 "$(grep -c '^2016,ranking,' "$OUT")"
+expect_out "^2016,ranking,n[0-9]*,5001,Trondheim,1,"
+expect_eq "score rows (18 + 18 + 15)" 51 "$(grep -c '^2016,score,' "$OUT")"
+expect_out "^2016,score,n[0-9]*,5001,Trondheim,,chair,settlement,10,"
+expect_out "^2016,score,n[0-9]*,5001,Trondheim,,chair,qualification,9,"
+expect_eq "requirement rows, all met" 6 "$(grep -c '^2016,requirement,.*,met,[1-9][0-9]*,' "$OUT")"
+frozen="$(grep '^2016,ranking,' "$OUT" | head -1 | cut -d, -f14)"
+expect_eq "every verdict at the frozen data version" 0 \
+  "$(grep '^2016,verdict,' "$OUT" | cut -d, -f14 | grep -cv "^$frozen\$" || true)"
+grep -q "^2016,verdict,n[0-9]*,5001,Trondheim,,,region_share,,,,,met,$frozen," "$OUT" ||
+  fail "Trondheim's region_share verdict is not met at data version $frozen"
 
 say "-- $COMMANDS imdictl commands from an empty store to the archived cycle (at most $MAX_COMMANDS)"
 [ "$COMMANDS" -le "$MAX_COMMANDS" ] || fail "the replay took $COMMANDS commands"

@@ -121,7 +121,7 @@ TEST_F(ExportTest, JsonStatLabelsInEnglishOnRequestAndBothInTheExtension) {
                                    .years = {2016},
                                    .municipality_codes = {301},
                                    .language = ExportLanguage::kEnglish});
-  EXPECT_THAT(json, HasSubstr("\"population\":\"Population\""));
+  EXPECT_THAT(json, HasSubstr("\"label\":{\"population\":\"Population\""));
   EXPECT_THAT(json, HasSubstr("\"nb\":{\"population\":\"Folkemengde\""));
   EXPECT_THAT(json, HasSubstr("\"en\":{\"population\":\"Population\""));
   EXPECT_THAT(json, HasSubstr("\"value\":[658390,null,"));

@@ -1431,5 +1431,54 @@ TEST(FiguresQuirks, AHeaderThatNamesAColumnTwiceRefusesTheFile) {
   EXPECT_THAT(parsed.status().message(), HasSubstr("names column \"aar\" twice"));
 }
 
+// ---------------------------------------------------------------------------
+// The service's CSV export (ExportFigures)
+
+
+constexpr char kExportedHeader[] = "code,name,year,measure,value,status,known_date,note,source\n";
+
+TEST(ExportedFigures, EachRowsOwnCodeStatusAndKnownDate) {
+  const ParsedFile f = MustParse(absl::StrCat(
+      kExportedHeader,                                                               //
+      "1601,Trondheim,2015,refugees_settled,0,preliminary,2016-01-26,,a.csv\n",    // 2
+      "1601,Trondheim,2015,refugees_requested,400,preliminary,2016-01-26,,a.csv\n",
+      "5001,Trondheim,2018,population,193501,final,2019-01-01,\"x, y\",b.csv\n",  // 4
+      "0301,Oslo,2016,intro_to_work_or_education_pct,61.3,,,,\n"));
+  EXPECT_EQ(f.kind, FileKind::kExportedFigures);
+  EXPECT_EQ(f.codes_year, 0);  // each row in its own year's codes
+  EXPECT_THAT(f.rejected, IsEmpty()) << DescribeRejected(f);
+  ASSERT_EQ(f.records.size(), 3u);
+  const ImportRecord* t2015 = Find(f, Subject::Municipality(1601), 2015);
+  ASSERT_NE(t2015, nullptr);
+  EXPECT_THAT(t2015->values[Count::kRefugeesSettled], Optional(0));  // a real 0
+  EXPECT_THAT(t2015->values[Count::kRefugeesRequested], Optional(400));
+  EXPECT_FALSE(t2015->values[Count::kPopulation].has_value());
+  EXPECT_EQ(t2015->status, stats::FiguresStatus::kPreliminary);
+  EXPECT_EQ(t2015->known_date, "2016-01-26");
+  const ImportRecord* t2018 = Find(f, Subject::Municipality(5001), 2018);
+  ASSERT_NE(t2018, nullptr);
+  EXPECT_EQ(t2018->status, stats::FiguresStatus::kFinal);
+  EXPECT_EQ(t2018->note, "x, y");
+  const ImportRecord* oslo = Find(f, Subject::Municipality(301), 2016);
+  ASSERT_NE(oslo, nullptr);
+  EXPECT_EQ(oslo->status, stats::FiguresStatus::kUnspecified);  // stated: none
+  EXPECT_EQ(oslo->known_date, "");
+}
+
+TEST(ExportedFigures, BadStatusDateOrDisagreeingRowsRejectTheRecord) {
+  const ParsedFile f = MustParse(absl::StrCat(
+      kExportedHeader,                                                     //
+      "0301,Oslo,2015,population,1,draft,,,\n",                          // 2
+      "0906,Arendal,2015,population,1,final,2016-02-30,,\n",             // 3
+      "1601,Trondheim,2015,population,1,final,2016-01-26,,\n",           // 4
+      "1601,Trondheim,2015,refugees_settled,2,preliminary,2016-01-26,,\n"));
+  EXPECT_THAT(f.records, IsEmpty());
+  const std::string rejected = DescribeRejected(f);
+  EXPECT_THAT(rejected, HasSubstr("status \"draft\""));
+  EXPECT_THAT(rejected, HasSubstr("known_date \"2016-02-30\""));
+  EXPECT_THAT(rejected, HasSubstr("status or known_date differs"));
+}
+
+
 }  // namespace
 }  // namespace imdi::import

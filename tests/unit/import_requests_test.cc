@@ -4,6 +4,7 @@
 #include "tools/import/import_requests.h"
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/limits.h"
@@ -85,6 +86,33 @@ TEST(ImportRequestsTest, AbsentCountsAreSentByTheirFigureNames) {
   EXPECT_THAT(messages[0].rows(0).absent_fields(),
               ::testing::ElementsAre("refugees_requested", "refugees_decided"));
   EXPECT_TRUE(messages[0].rows(1).absent_fields().empty());
+}
+
+TEST(ImportRequestsTest, RecordsWithTheirOwnStatusAndDateAreGroupedByThem) {
+  // An exported file: each record states its status and known date.
+  ParsedFile parsed = Records(5, 0);
+  parsed.records[0].status = stats::FiguresStatus::kFinal;
+  parsed.records[0].known_date = "2017-01-01";
+  parsed.records[1].status = stats::FiguresStatus::kPreliminary;
+  parsed.records[1].known_date = "2016-01-26";
+  parsed.records[2].status = stats::FiguresStatus::kFinal;
+  parsed.records[2].known_date = "2017-01-01";
+  parsed.records[3].status = stats::FiguresStatus::kUnspecified;
+  // Record 4 states nothing: the import's status and date.
+  const std::vector<api::ImportFiguresRequest> messages =
+      ImportRequests(parsed, "export.csv", api::FIGURES_STATUS_FINAL, 500, "2018-05-05");
+  std::vector<std::tuple<api::FiguresStatus, std::string, std::vector<int64_t>>> got;
+  for (const api::ImportFiguresRequest& m : messages) {
+    std::vector<int64_t> lines;
+    for (const api::ImportRow& row : m.rows()) lines.push_back(row.line());
+    got.emplace_back(m.status(), m.known_date(), lines);
+  }
+  using T = std::tuple<api::FiguresStatus, std::string, std::vector<int64_t>>;
+  EXPECT_THAT(got, ::testing::ElementsAre(
+                       T{api::FIGURES_STATUS_UNSPECIFIED, "2018-05-05", {5}},
+                       T{api::FIGURES_STATUS_PRELIMINARY, "2016-01-26", {3}},
+                       T{api::FIGURES_STATUS_FINAL, "2017-01-01", {2, 4}},
+                       T{api::FIGURES_STATUS_FINAL, "2018-05-05", {6}}));
 }
 
 TEST(ImportRequestsTest, NoRecordsNoMessages) {

@@ -626,7 +626,9 @@ absl::Status PublishedRow(Context& c, const Subject& subject, int year) {
 // and known date.
 absl::Status ExportedRow(Context& c, const Subject& subject, int year) {
   IMDI_RETURN_IF_ERROR(PublishedRow(c, subject, year));
-  std::optional<stats::FiguresStatus> status;
+  // The file states every record's status; empty is "not stated", which
+  // the import's --status does not override.
+  std::optional<stats::FiguresStatus> status = stats::FiguresStatus::kUnspecified;
   const absl::string_view word = c["status"];
   if (word == "preliminary") {
     status = stats::FiguresStatus::kPreliminary;
