@@ -174,7 +174,8 @@ expect_rc 0
 head -1 "$OUT" | grep -q '^cycle_id,section,nomination_id,municipality_code,municipality_name,rank,' ||
   fail "the results lack their header"
 expect_eq "ranking rows" 6 "$(grep -c '^2016,ranking,' "$OUT")"
-expect_out "^2016,ranking,n[0-9]*,5001,Trondheim,1,"
+expect_out "^2016,ranking,n[0-9]*,5001,Trondheim,1,,,,9.416666666666666,,9.416666666666666,"
+expect_out "^2016,ranking,n[0-9]*,4601,Bergen,2,,,,8.625,,8.625,"
 expect_eq "score rows (18 + 18 + 15)" 51 "$(grep -c '^2016,score,' "$OUT")"
 expect_out "^2016,score,n[0-9]*,5001,Trondheim,,chair,settlement,10,"
 expect_out "^2016,score,n[0-9]*,5001,Trondheim,,chair,qualification,9,"
