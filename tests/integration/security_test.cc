@@ -364,6 +364,27 @@ TEST_F(SecurityTest, EachRpcClassTakesItsRoles) {
   missing.set_cycle_id("1999");
   EXPECT_EQ(Failed(award_->ListAuditEvents(Ctx("midt-token").get(), missing, &events)).message,
             Failed(award_->ListAuditEvents(Ctx("midt-token").get(), audit, &events)).message);
+  // Every juror's scores: the auditor and the jury, not a nominator.
+  api::ExportCycleResultsRequest results;
+  results.set_cycle_id("2016");
+  api::ExportCycleResultsResponse csv;
+  EXPECT_TRUE(award_->ExportCycleResults(Ctx("auditor-token").get(), results, &csv).ok());
+  EXPECT_EQ(award_->ExportCycleResults(Ctx("midt-token").get(), results, &csv).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Figures exports are a statistics read.
+  stats::v1::ExportFiguresRequest export_request;
+  export_request.set_format(stats::v1::EXPORT_FORMAT_CSV);
+  export_request.add_years(2016);
+  stats::v1::ExportFiguresResponse chunk;
+  for (const auto& [token, code] : std::vector<std::pair<std::string, grpc::StatusCode>>{
+           {"reader-token", grpc::StatusCode::OK},
+           {"admin-token", grpc::StatusCode::PERMISSION_DENIED}}) {
+    std::unique_ptr<grpc::ClientContext> context = Ctx(token);
+    auto reader = stats_stub_->ExportFigures(context.get(), export_request);
+    while (reader->Read(&chunk)) {
+    }
+    EXPECT_EQ(reader->Finish().error_code(), code) << token;
+  }
   api::OpenNominationsRequest open;
   open.set_cycle_id("2016");
   api::OpenNominationsResponse opened;
