@@ -40,7 +40,8 @@ using RawStatsService = v1::StatsService::WithRawCallbackMethod_UpsertMunicipali
     v1::StatsService::WithRawCallbackMethod_GetAggregate<
     v1::StatsService::WithRawCallbackMethod_GetDataVersion<
     v1::StatsService::WithRawCallbackMethod_BatchGetAggregates<
-    v1::StatsService::Service>>>>>>>>>>>>>>;
+    v1::StatsService::WithRawCallbackMethod_WatchFigures<
+    v1::StatsService::Service>>>>>>>>>>>>>>>;
 // clang-format on
 
 class StatsServiceImpl final : public RawStatsService {
@@ -77,6 +78,7 @@ class StatsServiceImpl final : public RawStatsService {
   Unary* GetAggregate(Context* context, const Bytes* request, Bytes* response) override;
   Unary* GetDataVersion(Context* context, const Bytes* request, Bytes* response) override;
   Unary* BatchGetAggregates(Context* context, const Bytes* request, Bytes* response) override;
+  grpc::ServerWriteReactor<Bytes>* WatchFigures(Context* context, const Bytes* request) override;
 
  private:
   StatsCore* const core_;
