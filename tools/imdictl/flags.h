@@ -35,6 +35,9 @@ ABSL_DECLARE_FLAG(std::string, filter);
 ABSL_DECLARE_FLAG(int64_t, as_of_version);
 ABSL_DECLARE_FLAG(std::string, as_of_known_date);
 ABSL_DECLARE_FLAG(bool, sources);
+ABSL_DECLARE_FLAG(int64_t, since);
+ABSL_DECLARE_FLAG(int64_t, count);
+ABSL_DECLARE_FLAG(int64_t, until_version);
 
 // Award.
 ABSL_DECLARE_FLAG(std::string, cycle);
