@@ -26,6 +26,13 @@ ABSL_FLAG(bool, sync, true,
           "crash (not a process crash) may lose the last commits.");
 ABSL_FLAG(std::string, port_file, "",
           "When set, write the bound port to this file once serving.");
+ABSL_FLAG(int, watch_queue_commits, 1024,
+          "WatchFigures: commits queued for one watcher at most; a watcher further "
+          "behind is cut off (RESOURCE_EXHAUSTED, WATCHER_TOO_SLOW).");
+ABSL_FLAG(int, watch_queue_mib, 32,
+          "WatchFigures: MiB of changes queued for one watcher at most.");
+ABSL_FLAG(int, watch_max_watchers, 64,
+          "WatchFigures: calls at once at most (RESOURCE_EXHAUSTED, TOO_MANY_WATCHERS).");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "How long to let calls in flight finish on SIGTERM.");
 
@@ -46,6 +53,18 @@ int main(int argc, char** argv) {
   options.sync = absl::GetFlag(FLAGS_sync);
   options.port_file = absl::GetFlag(FLAGS_port_file);
   options.security = imdi::SecurityOptionsFromFlags();
+  const int watch_commits = absl::GetFlag(FLAGS_watch_queue_commits);
+  const int watch_mib = absl::GetFlag(FLAGS_watch_queue_mib);
+  const int watchers = absl::GetFlag(FLAGS_watch_max_watchers);
+  if (watch_commits < 1 || watch_mib < 1 || watch_mib > 4096 || watchers < 0) {
+    imdi::LogError(
+        "--watch_queue_commits and --watch_queue_mib (at most 4096) must be positive, "
+        "--watch_max_watchers not negative");
+    return imdi::StartFailureExitCode(absl::InvalidArgumentError("watch flags"));
+  }
+  options.changes.queue_commits = static_cast<size_t>(watch_commits);
+  options.changes.queue_bytes = static_cast<size_t>(watch_mib) << 20;
+  options.changes.max_watchers = static_cast<size_t>(watchers);
   auto server = imdi::stats::StatsServer::Start(options);
   if (!server.ok()) {
     imdi::LogError(std::string(server.status().message()));

@@ -20,7 +20,7 @@ absl::StatusOr<std::unique_ptr<StatsServer>> StatsServer::Start(const StatsServe
   if (!store.ok()) {
     return absl::InternalError(absl::StrCat("cannot open the store: ", store.status().message()));
   }
-  auto core = StatsCore::Create(std::move(*store));
+  auto core = StatsCore::Create(std::move(*store), options.changes);
   if (!core.ok()) {
     return absl::InternalError(absl::StrCat("cannot load the store: ", core.status().ToString()));
   }
@@ -45,6 +45,7 @@ absl::StatusOr<std::unique_ptr<StatsServer>> StatsServer::Start(const StatsServe
 }
 
 StatsServer::~StatsServer() {
+  if (core_ != nullptr) core_->change_hub().Shutdown();
   if (host_ != nullptr) host_->Shutdown(absl::Seconds(5));
 }
 
@@ -56,6 +57,11 @@ int StatsServer::ServeUntilSignal() const {
   return signal;
 }
 
-void StatsServer::Shutdown(absl::Duration grace) { host_->Shutdown(grace); }
+void StatsServer::Shutdown(absl::Duration grace) {
+  // Watchers never end by themselves: they end first, with a status that
+  // tells their consumers to resume elsewhere or later.
+  core_->change_hub().Shutdown();
+  host_->Shutdown(grace);
+}
 
 }  // namespace imdi::stats

@@ -31,6 +31,8 @@ struct StatsServerOptions {
   bool sync = true;
   // When set, the bound port is written here once the server listens.
   std::string port_file;
+  // The change feed's bounds (WatchFigures): queue per watcher, watchers.
+  ChangeHubOptions changes;
   // TLS, credentials, reflection and the health port.
   SecurityOptions security;
 };
@@ -58,7 +60,8 @@ class StatsServer {
   // the credentials on every SIGHUP, and returns the signal.
   int ServeUntilSignal() const;
 
-  // Reports NOT_SERVING, stops accepting calls and waits up to `grace` for
+  // Reports NOT_SERVING, ends every WatchFigures call (UNAVAILABLE,
+  // SHUTTING_DOWN), stops accepting calls and waits up to `grace` for
   // calls in flight. Idempotent.
   void Shutdown(absl::Duration grace);
 

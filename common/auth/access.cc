@@ -24,7 +24,7 @@ const std::map<std::string, Roles, std::less<>>& Table() {
     for (const char* m : {"GetMunicipality", "ListMunicipalities", "GetFigures",
                           "BatchGetFigures", "ListFigures", "StreamFigures",
                           "GetFiguresHistory", "GetAggregate", "BatchGetAggregates",
-                          "GetDataVersion", "ExportFigures"}) {
+                          "GetDataVersion", "ExportFigures", "WatchFigures"}) {
       (*t)[absl::StrCat("imdi.stats.v1.StatsService/", m)] = stats_read;
     }
     for (const char* m :

@@ -1,6 +1,7 @@
 #include "stats-service/domain/stats_core.h"
 
 #include <algorithm>
+#include <tuple>
 #include <array>
 #include <iterator>
 #include <map>
@@ -136,6 +137,19 @@ int64_t HighestRevision(const std::vector<FiguresRecord>& revisions) {
   return highest;
 }
 
+// The identity of the municipality a filter names, or nullopt; an unknown
+// code makes the filter match nothing.
+std::optional<int> FilterMunicipality(RecordFilter& filter,
+                                      const MunicipalityDirectory& directory) {
+  if (!filter.municipality_code) return std::nullopt;
+  const Municipality* m = directory.FindByAnyCode(*filter.municipality_code);
+  if (m == nullptr) {
+    filter.contradictory = true;
+    return std::nullopt;
+  }
+  return m->id;
+}
+
 }  // namespace
 
 FiguresMask FiguresMask::All() {
@@ -147,14 +161,14 @@ FiguresMask FiguresMask::All() {
 }
 
 absl::StatusOr<std::unique_ptr<StatsCore>> StatsCore::Create(
-    std::unique_ptr<StatsStore> store) {
+    std::unique_ptr<StatsStore> store, const ChangeHubOptions& changes) {
   const uint64_t version = store->data_version();
   IMDI_ASSIGN_OR_RETURN(std::vector<uint64_t> versions, store->ReadMunicipalityVersions());
   IMDI_ASSIGN_OR_RETURN(std::vector<Municipality> municipalities,
                         store->ReadMunicipalities(version));
   IMDI_ASSIGN_OR_RETURN(auto latest, MunicipalityDirectory::Build(std::move(municipalities)));
   IMDI_ASSIGN_OR_RETURN(std::shared_ptr<const LatestView> view, BuildView(*store, version));
-  auto core = std::unique_ptr<StatsCore>(new StatsCore(std::move(store)));
+  auto core = std::unique_ptr<StatsCore>(new StatsCore(std::move(store), changes));
   core->view_.store(std::move(view));
   absl::MutexLock lock(&core->directory_mu_);
   core->directories_[0] = nullptr;
@@ -221,16 +235,19 @@ absl::StatusOr<uint64_t> StatsCore::CommitAndPublish(
   // to the store until a later commit builds it again from a scan.
   std::shared_ptr<const LatestView> view = view_.load();
   std::shared_ptr<const LatestView> next_view;
+  absl::StatusOr<std::vector<FiguresRecord>> current = std::vector<FiguresRecord>();
   if (view) {
-    absl::StatusOr<std::vector<FiguresRecord>> current = FoldCommitted(*view, figures, version);
+    current = FoldCommitted(*view, figures, version);
     if (current.ok()) next_view = view->With(version, *current);
   } else {
     absl::StatusOr<std::shared_ptr<const LatestView>> rebuilt = BuildView(*store_, version);
     if (rebuilt.ok()) next_view = *std::move(rebuilt);
+    current = absl::UnavailableError("no view");
   }
   if (municipalities.empty()) {
     view_.store(std::move(next_view));
     visible_version_.store(version);
+    PublishChanges(version, figures, std::move(current));
     return version;
   }
   // The directory of the new version holds the committed revisions (with
@@ -246,6 +263,7 @@ absl::StatusOr<uint64_t> StatsCore::CommitAndPublish(
   }
   view_.store(std::move(next_view));
   visible_version_.store(version);
+  PublishChanges(version, figures, std::move(current));
   absl::MutexLock lock(&directory_mu_);
   // The previous latest directory is now an old one: rebuilt on demand.
   for (auto& [v, dir] : directories_) {
@@ -253,6 +271,67 @@ absl::StatusOr<uint64_t> StatsCore::CommitAndPublish(
   }
   latest_ = std::move(built);
   return version;
+}
+
+void StatsCore::PublishChanges(uint64_t version, const std::vector<FiguresRecord>& written,
+                               absl::StatusOr<std::vector<FiguresRecord>> current) const {
+  if (!current.ok()) {
+    // No view to fold onto: the figures after the commit from the store.
+    current = std::vector<FiguresRecord>();
+    for (const FiguresRecord& revision : written) {
+      absl::StatusOr<std::optional<FiguresRecord>> read =
+          store_->ReadFigures(revision.subject, revision.year, version, std::nullopt);
+      if (!read.ok() || !read->has_value()) {
+        hub_->Lost(version);
+        return;
+      }
+      current->push_back(std::move(**read));
+    }
+  }
+  std::sort(current->begin(), current->end(), [](const FiguresRecord& a, const FiguresRecord& b) {
+    return std::tie(a.subject, a.year) < std::tie(b.subject, b.year);
+  });
+  // Commits of municipalities alone change no figures; the version still
+  // moves on for the watchers.
+  hub_->Publish(CommittedChanges::Make(version, *std::move(current)));
+}
+
+absl::StatusOr<StatsCore::ChangeFilter> StatsCore::ParseChangeFilter(
+    absl::string_view text) const {
+  ChangeFilter out;
+  IMDI_ASSIGN_OR_RETURN(out.filter, ParseFilter(text, kFigureFilterFields));
+  out.municipality = FilterMunicipality(out.filter, *directory());
+  return out;
+}
+
+bool StatsCore::ChangeMatches(const ChangeFilter& filter, const FiguresRecord& record) const {
+  const RecordFilter& f = filter.filter;
+  if (f.contradictory || !f.YearInRange(record.year)) return false;
+  if (record.subject.kind != Subject::Kind::kMunicipality) {
+    return !f.county && !f.region && !f.municipality_code;
+  }
+  return Matches(f, filter.municipality, *directory(), record.subject.id, record.year);
+}
+
+absl::StatusOr<std::vector<std::shared_ptr<const CommittedChanges>>> StatsCore::ReadChanges(
+    uint64_t after_version, uint64_t up_to_version, size_t limit) const {
+  IMDI_ASSIGN_OR_RETURN(std::vector<ChangeRef> refs,
+                        store_->ReadChanges(after_version, up_to_version, limit));
+  std::vector<std::shared_ptr<const CommittedChanges>> out;
+  std::vector<FiguresRecord> records;
+  for (size_t i = 0; i < refs.size(); ++i) {
+    const ChangeRef& ref = refs[i];
+    IMDI_ASSIGN_OR_RETURN(std::optional<FiguresRecord> record,
+                          store_->ReadFigures(ref.subject, ref.year, ref.data_version,
+                                              std::nullopt));
+    if (!record) return absl::DataLossError("a change names figures that are not stored");
+    records.push_back(std::move(*record));
+    if (i + 1 == refs.size() || refs[i + 1].data_version != ref.data_version) {
+      out.push_back(CommittedChanges::Make(ref.data_version, std::move(records)));
+      records.clear();
+    }
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<FiguresRecord>> StatsCore::FoldCommitted(
@@ -835,22 +914,6 @@ absl::Status StatsCore::Scan(const LatestView* view, const RecordFilter& filter,
   });
 }
 
-namespace {
-
-// The identity of the municipality a filter names, or nullopt; an unknown
-// code makes the filter match nothing.
-std::optional<int> FilterMunicipality(RecordFilter& filter,
-                                      const MunicipalityDirectory& directory) {
-  if (!filter.municipality_code) return std::nullopt;
-  const Municipality* m = directory.FindByAnyCode(*filter.municipality_code);
-  if (m == nullptr) {
-    filter.contradictory = true;
-    return std::nullopt;
-  }
-  return m->id;
-}
-
-}  // namespace
 
 absl::StatusOr<FiguresPage> StatsCore::ListFigures(const ListQuery& query) {
   IMDI_ASSIGN_OR_RETURN(RecordFilter filter, ParseFilter(query.filter, kFigureFilterFields));

@@ -38,6 +38,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "stats-service/domain/aggregate.h"
+#include "stats-service/domain/change_feed.h"
 #include "stats-service/domain/figures.h"
 #include "stats-service/domain/filter.h"
 #include "stats-service/domain/latest_view.h"
@@ -143,8 +144,9 @@ struct AggregateRead {
 class StatsCore {
  public:
   // Loads the municipality directory from `store`, which the core owns.
+  // `changes` bounds the change feed's watchers.
   static absl::StatusOr<std::unique_ptr<StatsCore>> Create(
-      std::unique_ptr<StatsStore> store);
+      std::unique_ptr<StatsStore> store, const ChangeHubOptions& changes = {});
 
   // The newest data version reads may name.
   uint64_t data_version() const { return visible_version_.load(); }
@@ -167,6 +169,30 @@ class StatsCore {
   // on field "as_of_version" for one past the newest, INVALID_ARGUMENT for
   // a negative one.
   absl::StatusOr<uint64_t> ResolveVersion(int64_t as_of) const;
+
+  // --- The change feed ---
+
+  // Where committed changes of figures go to live watchers (each commit is
+  // published once it is visible).
+  ChangeHub& change_hub() const { return *hub_; }
+
+  // A WatchFigures filter: the fields of ListFigures' filter. County,
+  // region and municipality clauses match municipality figures only; an
+  // area's published totals match a filter of years alone.
+  struct ChangeFilter {
+    RecordFilter filter;
+    std::optional<int> municipality;  // the identity the filter names
+  };
+  absl::StatusOr<ChangeFilter> ParseChangeFilter(absl::string_view text) const;
+  // Whether a changed record matches, its municipality looked up in the
+  // latest directory.
+  bool ChangeMatches(const ChangeFilter& filter, const FiguresRecord& record) const;
+
+  // The commits after `after_version` up to `up_to_version` from the
+  // store's change log, whole commits of about `limit` changes in all,
+  // each record as it was right after its commit.
+  absl::StatusOr<std::vector<std::shared_ptr<const CommittedChanges>>> ReadChanges(
+      uint64_t after_version, uint64_t up_to_version, size_t limit) const;
 
   // --- Municipalities ---
 
@@ -313,8 +339,15 @@ class StatsCore {
       std::optional<int> known_as_of = std::nullopt);
 
  private:
-  explicit StatsCore(std::unique_ptr<StatsStore> store)
-      : store_(std::move(store)), visible_version_(store_->data_version()) {}
+  StatsCore(std::unique_ptr<StatsStore> store, const ChangeHubOptions& changes)
+      : store_(std::move(store)),
+        visible_version_(store_->data_version()),
+        hub_(std::make_unique<ChangeHub>(changes, store_->data_version())) {}
+
+  // Hands the changes of the commit at `version` (the revisions `written`,
+  // `current` their figures after it where known) to the watchers.
+  void PublishChanges(uint64_t version, const std::vector<FiguresRecord>& written,
+                      absl::StatusOr<std::vector<FiguresRecord>> current) const;
 
   // The view of `store` at `version`, from one scan of each kind of
   // subject.
@@ -421,6 +454,8 @@ class StatsCore {
   std::atomic<uint64_t> visible_version_;
   // Replaced only under write_mu_.
   std::atomic<std::shared_ptr<const LatestView>> view_;
+  // The change feed's live watchers.
+  std::unique_ptr<ChangeHub> hub_;
   // How many directories of old versions stay in memory.
   static constexpr size_t kOldDirectoriesKept = 4;
   mutable absl::Mutex directory_mu_;

@@ -2,6 +2,8 @@
 
 #include <malloc.h>
 
+#include <algorithm>
+#include <deque>
 #include <map>
 #include <memory>
 
@@ -454,6 +456,244 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   uint64_t committed_version_ = 0;
 };
 
+// Serves one WatchFigures call: the changes in the store's change log after
+// `since_data_version` up to the version the hub subscribed the call at,
+// then those the hub queues for it (deduplicated by data version), a
+// message per write. Messages end at a commit's end unless a commit has
+// more changes than fit one; `data_version` is the last version sent whole.
+//
+// The messages are built by whichever thread pumps (the callback thread of
+// the last write, or the hub's notifier) while `busy_`; a wake-up that
+// comes meanwhile makes the pump look again before it goes idle.
+class FiguresWatcher final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  FiguresWatcher(grpc::CallbackServerContext* context, StatsCore* core, const CallPolicy& policy,
+                 const grpc::ByteBuffer& raw_request)
+      : scope_(context, "WatchFigures", policy), core_(core) {
+    absl::Status status = Start(raw_request);
+    if (!status.ok()) {
+      FinishOnce(status);
+      return;
+    }
+    watcher_->SetWake([this] { Pump(); });
+    Pump();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      FinishOnce(absl::CancelledError("the client went away"));
+      return;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      busy_ = false;
+    }
+    Pump();
+  }
+
+  void OnCancel() override { FinishOnce(absl::CancelledError("the client cancelled")); }
+
+  void OnDone() override {
+    if (watcher_ != nullptr) {
+      watcher_->SetWake(nullptr);
+      core_->change_hub().Unsubscribe(watcher_);
+    }
+    delete this;
+  }
+
+ private:
+  // Changes per message at most (and kMaxReplyBytes); changes read from the
+  // log per store read, about.
+  static constexpr int kChunk = 256;
+  static constexpr size_t kBacklogRead = 256;
+
+  absl::Status Start(const grpc::ByteBuffer& raw_request) {
+    IMDI_RETURN_IF_ERROR(scope_.admission());
+    v1::WatchFiguresRequest request;
+    IMDI_RETURN_IF_ERROR(ParseMessage(raw_request, request));
+    if (request.since_data_version() < 0) {
+      return InvalidFieldError("since_data_version", "must not be negative");
+    }
+    const uint64_t newest = core_->data_version();
+    if (static_cast<uint64_t>(request.since_data_version()) > newest) {
+      return OutOfRangeFieldError(
+          "since_data_version",
+          absl::StrCat("data version ", request.since_data_version(),
+                       " is past the newest, ", newest));
+    }
+    IMDI_ASSIGN_OR_RETURN(filter_, core_->ParseChangeFilter(request.filter()));
+    IMDI_ASSIGN_OR_RETURN(watcher_, core_->change_hub().Subscribe());
+    sent_through_ = static_cast<uint64_t>(request.since_data_version());
+    read_after_ = sent_through_;
+    return absl::OkStatus();
+  }
+
+  void FinishOnce(const absl::Status& status) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_) return;
+      finished_ = true;
+    }
+    Finish(scope_.Finish(status));
+  }
+
+  enum class Step { kSend, kIdle, kFinish };
+
+  void Pump() {
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_) return;
+      if (busy_) {
+        again_ = true;
+        return;
+      }
+      busy_ = true;
+    }
+    for (;;) {
+      const Step step = Build();
+      absl::MutexLock lock(&mu_);
+      if (finished_) {
+        busy_ = false;
+        return;
+      }
+      if (step == Step::kIdle && again_) {
+        again_ = false;
+        continue;
+      }
+      again_ = false;
+      if (step == Step::kSend) {
+        mu_.Unlock();
+        StartWrite(&buffer_);
+        mu_.Lock();
+        return;
+      }
+      busy_ = false;
+      if (step == Step::kFinish) {
+        finished_ = true;
+        mu_.Unlock();
+        Finish(scope_.Finish(end_));
+        mu_.Lock();
+      }
+      return;
+    }
+  }
+
+  // The next commit to send from, or null when none is there yet.
+  absl::StatusOr<std::shared_ptr<const CommittedChanges>> NextCommit() {
+    while (!live_) {
+      if (!backlog_.empty()) {
+        auto commit = std::move(backlog_.front());
+        backlog_.pop_front();
+        return commit;
+      }
+      IMDI_ASSIGN_OR_RETURN(auto read, core_->ReadChanges(read_after_, watcher_->subscribed_at(),
+                                                          kBacklogRead));
+      if (read.empty()) {
+        live_ = true;
+        announce_live_ = true;
+        sent_through_ = std::max(sent_through_, watcher_->subscribed_at());
+        break;
+      }
+      read_after_ = read.back()->data_version;
+      for (auto& commit : read) backlog_.push_back(std::move(commit));
+    }
+    while (true) {
+      if (queued_.empty()) {
+        absl::Status taken = watcher_->Take(queued_);
+        if (!taken.ok()) return taken;
+        if (queued_.empty()) return nullptr;
+      }
+      auto commit = std::move(queued_.front());
+      queued_.pop_front();
+      // Already sent from the log (the hub queued it before the call's
+      // version was known).
+      if (commit->data_version <= sent_through_) continue;
+      return commit;
+    }
+  }
+
+  Step Build() {
+    if (!end_.ok()) return Step::kFinish;
+    response_.Clear();
+    size_t used = 0;  // bytes, about (FiguresRecord::ReplyBytes)
+    std::shared_ptr<const MunicipalityDirectory> directory = core_->directory();
+    bool full = false;
+    while (!full) {
+      if (current_ == nullptr) {
+        absl::StatusOr<std::shared_ptr<const CommittedChanges>> next = NextCommit();
+        if (!next.ok()) {
+          end_ = next.status();
+          break;
+        }
+        if (*next == nullptr) break;
+        current_ = *std::move(next);
+        next_record_ = 0;
+      }
+      if (next_record_ == 0 && response_.changes_size() > 0) {
+        // Whole commits to a message where they fit: a commit is split
+        // only when it alone is more than a message holds.
+        int count = 0;
+        size_t bytes = 0;
+        for (const FiguresRecord& record : current_->records) {
+          if (!core_->ChangeMatches(filter_, record)) continue;
+          ++count;
+          bytes += record.ReplyBytes();
+        }
+        if (response_.changes_size() + count > kChunk || used + bytes > kMaxReplyBytes) break;
+      }
+      for (; next_record_ < current_->records.size(); ++next_record_) {
+        const FiguresRecord& record = current_->records[next_record_];
+        if (!core_->ChangeMatches(filter_, record)) continue;
+        const size_t bytes = record.ReplyBytes();
+        if (response_.changes_size() >= kChunk || (used > 0 && used + bytes > kMaxReplyBytes)) {
+          full = true;
+          break;
+        }
+        used += bytes;
+        EncodeFigures(record, *directory, response_.add_changes());
+      }
+      if (full) break;
+      sent_through_ = current_->data_version;
+      current_ = nullptr;
+    }
+    if (response_.changes_size() == 0 && !announce_live_) {
+      return end_.ok() ? Step::kIdle : Step::kFinish;
+    }
+    announce_live_ = false;
+    response_.set_data_version(static_cast<int64_t>(sent_through_));
+    response_.set_live(live_);
+    absl::Status serialized = SerializeMessage(response_, &buffer_);
+    if (!serialized.ok()) {
+      end_ = serialized;
+      return Step::kFinish;
+    }
+    return Step::kSend;
+  }
+
+  RpcScope scope_;
+  StatsCore* const core_;
+  StatsCore::ChangeFilter filter_;
+  std::shared_ptr<ChangeWatcher> watcher_;
+
+  absl::Mutex mu_;
+  bool busy_ ABSL_GUARDED_BY(mu_) = false;   // building or writing a message
+  bool again_ ABSL_GUARDED_BY(mu_) = false;  // woken while busy
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+
+  // Touched only by the pump while busy_.
+  uint64_t sent_through_ = 0;  // every change up to it sent
+  uint64_t read_after_ = 0;    // the log read up to here
+  bool live_ = false;
+  bool announce_live_ = false;
+  absl::Status end_;  // why the call ends, once it does
+  std::deque<std::shared_ptr<const CommittedChanges>> backlog_;
+  std::deque<std::shared_ptr<const CommittedChanges>> queued_;
+  std::shared_ptr<const CommittedChanges> current_;
+  size_t next_record_ = 0;
+  v1::WatchFiguresResponse response_;
+  grpc::ByteBuffer buffer_;
+};
+
 }  // namespace
 
 StatsServiceImpl::Unary* StatsServiceImpl::UpsertMunicipality(Context* context,
@@ -646,6 +886,11 @@ StatsServiceImpl::Unary* StatsServiceImpl::ListFigures(Context* context, const B
 grpc::ServerWriteReactor<grpc::ByteBuffer>* StatsServiceImpl::StreamFigures(Context* context,
                                                                             const Bytes* request) {
   return new FiguresStreamer(context, core_, replies_.get(), policy_, *request);
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* StatsServiceImpl::WatchFigures(Context* context,
+                                                                           const Bytes* request) {
+  return new FiguresWatcher(context, core_, policy_, *request);
 }
 
 StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(Context* context,

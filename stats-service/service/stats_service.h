@@ -41,7 +41,8 @@ using RawStatsService = v1::StatsService::WithRawCallbackMethod_UpsertMunicipali
     v1::StatsService::WithRawCallbackMethod_GetDataVersion<
     v1::StatsService::WithRawCallbackMethod_BatchGetAggregates<
     v1::StatsService::WithRawCallbackMethod_ExportFigures<
-    v1::StatsService::Service>>>>>>>>>>>>>>>;
+    v1::StatsService::WithRawCallbackMethod_WatchFigures<
+    v1::StatsService::Service>>>>>>>>>>>>>>>>;
 // clang-format on
 
 class StatsServiceImpl final : public RawStatsService {
@@ -79,6 +80,7 @@ class StatsServiceImpl final : public RawStatsService {
   Unary* GetDataVersion(Context* context, const Bytes* request, Bytes* response) override;
   Unary* BatchGetAggregates(Context* context, const Bytes* request, Bytes* response) override;
   grpc::ServerWriteReactor<Bytes>* ExportFigures(Context* context, const Bytes* request) override;
+  grpc::ServerWriteReactor<Bytes>* WatchFigures(Context* context, const Bytes* request) override;
 
  private:
   StatsCore* const core_;

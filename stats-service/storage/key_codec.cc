@@ -67,4 +67,36 @@ std::optional<MunicipalityKeyParts> DecodeMunicipalityKey(absl::string_view key)
                               GetBigEndian(key, 3, 8)};
 }
 
+std::string ChangeKey(uint64_t data_version, const Subject& subject, int year) {
+  std::string out;
+  out.reserve(kChangeKeySize);
+  PutBigEndian(out, data_version, 8);
+  out.push_back(static_cast<char>(subject.kind));
+  PutBigEndian(out, static_cast<uint16_t>(subject.id), 2);
+  PutBigEndian(out, static_cast<uint16_t>(year), 2);
+  return out;
+}
+
+std::string ChangesAfter(uint64_t data_version) {
+  std::string out;
+  if (data_version == UINT64_MAX) return std::string(8, '\xff') + '\xff';
+  PutBigEndian(out, data_version + 1, 8);
+  return out;
+}
+
+std::optional<ChangeKeyParts> DecodeChangeKey(absl::string_view key) {
+  if (key.size() != kChangeKeySize) return std::nullopt;
+  const auto kind = static_cast<uint8_t>(key[8]);
+  if (kind < static_cast<uint8_t>(Subject::Kind::kMunicipality) ||
+      kind > static_cast<uint8_t>(Subject::Kind::kImdiRegion)) {
+    return std::nullopt;
+  }
+  ChangeKeyParts parts;
+  parts.data_version = GetBigEndian(key, 0, 8);
+  parts.subject.kind = static_cast<Subject::Kind>(kind);
+  parts.subject.id = static_cast<int>(GetBigEndian(key, 9, 2));
+  parts.year = static_cast<int>(GetBigEndian(key, 11, 2));
+  return parts;
+}
+
 }  // namespace imdi::stats::keys

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/log.h"
 #include "common/rocksdb_open.h"
 #include "common/status_macros.h"
 #include "rocksdb/write_batch.h"
@@ -40,6 +41,52 @@ class PrefixScan {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
+// Gives every figures revision its change entry, for a store written
+// before the changes column family existed (schema 1 and 2), then marks
+// that done. Writes in batches; an interrupted run is run again on the next
+// open (the entries are keys only, so writing one twice changes nothing).
+absl::Status IndexChanges(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* meta,
+                          rocksdb::ColumnFamilyHandle* revisions,
+                          rocksdb::ColumnFamilyHandle* changes, bool sync) {
+  std::string marker;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), meta, ToSlice(keys::kChangesIndexedKey),
+                              &marker);
+  if (s.ok()) return absl::OkStatus();
+  if (!s.IsNotFound()) return FromRocks(s, "reading the changes marker");
+  const absl::Time start = absl::Now();
+  constexpr size_t kEntriesPerBatch = 100000;
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  rocksdb::WriteBatch batch;
+  size_t total = 0;
+  const std::string prefix(1, static_cast<char>(keys::RecordType::kFigures));
+  PrefixScan it(db, revisions, prefix);
+  for (; it->Valid(); it->Next()) {
+    std::optional<keys::FiguresKeyParts> parts = keys::DecodeFiguresKey(ToView(it->key()));
+    if (!parts) return absl::DataLossError("undecodable figures key");
+    IMDI_RETURN_IF_ERROR(FromRocks(
+        batch.Put(changes, keys::ChangeKey(parts->data_version, parts->subject, parts->year),
+                  rocksdb::Slice()),
+        "batching a change"));
+    if (static_cast<size_t>(batch.Count()) >= kEntriesPerBatch) {
+      total += batch.Count();
+      IMDI_RETURN_IF_ERROR(CommitBatch(*db, wo, batch));
+      batch.Clear();
+    }
+  }
+  IMDI_RETURN_IF_ERROR(FromRocks(it->status(), "reading revisions for the changes"));
+  total += batch.Count();
+  IMDI_RETURN_IF_ERROR(
+      FromRocks(batch.Put(meta, ToSlice(keys::kChangesIndexedKey), keys::EncodeU64(1)),
+                "batching the changes marker"));
+  IMDI_RETURN_IF_ERROR(CommitBatch(*db, wo, batch));
+  if (total > 0) {
+    LogInfo(absl::StrCat("indexed ", total, " figures revisions as changes in ",
+                         absl::FormatDuration(absl::Now() - start)));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RocksDbStatsStore>> RocksDbStatsStore::Open(
@@ -56,6 +103,10 @@ absl::StatusOr<std::unique_ptr<RocksDbStatsStore>> RocksDbStatsStore::Open(
                                          keys::kOldestReadableSchemaVersion,
                                      .env = options.env}));
   auto* meta = opened.handles[static_cast<int>(keys::ColumnFamily::kMeta)];
+  IMDI_RETURN_IF_ERROR(IndexChanges(opened.db.get(), meta,
+                                    opened.handles[static_cast<int>(keys::ColumnFamily::kRevisions)],
+                                    opened.handles[static_cast<int>(keys::ColumnFamily::kChanges)],
+                                    options.sync));
   std::string value;
   rocksdb::Status s;
   uint64_t data_version = 0;
@@ -89,6 +140,30 @@ rocksdb::ColumnFamilyHandle* RocksDbStatsStore::meta() const {
 
 rocksdb::ColumnFamilyHandle* RocksDbStatsStore::revisions() const {
   return handles_[static_cast<int>(keys::ColumnFamily::kRevisions)];
+}
+
+rocksdb::ColumnFamilyHandle* RocksDbStatsStore::changes() const {
+  return handles_[static_cast<int>(keys::ColumnFamily::kChanges)];
+}
+
+absl::StatusOr<std::vector<ChangeRef>> RocksDbStatsStore::ReadChanges(uint64_t after_version,
+                                                                      uint64_t up_to_version,
+                                                                      size_t limit) const {
+  std::vector<ChangeRef> out;
+  if (up_to_version <= after_version) return out;
+  const std::string upper = keys::ChangesAfter(up_to_version);
+  const rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions options;
+  options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, changes()));
+  for (it->Seek(keys::ChangesAfter(after_version)); it->Valid(); it->Next()) {
+    std::optional<keys::ChangeKeyParts> parts = keys::DecodeChangeKey(ToView(it->key()));
+    if (!parts) return absl::DataLossError("undecodable change key");
+    if (out.size() >= limit && out.back().data_version != parts->data_version) break;
+    out.push_back({parts->data_version, parts->subject, parts->year});
+  }
+  IMDI_RETURN_IF_ERROR(FromRocks(it->status(), "reading changes"));
+  return out;
 }
 
 absl::StatusOr<std::optional<FiguresRecord>> RocksDbStatsStore::ReadFigures(
@@ -227,6 +302,10 @@ absl::StatusOr<uint64_t> RocksDbStatsStore::Commit(
         batch.Put(revisions(), keys::FiguresKey(record.subject, record.year, version),
                   EncodeFiguresValue(record)),
         "batching figures"));
+    IMDI_RETURN_IF_ERROR(FromRocks(
+        batch.Put(changes(), keys::ChangeKey(version, record.subject, record.year),
+                  rocksdb::Slice()),
+        "batching a change"));
   }
   for (Municipality& m : municipalities) {
     m.data_version = version;

@@ -1,7 +1,9 @@
 // StatsStore on RocksDB: one column family of revisions (every revision of
-// every record, keyed by key_codec.h) and one of meta values (the data
-// version counter, the schema version). A commit is one WriteBatch holding
-// the new revisions and the advanced counter, written with the WAL on.
+// every record, keyed by key_codec.h), one of changes (the figures
+// revisions by data version, for the change feed) and one of meta values
+// (the data version counter, the schema version). A commit is one
+// WriteBatch holding the new revisions, their changes and the advanced
+// counter, written with the WAL on.
 //
 // Thread-safe: reads go straight to RocksDB; commits are serialised by a
 // mutex so that data versions are assigned in order.
@@ -53,6 +55,9 @@ class RocksDbStatsStore final : public StatsStore {
   absl::StatusOr<std::vector<Municipality>> ReadMunicipalities(
       uint64_t as_of) const override;
   absl::StatusOr<std::vector<uint64_t>> ReadMunicipalityVersions() const override;
+  absl::StatusOr<std::vector<ChangeRef>> ReadChanges(uint64_t after_version,
+                                                     uint64_t up_to_version,
+                                                     size_t limit) const override;
   absl::StatusOr<uint64_t> Commit(std::vector<FiguresRecord>& figures,
                                   std::vector<Municipality>& municipalities) override;
 
@@ -63,6 +68,7 @@ class RocksDbStatsStore final : public StatsStore {
 
   rocksdb::ColumnFamilyHandle* meta() const;
   rocksdb::ColumnFamilyHandle* revisions() const;
+  rocksdb::ColumnFamilyHandle* changes() const;
 
   std::unique_ptr<rocksdb::DB> db_;
   // Owned; destroyed before db_.

@@ -38,6 +38,15 @@ struct FiguresScan {
   std::function<bool(int id, int year)> want;
 };
 
+// One figures record changed by a commit: the revision of (subject, year)
+// written at `data_version`.
+struct ChangeRef {
+  uint64_t data_version = 0;
+  Subject subject;
+  int year = 0;
+  bool operator==(const ChangeRef&) const = default;
+};
+
 class StatsStore {
  public:
   virtual ~StatsStore() = default;
@@ -74,8 +83,17 @@ class StatsStore {
   // The data versions at which municipalities were written, ascending.
   virtual absl::StatusOr<std::vector<uint64_t>> ReadMunicipalityVersions() const = 0;
 
+  // The figures records changed by the commits after `after_version` up to
+  // `up_to_version`, in (data version, subject, year) order: at least
+  // `limit` of them where there are, and always every change of the last
+  // commit read, so a batch ends at a commit's end.
+  virtual absl::StatusOr<std::vector<ChangeRef>> ReadChanges(uint64_t after_version,
+                                                             uint64_t up_to_version,
+                                                             size_t limit) const = 0;
+
   // Writes each record as a new revision (its `revision` field set by the
-  // caller) under one new data version, all or nothing. Fills in
+  // caller) under one new data version, all or nothing, with its change
+  // (ReadChanges) in the same atomic write. Fills in
   // `data_version` and `update_time` of every record and returns the new
   // data version. Committing nothing is a no-op that returns the current
   // version.

@@ -273,6 +273,32 @@ grpc::Status GetDataVersion(api::StatsService::Stub& stub, int64_t& version) {
   return status;
 }
 
+// The change feed up to `version`: one line per change (data version,
+// subject, year, revision), from WatchFigures since 0.
+grpc::Status ReadChangeFeed(api::StatsService::Stub& stub, int64_t version,
+                            std::vector<std::string>& out) {
+  grpc::ClientContext context;
+  SetDeadline(context, kCallTimeout);
+  api::WatchFiguresRequest request;
+  auto reader = stub.WatchFigures(&context, request);
+  api::WatchFiguresResponse message;
+  while (reader->Read(&message)) {
+    for (const api::Figures& f : message.changes()) {
+      if (f.data_version() > version) continue;
+      out.push_back(absl::StrCat(f.data_version(), " ", f.municipality_code(), " ",
+                                 f.area().ShortDebugString(), " ", f.year(), " ", f.revision()));
+    }
+    if (message.live() && message.data_version() >= version) {
+      context.TryCancel();
+      reader->Finish();
+      return grpc::Status::OK;
+    }
+  }
+  grpc::Status status = reader->Finish();
+  return status.ok() ? grpc::Status(grpc::StatusCode::INTERNAL, "the watch ended with OK")
+                     : status;
+}
+
 // Runs the whole import, recording what was sent and what the server
 // acknowledged. Thread-compatible; `phase` is read by the Killer.
 class ImportDriver {
@@ -348,6 +374,7 @@ struct Counts {
   int restarts_verified = 0;
   int restarts_with_unacked_commits = 0;
   int64_t records_compared = 0;
+  int64_t changes_compared = 0;
   int64_t messages_acked = 0;
 };
 
@@ -420,6 +447,23 @@ class StatsCrashTest : public ::testing::Test {
     EXPECT_EQ(diff, "") << "after a restart the store at data version " << version
                         << " is not the clean store as of that version (a partial or lost "
                            "batch)";
+    // Every change of the crashed store's versions is in its change feed,
+    // exactly as the clean store's: none lost beside its figures, none extra.
+    std::vector<std::string> actual_changes;
+    status = ReadChangeFeed(crashed, version, actual_changes);
+    if (!status.ok()) {
+      if (killer.Cancel()) return false;
+      ADD_FAILURE() << "reading the crashed store's change feed: " << status.error_message()
+                    << "\n" << LogTail(log);
+      return true;
+    }
+    std::vector<std::string> expected_changes;
+    status = ReadChangeFeed(*clean_stub_, version, expected_changes);
+    EXPECT_TRUE(status.ok()) << "the clean store's change feed: " << status.error_message();
+    EXPECT_EQ(actual_changes, expected_changes)
+        << "after a restart the change feed up to data version " << version
+        << " differs from the clean store's";
+    counts_.changes_compared += static_cast<int64_t>(expected_changes.size());
     counts_.records_compared += static_cast<int64_t>(expected.size());
     ++counts_.restarts_verified;
     if (version > floor) ++counts_.restarts_with_unacked_commits;
@@ -602,10 +646,11 @@ TEST_F(StatsCrashTest, ImportsSurviveSigkill) {
   std::cout << absl::StrFormat(
       "stats crash test: %d rounds, %d starts, %d random SIGKILLs (+%d after completed "
       "imports), %d restarts verified (%d found unacknowledged messages committed), "
-      "%d import messages acknowledged in completed rounds, %d records compared, %d ms\n",
+      "%d import messages acknowledged in completed rounds, %d records and %d changes "
+      "compared, %d ms\n",
       counts_.rounds, counts_.attempts, counts_.kills, counts_.final_kills,
       counts_.restarts_verified, counts_.restarts_with_unacked_commits, counts_.messages_acked,
-      counts_.records_compared, MsSince(test_start));
+      counts_.records_compared, counts_.changes_compared, MsSince(test_start));
   for (int p = 0; p < kNumPhases; ++p) {
     if (counts_.kills_by_phase[p] > 0) {
       std::cout << absl::StrFormat("  kills %s: %d\n", PhaseName(p), counts_.kills_by_phase[p]);

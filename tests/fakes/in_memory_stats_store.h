@@ -15,7 +15,9 @@
 #define IMDI_TESTS_FAKES_IN_MEMORY_STATS_STORE_H_
 
 #include <cstdint>
+#include <algorithm>
 #include <functional>
+#include <tuple>
 #include <map>
 #include <optional>
 #include <set>
@@ -108,6 +110,20 @@ class InMemoryStatsStore final : public StatsStore {
     return std::vector<uint64_t>(versions.begin(), versions.end());
   }
 
+  absl::StatusOr<std::vector<ChangeRef>> ReadChanges(uint64_t after_version,
+                                                     uint64_t up_to_version,
+                                                     size_t limit) const override {
+    absl::MutexLock lock(&mu_);
+    std::vector<ChangeRef> out;
+    for (const ChangeRef& change : changes_) {
+      if (change.data_version <= after_version) continue;
+      if (change.data_version > up_to_version) break;
+      if (out.size() >= limit && out.back().data_version != change.data_version) break;
+      out.push_back(change);
+    }
+    return out;
+  }
+
   absl::StatusOr<uint64_t> Commit(std::vector<FiguresRecord>& figures,
                                   std::vector<Municipality>& municipalities) override {
     absl::MutexLock lock(&mu_);
@@ -129,9 +145,15 @@ class InMemoryStatsStore final : public StatsStore {
       m.update_time = now;
     }
     // Nothing below can fail, so the commit is all or nothing.
+    std::vector<ChangeRef> changed;
     for (const FiguresRecord& record : figures) {
       figures_[{record.subject, record.year}].push_back(record);
+      changed.push_back({version, record.subject, record.year});
     }
+    std::sort(changed.begin(), changed.end(), [](const ChangeRef& a, const ChangeRef& b) {
+      return std::tie(a.subject, a.year) < std::tie(b.subject, b.year);
+    });
+    changes_.insert(changes_.end(), changed.begin(), changed.end());
     for (const Municipality& m : municipalities) {
       municipalities_[m.id].push_back(m);
     }
@@ -172,6 +194,8 @@ class InMemoryStatsStore final : public StatsStore {
   std::map<std::pair<Subject, int>, std::vector<FiguresRecord>> figures_
       ABSL_GUARDED_BY(mu_);
   std::map<int, std::vector<Municipality>> municipalities_ ABSL_GUARDED_BY(mu_);
+  // Every figures change, in (data version, subject, year) order.
+  std::vector<ChangeRef> changes_ ABSL_GUARDED_BY(mu_);
   absl::Status next_commit_error_ ABSL_GUARDED_BY(mu_);
   int commit_attempts_ ABSL_GUARDED_BY(mu_) = 0;
 };

@@ -5,8 +5,10 @@
 #ifndef IMDI_TESTS_TESTING_STATS_SERVER_H_
 #define IMDI_TESTS_TESTING_STATS_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
@@ -19,7 +21,11 @@ namespace imdi::testing {
 
 class StatsServer {
  public:
-  StatsServer() { Start(); }
+  // `configure` may change the options (bounds, limits) before each start.
+  explicit StatsServer(std::function<void(stats::StatsServerOptions&)> configure = nullptr)
+      : configure_(std::move(configure)) {
+    Start();
+  }
   ~StatsServer() { Stop(); }
 
   // Stops the server and closes the store (the data stays).
@@ -35,6 +41,7 @@ class StatsServer {
     options.data_dir = dir_.Sub("stats");
     options.sync = false;
     options.security.insecure_dev = true;
+    if (configure_) configure_(options);
     auto server = stats::StatsServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
@@ -48,6 +55,7 @@ class StatsServer {
   int port() const { return server_->port(); }
 
  private:
+  std::function<void(stats::StatsServerOptions&)> configure_;
   TempDir dir_;
   std::unique_ptr<stats::StatsServer> server_;
   std::shared_ptr<grpc::Channel> channel_;

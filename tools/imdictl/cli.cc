@@ -80,6 +80,21 @@ const std::vector<Command>& Commands() {
        .flags = {"filter", "as_of_version", "as_of_known_date", "format", "year", "region",
                  "municipalities", "language", "out"},
        .handler = FiguresExport},
+      {.group = "figures",
+       .name = "watch",
+       .args = "",
+       .summary = "Print changes of figures as they commit, one line each.",
+       .details = "Prints the changes committed after --since (a data version; 0: every "
+                  "change), then waits for new ones: one line per changed record "
+                  "(v<data version>, municipality code or country, county:NN, region:NAME, year, "
+                  "revision, known date, status, values), "
+                  "or JSON lines with --json. A line 'live at data version V' says the "
+                  "changes already committed are printed. Stops after --count changes, once "
+                  "--until_version is reached, or on Ctrl-C; on an error it names the data "
+                  "version to resume from with --since.",
+       .service = S::kStats,
+       .flags = {"since", "filter", "count", "until_version"},
+       .handler = FiguresWatch},
       {.group = "municipalities",
        .name = "get",
        .args = "CODE",

@@ -17,6 +17,7 @@ int FiguresGet(Client& client, const Args& args);
 int FiguresHistory(Client& client, const Args& args);
 int FiguresImport(Client& client, const Args& args);
 int FiguresExport(Client& client, const Args& args);
+int FiguresWatch(Client& client, const Args& args);
 int MunicipalitiesGet(Client& client, const Args& args);
 int MunicipalitiesList(Client& client, const Args& args);
 int MunicipalitiesLoad(Client& client, const Args& args);

@@ -42,6 +42,12 @@ ABSL_FLAG(bool, known_date_from_name, false,
 ABSL_FLAG(int64_t, max_errors, 50, "Rejected rows to list per file.");
 ABSL_FLAG(std::string, filter, "",
           "AIP-160 filter, e.g. 'year = 2016 AND imdi_region = \"NORD\"'.");
+ABSL_FLAG(int64_t, since, 0,
+          "figures watch: changes committed after this data version (0: every change).");
+ABSL_FLAG(int64_t, count, 0, "figures watch: stop after this many changes; 0: no limit.");
+ABSL_FLAG(int64_t, until_version, 0,
+          "figures watch: stop once every change up to this data version was printed; "
+          "0: no limit.");
 ABSL_FLAG(int64_t, as_of_version, 0, "Read as of this data version; 0 reads the latest.");
 ABSL_FLAG(std::string, as_of_known_date, "",
           "Read what was known on this date (YYYY-MM-DD); empty reads what is known now.");

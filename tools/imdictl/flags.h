@@ -40,6 +40,9 @@ ABSL_DECLARE_FLAG(std::string, year);
 ABSL_DECLARE_FLAG(std::string, municipalities);
 ABSL_DECLARE_FLAG(std::string, language);
 ABSL_DECLARE_FLAG(std::string, out);
+ABSL_DECLARE_FLAG(int64_t, since);
+ABSL_DECLARE_FLAG(int64_t, count);
+ABSL_DECLARE_FLAG(int64_t, until_version);
 
 // Award.
 ABSL_DECLARE_FLAG(std::string, cycle);

@@ -1,5 +1,6 @@
 // The statistics service's commands: figures, municipalities, data version.
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -350,6 +351,76 @@ int FiguresExport(Client& client, const Args& args) {
   }
   std::cerr << "imdictl: " << records << " records exported\n";
   return kExitOk;
+}
+
+int FiguresWatch(Client& client, const Args& args) {
+  if (!args.empty()) return Usage("figures watch takes no arguments; see --since and --filter");
+  const int64_t count = absl::GetFlag(FLAGS_count);
+  const int64_t until = absl::GetFlag(FLAGS_until_version);
+  if (count < 0 || until < 0) return Usage("--count and --until_version may not be negative");
+  api::StatsService::Stub* stub = client.Stats();
+  if (stub == nullptr) return kExitFile;
+  api::WatchFiguresRequest request;
+  request.set_since_data_version(absl::GetFlag(FLAGS_since));
+  request.set_filter(absl::GetFlag(FLAGS_filter));
+  grpc::ClientContext context;
+  client.Prepare(context);
+  // A watch has no deadline of its own: it runs until stopped.
+  context.set_deadline(std::chrono::system_clock::time_point::max());
+  std::unique_ptr<grpc::ClientReader<api::WatchFiguresResponse>> reader(
+      stub->WatchFigures(&context, request));
+  api::WatchFiguresResponse message;
+  int64_t changes = 0;
+  int64_t resume_from = request.since_data_version();
+  bool live = false;
+  bool done = until > 0 && until <= resume_from;
+  while (!done && reader->Read(&message)) {
+    if (client.json()) {
+      std::cout << ToJson(message) << std::endl;
+    }
+    int64_t complete = message.data_version();
+    for (const api::Figures& f : message.changes()) {
+      if (count > 0 && changes >= count) {
+        // Stopped inside the message: what was printed whole ends before
+        // this change's commit.
+        complete = std::min(complete, f.data_version() - 1);
+        break;
+      }
+      ++changes;
+      if (client.json()) continue;
+      std::string subject = f.municipality_code();
+      if (subject.empty()) {
+        subject = f.area().kind() == api::AREA_KIND_COUNTRY ? "country"
+                  : f.area().kind() == api::AREA_KIND_COUNTY
+                      ? absl::StrCat("county:", f.area().county_code())
+                      : absl::StrCat("region:", api::ImdiRegion_Name(f.area().imdi_region()));
+      }
+      std::vector<std::string> values;
+      for (auto& [name, value] : FigureValues(f)) values.push_back(absl::StrCat(name, "=", value));
+      std::cout << "v" << f.data_version() << " " << subject << " " << f.year() << " rev "
+                << f.revision() << " known " << (f.known_date().empty() ? "-" : f.known_date())
+                << " " << FiguresStatusName(f.status()) << " " << absl::StrJoin(values, " ")
+                << std::endl;
+    }
+    resume_from = std::max(resume_from, complete);
+    if (message.live() && !live) {
+      live = true;
+      if (!client.json()) std::cout << "live at data version " << resume_from << std::endl;
+    }
+    if ((count > 0 && changes >= count) || (until > 0 && resume_from >= until)) done = true;
+  }
+  if (done) {
+    context.TryCancel();
+    reader->Finish();
+    std::cerr << "imdictl: " << changes << " changes; resume with --since=" << resume_from
+              << "\n";
+    return kExitOk;
+  }
+  const grpc::Status status = reader->Finish();
+  std::cerr << FormatRpcError(absl::StrCat("WatchFigures (after ", changes,
+                                           " changes; resume with --since=", resume_from, ")"),
+                              status);
+  return ExitCodeFor(status);
 }
 
 int MunicipalitiesGet(Client& client, const Args& args) {
