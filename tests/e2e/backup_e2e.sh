@@ -69,6 +69,14 @@ ctl winners load data/published/award-history.csv
 expect_eq "winners load" 0 "$RC"
 
 say "-- backups through the admin services"
+for service in "${IMDI_STATS}:imdi.stats.v1.StatsAdminService" "${IMDI_AWARD}:imdi.award.v1.AwardAdminService"; do
+  address="${service%:*}" name="${service##*:}"
+  "$BUF" curl --protocol grpc --http2-prior-knowledge --list-services "http://$address" >"$WORK/services"
+  grep -qx "$name" "$WORK/services" || fail "reflection does not list $name: $(cat "$WORK/services")"
+  # Described too: buf curl builds the call from reflection alone.
+  "$BUF" curl --protocol grpc --http2-prior-knowledge "http://$address/$name/ListBackups" >/dev/null ||
+    fail "$name/ListBackups through reflection"
+done
 ctl backup list --service=stats
 expect_eq "list before any backup" 0 "$RC"
 expect_eq "listed rows before any backup" 1 "$(wc -l <"$OUT")"  # the header
