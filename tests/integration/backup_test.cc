@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "award-service/server.h"
@@ -195,6 +196,11 @@ TEST(StatsBackupTest, ARestoredBackupTakenWhileWritingServesExactlyItsDataVersio
   // over and over, each write a new data version.
   std::atomic<bool> stop{false};
   std::atomic<int> writes{0};
+  std::atomic<bool> writer_done{false};
+  // Until the writer has made `n` writes, or has stopped on a failure.
+  auto wait_for_writes = [&](int n) {
+    while (writes.load() < n && !writer_done.load()) absl::SleepFor(absl::Milliseconds(1));
+  };
   std::thread writer([&] {
     auto own = sapi::StatsService::NewStub(channel);
     for (int i = 0; !stop.load() && i < 100000; ++i) {
@@ -205,25 +211,33 @@ TEST(StatsBackupTest, ARestoredBackupTakenWhileWritingServesExactlyItsDataVersio
       put.mutable_update_mask()->add_paths("note");
       sapi::PutFiguresResponse response;
       grpc::Status status = Call(*own, &sapi::StatsService::Stub::PutFigures, put, &response);
-      ASSERT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) {
+        ADD_FAILURE() << "PutFigures while backing up: " << status.error_message();
+        break;
+      }
       writes.fetch_add(1);
     }
+    writer_done = true;
   });
-  while (writes.load() < 20) absl::SleepFor(absl::Milliseconds(1));
+  // Stopped and joined however the test ends.
+  absl::Cleanup stop_writer = [&] {
+    stop = true;
+    writer.join();
+  };
+  wait_for_writes(20);
   sapi::CreateBackupResponse first;
   grpc::Status status = Call(*admin, &sapi::StatsAdminService::Stub::CreateBackup,
                              sapi::CreateBackupRequest(), &first);
   ASSERT_TRUE(status.ok()) << status.error_message();
   const int writes_at_first = writes.load();
-  while (writes.load() < writes_at_first + 20) absl::SleepFor(absl::Milliseconds(1));
+  wait_for_writes(writes_at_first + 20);
   sapi::CreateBackupResponse second;
   status = Call(*admin, &sapi::StatsAdminService::Stub::CreateBackup, sapi::CreateBackupRequest(),
                 &second);
   ASSERT_TRUE(status.ok()) << status.error_message();
   const int writes_at_second = writes.load();
-  while (writes.load() < writes_at_second + 20) absl::SleepFor(absl::Milliseconds(1));
-  stop = true;
-  writer.join();
+  wait_for_writes(writes_at_second + 20);
+  std::move(stop_writer).Invoke();
 
   EXPECT_EQ(first.backup().backup_id(), 1u);
   EXPECT_EQ(second.backup().backup_id(), 2u);
