@@ -9,6 +9,7 @@
 // service is unreachable), and shuts down gracefully on SIGTERM or SIGINT.
 // The flags become AwardServerOptions; the wiring is award-service/server.h,
 // shared with the tests.
+#include <optional>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -16,6 +17,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "award-service/server.h"
+#include "common/backup_flags.h"
 #include "common/log.h"
 #include "common/process_flags.h"
 #include "common/server_host.h"
@@ -59,11 +61,19 @@ int main(int argc, char** argv) {
     return imdi::StartFailureExitCode(applied);
   }
 
+  if (std::optional<int> restored =
+          imdi::RestoreIfAsked("award-service", absl::GetFlag(FLAGS_data_dir))) {
+    return *restored;  // an offline restore: no serving
+  }
+
   imdi::award::AwardServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.sync = absl::GetFlag(FLAGS_sync);
   options.port_file = absl::GetFlag(FLAGS_port_file);
+  const imdi::BackupFlags backup = imdi::BackupFlagsFromFlags();
+  options.backup_dir = backup.backup_dir;
+  options.backup_keep = backup.backup_keep;
   options.security = imdi::SecurityOptionsFromFlags();
   options.stats_target = absl::GetFlag(FLAGS_stats_target);
   options.stats_tls = {absl::GetFlag(FLAGS_stats_tls_ca), absl::GetFlag(FLAGS_stats_tls_cert),

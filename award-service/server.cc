@@ -85,6 +85,11 @@ absl::StatusOr<std::unique_ptr<AwardServer>> AwardServer::Start(const AwardServe
 
   auto server = std::unique_ptr<AwardServer>(new AwardServer);
   server->security_ = *std::move(security);
+  if (!options.backup_dir.empty()) {
+    auto backups = RocksDbBackups::Open(options.backup_dir, options.backup_keep);
+    if (!backups.ok()) return backups.status();
+    server->backups_ = *std::move(backups);
+  }
   auto store = OpenRocksDbAwardStore({.path = options.data_dir, .sync = options.sync});
   if (!store.ok()) {
     return absl::InternalError(absl::StrCat("cannot open the store: ", store.status().message()));
@@ -105,9 +110,18 @@ absl::StatusOr<std::unique_ptr<AwardServer>> AwardServer::Start(const AwardServe
   server->service_ =
       std::make_unique<AwardServiceImpl>(server->core_.get(), server->stats_pool_.get(),
                                          server->store_pool_.get(), server->security_.access.get());
-  auto host = ServerHost::Start(options.listen,
-                                {{server->service_.get(), v1::AwardService::service_full_name()}},
-                                server->security_.server_options);
+  AwardStore* store_for_backups = server->store_.get();
+  server->admin_ = std::make_unique<AwardAdminServiceImpl>(
+      BackupOperations{
+          .backups = server->backups_.get(),
+          .take = [store_for_backups](
+                      RocksDbBackups& backups) { return store_for_backups->Backup(backups); }},
+      server->security_.access.get());
+  auto host =
+      ServerHost::Start(options.listen,
+                        {{server->service_.get(), v1::AwardService::service_full_name()},
+                         {server->admin_.get(), v1::AwardAdminService::service_full_name()}},
+                        server->security_.server_options);
   if (!host.ok()) return host.status();
   server->host_ = *std::move(host);
   if (!options.port_file.empty()) {

@@ -19,11 +19,13 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "award-service/core/award_core.h"
+#include "award-service/service/award_admin_service.h"
 #include "award-service/service/award_service.h"
 #include "award-service/stats/grpc_stats_client.h"
 #include "award-service/stats/stats_health_monitor.h"
 #include "award-service/storage/award_store.h"
 #include "common/auth/tls.h"
+#include "common/rocksdb_backup.h"
 #include "common/server_host.h"
 #include "common/server_security.h"
 #include "common/worker_pool.h"
@@ -69,6 +71,10 @@ struct AwardServerOptions {
   int store_workers = 4;
   // The core's own options (the clock).
   AwardCoreOptions core;
+  // Where AwardAdminService takes backups (empty: it answers that none are
+  // kept), and how many of the newest it keeps.
+  std::string backup_dir;
+  int backup_keep = 7;
 };
 
 class AwardServer {
@@ -112,6 +118,7 @@ class AwardServer {
   AwardServer() = default;
 
   ServerSecurity security_;
+  std::unique_ptr<RocksDbBackups> backups_;  // null without a backup_dir
   std::unique_ptr<AwardStore> store_;
   std::shared_ptr<grpc::Channel> stats_channel_;
   std::unique_ptr<GrpcStatsClient> stats_;
@@ -119,6 +126,7 @@ class AwardServer {
   std::unique_ptr<WorkerPool> stats_pool_;
   std::unique_ptr<WorkerPool> store_pool_;
   std::unique_ptr<AwardServiceImpl> service_;
+  std::unique_ptr<AwardAdminServiceImpl> admin_;  // destroyed before the store
   std::unique_ptr<ServerHost> host_;
 
   // Serialises Shutdown; never taken by the monitor's thread.

@@ -6,6 +6,7 @@
 #include "common/big_endian.h"
 #include "common/errors.h"
 #include "common/log.h"
+#include "common/rocksdb_backup.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/table.h"
 
@@ -43,6 +44,9 @@ absl::Status CommitBatch(rocksdb::DB& db, const rocksdb::WriteOptions& options,
 }
 
 absl::StatusOr<OpenedRocksDb> OpenRocksDb(const RocksDbOpenOptions& options) {
+  if (absl::Status restored = CheckNoInterruptedRestore(options.path); !restored.ok()) {
+    return restored;
+  }
   std::error_code ec;
   std::filesystem::create_directories(options.path, ec);
   if (ec) {

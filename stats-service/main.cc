@@ -6,12 +6,14 @@
 // with server reflection and grpc.health.v1.Health, and shuts down
 // gracefully on SIGTERM or SIGINT. The flags become StatsServerOptions; the
 // wiring is stats-service/server.h, shared with the tests.
+#include <optional>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "common/backup_flags.h"
 #include "common/log.h"
 #include "common/process_flags.h"
 #include "common/server_host.h"
@@ -47,11 +49,19 @@ int main(int argc, char** argv) {
     return imdi::StartFailureExitCode(applied);
   }
 
+  if (std::optional<int> restored =
+          imdi::RestoreIfAsked("stats-service", absl::GetFlag(FLAGS_data_dir))) {
+    return *restored;  // an offline restore: no serving
+  }
+
   imdi::stats::StatsServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.sync = absl::GetFlag(FLAGS_sync);
   options.port_file = absl::GetFlag(FLAGS_port_file);
+  const imdi::BackupFlags backup = imdi::BackupFlagsFromFlags();
+  options.backup_dir = backup.backup_dir;
+  options.backup_keep = backup.backup_keep;
   options.security = imdi::SecurityOptionsFromFlags();
   const int watch_commits = absl::GetFlag(FLAGS_watch_queue_commits);
   const int watch_mib = absl::GetFlag(FLAGS_watch_queue_mib);

@@ -16,10 +16,17 @@ absl::StatusOr<std::unique_ptr<StatsServer>> StatsServer::Start(const StatsServe
   auto server = std::unique_ptr<StatsServer>(new StatsServer);
   server->security_ = *std::move(security);
 
+  if (!options.backup_dir.empty()) {
+    auto backups = RocksDbBackups::Open(options.backup_dir, options.backup_keep);
+    if (!backups.ok()) return backups.status();
+    server->backups_ = *std::move(backups);
+  }
+
   auto store = RocksDbStatsStore::Open({.path = options.data_dir, .sync = options.sync});
   if (!store.ok()) {
     return absl::InternalError(absl::StrCat("cannot open the store: ", store.status().message()));
   }
+  RocksDbStatsStore* rocks = store->get();  // owned by the core from here
   auto core = StatsCore::Create(std::move(*store), options.changes);
   if (!core.ok()) {
     return absl::InternalError(absl::StrCat("cannot load the store: ", core.status().ToString()));
@@ -27,9 +34,15 @@ absl::StatusOr<std::unique_ptr<StatsServer>> StatsServer::Start(const StatsServe
   server->core_ = *std::move(core);
   server->service_ =
       std::make_unique<StatsServiceImpl>(server->core_.get(), server->security_.access.get());
-  auto host = ServerHost::Start(options.listen,
-                                {{server->service_.get(), v1::StatsService::service_full_name()}},
-                                server->security_.server_options);
+  server->admin_ = std::make_unique<StatsAdminServiceImpl>(
+      BackupOperations{.backups = server->backups_.get(),
+                       .take = [rocks](RocksDbBackups& backups) { return rocks->Backup(backups); }},
+      server->security_.access.get());
+  auto host =
+      ServerHost::Start(options.listen,
+                        {{server->service_.get(), v1::StatsService::service_full_name()},
+                         {server->admin_.get(), v1::StatsAdminService::service_full_name()}},
+                        server->security_.server_options);
   if (!host.ok()) return host.status();
   server->host_ = *std::move(host);
   if (!options.port_file.empty()) {

@@ -14,9 +14,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/rocksdb_backup.h"
 #include "common/server_host.h"
 #include "common/server_security.h"
 #include "stats-service/domain/stats_core.h"
+#include "stats-service/service/stats_admin_service.h"
 #include "stats-service/service/stats_service.h"
 
 namespace imdi::stats {
@@ -35,6 +37,10 @@ struct StatsServerOptions {
   ChangeHubOptions changes;
   // TLS, credentials, reflection and the health port.
   SecurityOptions security;
+  // Where StatsAdminService takes backups (empty: it answers that none are
+  // kept), and how many of the newest it keeps.
+  std::string backup_dir;
+  int backup_keep = 7;
 };
 
 class StatsServer {
@@ -69,8 +75,10 @@ class StatsServer {
   StatsServer() = default;
 
   ServerSecurity security_;
+  std::unique_ptr<RocksDbBackups> backups_;  // null without a backup_dir
   std::unique_ptr<StatsCore> core_;
   std::unique_ptr<StatsServiceImpl> service_;
+  std::unique_ptr<StatsAdminServiceImpl> admin_;  // destroyed before the core
   std::unique_ptr<ServerHost> host_;
 };
 

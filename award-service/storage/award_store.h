@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/rocksdb_backup.h"
 #include "imdi/award/storage/v1/storage.pb.h"
 #include "imdi/award/v1/award.pb.h"
 
@@ -53,6 +54,11 @@ class AwardStore {
   virtual absl::StatusOr<std::vector<v1::Winner>> ReadWinners() const = 0;
 
   virtual absl::Status Commit(const AwardCommit& commit) = 0;
+
+  // Takes a backup into `backups` (common/rocksdb_backup.h) while reads and
+  // commits go on; it holds every commit made before it, and none partly.
+  // UNIMPLEMENTED for a store that is not on RocksDB.
+  virtual absl::StatusOr<BackupRecord> Backup(RocksDbBackups& backups);
 };
 
 struct AwardStoreOptions {

@@ -120,6 +120,10 @@ class RocksDbAwardStore final : public AwardStore {
     return CommitBatch(*db_, options, batch);
   }
 
+  absl::StatusOr<BackupRecord> Backup(RocksDbBackups& backups) override {
+    return backups.Create(db_.get(), BackupMetadata("imdi-award", std::nullopt));
+  }
+
  private:
   rocksdb::ColumnFamilyHandle* family(ColumnFamily cf) const {
     return handles_[static_cast<int>(cf)];
@@ -143,6 +147,10 @@ class RocksDbAwardStore final : public AwardStore {
 };
 
 }  // namespace
+
+absl::StatusOr<BackupRecord> AwardStore::Backup(RocksDbBackups&) {
+  return absl::UnimplementedError("this store keeps no backups");
+}
 
 absl::StatusOr<std::unique_ptr<AwardStore>> OpenRocksDbAwardStore(
     const AwardStoreOptions& options) {

@@ -65,6 +65,11 @@ const std::map<std::string, Roles, std::less<>>& Table() {
         {"ExportCycleResults", {kAwardAdmin, kAwardJuror, kAwardAuditor}},
     };
     for (const auto& [m, roles] : award) (*t)[absl::StrCat("imdi.award.v1.AwardService/", m)] = roles;
+    // Backups: the operators of each service.
+    for (const char* m : {"CreateBackup", "ListBackups", "VerifyBackup"}) {
+      (*t)[absl::StrCat("imdi.stats.v1.StatsAdminService/", m)] = {kStatsAdmin};
+      (*t)[absl::StrCat("imdi.award.v1.AwardAdminService/", m)] = {kAwardAdmin};
+    }
     return t;
   }();
   return *table;

@@ -18,6 +18,7 @@ printf '%s\n' "$loader" >"$out/loader.token"
 cat >"$out/stats.credentials" <<TXT
 # stats-service: who may call, by token hash or certificate name
 token $(hash "$loader") stats-loader stats.writer
+token $(hash "$admin") imdi-admin stats.admin
 cert award-service award-service award.service
 TXT
 cat >"$out/award.credentials" <<TXT

@@ -325,4 +325,9 @@ absl::StatusOr<uint64_t> RocksDbStatsStore::Commit(
   return version;
 }
 
+absl::StatusOr<BackupRecord> RocksDbStatsStore::Backup(RocksDbBackups& backups) {
+  absl::MutexLock lock(&commit_mu_);
+  return backups.Create(db_.get(), BackupMetadata("imdi-stats", data_version_.load()));
+}
+
 }  // namespace imdi::stats

@@ -17,6 +17,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "common/rocksdb_backup.h"
 #include "rocksdb/db.h"
 #include "stats-service/storage/stats_store.h"
 
@@ -60,6 +61,12 @@ class RocksDbStatsStore final : public StatsStore {
                                                      size_t limit) const override;
   absl::StatusOr<uint64_t> Commit(std::vector<FiguresRecord>& figures,
                                   std::vector<Municipality>& municipalities) override;
+
+  // Takes a backup into `backups` (common/rocksdb_backup.h) recording the
+  // data version it holds (BackupDataVersion). Reads go on meanwhile;
+  // commits wait until it is taken, so that the version recorded is exactly
+  // the one restored.
+  absl::StatusOr<BackupRecord> Backup(RocksDbBackups& backups) ABSL_LOCKS_EXCLUDED(commit_mu_);
 
  private:
   RocksDbStatsStore(std::unique_ptr<rocksdb::DB> db,

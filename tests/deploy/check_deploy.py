@@ -2,7 +2,9 @@
 """Checks deploy/ without a container engine: the manifests and the compose
 file parse, name one image, and agree with each other and with the binaries
 on ports, secrets, volumes, probes and flags; the configuration reference
-lists every flag; the systemd units pass `systemd-analyze verify` where it is
+lists every flag; the scheduled backups (CronJobs, the systemd timer) call
+the services they back up, which run with a backup volume; the systemd
+units pass `systemd-analyze verify` where it is
 available.
 
     check_deploy.py SOURCE_DIR BUILD_DIR
@@ -99,6 +101,27 @@ services = by_kind.get("Service", {})
 images = set()
 stats_service_port = None
 pod_labels = {}
+backup_targets = {}  # binary -> (Service name, gRPC port)
+
+
+def check_secret_files(where, args, mounts, volumes):
+    """Every file flag under /etc/imdi/ points into a mounted Secret that has that key."""
+    for flag, value in args.items():
+        if not value.startswith("/etc/imdi/"):
+            continue
+        directory, _, key = value.rpartition("/")
+        mount = mounts.get(value) or mounts.get(directory)
+        if not check(mount in volumes and "secret" in volumes[mount], f"{where}: --{flag}={value} is not in a mounted Secret"):
+            continue
+        secret = secrets.get(volumes[mount]["secret"]["secretName"])
+        if not check(secret is not None, f"{where}: Secret {volumes[mount]['secret']['secretName']} is not defined"):
+            continue
+        keys = set(secret.get("stringData", {})) | set(secret.get("data", {}))
+        if mounts.get(value):  # a directory of credentials files
+            check(any(k.endswith(".credentials") for k in keys), f"{where}: --{flag} directory has no *.credentials key")
+        else:
+            check(key in keys, f"{where}: Secret {secret['metadata']['name']} has no key {key} for --{flag}")
+
 
 for name, sts in by_kind.get("StatefulSet", {}).items():
     where = f"StatefulSet {name}"
@@ -129,22 +152,12 @@ for name, sts in by_kind.get("StatefulSet", {}).items():
             check(m["name"] in volumes or m["name"] in claims, f"{where}: mount {m['name']} has no volume")
             mounts[m["mountPath"]] = m["name"]
         check(mounts.get(args.get("data_dir")) in claims, f"{where}: --data_dir is not on a persistent volume")
-        # Every file flag points into a mounted Secret that has that key.
-        for flag, value in args.items():
-            if not value.startswith("/etc/imdi/"):
-                continue
-            directory, _, key = value.rpartition("/")
-            mount = mounts.get(value) or mounts.get(directory)
-            if not check(mount in volumes and "secret" in volumes[mount], f"{where}: --{flag}={value} is not in a mounted Secret"):
-                continue
-            secret = secrets.get(volumes[mount]["secret"]["secretName"])
-            if not check(secret is not None, f"{where}: Secret {volumes[mount]['secret']['secretName']} is not defined"):
-                continue
-            keys = set(secret.get("stringData", {})) | set(secret.get("data", {}))
-            if mounts.get(value):  # a directory of credentials files
-                check(any(k.endswith(".credentials") for k in keys), f"{where}: --{flag} directory has no *.credentials key")
-            else:
-                check(key in keys, f"{where}: Secret {secret['metadata']['name']} has no key {key} for --{flag}")
+        if check("backup_dir" in args, f"{where}: no --backup_dir"):
+            check(mounts.get(args["backup_dir"]) in claims and mounts.get(args["backup_dir"]) != mounts.get(args.get("data_dir")),
+                  f"{where}: --backup_dir is not on a persistent volume of its own")
+            check("backup_keep" in args, f"{where}: no --backup_keep")
+            backup_targets[binary] = (svc["metadata"]["name"] if svc else None, ports.get("grpc"))
+        check_secret_files(where, args, mounts, volumes)
     svc_ports = {p["name"]: p for p in svc["spec"]["ports"]} if svc else {}
     if svc:
         check(svc["spec"]["selector"].items() <= labels.items(), f"Service {svc['metadata']['name']}: selector misses the pods")
@@ -170,6 +183,44 @@ for name, policy in by_kind.get("NetworkPolicy", {}).items():
     check(stats_service_port and api_ports == [stats_service_port[1]], f"NetworkPolicy {name}: API port {api_ports}")
 check(by_kind.get("NetworkPolicy"), "no NetworkPolicy")
 
+# Scheduled backups: a CronJob per service calls its CreateBackup with
+# imdictl from the same image, over TLS with a token from a Secret.
+BACKUP_TARGET_FLAG = {"stats-service": "target", "award-service": "award_target"}
+backed_up = set()
+for name, cron in by_kind.get("CronJob", {}).items():
+    where = f"CronJob {name}"
+    check(cron["spec"].get("concurrencyPolicy") == "Forbid", f"{where}: backups may overlap (concurrencyPolicy)")
+    pod = cron["spec"]["jobTemplate"]["spec"]["template"]
+    check(pod["spec"].get("securityContext", {}).get("runAsNonRoot") is True, f"{where}: not runAsNonRoot")
+    volumes = {v["name"]: v for v in pod["spec"].get("volumes", [])}
+    for c in pod["spec"]["containers"]:
+        images.add(c["image"])
+        args = check_command(where, c["args"])
+        words = [a for a in c["args"][1:] if not a.startswith("--")]
+        check(c["args"][0] == "imdictl" and words == ["backup", "create"], f"{where}: does not run imdictl backup create")
+        binary = {"stats": "stats-service", "award": "award-service"}.get(args.get("service"))
+        if not check(binary is not None, f"{where}: --service is not stats or award"):
+            continue
+        backed_up.add(binary)
+        svc_name, grpc_port = backup_targets.get(binary, (None, None))
+        check(svc_name is not None, f"{where}: {binary} runs without --backup_dir")
+        check(args.get(BACKUP_TARGET_FLAG[binary]) == f"{svc_name}.{namespace}.svc:{grpc_port}",
+              f"{where}: --{BACKUP_TARGET_FLAG[binary]} is not the {binary} Service")
+        check("tls_ca" in args and "token_file" in args, f"{where}: no TLS or no token")
+        check("limits" in c["resources"] and "requests" in c["resources"], f"{where}: resources need requests and limits")
+        mounts = {}
+        for m in c.get("volumeMounts", []):
+            check(m["name"] in volumes, f"{where}: mount {m['name']} has no volume")
+            mounts[m["mountPath"]] = m["name"]
+        check_secret_files(where, args, mounts, volumes)
+        if binary == "stats-service":
+            labels = pod["metadata"].get("labels", {})
+            check(any(f["podSelector"]["matchLabels"].items() <= labels.items()
+                      for policy in by_kind.get("NetworkPolicy", {}).values()
+                      for rule in policy["spec"]["ingress"] for f in rule.get("from", [])),
+                  f"{where}: no NetworkPolicy lets it reach the statistics service")
+check(backed_up == set(backup_targets), f"scheduled backups for {sorted(backed_up)}, services with --backup_dir {sorted(backup_targets)}")
+
 # --- compose -------------------------------------------------------------------
 compose_path = os.path.join(DEPLOY, "compose", "compose.yaml")
 compose = load(compose_path)[0]
@@ -191,7 +242,11 @@ for name, svc in compose["services"].items():
     for v in svc.get("volumes", []):
         volume, path = v.split(":")[:2]
         check(volume in compose.get("volumes", {}), f"{where}: volume {volume} is not declared")
-        check(path == args.get("data_dir"), f"{where}: volume not at --data_dir")
+        check(path == args.get("data_dir") or args.get("backup_dir", "").startswith(path + "/"),
+              f"{where}: volume {volume} is neither at --data_dir nor holds --backup_dir")
+    mounted = [v.split(":")[1] for v in svc.get("volumes", [])]
+    check(args.get("backup_dir") and any(args["backup_dir"].startswith(m + "/") or args["backup_dir"] == m for m in mounted),
+          f"{where}: --backup_dir is not on a volume")
     if "stats_target" in args:
         host, p = args["stats_target"].rsplit(":", 1)
         check(host in compose["services"] and port(compose["services"][host]["command"][1]) == int(p),
@@ -209,19 +264,43 @@ for binary, flags in FLAGS.items():
 
 # --- systemd -----------------------------------------------------------------
 units = [os.path.join(DEPLOY, "systemd", u) for u in sorted(os.listdir(os.path.join(DEPLOY, "systemd")))]
+unit_names = {os.path.basename(u) for u in units}
+listen_ports = {}  # binary -> port of its unit's --listen
+backup_calls = []  # (unit, imdictl args)
 with tempfile.TemporaryDirectory() as tmp:
     copies = []
     for unit in units:
         with open(unit) as f:
             text = f.read()
-        command = re.search(r"ExecStart=(\S+)((?:.*\\\n)*.*)", text)
-        binary = os.path.basename(command.group(1))
-        check_command(os.path.basename(unit), [binary] + command.group(2).replace("\\\n", " ").split())
+        name = os.path.basename(unit)
+        if name.endswith(".timer"):
+            target = re.search(r"^Unit=(\S+)", text, re.M)
+            check(target and target.group(1) in unit_names, f"{name}: Unit= names no unit in deploy/systemd")
+            check(re.search(r"^OnCalendar=", text, re.M), f"{name}: no OnCalendar=")
+        commands = list(re.finditer(r"ExecStart=(\S+)((?:.*\\\n)*.*)", text))
+        check(commands or name.endswith(".timer"), f"{name}: no ExecStart")
+        for command in commands:
+            binary = os.path.basename(command.group(1))
+            args = check_command(name, [binary] + command.group(2).replace("\\\n", " ").split())
+            if binary in ("stats-service", "award-service"):
+                listen_ports[binary] = port(args.get("listen", ":0"))
+                check("backup_dir" in args and args["backup_dir"] in text.split("ReadWritePaths=")[-1].splitlines()[0],
+                      f"{name}: --backup_dir missing or not writable (ReadWritePaths)")
+            if binary == "imdictl":
+                backup_calls.append((name, args))
         # Verified with the built binaries in place of the installed ones.
-        copy = os.path.join(tmp, os.path.basename(unit))
+        copy = os.path.join(tmp, name)
+        for command in commands:
+            text = text.replace(command.group(1), BINARIES[os.path.basename(command.group(1))])
         with open(copy, "w") as f:
-            f.write(text.replace(command.group(1), BINARIES[binary]))
+            f.write(text)
         copies.append(copy)
+    for name, args in backup_calls:
+        binary = {"stats": "stats-service", "award": "award-service"}.get(args.get("service"))
+        flag = {"stats-service": "target", "award-service": "award_target"}.get(binary)
+        check(binary in listen_ports and port(args.get(flag, ":0")) == listen_ports[binary],
+              f"{name}: imdictl --{flag} is not the port {binary}'s unit listens on")
+    check({a.get("service") for _, a in backup_calls} == {"stats", "award"}, "systemd: not both stores are backed up")
     if shutil.which("systemd-analyze"):
         result = subprocess.run(["systemd-analyze", "verify"] + copies, capture_output=True, text=True)
         noise = [l for l in (result.stdout + result.stderr).splitlines()

@@ -10,12 +10,15 @@
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 #include "imdi/award/v1/award.pb.h"
+#include "imdi/award/v1/award_admin.pb.h"
 #include "imdi/stats/v1/stats.pb.h"
+#include "imdi/stats/v1/stats_admin.pb.h"
 #include "tests/testing/temp_dir.h"
 
 namespace imdi::auth {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAreArray;
 
@@ -110,6 +113,12 @@ TEST(AuthorizationTableTest, NamesEveryRpcOfBothServicesAndNothingElse) {
                                      ->FindServiceByName("AwardService"))) {
     methods.push_back(m);
   }
+  for (const auto* admin : {stats::v1::CreateBackupRequest::descriptor()->file()->FindServiceByName(
+                                "StatsAdminService"),
+                            award::v1::CreateBackupRequest::descriptor()->file()->FindServiceByName(
+                                "AwardAdminService")}) {
+    for (const auto& m : MethodsOf(admin)) methods.push_back(m);
+  }
   EXPECT_THAT(TableMethods(), UnorderedElementsAreArray(methods));
   for (const std::string& m : methods) {
     const auto* roles = RolesFor(m);
@@ -118,6 +127,11 @@ TEST(AuthorizationTableTest, NamesEveryRpcOfBothServicesAndNothingElse) {
     for (absl::string_view role : *roles) EXPECT_TRUE(IsKnownRole(role)) << m << " " << role;
   }
   EXPECT_EQ(RolesFor("imdi.stats.v1.StatsService/DropEverything"), nullptr);
+  // Backups are the operators' alone.
+  for (const std::string m : {"CreateBackup", "ListBackups", "VerifyBackup"}) {
+    EXPECT_THAT(*RolesFor("imdi.stats.v1.StatsAdminService/" + m), ElementsAre(kStatsAdmin));
+    EXPECT_THAT(*RolesFor("imdi.award.v1.AwardAdminService/" + m), ElementsAre(kAwardAdmin));
+  }
 }
 
 TEST(AuthorizationTableTest, TheRulesTheReadmeStates) {

@@ -50,7 +50,7 @@ TEST(ImdictlCommandTable, TheIssuesCommandsAreAllThere) {
       "nomination submit",
       "nomination list", "nomination withdraw", "jury register", "jury conflict", "jury confirm",
       "jury scores", "votes record", "votes correct", "winners list", "winners load", "audit list",
-      "data-version", "hash-token", "completion",
+      "data-version", "backup create", "backup list", "backup verify", "hash-token", "completion",
       // Earlier releases' names, kept as deprecated aliases.
       "load-municipalities", "import", "create-cycle", "load-winners"};
   for (const std::string& name : wanted) {

@@ -5,9 +5,10 @@
 //
 // FILE is a FileDescriptorSet with source info and imports (protoc
 // --include_source_info --include_imports --descriptor_set_out). For each
-// named file it writes DIR/<package>.md: the services with their RPCs, then
-// every message with its fields, then every enum with its values, each with
-// the comment written above it in the .proto.
+// package of the named files it writes DIR/<package>.md: the services with
+// their RPCs, then every message with its fields, then every enum with its
+// values (the files of one package in the order named), each with the
+// comment written above it in the .proto.
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -57,7 +58,8 @@ std::string Anchor(const std::string& name) { return absl::AsciiStrToLower(name)
 
 class Writer {
  public:
-  explicit Writer(const pb::FileDescriptor* file) : file_(file) {}
+  // `files` share one package.
+  explicit Writer(std::vector<const pb::FileDescriptor*> files) : files_(std::move(files)) {}
 
   // A type, linked to its section here or in the other file's page.
   std::string TypeLink(const pb::Descriptor* m) const {
@@ -69,7 +71,8 @@ class Writer {
 
   std::string Link(const std::string& name, const std::string& full_name,
                    const pb::FileDescriptor* file) const {
-    if (file == file_) return absl::StrCat("[", name, "](#", Anchor(name), ")");
+    if (file->package() == files_.front()->package())
+      return absl::StrCat("[", name, "](#", Anchor(name), ")");
     if (absl::StartsWith(file->package(), "imdi.")) {
       return absl::StrCat("[", full_name, "](", file->package(), ".md#", Anchor(name), ")");
     }
@@ -123,35 +126,46 @@ class Writer {
   }
 
   std::string Page() const {
-    std::string out = absl::StrCat("# `", file_->package(), "` API reference\n\n",
-                                   "Generated from `proto/", file_->name(),
-                                   "` by `tools/apidoc`; edit the comments in the .proto, not "
+    std::vector<std::string> names;
+    for (const pb::FileDescriptor* file : files_)
+      names.push_back(absl::StrCat("`proto/", file->name(), "`"));
+    std::string out = absl::StrCat("# `", files_.front()->package(), "` API reference\n\n",
+                                   "Generated from ", absl::StrJoin(names, ", "),
+                                   " by `tools/apidoc`; edit the comments in the .proto, not "
                                    "this page.\n\n");
-    for (int s = 0; s < file_->service_count(); ++s) {
-      const pb::ServiceDescriptor* service = file_->service(s);
-      absl::StrAppend(&out, "## Service `", service->full_name(), "`\n\n");
-      if (const std::string c = Comment(service); !c.empty()) absl::StrAppend(&out, c, "\n\n");
-      absl::StrAppend(&out, "| RPC | Request | Response | Description |\n|---|---|---|---|\n");
-      for (int i = 0; i < service->method_count(); ++i) {
-        const pb::MethodDescriptor* m = service->method(i);
-        absl::StrAppend(&out, "| `", m->name(), "` | ", m->client_streaming() ? "stream " : "",
-                        TypeLink(m->input_type()), " | ", m->server_streaming() ? "stream " : "",
-                        TypeLink(m->output_type()), " | ", Cell(m), " |\n");
+    for (const pb::FileDescriptor* file : files_) {
+      for (int s = 0; s < file->service_count(); ++s) {
+        const pb::ServiceDescriptor* service = file->service(s);
+        absl::StrAppend(&out, "## Service `", service->full_name(), "`\n\n");
+        if (const std::string c = Comment(service); !c.empty()) absl::StrAppend(&out, c, "\n\n");
+        absl::StrAppend(&out, "| RPC | Request | Response | Description |\n|---|---|---|---|\n");
+        for (int i = 0; i < service->method_count(); ++i) {
+          const pb::MethodDescriptor* m = service->method(i);
+          absl::StrAppend(&out, "| `", m->name(), "` | ", m->client_streaming() ? "stream " : "",
+                          TypeLink(m->input_type()), " | ", m->server_streaming() ? "stream " : "",
+                          TypeLink(m->output_type()), " | ", Cell(m), " |\n");
+        }
+        absl::StrAppend(&out, "\n");
       }
-      absl::StrAppend(&out, "\n");
     }
     absl::StrAppend(&out, "## Messages\n\n");
-    for (int i = 0; i < file_->message_type_count(); ++i) Message(file_->message_type(i), out);
-    if (file_->enum_type_count() > 0) {
+    bool enums = false;
+    for (const pb::FileDescriptor* file : files_) {
+      for (int i = 0; i < file->message_type_count(); ++i) Message(file->message_type(i), out);
+      enums = enums || file->enum_type_count() > 0;
+    }
+    if (enums) {
       absl::StrAppend(&out, "## Enums\n\n");
-      for (int i = 0; i < file_->enum_type_count(); ++i) Enum(file_->enum_type(i), out);
+      for (const pb::FileDescriptor* file : files_) {
+        for (int i = 0; i < file->enum_type_count(); ++i) Enum(file->enum_type(i), out);
+      }
     }
     while (absl::EndsWith(out, "\n\n")) out.pop_back();
     return out;
   }
 
  private:
-  const pb::FileDescriptor* file_;
+  std::vector<const pb::FileDescriptor*> files_;
 };
 
 }  // namespace
@@ -179,15 +193,21 @@ int main(int argc, char** argv) {
       return 3;
     }
   }
+  std::vector<std::string> packages;  // in the order first named
+  std::map<std::string, std::vector<const pb::FileDescriptor*>> by_package;
   for (size_t i = 1; i < files.size(); ++i) {
     const pb::FileDescriptor* file = pool.FindFileByName(files[i]);
     if (file == nullptr) {
       std::cerr << "apidoc: " << files[i] << " is not in the descriptor set\n";
       return 3;
     }
-    const std::string path = absl::StrCat(absl::GetFlag(FLAGS_out_dir), "/", file->package(), ".md");
+    if (by_package[file->package()].empty()) packages.push_back(file->package());
+    by_package[file->package()].push_back(file);
+  }
+  for (const std::string& package : packages) {
+    const std::string path = absl::StrCat(absl::GetFlag(FLAGS_out_dir), "/", package, ".md");
     std::ofstream out(path);
-    out << Writer(file).Page() << "\n";
+    out << Writer(by_package[package]).Page() << "\n";
     if (!out) {
       std::cerr << "apidoc: cannot write " << path << "\n";
       return 3;

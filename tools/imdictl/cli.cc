@@ -334,6 +334,34 @@ const std::vector<Command>& Commands() {
        .flags = {"cycle"},
        .handler = AuditList},
 
+      // Either service.
+      {.group = "backup",
+       .name = "create",
+       .args = "",
+       .summary = "Take a backup of the service's store now (while it serves).",
+       .details = "Needs the service's admin role (stats.admin or award.admin) and a service "
+                  "started with --backup_dir. Backups are incremental; the service keeps the "
+                  "newest --backup_keep. Restore offline: SERVICE --restore_from=DIR "
+                  "[--backup_id=N] --data_dir=PATH.",
+       .service = S::kEither,
+       .flags = {"service"},
+       .handler = BackupCreate},
+      {.group = "backup",
+       .name = "list",
+       .args = "",
+       .summary = "List the backups the service keeps, oldest first.",
+       .service = S::kEither,
+       .flags = {"service"},
+       .handler = BackupList},
+      {.group = "backup",
+       .name = "verify",
+       .args = "",
+       .summary = "Check every file of a backup against its size and checksum.",
+       .details = "Exits 4 (DATA_LOSS, BACKUP_CORRUPT) when a file is missing or damaged.",
+       .service = S::kEither,
+       .flags = {"service", "backup_id"},
+       .handler = BackupVerify},
+
       // No service.
       {.name = "hash-token",
        .args = "< TOKEN_FILE",
@@ -394,6 +422,9 @@ std::vector<absl::string_view> ServiceFlags(Service service) {
       return common;
     case Service::kAward:
       common.insert(common.begin(), {"award_target", "actor"});
+      return common;
+    case Service::kEither:
+      common.insert(common.begin(), {"target", "award_target"});
       return common;
   }
   return {};
@@ -535,6 +566,7 @@ std::string OverviewHelp() {
   const std::pair<Service, const char*> sections[] = {
       {Service::kStats, "Statistics service (--target, $IMDI_STATS)"},
       {Service::kAward, "Award service (--award_target, $IMDI_AWARD)"},
+      {Service::kEither, "Operations, either service (--service=stats|award)"},
       {Service::kNone, "Other"}};
   for (const auto& [service, title] : sections) {
     absl::StrAppend(&out, "\n", title, ":\n");

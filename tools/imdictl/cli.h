@@ -24,7 +24,8 @@ namespace imdi::imdictl {
 
 class Client;
 
-enum class Service { kNone, kStats, kAward };
+// kEither: the service named by --service (stats or award).
+enum class Service { kNone, kStats, kAward, kEither };
 
 // A command's work: its positional arguments in, an exit status out.
 using Handler = int (*)(Client& client, const std::vector<std::string>& args);

@@ -52,6 +52,24 @@ award::v1::AwardService::Stub* Client::Award() {
   return award_.get();
 }
 
+stats::v1::StatsAdminService::Stub* Client::StatsAdmin() {
+  if (stats_admin_ == nullptr) {
+    std::shared_ptr<grpc::Channel> channel = Connect(settings_.stats_target);
+    if (channel == nullptr) return nullptr;
+    stats_admin_ = stats::v1::StatsAdminService::NewStub(channel);
+  }
+  return stats_admin_.get();
+}
+
+award::v1::AwardAdminService::Stub* Client::AwardAdmin() {
+  if (award_admin_ == nullptr) {
+    std::shared_ptr<grpc::Channel> channel = Connect(settings_.award_target);
+    if (channel == nullptr) return nullptr;
+    award_admin_ = award::v1::AwardAdminService::NewStub(channel);
+  }
+  return award_admin_.get();
+}
+
 void Client::Prepare(grpc::ClientContext& context) const {
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(settings_.timeout_seconds));

@@ -14,7 +14,9 @@
 #include "google/protobuf/message.h"
 #include "grpcpp/grpcpp.h"
 #include "imdi/award/v1/award.grpc.pb.h"
+#include "imdi/award/v1/award_admin.grpc.pb.h"
 #include "imdi/stats/v1/stats.grpc.pb.h"
+#include "imdi/stats/v1/stats_admin.grpc.pb.h"
 #include "tools/imdictl/exit_codes.h"
 #include "tools/imdictl/rpc_error.h"
 #include "tools/imdictl/settings.h"
@@ -33,6 +35,9 @@ class Client {
   // and the command exits with kExitFile.
   stats::v1::StatsService::Stub* Stats();
   award::v1::AwardService::Stub* Award();
+  // The admin services (backups), on the same targets.
+  stats::v1::StatsAdminService::Stub* StatsAdmin();
+  award::v1::AwardAdminService::Stub* AwardAdmin();
 
   // A deadline, the bearer token and the actor.
   void Prepare(grpc::ClientContext& context) const;
@@ -59,6 +64,8 @@ class Client {
   bool token_read_ = false;
   std::unique_ptr<stats::v1::StatsService::Stub> stats_;
   std::unique_ptr<award::v1::AwardService::Stub> award_;
+  std::unique_ptr<stats::v1::StatsAdminService::Stub> stats_admin_;
+  std::unique_ptr<award::v1::AwardAdminService::Stub> award_admin_;
 };
 
 // The reply as the API's JSON (MessageToJsonString, one line).

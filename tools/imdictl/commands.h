@@ -54,6 +54,11 @@ int WinnersList(Client& client, const Args& args);
 int WinnersLoad(Client& client, const Args& args);
 int AuditList(Client& client, const Args& args);
 
+// Either service's backups, --service=stats|award (backup_commands.cc).
+int BackupCreate(Client& client, const Args& args);
+int BackupList(Client& client, const Args& args);
+int BackupVerify(Client& client, const Args& args);
+
 // No service (cli.cc).
 int HashToken(Client& client, const Args& args);
 int Completion(Client& client, const Args& args);

@@ -64,6 +64,9 @@ ABSL_FLAG(std::string, out, "", "Write to this file instead of standard output."
 ABSL_FLAG(bool, sources, false, "Show where each figure comes from: file, line, data version "
                                 "and the date it was known.");
 
+ABSL_FLAG(std::string, service, "", "The service whose backups to work on: stats or award.");
+ABSL_FLAG(int64_t, backup_id, 0, "A backup's id (imdictl backup list shows them).");
+
 ABSL_FLAG(std::string, cycle, "", "The award cycle, e.g. 2016.");
 ABSL_FLAG(std::string, cycle_id, "", "Identifier of the cycle to create (create-cycle).");
 ABSL_FLAG(std::string, etag, "",

@@ -12,6 +12,8 @@
 // Connection, credentials and output (settings.h resolves them with the
 // environment and the config file).
 ABSL_DECLARE_FLAG(std::string, config);
+ABSL_DECLARE_FLAG(std::string, service);
+ABSL_DECLARE_FLAG(int64_t, backup_id);
 ABSL_DECLARE_FLAG(std::string, target);
 ABSL_DECLARE_FLAG(std::string, award_target);
 ABSL_DECLARE_FLAG(std::string, token_file);
