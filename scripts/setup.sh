@@ -26,6 +26,11 @@ PACKAGES=(
 # What bench/run.sh measures against (PostgreSQL 15, h2load); scripts/test.sh
 # installs them too, for the suite's tiny run.
 BENCH_PACKAGES=(postgresql nghttp2-client)
+# The container test (tests/container): podman with runc, the Debian base
+# images made with mmdebstrap (scripts/build-image.sh), podman-compose, and
+# the name resolution between containers on a podman network.
+CONTAINER_PACKAGES=(podman mmdebstrap runc podman-compose
+  golang-github-containernetworking-plugin-dnsname)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then

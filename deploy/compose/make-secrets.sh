@@ -3,9 +3,11 @@
 # for the service names (stats, award), the award service's client
 # certificate, random tokens for an administrator and a data loader, and the
 # credentials files with their SHA-256 hashes. Never commit the result.
+#
+#   make-secrets.sh [DIR]    # into DIR instead (compose: IMDI_SECRETS=DIR)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-out="$here/secrets"
+out="${1:-$here/secrets}"
 mkdir -p "$out"
 SERVER_SANS="DNS:stats,DNS:award,DNS:localhost,IP:127.0.0.1" DAYS=365 \
   bash "$here/../../tests/testing/make_pki.sh" "$out" award-service

@@ -26,10 +26,15 @@ ABSL_FLAG(std::string, output, "human",
           "IMDICTL_OUTPUT).");
 ABSL_FLAG(int, timeout_seconds, 300, "Deadline of each call (env IMDI_TIMEOUT_SECONDS).");
 
-ABSL_FLAG(std::string, klass, "data/klass/kommuner-1994-2024.csv",
-          "Statistics Norway's municipality code history (municipalities load).");
-ABSL_FLAG(std::string, regions, "data/regions/kommuner.json",
-          "IMDi's municipality list with regions (municipalities load).");
+ABSL_FLAG(std::string, data_root, "",
+          "Directory of the bundled data; default ./data when it holds the file, else "
+          "/usr/share/imdi/data (the container image's).");
+ABSL_FLAG(std::string, klass, "",
+          "Statistics Norway's municipality code history (municipalities load); default "
+          "klass/kommuner-1994-2024.csv of the bundled data.");
+ABSL_FLAG(std::string, regions, "",
+          "IMDi's municipality list with regions (municipalities load); default "
+          "regions/kommuner.json of the bundled data.");
 ABSL_FLAG(std::string, status, "final",
           "Status to record on imported figures: final, preliminary or unspecified.");
 ABSL_FLAG(int, batch, 5000, "Records per ImportFigures message (one atomic write each), 1 to 5000.");

@@ -26,6 +26,7 @@ ABSL_DECLARE_FLAG(std::string, output);
 ABSL_DECLARE_FLAG(int, timeout_seconds);
 
 // Statistics.
+ABSL_DECLARE_FLAG(std::string, data_root);
 ABSL_DECLARE_FLAG(std::string, klass);
 ABSL_DECLARE_FLAG(std::string, regions);
 ABSL_DECLARE_FLAG(std::string, status);

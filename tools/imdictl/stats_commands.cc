@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
+#include "tools/imdictl/bundled_data.h"
 #include "tools/imdictl/client.h"
 #include "tools/imdictl/commands.h"
 #include "tools/imdictl/exit_codes.h"
@@ -492,10 +493,29 @@ int MunicipalitiesList(Client& client, const Args& args) {
   return kExitOk;
 }
 
+namespace {
+
+// --klass or --regions, else `relative` in the bundled data.
+absl::StatusOr<std::string> MunicipalityFile(const absl::Flag<std::string>& flag,
+                                             absl::string_view relative) {
+  std::string path = absl::GetFlag(flag);
+  if (!path.empty()) return path;
+  return BundledDataFile(absl::GetFlag(FLAGS_data_root), relative);
+}
+
+}  // namespace
+
 int MunicipalitiesLoad(Client& client, const Args& args) {
   if (!args.empty()) return Usage("municipalities load takes no arguments; see --klass, --regions");
-  auto source =
-      imdi::import::LoadMunicipalities(absl::GetFlag(FLAGS_klass), absl::GetFlag(FLAGS_regions));
+  absl::StatusOr<std::string> klass = MunicipalityFile(FLAGS_klass, "klass/kommuner-1994-2024.csv");
+  absl::StatusOr<std::string> regions = MunicipalityFile(FLAGS_regions, "regions/kommuner.json");
+  for (const absl::StatusOr<std::string>* file : {&klass, &regions}) {
+    if (!file->ok()) {
+      std::cerr << "imdictl: " << file->status().message() << "\n";
+      return kExitFile;
+    }
+  }
+  auto source = imdi::import::LoadMunicipalities(*klass, *regions);
   if (!source.ok()) {
     std::cerr << "imdictl: " << source.status().message() << "\n";
     return kExitFile;
