@@ -26,6 +26,9 @@ ABSL_FLAG(bool, sync, true,
           "crash (not a process crash) may lose the last commits.");
 ABSL_FLAG(std::string, port_file, "",
           "When set, write the bound port to this file once serving.");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "IP:PORT of the Prometheus endpoint (/metrics, plaintext, no credentials); off "
+          "when empty.");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "How long to let calls in flight finish on SIGTERM.");
 
@@ -46,6 +49,7 @@ int main(int argc, char** argv) {
   options.sync = absl::GetFlag(FLAGS_sync);
   options.port_file = absl::GetFlag(FLAGS_port_file);
   options.security = imdi::SecurityOptionsFromFlags();
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   auto server = imdi::stats::StatsServer::Start(options);
   if (!server.ok()) {
     imdi::LogError(std::string(server.status().message()));

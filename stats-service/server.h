@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/metrics.h"
 #include "common/server_host.h"
 #include "common/server_security.h"
 #include "stats-service/domain/stats_core.h"
@@ -33,6 +34,8 @@ struct StatsServerOptions {
   std::string port_file;
   // TLS, credentials, reflection and the health port.
   SecurityOptions security;
+  // IP:PORT of the Prometheus endpoint (/metrics); off when empty.
+  std::string metrics_listen;
 };
 
 class StatsServer {
@@ -50,6 +53,8 @@ class StatsServer {
   int port() const { return host_->port(); }
   // The plaintext health port actually bound; 0 without health_listen.
   int health_port() const { return host_->health_port(); }
+  // The metrics port actually bound; 0 without metrics_listen.
+  int metrics_port() const { return endpoint_ != nullptr ? endpoint_->port() : 0; }
 
   // Reads the credentials again, as on SIGHUP; keeps the old ones on error.
   absl::Status ReloadCredentials() const { return security_.Reload(); }
@@ -66,9 +71,14 @@ class StatsServer {
   StatsServer() = default;
 
   ServerSecurity security_;
+  // The figures outlive the server's calls; the endpoint, which reads the
+  // core at every scrape, goes first.
+  std::unique_ptr<GrpcServerMetrics> call_metrics_;
+  std::unique_ptr<StatsMetrics> metrics_;
   std::unique_ptr<StatsCore> core_;
   std::unique_ptr<StatsServiceImpl> service_;
   std::unique_ptr<ServerHost> host_;
+  std::unique_ptr<MetricsEndpoint> endpoint_;
 };
 
 }  // namespace imdi::stats

@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/metrics.h"
 #include "imdi/award/storage/v1/storage.pb.h"
 #include "imdi/award/v1/award.pb.h"
 
@@ -53,6 +54,10 @@ class AwardStore {
   virtual absl::StatusOr<std::vector<v1::Winner>> ReadWinners() const = 0;
 
   virtual absl::Status Commit(const AwardCommit& commit) = 0;
+
+  // The store's figures for the metrics; all absent for a store that has
+  // none (not on RocksDB).
+  virtual StorageFigures ReadStorageFigures() const { return {}; }
 };
 
 struct AwardStoreOptions {

@@ -234,10 +234,12 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
 class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   FiguresImporter(grpc::CallbackServerContext* context, StatsCore* core, WorkerPool* writer,
-                  const CallPolicy& policy, grpc::ByteBuffer* response)
+                  const CallPolicy& policy, const StatsMetrics* metrics,
+                  grpc::ByteBuffer* response)
       : context_(context),
         scope_(context, "ImportFigures", policy),
         core_(core),
+        metrics_(metrics),
         writer_(writer),
         raw_response_(response) {
     if (!scope_.admission().ok()) {
@@ -285,7 +287,13 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     }
     Schedule([this, request] {
       ++messages_;
+      const int64_t changed = response_.rows_changed();
+      const int64_t unchanged = response_.rows_unchanged();
+      const int64_t rejected = response_.rows_rejected();
       absl::Status status = ImportMessage(*request);
+      metrics_->RowsImported(response_.rows_changed() - changed,
+                             response_.rows_unchanged() - unchanged,
+                             response_.rows_rejected() - rejected);
       if (!status.ok()) FinishOnce(WithProgress(std::move(status)));
     }, /*read_more=*/true);
   }
@@ -435,6 +443,7 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   grpc::CallbackServerContext* context_;
   RpcScope scope_;
   StatsCore* core_;
+  const StatsMetrics* metrics_;
   WorkerPool* writer_;
   grpc::ByteBuffer* raw_response_;
   // The message being read; parsed into its own request before the next.
@@ -670,7 +679,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(Context* context,
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* StatsServiceImpl::ImportFigures(Context* context,
                                                                            Bytes* response) {
-  return new FiguresImporter(context, core_, &writer_, policy_, response);
+  return new FiguresImporter(context, core_, &writer_, policy_, metrics_, response);
 }
 
 StatsServiceImpl::Unary* StatsServiceImpl::GetAggregate(Context* context, const Bytes* raw_request,

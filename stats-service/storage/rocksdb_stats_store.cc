@@ -246,4 +246,8 @@ absl::StatusOr<uint64_t> RocksDbStatsStore::Commit(
   return version;
 }
 
+StorageFigures RocksDbStatsStore::ReadStorageFigures() const {
+  return imdi::ReadStorageFigures(*db_);
+}
+
 }  // namespace imdi::stats

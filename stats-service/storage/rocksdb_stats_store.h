@@ -15,6 +15,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "common/metrics.h"
 #include "rocksdb/db.h"
 #include "stats-service/storage/stats_store.h"
 
@@ -55,6 +56,9 @@ class RocksDbStatsStore final : public StatsStore {
   absl::StatusOr<std::vector<uint64_t>> ReadMunicipalityVersions() const override;
   absl::StatusOr<uint64_t> Commit(std::vector<FiguresRecord>& figures,
                                   std::vector<Municipality>& municipalities) override;
+
+  // RocksDB's figures for the metrics (common/rocksdb_open.h). Thread-safe.
+  StorageFigures ReadStorageFigures() const;
 
  private:
   RocksDbStatsStore(std::unique_ptr<rocksdb::DB> db,
