@@ -281,13 +281,13 @@ grpc::Status CallChannelz(const std::shared_ptr<grpc::Channel>& channel, const s
 TEST_F(SecurityTest, ChannelzIsForTheAdminRolesOnly) {
   std::string reply;
   auto stats_channel = Channel(stats_host_->port());
-  // An admin sees the servers of the process, with their listening ports.
+  // An admin sees the servers of the process, with their listening sockets.
   grpc::Status status = CallChannelz(stats_channel, "GetServers", "stats-admin-token", &reply);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_THAT(reply, HasSubstr(absl::StrCat(stats_host_->port())));
+  EXPECT_THAT(reply, HasSubstr("chttp2 listener"));
   status = CallChannelz(award_channel_, "GetServers", "admin-token", &reply);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_THAT(reply, HasSubstr(absl::StrCat(award_host_->port())));
+  EXPECT_THAT(reply, HasSubstr("chttp2 listener"));
   status = CallChannelz(award_channel_, "GetTopChannels", "admin-token", &reply);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
@@ -312,6 +312,27 @@ TEST_F(SecurityTest, ChannelzIsForTheAdminRolesOnly) {
                                    grpc::InsecureChannelCredentials());
   status = CallChannelz(plain, "GetServers", "admin-token", &reply);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+}
+
+TEST(MetricsListenTest, AnAddressThatCannotBeBoundStopsTheStart) {
+  testing::TempDir dir;
+  stats::StatsServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.data_dir = dir.Sub("first");
+  options.sync = false;
+  options.security.insecure_dev = true;
+  options.metrics_listen = "127.0.0.1:0";
+  auto first = stats::StatsServer::Start(options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_GT((*first)->metrics_port(), 0);
+  options.data_dir = dir.Sub("second");
+  options.metrics_listen = absl::StrCat("127.0.0.1:", (*first)->metrics_port());
+  auto second = stats::StatsServer::Start(options);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(second.status().message(), HasSubstr("--metrics_listen"));
+  EXPECT_EQ(StartFailureExitCode(second.status()), 1);
+  (*first)->Shutdown(absl::Seconds(1));
 }
 
 TEST_F(SecurityTest, HealthNeedsNoCredentials) {
