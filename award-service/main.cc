@@ -34,6 +34,9 @@ ABSL_FLAG(std::string, comparables, "",
           "compare with comparable municipalities report insufficient data.");
 ABSL_FLAG(bool, sync, true, "fsync the write-ahead log on every commit.");
 ABSL_FLAG(std::string, port_file, "", "When set, write the bound port to this file once serving.");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "IP:PORT of the Prometheus endpoint (/metrics, plaintext, no credentials); off "
+          "when empty.");
 ABSL_FLAG(int, shutdown_grace_seconds, 10, "How long to let calls in flight finish on SIGTERM.");
 ABSL_FLAG(int, workers, 8, "Threads that run calls that read from the statistics service.");
 ABSL_FLAG(int, store_workers, 4, "Threads that run calls that touch only the award store.");
@@ -75,6 +78,7 @@ int main(int argc, char** argv) {
   options.backup_dir = backup.backup_dir;
   options.backup_keep = backup.backup_keep;
   options.security = imdi::SecurityOptionsFromFlags();
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.stats_target = absl::GetFlag(FLAGS_stats_target);
   options.stats_tls = {absl::GetFlag(FLAGS_stats_tls_ca), absl::GetFlag(FLAGS_stats_tls_cert),
                        absl::GetFlag(FLAGS_stats_tls_key)};

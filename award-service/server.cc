@@ -90,11 +90,26 @@ absl::StatusOr<std::unique_ptr<AwardServer>> AwardServer::Start(const AwardServe
     if (!backups.ok()) return backups.status();
     server->backups_ = *std::move(backups);
   }
+  // Before the store: a metrics address that cannot be bound stops the start.
+  if (!options.metrics_listen.empty()) {
+    auto endpoint = MetricsEndpoint::Start(options.metrics_listen);
+    if (!endpoint.ok()) return endpoint.status();
+    server->endpoint_ = *std::move(endpoint);
+    server->call_metrics_ = std::make_unique<GrpcServerMetrics>(server->endpoint_->registry());
+    server->stats_call_metrics_ = std::make_unique<ClientCallMetrics>(
+        server->endpoint_->registry(), "imdi_award_stats", "the statistics service");
+    server->security_.server_options.metrics = server->call_metrics_.get();
+  }
   auto store = OpenRocksDbAwardStore({.path = options.data_dir, .sync = options.sync});
   if (!store.ok()) {
     return absl::InternalError(absl::StrCat("cannot open the store: ", store.status().message()));
   }
   server->store_ = *std::move(store);
+  if (server->endpoint_ != nullptr) {
+    const AwardStore* award_store = server->store_.get();
+    server->endpoint_->AddCollector(
+        [award_store] { return StorageFamilies("award", award_store->ReadStorageFigures()); });
+  }
 
   // One channel for the life of the process.
   server->stats_channel_ = grpc::CreateCustomChannel(options.stats_target, *stats_credentials,
@@ -102,6 +117,7 @@ absl::StatusOr<std::unique_ptr<AwardServer>> AwardServer::Start(const AwardServe
   GrpcStatsClientOptions stats_options;
   stats_options.deadline = options.stats_deadline;
   stats_options.bearer_token = *std::move(stats_token);
+  stats_options.metrics = server->stats_call_metrics_.get();
   server->stats_ = std::make_unique<GrpcStatsClient>(server->stats_channel_, stats_options);
   server->core_ = std::make_unique<AwardCore>(server->store_.get(), server->stats_.get(),
                                               *std::move(comparables), options.core);
@@ -109,7 +125,11 @@ absl::StatusOr<std::unique_ptr<AwardServer>> AwardServer::Start(const AwardServe
   server->store_pool_ = std::make_unique<WorkerPool>(options.store_workers);
   server->service_ =
       std::make_unique<AwardServiceImpl>(server->core_.get(), server->stats_pool_.get(),
-                                         server->store_pool_.get(), server->security_.access.get());
+                                         server->store_pool_.get(), server->security_.access.get(),
+                                         server->call_metrics_ != nullptr
+                                             ? server->call_metrics_->AddService(
+                                                   v1::AwardService::service_full_name())
+                                             : nullptr);
   AwardStore* store_for_backups = server->store_.get();
   server->admin_ = std::make_unique<AwardAdminServiceImpl>(
       BackupOperations{
@@ -145,7 +165,10 @@ absl::StatusOr<std::unique_ptr<AwardServer>> AwardServer::Start(const AwardServe
   }
   LogInfo(absl::StrCat("award-service listening on port ", server->host_->port(), " (listen ",
                        options.listen, "), data_dir ", options.data_dir, ", stats ",
-                       options.stats_target));
+                       options.stats_target,
+                       server->endpoint_ != nullptr
+                           ? absl::StrCat(", metrics on port ", server->endpoint_->port())
+                           : ""));
   return server;
 }
 

@@ -26,6 +26,7 @@
 #include "award-service/storage/award_store.h"
 #include "common/auth/tls.h"
 #include "common/rocksdb_backup.h"
+#include "common/metrics.h"
 #include "common/server_host.h"
 #include "common/server_security.h"
 #include "common/worker_pool.h"
@@ -75,6 +76,8 @@ struct AwardServerOptions {
   // kept), and how many of the newest it keeps.
   std::string backup_dir;
   int backup_keep = 7;
+  // IP:PORT of the Prometheus endpoint (/metrics); off when empty.
+  std::string metrics_listen;
 };
 
 class AwardServer {
@@ -93,6 +96,8 @@ class AwardServer {
   int port() const { return host_->port(); }
   // The plaintext health port actually bound; 0 without health_listen.
   int health_port() const { return host_->health_port(); }
+  // The metrics port actually bound; 0 without metrics_listen.
+  int metrics_port() const { return endpoint_ != nullptr ? endpoint_->port() : 0; }
   // The one channel to the statistics service.
   std::shared_ptr<grpc::Channel> stats_channel() const { return stats_channel_; }
 
@@ -119,6 +124,9 @@ class AwardServer {
 
   ServerSecurity security_;
   std::unique_ptr<RocksDbBackups> backups_;  // null without a backup_dir
+  // The figures outlive the calls that record them.
+  std::unique_ptr<GrpcServerMetrics> call_metrics_;
+  std::unique_ptr<ClientCallMetrics> stats_call_metrics_;
   std::unique_ptr<AwardStore> store_;
   std::shared_ptr<grpc::Channel> stats_channel_;
   std::unique_ptr<GrpcStatsClient> stats_;
@@ -128,6 +136,8 @@ class AwardServer {
   std::unique_ptr<AwardServiceImpl> service_;
   std::unique_ptr<AwardAdminServiceImpl> admin_;  // destroyed before the store
   std::unique_ptr<ServerHost> host_;
+  // Reads the store at every scrape: goes before it.
+  std::unique_ptr<MetricsEndpoint> endpoint_;
 
   // Serialises Shutdown; never taken by the monitor's thread.
   absl::Mutex shutdown_mu_ ABSL_ACQUIRED_BEFORE(mu_);

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/rocksdb_backup.h"
 #include "rocksdb/cache.h"
+#include "rocksdb/statistics.h"
 #include "rocksdb/table.h"
 
 namespace imdi {
@@ -43,6 +44,32 @@ absl::Status CommitBatch(rocksdb::DB& db, const rocksdb::WriteOptions& options,
   return FromRocks(s, "committing");
 }
 
+StorageFigures ReadStorageFigures(rocksdb::DB& db) {
+  StorageFigures figures;
+  uint64_t value = 0;
+  // Summed over the column families.
+  if (db.GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateLiveDataSize, &value)) {
+    figures.live_data_bytes = static_cast<double>(value);
+  }
+  if (db.GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+                                  &value)) {
+    figures.pending_compaction_bytes = static_cast<double>(value);
+  }
+  // The families share one cache: any family's figure is the cache's.
+  if (db.GetIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &value)) {
+    figures.block_cache_usage_bytes = static_cast<double>(value);
+  }
+  if (db.GetIntProperty(rocksdb::DB::Properties::kBlockCacheCapacity, &value)) {
+    figures.block_cache_capacity_bytes = static_cast<double>(value);
+  }
+  if (std::shared_ptr<rocksdb::Statistics> stats = db.GetDBOptions().statistics) {
+    figures.block_cache_hits = static_cast<double>(stats->getTickerCount(rocksdb::BLOCK_CACHE_HIT));
+    figures.block_cache_misses =
+        static_cast<double>(stats->getTickerCount(rocksdb::BLOCK_CACHE_MISS));
+  }
+  return figures;
+}
+
 absl::StatusOr<OpenedRocksDb> OpenRocksDb(const RocksDbOpenOptions& options) {
   if (absl::Status restored = CheckNoInterruptedRestore(options.path); !restored.ok()) {
     return restored;
@@ -58,6 +85,10 @@ absl::StatusOr<OpenedRocksDb> OpenRocksDb(const RocksDbOpenOptions& options) {
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.keep_log_file_num = 5;
+  // Tickers only (the block cache's hits and misses for the metrics): no
+  // histograms or timers on the read path.
+  db_options.statistics = rocksdb::CreateDBStatistics();
+  db_options.statistics->set_stats_level(rocksdb::StatsLevel::kExceptHistogramOrTimers);
   // Memory: RocksDB's defaults give every column family memtables of up to
   // 64 MiB (two while one flushes) and its own 8 MiB block cache. Here all
   // memtables together flush at 32 MiB, and the families share one 8 MiB

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/metrics.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
@@ -63,6 +64,10 @@ absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what);
 // without a restart. A failed write writes nothing.
 absl::Status CommitBatch(rocksdb::DB& db, const rocksdb::WriteOptions& options,
                          rocksdb::WriteBatch& batch);
+
+// The store's figures for the metrics (live data, pending compaction, block
+// cache). Thread-safe; cheap enough for every scrape.
+StorageFigures ReadStorageFigures(rocksdb::DB& db);
 
 inline rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 

@@ -44,6 +44,10 @@ std::string NewRequestId() {
 RpcScope::RpcScope(grpc::CallbackServerContext* context, absl::string_view method,
                    const CallPolicy& policy)
     : method_(method), error_domain_(policy.error_domain), start_(absl::Now()) {
+  if (policy.metrics != nullptr) {
+    metrics_ = policy.metrics->Find(method);
+    if (metrics_ != nullptr) metrics_->Started();
+  }
   const auto& metadata = context->client_metadata();
   auto it = metadata.find(kRequestIdHeader);
   if (it != metadata.end()) {
@@ -66,7 +70,16 @@ RpcScope::RpcScope(grpc::CallbackServerContext* context, absl::string_view metho
   }
 }
 
+RpcScope::~RpcScope() {
+  if (metrics_ != nullptr) metrics_->in_flight->Decrement();
+}
+
 grpc::Status RpcScope::Finish(const absl::Status& status) {
+  grpc::Status sent = ToGrpcStatus(status, error_domain_, request_id_);
+  if (metrics_ != nullptr) {
+    metrics_->Finished(sent.error_code(), absl::Now() - start_);
+    metrics_ = nullptr;
+  }
   const bool refused = status.code() == absl::StatusCode::kUnauthenticated ||
                        status.code() == absl::StatusCode::kPermissionDenied;
   const LogLevel level = refused ? LogLevel::kWarning : LogLevel::kInfo;
@@ -79,7 +92,7 @@ grpc::Status RpcScope::Finish(const absl::Status& status) {
                         principal_ ? principal_->name : std::string("-"),
                         status.ok() ? "" : ": ", status.message()));
   }
-  return ToGrpcStatus(status, error_domain_, request_id_);
+  return sent;
 }
 
 }  // namespace imdi

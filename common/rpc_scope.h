@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth/access.h"
+#include "common/metrics.h"
 #include "common/raw_message.h"
 #include "common/worker_pool.h"
 #include "grpcpp/server_context.h"
@@ -29,13 +30,15 @@ namespace imdi {
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 
-// What a service's calls share: its full name, its ErrorInfo domain, and the
+// What a service's calls share: its full name, its ErrorInfo domain, the
 // access control every call passes first (none: no checks, as in tests that
-// exercise a service without credentials).
+// exercise a service without credentials), and where calls are counted
+// (none: not counted).
 struct CallPolicy {
   absl::string_view service;       // e.g. "imdi.stats.v1.StatsService"
   absl::string_view error_domain;  // e.g. "stats.imdi.no"
   const auth::AccessControl* access = nullptr;
+  const ServiceCallMetrics* metrics = nullptr;
 };
 
 class RpcScope {
@@ -44,6 +47,11 @@ class RpcScope {
   // authenticated and authorized here, before any handler code runs.
   RpcScope(grpc::CallbackServerContext* context, absl::string_view method,
            const CallPolicy& policy);
+  // A call that never finished (the reactor went without a status) leaves
+  // the in-flight count uncounted.
+  ~RpcScope();
+  RpcScope(const RpcScope&) = delete;
+  RpcScope& operator=(const RpcScope&) = delete;
 
   const std::string& request_id() const { return request_id_; }
   absl::string_view method() const { return method_; }
@@ -56,7 +64,8 @@ class RpcScope {
     return principal_.has_value() ? &*principal_ : nullptr;
   }
 
-  // Logs the outcome with the elapsed time and returns the status to send.
+  // Logs the outcome with the elapsed time, counts it (the first time only)
+  // and returns the status to send.
   grpc::Status Finish(const absl::Status& status);
 
  private:
@@ -66,6 +75,8 @@ class RpcScope {
   absl::Status admission_;
   std::optional<auth::Principal> principal_;
   absl::Time start_;
+  // Counted while in flight; null once finished, or when not counted.
+  const MethodCallMetrics* metrics_ = nullptr;
 };
 
 // Whether every call is logged (the access log, the default), or only

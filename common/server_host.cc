@@ -10,8 +10,10 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/admin_interceptor.h"
 #include "common/log.h"
 #include "grpc/health/v1/health.pb.h"
+#include "grpcpp/ext/channelz_service_plugin.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -20,18 +22,27 @@
 namespace imdi {
 namespace {
 
-// Drops the server reflection plugin, which the reflection library
-// registers for every ServerBuilder as soon as it is loaded.
-class WithoutReflection final : public grpc::ServerBuilderOption {
+// Drops the plugins whose names contain any of `names`: server reflection
+// and channelz register theirs for every ServerBuilder once initialised.
+class WithoutPlugins final : public grpc::ServerBuilderOption {
  public:
+  explicit WithoutPlugins(std::vector<std::string> names) : names_(std::move(names)) {}
   void UpdateArguments(grpc::ChannelArguments*) override {}
   void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
     plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
-                                  [](const std::unique_ptr<grpc::ServerBuilderPlugin>& plugin) {
-                                    return plugin->name().find("reflection") != std::string::npos;
+                                  [this](const std::unique_ptr<grpc::ServerBuilderPlugin>& plugin) {
+                                    for (const std::string& name : names_) {
+                                      if (plugin->name().find(name) != std::string::npos) {
+                                        return true;
+                                      }
+                                    }
+                                    return false;
                                   }),
                    plugins->end());
   }
+
+ private:
+  std::vector<std::string> names_;
 };
 
 sigset_t TerminationSignals() {
@@ -56,11 +67,22 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(
   // by name (tests/e2e/error_details_e2e.sh). Touching the health
   // descriptor keeps grpc.health.v1 describable too.
   if (options.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // channelz is only served where an admin may be checked for: never on the
+  // plaintext health port.
+  if (options.channelz) grpc::channelz::experimental::InitChannelzService();
   grpc::EnableDefaultHealthCheckService(true);
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
 
   grpc::ServerBuilder builder;
-  if (!options.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
+  std::vector<std::string> without;
+  if (!options.reflection) without.push_back("reflection");
+  if (!options.channelz) without.push_back("channelz");
+  if (!without.empty()) builder.SetOption(std::make_unique<WithoutPlugins>(std::move(without)));
+  if (options.metrics != nullptr || options.access != nullptr) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(MakeAdminInterceptorFactory(options.metrics, options.access));
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
   int port = 0;
   builder.AddListeningPort(
       listen, options.credentials ? options.credentials : grpc::InsecureServerCredentials(), &port);
@@ -76,7 +98,9 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Start(
   auto host = std::unique_ptr<ServerHost>(new ServerHost(std::move(server), port, std::move(names)));
   if (!options.health_listen.empty()) {
     grpc::ServerBuilder health_builder;
-    health_builder.SetOption(std::make_unique<WithoutReflection>());  // health only
+    // health only
+    health_builder.SetOption(
+        std::make_unique<WithoutPlugins>(std::vector<std::string>{"reflection", "channelz"}));
     // Answers every other method UNIMPLEMENTED, and gives the server the
     // callback queue gRPC wants polled.
     health_builder.RegisterCallbackGenericService(host->unimplemented_.get());

@@ -1,6 +1,6 @@
 // Bootstrap shared by both services: binds the listening address, registers
-// the services with server reflection and the standard health service, and
-// shuts down gracefully.
+// the services with server reflection, channelz and the standard health
+// service, and shuts down gracefully.
 //
 // Health: every registered service and the server as a whole ("") report
 // NOT_SERVING until SetServing(true); Shutdown() flips them back to
@@ -16,6 +16,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/auth/access.h"
+#include "common/metrics.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
@@ -37,6 +39,14 @@ struct ServerOptions {
   // grpc.health.v1 with the same statuses: for probes that cannot speak TLS
   // (Kubernetes' native gRPC probes). It carries no data and no credentials.
   std::string health_listen;
+  // gRPC's channelz (grpc.channelz.v1), admitted by `access` for the admin
+  // roles (common/admin_interceptor.h).
+  bool channelz = true;
+  // The access control channelz calls pass; null: unchecked.
+  const auth::AccessControl* access = nullptr;
+  // When set, health, reflection and channelz calls are counted here (our
+  // own services' calls are counted by RpcScope). Must outlive the host.
+  GrpcServerMetrics* metrics = nullptr;
 };
 
 class ServerHost {

@@ -104,6 +104,7 @@ absl::StatusOr<ServerSecurity> MakeServerSecurity(absl::string_view binary,
     security.credentials = *std::move(store);
   }
   security.access = std::make_unique<auth::AccessControl>(security.credentials.get());
+  security.server_options.access = security.access.get();
   if (dev) {
     LogWarning(absl::StrCat(
         "DEVELOPMENT MODE (--insecure_dev): ", binary,

@@ -19,7 +19,7 @@ log() { printf '==> %s\n' "$*" >&2; }
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ca-certificates
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libabsl-dev librocksdb-dev libgtest-dev libgmock-dev libbenchmark-dev prometheus-cpp-dev
   jq procps openssl libssl-dev python3 python3-yaml
   clang libfuzzer-14-dev libclang-rt-14-dev llvm-14
 )
@@ -31,6 +31,9 @@ BENCH_PACKAGES=(postgresql nghttp2-client)
 # the name resolution between containers on a podman network.
 CONTAINER_PACKAGES=(podman mmdebstrap runc podman-compose
   golang-github-containernetworking-plugin-dnsname)
+# What only the tests run: a real Prometheus scrapes both services
+# (tests/e2e/prometheus_e2e.sh, label prometheus).
+TEST_PACKAGES=(prometheus)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then

@@ -7,7 +7,7 @@
 #   scripts/test.sh [extra ctest arguments]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
-PACKAGES+=("${BENCH_PACKAGES[@]}" "${CONTAINER_PACKAGES[@]}")
+PACKAGES+=("${BENCH_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${CONTAINER_PACKAGES[@]}")
 setup_and_build
 build_fuzz
 log "running the tests"

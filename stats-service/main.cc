@@ -35,6 +35,9 @@ ABSL_FLAG(int, watch_queue_mib, 32,
           "WatchFigures: MiB of changes queued for one watcher at most.");
 ABSL_FLAG(int, watch_max_watchers, 64,
           "WatchFigures: calls at once at most (RESOURCE_EXHAUSTED, TOO_MANY_WATCHERS).");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "IP:PORT of the Prometheus endpoint (/metrics, plaintext, no credentials); off "
+          "when empty.");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "How long to let calls in flight finish on SIGTERM.");
 
@@ -75,6 +78,7 @@ int main(int argc, char** argv) {
   options.changes.queue_commits = static_cast<size_t>(watch_commits);
   options.changes.queue_bytes = static_cast<size_t>(watch_mib) << 20;
   options.changes.max_watchers = static_cast<size_t>(watchers);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   auto server = imdi::stats::StatsServer::Start(options);
   if (!server.ok()) {
     imdi::LogError(std::string(server.status().message()));

@@ -15,6 +15,15 @@ absl::StatusOr<std::unique_ptr<StatsServer>> StatsServer::Start(const StatsServe
   if (!security.ok()) return security.status();
   auto server = std::unique_ptr<StatsServer>(new StatsServer);
   server->security_ = *std::move(security);
+  // Before the store: a metrics address that cannot be bound stops the start.
+  if (!options.metrics_listen.empty()) {
+    auto endpoint = MetricsEndpoint::Start(options.metrics_listen);
+    if (!endpoint.ok()) return endpoint.status();
+    server->endpoint_ = *std::move(endpoint);
+    server->call_metrics_ = std::make_unique<GrpcServerMetrics>(server->endpoint_->registry());
+    server->metrics_ = std::make_unique<StatsMetrics>(server->endpoint_->registry());
+    server->security_.server_options.metrics = server->call_metrics_.get();
+  }
 
   if (!options.backup_dir.empty()) {
     auto backups = RocksDbBackups::Open(options.backup_dir, options.backup_keep);
@@ -32,8 +41,23 @@ absl::StatusOr<std::unique_ptr<StatsServer>> StatsServer::Start(const StatsServe
     return absl::InternalError(absl::StrCat("cannot load the store: ", core.status().ToString()));
   }
   server->core_ = *std::move(core);
-  server->service_ =
-      std::make_unique<StatsServiceImpl>(server->core_.get(), server->security_.access.get());
+  if (server->endpoint_ != nullptr) {
+    const StatsCore* core = server->core_.get();
+    server->endpoint_->AddCollector([core, rocks] {
+      std::vector<prometheus::MetricFamily> families = StorageFamilies("stats", rocks->ReadStorageFigures());
+      families.push_back(GaugeFamily("imdi_stats_data_version",
+                                     "The latest committed data version.",
+                                     {{{}, static_cast<double>(core->data_version())}}));
+      return families;
+    });
+  }
+  server->service_ = std::make_unique<StatsServiceImpl>(
+      server->core_.get(), server->security_.access.get(),
+      StatsServiceImpl::kDefaultReplyCacheBytes,
+      server->call_metrics_ != nullptr
+          ? server->call_metrics_->AddService(v1::StatsService::service_full_name())
+          : nullptr,
+      server->metrics_.get());
   server->admin_ = std::make_unique<StatsAdminServiceImpl>(
       BackupOperations{.backups = server->backups_.get(),
                        .take = [rocks](RocksDbBackups& backups) { return rocks->Backup(backups); }},
@@ -53,7 +77,10 @@ absl::StatusOr<std::unique_ptr<StatsServer>> StatsServer::Start(const StatsServe
   LogInfo(absl::StrCat("stats-service serving on port ", server->host_->port(), " (listen ",
                        options.listen, "), data_dir ", options.data_dir, ", data version ",
                        server->core_->data_version(), ", municipalities ",
-                       server->core_->directory()->all().size()));
+                       server->core_->directory()->all().size(),
+                       server->endpoint_ != nullptr
+                           ? absl::StrCat(", metrics on port ", server->endpoint_->port())
+                           : ""));
   return server;
 }
 

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/rocksdb_backup.h"
+#include "common/metrics.h"
 #include "common/server_host.h"
 #include "common/server_security.h"
 #include "stats-service/domain/stats_core.h"
@@ -41,6 +42,8 @@ struct StatsServerOptions {
   // kept), and how many of the newest it keeps.
   std::string backup_dir;
   int backup_keep = 7;
+  // IP:PORT of the Prometheus endpoint (/metrics); off when empty.
+  std::string metrics_listen;
 };
 
 class StatsServer {
@@ -58,6 +61,8 @@ class StatsServer {
   int port() const { return host_->port(); }
   // The plaintext health port actually bound; 0 without health_listen.
   int health_port() const { return host_->health_port(); }
+  // The metrics port actually bound; 0 without metrics_listen.
+  int metrics_port() const { return endpoint_ != nullptr ? endpoint_->port() : 0; }
 
   // Reads the credentials again, as on SIGHUP; keeps the old ones on error.
   absl::Status ReloadCredentials() const { return security_.Reload(); }
@@ -76,10 +81,15 @@ class StatsServer {
 
   ServerSecurity security_;
   std::unique_ptr<RocksDbBackups> backups_;  // null without a backup_dir
+  // The figures outlive the server's calls; the endpoint, which reads the
+  // core at every scrape, goes first.
+  std::unique_ptr<GrpcServerMetrics> call_metrics_;
+  std::unique_ptr<StatsMetrics> metrics_;
   std::unique_ptr<StatsCore> core_;
   std::unique_ptr<StatsServiceImpl> service_;
   std::unique_ptr<StatsAdminServiceImpl> admin_;  // destroyed before the core
   std::unique_ptr<ServerHost> host_;
+  std::unique_ptr<MetricsEndpoint> endpoint_;
 };
 
 }  // namespace imdi::stats

@@ -44,13 +44,15 @@ using RawAwardService =
 
 class AwardServiceImpl final : public RawAwardService {
  public:
-  // Without `access` calls are not checked (tests of the service itself).
+  // Without `access` calls are not checked (tests of the service itself);
+  // with `calls` (which must outlive the service) they are counted.
   AwardServiceImpl(AwardCore* core, WorkerPool* stats_pool, WorkerPool* store_pool,
-                   const auth::AccessControl* access = nullptr)
+                   const auth::AccessControl* access = nullptr,
+                   const ServiceCallMetrics* calls = nullptr)
       : core_(core),
         stats_pool_(stats_pool),
         store_pool_(store_pool),
-        policy_{v1::AwardService::service_full_name(), kAwardErrorDomain, access} {}
+        policy_{v1::AwardService::service_full_name(), kAwardErrorDomain, access, calls} {}
 
 #define IMDI_AWARD_RPC(Name)                                                               \
   grpc::ServerUnaryReactor* Name(grpc::CallbackServerContext* context,                     \

@@ -77,6 +77,10 @@ absl::Status GrpcStatsClient::Invoke(absl::string_view what, absl::Duration budg
     context.AddMetadata("authorization", "Bearer " + options_.bearer_token);
   }
   const grpc::Status status = call(context);
+  if (options_.metrics != nullptr) {
+    options_.metrics->Record(what, static_cast<absl::StatusCode>(status.error_code()),
+                             absl::Now() - now);
+  }
   if (status.ok()) return absl::OkStatus();
   if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED && deadline == incoming) {
     return MakeError(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",

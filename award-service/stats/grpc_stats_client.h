@@ -16,6 +16,7 @@
 
 #include "absl/time/time.h"
 #include "award-service/stats/stats_client.h"
+#include "common/metrics.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/channel_arguments.h"
 #include "imdi/stats/v1/stats.grpc.pb.h"
@@ -29,6 +30,9 @@ struct GrpcStatsClientOptions {
   absl::Duration stream_deadline = absl::Seconds(60);
   // The award service's bearer token for the statistics service, if any.
   std::string bearer_token;
+  // Where the calls are counted, by method and outcome; null: not counted.
+  // Must outlive the client.
+  ClientCallMetrics* metrics = nullptr;
 };
 
 // The service config of the channel to the statistics service: its read

@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/rocksdb_backup.h"
+#include "common/metrics.h"
 #include "imdi/award/storage/v1/storage.pb.h"
 #include "imdi/award/v1/award.pb.h"
 
@@ -59,6 +60,9 @@ class AwardStore {
   // commits go on; it holds every commit made before it, and none partly.
   // UNIMPLEMENTED for a store that is not on RocksDB.
   virtual absl::StatusOr<BackupRecord> Backup(RocksDbBackups& backups);
+  // The store's figures for the metrics; all absent for a store that has
+  // none (not on RocksDB).
+  virtual StorageFigures ReadStorageFigures() const { return {}; }
 };
 
 struct AwardStoreOptions {

@@ -91,6 +91,8 @@ class RocksDbAwardStore final : public AwardStore {
     return out;
   }
 
+  StorageFigures ReadStorageFigures() const override { return imdi::ReadStorageFigures(*db_); }
+
   absl::Status Commit(const AwardCommit& commit) override {
     rocksdb::WriteBatch batch;
     rocksdb::Status s;

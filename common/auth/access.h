@@ -11,7 +11,9 @@
 // Without a credential store (development mode, which the binaries only
 // allow with an explicit flag) every caller is the principal "developer"
 // with every role. Health and reflection are separate services and are
-// never checked. Thread-safe.
+// never checked; channelz (grpc.channelz.v1.Channelz/*) is admitted by the
+// same table, for the admin roles, by common/admin_interceptor.h.
+// Thread-safe.
 #ifndef IMDI_COMMON_AUTH_ACCESS_H_
 #define IMDI_COMMON_AUTH_ACCESS_H_
 
@@ -50,7 +52,7 @@ class AccessControl {
 // know (refused).
 const std::vector<absl::string_view>* RolesFor(absl::string_view method);
 
-// Every method the table names, for tests and the README's review.
+// Every method of our services the table names, for tests and the README's review.
 std::vector<std::string> TableMethods();
 
 }  // namespace imdi::auth

@@ -237,10 +237,12 @@ class FiguresStreamer final : public grpc::ServerWriteReactor<grpc::ByteBuffer> 
 class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   FiguresImporter(grpc::CallbackServerContext* context, StatsCore* core, WorkerPool* writer,
-                  const CallPolicy& policy, grpc::ByteBuffer* response)
+                  const CallPolicy& policy, const StatsMetrics* metrics,
+                  grpc::ByteBuffer* response)
       : context_(context),
         scope_(context, "ImportFigures", policy),
         core_(core),
+        metrics_(metrics),
         writer_(writer),
         raw_response_(response) {
     if (!scope_.admission().ok()) {
@@ -288,7 +290,13 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     }
     Schedule([this, request] {
       ++messages_;
+      const int64_t changed = response_.rows_changed();
+      const int64_t unchanged = response_.rows_unchanged();
+      const int64_t rejected = response_.rows_rejected();
       absl::Status status = ImportMessage(*request);
+      metrics_->RowsImported(response_.rows_changed() - changed,
+                             response_.rows_unchanged() - unchanged,
+                             response_.rows_rejected() - rejected);
       if (!status.ok()) FinishOnce(WithProgress(std::move(status)));
     }, /*read_more=*/true);
   }
@@ -438,6 +446,7 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   grpc::CallbackServerContext* context_;
   RpcScope scope_;
   StatsCore* core_;
+  const StatsMetrics* metrics_;
   WorkerPool* writer_;
   grpc::ByteBuffer* raw_response_;
   // The message being read; parsed into its own request before the next.
@@ -468,8 +477,8 @@ class FiguresImporter final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
 class FiguresWatcher final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   FiguresWatcher(grpc::CallbackServerContext* context, StatsCore* core, const CallPolicy& policy,
-                 const grpc::ByteBuffer& raw_request)
-      : scope_(context, "WatchFigures", policy), core_(core) {
+                 const StatsMetrics* metrics, const grpc::ByteBuffer& raw_request)
+      : scope_(context, "WatchFigures", policy), core_(core), metrics_(metrics) {
     absl::Status status = Start(raw_request);
     if (!status.ok()) {
       FinishOnce(status);
@@ -497,6 +506,7 @@ class FiguresWatcher final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     if (watcher_ != nullptr) {
       watcher_->SetWake(nullptr);
       core_->change_hub().Unsubscribe(watcher_);
+      metrics_->WatcherEnded();
     }
     delete this;
   }
@@ -523,6 +533,7 @@ class FiguresWatcher final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     }
     IMDI_ASSIGN_OR_RETURN(filter_, core_->ParseChangeFilter(request.filter()));
     IMDI_ASSIGN_OR_RETURN(watcher_, core_->change_hub().Subscribe());
+    metrics_->WatcherStarted();
     sent_through_ = static_cast<uint64_t>(request.since_data_version());
     read_after_ = sent_through_;
     return absl::OkStatus();
@@ -672,6 +683,7 @@ class FiguresWatcher final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 
   RpcScope scope_;
   StatsCore* const core_;
+  const StatsMetrics* const metrics_;
   StatsCore::ChangeFilter filter_;
   std::shared_ptr<ChangeWatcher> watcher_;
 
@@ -890,7 +902,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* StatsServiceImpl::StreamFigures(Cont
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* StatsServiceImpl::WatchFigures(Context* context,
                                                                            const Bytes* request) {
-  return new FiguresWatcher(context, core_, policy_, *request);
+  return new FiguresWatcher(context, core_, policy_, metrics_, *request);
 }
 
 StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(Context* context,
@@ -916,7 +928,7 @@ StatsServiceImpl::Unary* StatsServiceImpl::GetFiguresHistory(Context* context,
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* StatsServiceImpl::ImportFigures(Context* context,
                                                                            Bytes* response) {
-  return new FiguresImporter(context, core_, &writer_, policy_, response);
+  return new FiguresImporter(context, core_, &writer_, policy_, metrics_, response);
 }
 
 StatsServiceImpl::Unary* StatsServiceImpl::GetAggregate(Context* context, const Bytes* raw_request,

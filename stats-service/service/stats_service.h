@@ -14,6 +14,7 @@
 #include "common/rpc_scope.h"
 #include "common/worker_pool.h"
 #include "imdi/stats/v1/stats.grpc.pb.h"
+#include "stats-service/service/stats_metrics.h"
 #include "stats-service/domain/stats_core.h"
 
 namespace imdi::stats {
@@ -50,11 +51,16 @@ class StatsServiceImpl final : public RawStatsService {
   // `core` and `access` must outlive the service; without `access` calls
   // are not checked (tests of the service itself).
   // `reply_cache_bytes` bounds the replies kept for reads repeated at the
-  // same data version (common/reply_cache.h); 0 keeps none.
+  // same data version (common/reply_cache.h); 0 keeps none. Calls are
+  // counted in `calls` and the service's own figures in `metrics` when
+  // given (both must outlive the service).
   explicit StatsServiceImpl(StatsCore* core, const auth::AccessControl* access = nullptr,
-                            size_t reply_cache_bytes = kDefaultReplyCacheBytes)
+                            size_t reply_cache_bytes = kDefaultReplyCacheBytes,
+                            const ServiceCallMetrics* calls = nullptr,
+                            const StatsMetrics* metrics = nullptr)
       : core_(core),
-        policy_{v1::StatsService::service_full_name(), kStatsErrorDomain, access},
+        policy_{v1::StatsService::service_full_name(), kStatsErrorDomain, access, calls},
+        metrics_(metrics != nullptr ? metrics : &no_metrics_),
         replies_(reply_cache_bytes > 0 ? std::make_unique<ReplyCache>(reply_cache_bytes)
                                        : nullptr) {}
 
@@ -85,6 +91,9 @@ class StatsServiceImpl final : public RawStatsService {
  private:
   StatsCore* const core_;
   const CallPolicy policy_;
+  const StatsMetrics no_metrics_{};
+  // The service's own figures (WatcherStarted/WatcherEnded for change feeds).
+  const StatsMetrics* const metrics_;
   // Replies of streams, by request and data version; null when off.
   std::unique_ptr<ReplyCache> replies_;
   // The writer. Destroyed (its queue run) before the core.

@@ -330,4 +330,8 @@ absl::StatusOr<BackupRecord> RocksDbStatsStore::Backup(RocksDbBackups& backups) 
   return backups.Create(db_.get(), BackupMetadata("imdi-stats", data_version_.load()));
 }
 
+StorageFigures RocksDbStatsStore::ReadStorageFigures() const {
+  return imdi::ReadStorageFigures(*db_);
+}
+
 }  // namespace imdi::stats

@@ -18,6 +18,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "common/rocksdb_backup.h"
+#include "common/metrics.h"
 #include "rocksdb/db.h"
 #include "stats-service/storage/stats_store.h"
 
@@ -67,6 +68,8 @@ class RocksDbStatsStore final : public StatsStore {
   // commits wait until it is taken, so that the version recorded is exactly
   // the one restored.
   absl::StatusOr<BackupRecord> Backup(RocksDbBackups& backups) ABSL_LOCKS_EXCLUDED(commit_mu_);
+  // RocksDB's figures for the metrics (common/rocksdb_open.h). Thread-safe.
+  StorageFigures ReadStorageFigures() const;
 
  private:
   RocksDbStatsStore(std::unique_ptr<rocksdb::DB> db,

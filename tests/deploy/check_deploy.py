@@ -255,6 +255,52 @@ for name, svc in compose["services"].items():
 check(len(images) == 1, f"the manifests and compose name several images: {sorted(images)}")
 check(os.path.exists(os.path.join(DEPLOY, "Dockerfile")), "no deploy/Dockerfile")
 
+# --- metrics -----------------------------------------------------------------
+# Every manifest serves metrics on a named port that its scrape annotations
+# name; compose and systemd pass --metrics_listen; the scrape configs parse.
+for name, sts in by_kind.get("StatefulSet", {}).items():
+    where = f"StatefulSet {name}"
+    annotations = sts["spec"]["template"]["metadata"].get("annotations", {})
+    for c in sts["spec"]["template"]["spec"]["containers"]:
+        args = parse_args(c["args"][1:])
+        ports = {p["name"]: p["containerPort"] for p in c["ports"]}
+        check(port(args.get("metrics_listen", ":0")) == ports.get("metrics"),
+              f"{where}: --metrics_listen does not match port metrics")
+        check(annotations.get("prometheus.io/scrape") == "true", f"{where}: no prometheus.io/scrape annotation")
+        check(annotations.get("prometheus.io/port") == str(ports.get("metrics")),
+              f"{where}: prometheus.io/port is not the metrics port")
+for name, svc in compose["services"].items():
+    args = parse_args(svc["command"][1:])
+    check("metrics_listen" in args, f"compose service {name}: no --metrics_listen")
+    published = [p.rsplit(":", 1)[1] for p in svc.get("ports", [])]
+    check(str(port(args.get("metrics_listen", ":0"))) in published, f"compose service {name}: metrics port not published")
+for unit in sorted(os.listdir(os.path.join(DEPLOY, "systemd"))):
+    with open(os.path.join(DEPLOY, "systemd", unit)) as f:
+        check("--metrics_listen=" in f.read(), f"{unit}: no --metrics_listen")
+prom_dir = os.path.join(DEPLOY, "prometheus")
+promtool = shutil.which("promtool")
+for config in ("prometheus.yml", "prometheus-static.yml"):
+    path = os.path.join(prom_dir, config)
+    if not check(os.path.exists(path), f"no deploy/prometheus/{config}"):
+        continue
+    parsed = load(path)[0]
+    check(parsed.get("scrape_configs"), f"{config}: no scrape_configs")
+    if promtool:
+        result = subprocess.run([promtool, "check", "config", path], capture_output=True, text=True)
+        out = result.stdout + result.stderr
+        # Debian's Prometheus is built without Kubernetes discovery; the
+        # upstream build reads it.
+        if "kubernetes_sd_configs not found" in out:
+            print(f"promtool of this build has no Kubernetes discovery: {config} checked as YAML only")
+        else:
+            check(result.returncode == 0, f"promtool check config {config}: {out.strip()}")
+if promtool:
+    result = subprocess.run([promtool, "check", "rules", os.path.join(prom_dir, "rules.yml")],
+                            capture_output=True, text=True)
+    check(result.returncode == 0, f"promtool check rules: {(result.stdout + result.stderr).strip()}")
+else:
+    print("promtool not available: the Prometheus configuration checked as YAML only")
+
 # --- configuration reference ---------------------------------------------------
 with open(os.path.join(DEPLOY, "CONFIGURATION.md")) as f:
     reference = f.read()

@@ -52,6 +52,7 @@ std::string Credentials(const std::map<std::string, std::string>& tokens_to_line
 
 const std::map<std::string, std::string> kTokens = {
     {"admin-token", "imdi-admin award.admin"},
+    {"stats-admin-token", "stats-ops stats.admin"},
     {"reader-token", "stats-reader stats.reader"},
     {"writer-token", "stats-loader stats.writer"},
     {"midt-token", "imdi-midt-norge award.nominator region=IMDI_REGION_MIDT_NORGE"},
@@ -247,6 +248,91 @@ bool ServesReflection(const std::shared_ptr<grpc::Channel>& channel) {
                  });
   done.WaitForNotification();
   return status.error_code() != grpc::StatusCode::UNIMPLEMENTED;
+}
+
+// A channelz call (an empty request: the defaults) with `token`; its status,
+// and the reply's bytes in `reply`.
+grpc::Status CallChannelz(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                          const std::string& token, std::string* reply) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  grpc::Slice empty("");
+  grpc::ByteBuffer request(&empty, 1), response;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&context, "/grpc.channelz.v1.Channelz/" + method, grpc::StubOptions(), &request,
+                 &response, [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  std::vector<grpc::Slice> slices;
+  reply->clear();
+  if (response.Dump(&slices).ok()) {
+    for (const grpc::Slice& slice : slices) {
+      reply->append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+  }
+  return status;
+}
+
+TEST_F(SecurityTest, ChannelzIsForTheAdminRolesOnly) {
+  std::string reply;
+  auto stats_channel = Channel(stats_host_->port());
+  // An admin sees the servers of the process, with their listening sockets.
+  grpc::Status status = CallChannelz(stats_channel, "GetServers", "stats-admin-token", &reply);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(reply, HasSubstr("chttp2 listener"));
+  status = CallChannelz(award_channel_, "GetServers", "admin-token", &reply);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(reply, HasSubstr("chttp2 listener"));
+  status = CallChannelz(award_channel_, "GetTopChannels", "admin-token", &reply);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  // Anyone else is refused and sees nothing.
+  for (const char* token : {"reader-token", "writer-token", "juror-a-token"}) {
+    status = CallChannelz(stats_channel, "GetServers", token, &reply);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << token;
+    EXPECT_THAT(status.error_message(), HasSubstr("grpc.channelz.v1.Channelz/GetServers"));
+    EXPECT_EQ(reply, "") << token;
+  }
+  status = CallChannelz(award_channel_, "GetTopChannels", "auditor-token", &reply);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(reply, "");
+  status = CallChannelz(award_channel_, "GetServers", "", &reply);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(reply, "");
+  status = CallChannelz(stats_channel, "GetServers", "no-such-token", &reply);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  // Never on the plaintext health port.
+  auto plain = grpc::CreateChannel(absl::StrCat("127.0.0.1:", award_host_->health_port()),
+                                   grpc::InsecureChannelCredentials());
+  status = CallChannelz(plain, "GetServers", "admin-token", &reply);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+}
+
+TEST(MetricsListenTest, AnAddressThatCannotBeBoundStopsTheStart) {
+  testing::TempDir dir;
+  stats::StatsServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.data_dir = dir.Sub("first");
+  options.sync = false;
+  options.security.insecure_dev = true;
+  options.metrics_listen = "127.0.0.1:0";
+  auto first = stats::StatsServer::Start(options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_GT((*first)->metrics_port(), 0);
+  options.data_dir = dir.Sub("second");
+  options.metrics_listen = absl::StrCat("127.0.0.1:", (*first)->metrics_port());
+  auto second = stats::StatsServer::Start(options);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(second.status().message(), HasSubstr("--metrics_listen"));
+  EXPECT_EQ(StartFailureExitCode(second.status()), 1);
+  (*first)->Shutdown(absl::Seconds(1));
 }
 
 TEST_F(SecurityTest, HealthNeedsNoCredentials) {

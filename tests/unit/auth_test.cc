@@ -2,6 +2,7 @@
 // development mode.
 #include <fstream>
 
+#include "absl/strings/str_cat.h"
 #include "common/auth/access.h"
 #include "common/auth/credentials.h"
 #include "common/auth/sha256.h"
@@ -132,6 +133,16 @@ TEST(AuthorizationTableTest, NamesEveryRpcOfBothServicesAndNothingElse) {
     EXPECT_THAT(*RolesFor("imdi.stats.v1.StatsAdminService/" + m), ElementsAre(kStatsAdmin));
     EXPECT_THAT(*RolesFor("imdi.award.v1.AwardAdminService/" + m), ElementsAre(kAwardAdmin));
   }
+}
+
+TEST(AuthorizationTableTest, ChannelzIsForTheAdminRoles) {
+  for (const char* m : {"GetTopChannels", "GetServers", "GetServer", "GetServerSockets",
+                        "GetChannel", "GetSubchannel", "GetSocket"}) {
+    const auto* roles = RolesFor(absl::StrCat("grpc.channelz.v1.Channelz/", m));
+    ASSERT_NE(roles, nullptr) << m;
+    EXPECT_THAT(*roles, UnorderedElementsAreArray(std::vector<absl::string_view>{kStatsAdmin, kAwardAdmin})) << m;
+  }
+  EXPECT_EQ(RolesFor("grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"), nullptr);
 }
 
 TEST(AuthorizationTableTest, TheRulesTheReadmeStates) {
