@@ -44,7 +44,8 @@ absl::StatusOr<std::unique_ptr<StatsServer>> StatsServer::Start(const StatsServe
   if (server->endpoint_ != nullptr) {
     const StatsCore* core = server->core_.get();
     server->endpoint_->AddCollector([core, rocks] {
-      std::vector<prometheus::MetricFamily> families = StorageFamilies("stats", rocks->ReadStorageFigures());
+      std::vector<prometheus::MetricFamily> families =
+          StorageFamilies("stats", rocks->ReadStorageFigures());
       families.push_back(GaugeFamily("imdi_stats_data_version",
                                      "The latest committed data version.",
                                      {{{}, static_cast<double>(core->data_version())}}));
