@@ -32,8 +32,9 @@ BENCH_PACKAGES=(postgresql nghttp2-client)
 CONTAINER_PACKAGES=(podman mmdebstrap runc podman-compose
   golang-github-containernetworking-plugin-dnsname)
 # What only the tests run: a real Prometheus scrapes both services
-# (tests/e2e/prometheus_e2e.sh, label prometheus).
-TEST_PACKAGES=(prometheus)
+# (tests/e2e/prometheus_e2e.sh, label prometheus); curl reads metrics
+# endpoints there and in the container test.
+TEST_PACKAGES=(prometheus curl)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then

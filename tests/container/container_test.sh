@@ -54,6 +54,7 @@ expect_same() {
 
 compose() {
   IMDI_SECRETS="$SECRETS" IMDI_STATS_PORT="" IMDI_AWARD_PORT="" \
+    IMDI_STATS_METRICS_PORT="" IMDI_AWARD_METRICS_PORT="" \
     timeout 300 podman-compose -p "$RUN-compose" -f "$ROOT/deploy/compose/compose.yaml" "$@"
 }
 
@@ -275,6 +276,11 @@ load "$RUN-compose_default" || exit 1
 snapshot "$SP" "$AP" >"$WORK/compose-before.txt"
 expect_same "compose: the same data as the containers" "$WORK/before.txt" \
   "$WORK/compose-before.txt"
+# compose publishes each service's Prometheus endpoint on loopback; the load
+# above went through the statistics service's ImportFigures.
+metrics="$(curl -s --max-time 10 "http://127.0.0.1:$(host_port "$COMPOSE_STATS" 9464)/metrics" || true)"
+expect_eq "compose: stats-service metrics count the import" "yes" \
+  "$(grep -q '^imdi_grpc_server_handled_total{.*grpc_method="ImportFigures"' <<<"$metrics" && echo yes || echo no)"
 compose exec stats sh -c 'kill -HUP 1' >"$WORK/compose.log" 2>&1 ||
   { cat "$WORK/compose.log" >&2; fail "podman-compose exec"; }
 expect_reloaded "$COMPOSE_STATS"
