@@ -118,6 +118,20 @@ expect_query "import rows changed" \
   "$(query 'imdi_stats_import_rows_total{job="stats-service",result="changed"}')"
 expect_query "RocksDB live data known" 'count(imdi_rocksdb_live_data_bytes{service="stats"})' 1
 expect_query "award store figures" 'count(imdi_rocksdb_block_cache_usage_bytes{service="award"})' 1
+
+say "-- a change feed watcher is counted while it watches"
+"$IMDICTL" figures watch --target="127.0.0.1:$STATS_PORT" --since="$version" \
+  >"$WORK/watch.out" 2>&1 &
+WATCH_PID=$!
+PIDS+=("$WATCH_PID")
+for _ in $(seq 1 100); do
+  grep -q '^live at data version' "$WORK/watch.out" && break
+  sleep 0.1
+done
+expect_query "one watcher connected" 'imdi_stats_watchers{job="stats-service"}' 1
+kill -TERM "$WATCH_PID" 2>/dev/null || true
+wait "$WATCH_PID" 2>/dev/null || true
+expect_query "no watcher after it left" 'imdi_stats_watchers{job="stats-service"}' 0
 expect_query "block cache lookups counted" \
   'count(imdi_rocksdb_block_cache_hits_total{service="stats"})' 1
 
