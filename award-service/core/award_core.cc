@@ -158,4 +158,14 @@ absl::StatusOr<v1::ListAuditEventsResponse> AwardCore::ListAuditEvents(
   return use_case::ListAuditEvents(context_, request);
 }
 
+absl::StatusOr<v1::RecordCitationResponse> AwardCore::RecordCitation(
+    const v1::RecordCitationRequest& request, const Caller& caller) {
+  return use_case::RecordCitation(context_, request, caller);
+}
+
+absl::StatusOr<v1::RenderAnnouncementResponse> AwardCore::RenderAnnouncement(
+    const v1::RenderAnnouncementRequest& request) {
+  return use_case::RenderAnnouncement(context_, request);
+}
+
 }  // namespace imdi::award

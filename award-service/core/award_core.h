@@ -113,6 +113,12 @@ class AwardCore {
   absl::StatusOr<v1::ListWinnersResponse> ListWinners(const v1::ListWinnersRequest& request);
   absl::StatusOr<v1::ListAuditEventsResponse> ListAuditEvents(
       const v1::ListAuditEventsRequest& request);
+  // The jury's citation, every figure resolved at the frozen data version.
+  absl::StatusOr<v1::RecordCitationResponse> RecordCitation(
+      const v1::RecordCitationRequest& request, const Caller& caller);
+  // The public texts (domain/announcement.h).
+  absl::StatusOr<v1::RenderAnnouncementResponse> RenderAnnouncement(
+      const v1::RenderAnnouncementRequest& request);
 
  private:
   Transactions transactions_;  // the commit protocol and the mutex

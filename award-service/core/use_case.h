@@ -8,6 +8,8 @@
 //   voting.cc       the public vote: open it, record and correct votes
 //   jury.cc         deliberation, jurors, conflicts, assessments, scores
 //   winners.cc      the decision, the announcement, the winners history
+//   citation.cc     the jury's citation, its figures resolved and checked
+//   announcements.cc the public texts of a cycle
 //   audit.cc        the audit trail
 //
 // A change goes through Transactions::Mutate (core/transaction.h); reads of
@@ -220,6 +222,19 @@ absl::StatusOr<v1::ImportWinnersResponse> ImportWinners(const Context& ctx,
                                                         const Caller& caller);
 absl::StatusOr<v1::ListWinnersResponse> ListWinners(const Context& ctx,
                                                     const v1::ListWinnersRequest& request);
+
+// --------------------------------------------------------------------------
+// citation.cc
+
+absl::StatusOr<v1::RecordCitationResponse> RecordCitation(const Context& ctx,
+                                                          const v1::RecordCitationRequest& request,
+                                                          const Caller& caller);
+
+// --------------------------------------------------------------------------
+// announcements.cc
+
+absl::StatusOr<v1::RenderAnnouncementResponse> RenderAnnouncement(
+    const Context& ctx, const v1::RenderAnnouncementRequest& request);
 
 // --------------------------------------------------------------------------
 // audit.cc

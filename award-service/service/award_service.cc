@@ -206,6 +206,8 @@ IMDI_AWARD_WRITE(CancelCycle, store_pool_)
 IMDI_AWARD_WRITE(ImportWinners, store_pool_)
 IMDI_AWARD_READ(ListWinners, store_pool_)
 IMDI_AWARD_READ(ListAuditEvents, store_pool_)
+IMDI_AWARD_WRITE(RecordCitation, stats_pool_)
+IMDI_AWARD_READ(RenderAnnouncement, stats_pool_)
 
 #undef IMDI_AWARD_READ
 #undef IMDI_AWARD_WRITE

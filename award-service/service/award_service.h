@@ -37,8 +37,10 @@ using RawAwardService =
     IMDI_RAW(SubmitScoreSheet, IMDI_RAW(CorrectVotes, IMDI_RAW(GetCycleProgress,
     IMDI_RAW(DecideWinner, IMDI_RAW(AnnounceWinner, IMDI_RAW(ArchiveCycle,
     IMDI_RAW(CancelCycle, IMDI_RAW(ImportWinners, IMDI_RAW(ListWinners,
-    IMDI_RAW(ListAuditEvents, IMDI_RAW(ExportCycleResults,
-    v1::AwardService::Service)))))))))))))))))))))))))))));
+    IMDI_RAW(ListAuditEvents, IMDI_RAW(ExportCycleResults, IMDI_RAW(RecordCitation,
+    IMDI_RAW(RenderAnnouncement, IMDI_RAW(UploadNominationDocument,
+    IMDI_RAW(DownloadNominationDocument,
+    v1::AwardService::Service)))))))))))))))))))))))))))))))));
 #undef IMDI_RAW
 // clang-format on
 
@@ -86,9 +88,16 @@ class AwardServiceImpl final : public RawAwardService {
   IMDI_AWARD_RPC(ImportWinners)
   IMDI_AWARD_RPC(ListWinners)
   IMDI_AWARD_RPC(ListAuditEvents)
+  IMDI_AWARD_RPC(RecordCitation)
+  IMDI_AWARD_RPC(RenderAnnouncement)
 #undef IMDI_AWARD_RPC
 
   grpc::ServerWriteReactor<grpc::ByteBuffer>* ScreenMunicipalities(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
+  // The documents of nominations (service/document_streams.cc).
+  grpc::ServerReadReactor<grpc::ByteBuffer>* UploadNominationDocument(
+      grpc::CallbackServerContext* context, grpc::ByteBuffer* response) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* DownloadNominationDocument(
       grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
 
  private:

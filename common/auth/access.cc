@@ -63,6 +63,10 @@ const std::map<std::string, Roles, std::less<>>& Table() {
         {"ListWinners", award_read},
         {"ListAuditEvents", {kAwardAuditor, kAwardAdmin}},
         {"ExportCycleResults", {kAwardAdmin, kAwardJuror, kAwardAuditor}},
+        {"RecordCitation", {kAwardAdmin, kAwardJuror}},
+        {"RenderAnnouncement", award_read},
+        {"UploadNominationDocument", {kAwardNominator, kAwardAdmin}},
+        {"DownloadNominationDocument", award_read},
     };
     for (const auto& [m, roles] : award) (*t)[absl::StrCat("imdi.award.v1.AwardService/", m)] = roles;
     // Backups: the operators of each service.
