@@ -33,8 +33,9 @@ CONTAINER_PACKAGES=(podman mmdebstrap runc podman-compose
   golang-github-containernetworking-plugin-dnsname)
 # What only the tests run: a real Prometheus scrapes both services
 # (tests/e2e/prometheus_e2e.sh, label prometheus); curl reads metrics
-# endpoints there and in the container test.
-TEST_PACKAGES=(prometheus curl)
+# endpoints there and in the container test; html5lib, a conforming HTML
+# parser, checks the announcements the award service renders as HTML.
+TEST_PACKAGES=(prometheus curl python3-html5lib)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then

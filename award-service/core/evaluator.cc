@@ -58,6 +58,18 @@ absl::StatusOr<std::vector<MunicipalityInfo>> Evaluator::Resolve(
   return out;
 }
 
+absl::StatusOr<FiguresByMunicipality> Evaluator::Figures(const std::vector<std::string>& codes,
+                                                         int first_year, int last_year,
+                                                         int64_t version) {
+  return stats_->BatchGetFigures(codes, first_year, last_year, version);
+}
+
+absl::StatusOr<std::vector<AreaTotal>> Evaluator::AreaTotals(
+    const std::vector<stats::v1::Area>& areas, const std::string& field, int year,
+    int64_t version) {
+  return stats_->BatchGetAreaTotals(areas, field, year, version);
+}
+
 absl::StatusOr<std::map<std::string, std::string>> Evaluator::CurrentCodes() {
   IMDI_ASSIGN_OR_RETURN(int64_t version, stats_->DataVersion());
   IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> all, stats_->ListMunicipalities(version));

@@ -65,6 +65,17 @@ class Evaluator {
                                                      const Screening::Options& options,
                                                      int64_t* data_version);
 
+  // The figures of the named municipalities (any codes) in [first_year,
+  // last_year] at `version`, by current code, in one batch.
+  absl::StatusOr<FiguresByMunicipality> Figures(const std::vector<std::string>& codes,
+                                                int first_year, int last_year, int64_t version);
+
+  // The totals of the count field `field` of `areas` in `year` at `version`,
+  // in request order, in one call.
+  absl::StatusOr<std::vector<AreaTotal>> AreaTotals(const std::vector<stats::v1::Area>& areas,
+                                                    const std::string& field, int year,
+                                                    int64_t version);
+
   // Every code any municipality ever had, to its code today, from one
   // listing at the newest data version.
   absl::StatusOr<std::map<std::string, std::string>> CurrentCodes();

@@ -7,7 +7,9 @@ v1::CycleView EffectiveCycleView(v1::CycleView view, v1::CycleView fallback) {
 }
 
 void ApplyCycleView(v1::CycleView view, v1::Cycle& cycle) {
-  if (view == v1::CYCLE_VIEW_FULL || !cycle.has_config()) return;
+  if (view == v1::CYCLE_VIEW_FULL) return;
+  cycle.clear_citation();
+  if (!cycle.has_config()) return;
   v1::CycleConfig& config = *cycle.mutable_config();
   config.clear_criteria();
   config.clear_requirement();

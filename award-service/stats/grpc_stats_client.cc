@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
 #include "absl/strings/strip.h"
 #include "award-service/stats/call_deadline.h"
 #include "absl/time/clock.h"
@@ -260,6 +261,45 @@ absl::StatusOr<RegionSettledByRegion> GrpcStatsClient::BatchGetRegionSettled(
     if (value.has_published()) settled.published = value.published();
     if (value.has_sum()) settled.sum = value.sum();
     settled.municipalities_missing = value.municipalities_missing();
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<AreaTotal>> GrpcStatsClient::BatchGetAreaTotals(
+    const std::vector<stats::v1::Area>& areas, const std::string& field, int year,
+    int64_t version) {
+  std::vector<AreaTotal> out;
+  if (areas.empty()) return out;
+  // The aggregate names each summed figure like the Figures field it sums.
+  const google::protobuf::FieldDescriptor* value_field =
+      stats::v1::GetAggregateResponse::descriptor()->FindFieldByName(field);
+  if (value_field == nullptr || value_field->message_type() == nullptr ||
+      value_field->message_type() != stats::v1::AggregateValue::descriptor()) {
+    return MakeError(absl::StatusCode::kInvalidArgument, "INVALID_FIELD",
+                     absl::StrCat("the statistics service sums no field named ", field));
+  }
+  stats::v1::BatchGetAggregatesRequest request;
+  for (const stats::v1::Area& area : areas) *request.add_areas() = area;
+  request.set_year(year);
+  request.set_as_of_version(version);
+  stats::v1::BatchGetAggregatesResponse response;
+  absl::Status status = Invoke("BatchGetAggregates", options_.deadline, [&](auto& context) {
+    return stub_->BatchGetAggregates(&context, request, &response);
+  });
+  if (!status.ok()) return status;
+  if (response.aggregates_size() != request.areas_size()) {
+    return MakeError(absl::StatusCode::kInternal, "STATS_ERROR",
+                     "the statistics service answered a batch of aggregates incompletely");
+  }
+  for (const stats::v1::GetAggregateResponse& aggregate : response.aggregates()) {
+    const auto& value = static_cast<const stats::v1::AggregateValue&>(
+        aggregate.GetReflection()->GetMessage(aggregate, value_field));
+    AreaTotal& total = out.emplace_back();
+    total.area_name = aggregate.area().name();
+    if (value.has_published()) total.published = value.published();
+    if (value.has_sum()) total.sum = value.sum();
+    total.municipalities_reported = value.municipalities_reported();
+    total.municipalities_missing = value.municipalities_missing();
   }
   return out;
 }

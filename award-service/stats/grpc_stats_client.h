@@ -59,6 +59,9 @@ class GrpcStatsClient final : public StatsClient {
                                                int64_t version) override;
   absl::StatusOr<RegionSettledByRegion> BatchGetRegionSettled(
       const std::vector<stats::v1::ImdiRegion>& regions, int year, int64_t version) override;
+  absl::StatusOr<std::vector<AreaTotal>> BatchGetAreaTotals(
+      const std::vector<stats::v1::Area>& areas, const std::string& field, int year,
+      int64_t version) override;
   // Health, then one authenticated read: credentials the statistics service
   // refuses make the award service not ready, too.
   absl::Status CheckHealth() override;

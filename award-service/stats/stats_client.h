@@ -78,6 +78,15 @@ struct StatsSnapshot {
 // Region totals by region.
 using RegionSettledByRegion = std::map<stats::v1::ImdiRegion, RegionSettled>;
 
+// One area's total of one count field in one year (stats GetAggregate).
+struct AreaTotal {
+  std::string area_name;
+  std::optional<int64_t> published;  // the published total, where stored
+  std::optional<int64_t> sum;        // over the municipalities with a value
+  int municipalities_reported = 0;
+  int municipalities_missing = 0;    // lacking a value (unknown, not 0)
+};
+
 class StatsClient {
  public:
   virtual ~StatsClient() = default;
@@ -111,9 +120,21 @@ class StatsClient {
   virtual absl::StatusOr<RegionSettledByRegion> BatchGetRegionSettled(
       const std::vector<stats::v1::ImdiRegion>& regions, int year, int64_t version) = 0;
 
+  // The totals of the count field `field` (a Figures field, e.g.
+  // "refugees_settled") of `areas` in `year`, in request order, in one call
+  // at `version` (not 0). UNIMPLEMENTED where a client does not offer it.
+  virtual absl::StatusOr<std::vector<AreaTotal>> BatchGetAreaTotals(
+      const std::vector<stats::v1::Area>& areas, const std::string& field, int year,
+      int64_t version);
+
   // OK when the statistics service reports SERVING.
   virtual absl::Status CheckHealth() = 0;
 };
+
+inline absl::StatusOr<std::vector<AreaTotal>> StatsClient::BatchGetAreaTotals(
+    const std::vector<stats::v1::Area>&, const std::string&, int, int64_t) {
+  return absl::UnimplementedError("this statistics client reads no area totals");
+}
 
 }  // namespace imdi::award
 

@@ -5,7 +5,11 @@
 # scores are those of tests/e2e/scenarios/award_2016.scenario (the buf curl
 # replay), read from files under tests/e2e/data/award-2016/. Every imdictl
 # command is counted; the replay must take at most 25.
-# It ends with the cycle's results as CSV (`cycle results`).
+# It ends with the cycle's results as CSV (`cycle results`) and its public
+# record: the jury's citation (`cycle cite`, a contradicted claim refused)
+# and both announcements (`cycle announcement`) checked against the facts of
+# IMDi's two articles, the HTML form by a conforming HTML parser. Those
+# commands are counted apart from the workflow's.
 #
 # Connection settings come the three ways imdictl takes them: the targets
 # from the environment (IMDI_STATS, IMDI_AWARD), the actor from a config
@@ -16,6 +20,7 @@ IMDICTL="$BUILD_DIR/tools/imdictl"
 DATA="$(cd "$(dirname "${BASH_SOURCE[0]}")/data/award-2016" && pwd)"
 MAX_COMMANDS=25
 COMMANDS=0
+RECORD_COMMANDS=0
 OUT="$WORK/out"
 ERR="$WORK/err"
 
@@ -29,6 +34,16 @@ ctl() {
   cat "$OUT" >&2
   [ -s "$ERR" ] && sed 's/^/  stderr: /' "$ERR" >&2
   return 0
+}
+
+# record_ctl ARGS...: an imdictl command of the public record, counted apart.
+record_ctl() {
+  ctl "$@"
+  COMMANDS=$((COMMANDS - 1))
+  RECORD_COMMANDS=$((RECORD_COMMANDS + 1))
+}
+expect_in() {  # expect_in FILE TEXT: the file holds the text
+  grep -qF -- "$2" "$1" || fail "$(basename "$1") lacks '$2'"
 }
 
 expect_rc() { expect_eq "imdictl[$COMMANDS] exit status" "$1" "$RC"; }
@@ -99,6 +114,33 @@ ctl cycle announce --cycle=2016
 expect_rc 0
 expect_out "cycle 2016 (Bosettingsprisen 2016): nominees announced, data version [1-9]"
 expect_eq "nominees listed" 6 "$(grep -c 'IMDi ' "$OUT")"
+frozen_version="$(sed -n 's/.*nominees announced, data version \([0-9]*\).*/\1/p' "$OUT" | head -1)"
+
+say "-- the nominees' announcement, from the record at data version $frozen_version"
+record_ctl cycle announcement --cycle=2016 --kind=nominees --out="$WORK/nominees.md"
+expect_rc 0
+NOMINEES="$WORK/nominees.md"
+cat "$NOMINEES" >&2
+expect_in "$NOMINEES" "# De nominerte til Bosettingsprisen 2016 er klare"
+expect_in "$NOMINEES" "Nominert er Arendal, Bergen, Bodø, Rælingen, Trondheim og Tynset."
+expect_eq "nominee sections" 6 "$(grep -c '^### .* kommune$' "$NOMINEES")"
+# One nominee per IMDi region: six sections, six regions.
+expect_eq "regions of the nominees" 6 \
+  "$(grep -A2 '^### ' "$NOMINEES" | grep -o 'IMDi \(Øst\|Indre Øst\|Sør\|Vest\|Midt-Norge\|Nord\)\*' | sort -u | wc -l)"
+expect_in "$NOMINEES" "Én kommune fra hver av de 6 IMDi-regionene er nominert."
+expect_in "$NOMINEES" "Tidligere vinnere av prisen er Grimstad (2015), Drammen (2014), Hammerfest (2013), Molde (2012), Kragerø (2011), Kristiansand (2010), Levanger (2009) og Vadsø (2008)."
+expect_in "$NOMINEES" "Det ble bosatt 15 291"
+expect_in "$NOMINEES" "Av disse var 1 599"
+expect_in "$NOMINEES" "Kommuner som har gjort en ekstraordinær innsats for å bosette mange flyktninger"
+expect_in "$NOMINEES" "I 2016 bosatte kommunen 627"
+# Every note names its source and the frozen data version.
+notes="$(grep -c '^\[^[0-9]*\]: ' "$NOMINEES")"
+[ "$notes" -ge 8 ] || fail "the nominees' text has $notes source notes"
+expect_eq "notes at another data version" 0 \
+  "$(grep '^\[^[0-9]*\]: ' "$NOMINEES" | grep -vc "dataversjon $frozen_version" || true)"
+record_ctl cycle announcement --cycle=2016 --kind=winner
+expect_rc 4
+grep -q "WRONG_STATE" "$ERR" || fail "the winner's text before the decision is not refused as WRONG_STATE"
 ctl cycle start-jury --cycle=2016 --output=json
 expect_rc 0
 expect_json '.[0].cycle.state == "CYCLE_STATE_JURY_DELIBERATION" and (.[0].candidates | length) == 6'
@@ -150,10 +192,49 @@ expect_rc 0
 expect_out "^1  *Trondheim "
 expect_out "winner: Trondheim"
 expect_eq "candidates ranked" 6 "$(grep -cE '^[1-6]  ' "$OUT")"
+
+say "-- the jury's citation: figures by reference, claims checked"
+record_ctl cycle cite --cycle=2016 "$DATA/citation-contradicted.txt"
+expect_rc 4
+grep -q "CITATION_CONTRADICTED" "$ERR" || fail "a contradicted claim is not refused as CITATION_CONTRADICTED"
+grep -q "states 35.0 % (tolerance 2) but Trondheim (1601)'s refugees_settled in 2016 as a share of IMDi Midt-Norge is 23.2 % (627 of 2702, published total)" "$ERR" ||
+  fail "the refusal does not give the computed share"
+record_ctl cycle cite --cycle=2016 "$DATA/citation.txt"
+expect_rc 0
+expect_out "the jury's citation, 10 reasons, figures at data version $frozen_version"
+expect_out "Trondheim (1601) refugees_settled 2016: 23.2 % (627 of 2702 in IMDi Midt-Norge, published total), stated 25 ± 2.5"
+expect_out "Trondheim (1601) minors_settled 2016: 123, stated 123"
+record_ctl cycle announcement --cycle=2016 --kind=winner
+expect_rc 0
+grep -q "draft: the winner is not announced yet" "$ERR" || fail "the winner's text before AnnounceWinner is not a draft"
+expect_out "Utkast"
 ctl cycle announce-winner --cycle=2016 --output=json
 expect_rc 0
 expect_json '.[0].cycle.state == "CYCLE_STATE_WINNER_ANNOUNCED"'
 expect_json '.[0].winner | .awardYear == 2016 and .municipalityName == "Trondheim" and .codeAtTheTime == "1601" and .announceDate == "2017-04-26"'
+
+say "-- the winner's announcement, from the record"
+record_ctl cycle announcement --cycle=2016 --kind=winner --out="$WORK/winner.md"
+expect_rc 0
+WINNER="$WORK/winner.md"
+cat "$WINNER" >&2
+expect_in "$WINNER" "# Trondheim vant Bosettingsprisen 2016"
+grep -q "Utkast" "$WINNER" && fail "the announced winner's text is still a draft"
+expect_in "$WINNER" "De andre nominerte kommunene var Arendal, Bergen, Bodø, Rælingen og Tynset."
+expect_in "$WINNER" "bosetter om lag 25 % av alle flyktningene i regionen (23,2 % (627 av 2 702)"
+expect_in "$WINNER" "Aldri har en kommune bosatt så mange enslige mindreårige på ett år: 123"
+expect_in "$WINNER" "dataversjon $frozen_version"
+expect_eq "the jury's reasons" 10 "$(grep -c '^- ' "$WINNER")"
+record_ctl cycle announcement --cycle=2016 --kind=winner --format=html --out="$WORK/winner.html"
+expect_rc 0
+python3 "$(dirname "${BASH_SOURCE[0]}")/check_announcement_html.py" "$WORK/winner.html" \
+  "Trondheim vant Bosettingsprisen 2016" "23,2 % (627 av 2 702)" "123" "dataversjon $frozen_version" ||
+  fail "the winner's HTML page does not pass the HTML parser's checks"
+record_ctl cycle announcement --cycle=2016 --kind=nominees --format=html --out="$WORK/nominees.html"
+expect_rc 0
+python3 "$(dirname "${BASH_SOURCE[0]}")/check_announcement_html.py" "$WORK/nominees.html" \
+  "De nominerte til Bosettingsprisen 2016 er klare" "15 291" "Grimstad (2015)" "Vadsø (2008)" ||
+  fail "the nominees' HTML page does not pass the HTML parser's checks"
 ctl winners list
 expect_rc 0
 expect_out "^2015  *Grimstad"
@@ -164,6 +245,9 @@ expect_json '[.[0].events[].sequence | tonumber] as $s | $s == [range(1; ($s | l
 expect_json '.[0].events[0].action == "CreateCycle"'
 expect_json '[.[0].events[] | select(.action == "SubmitNomination" and (.detail | startswith("nominated")))] | length == 6'
 expect_json '[.[0].events[] | select(.actor != "imdi-admin")] | length == 0'
+# The citation in the trail: the contradicted claim refused, then the
+# citation with its figures and their data version.
+expect_json '[.[0].events[] | select(.action == "RecordCitation")] | length == 2 and (.[0].detail | startswith("refused: CITATION_CONTRADICTED")) and (.[1].detail | contains("figures at data version '"$frozen_version"'")) and (.[1].detail | contains("= 23.2 % (627 of 2702, published total), stated 25.0 % ± 2.5"))'
 ctl cycle archive --cycle=2016
 expect_rc 0
 expect_out "cycle 2016 (Bosettingsprisen 2016): archived"
@@ -186,6 +270,6 @@ expect_eq "every verdict at the frozen data version" 0 \
 grep -q "^2016,verdict,n[0-9]*,5001,Trondheim,,,region_share,,,,,met,$frozen," "$OUT" ||
   fail "Trondheim's region_share verdict is not met at data version $frozen"
 
-say "-- $COMMANDS imdictl commands from an empty store to the archived cycle (at most $MAX_COMMANDS)"
+say "-- $COMMANDS imdictl commands from an empty store to the archived cycle (at most $MAX_COMMANDS), and $RECORD_COMMANDS for its public record"
 [ "$COMMANDS" -le "$MAX_COMMANDS" ] || fail "the replay took $COMMANDS commands"
 finish

@@ -163,6 +163,52 @@ class FakeStatsClient final : public StatsClient {
     return out;
   }
 
+  // Sums the municipalities of each area; a region's refugees_settled takes
+  // its published total from SetRegionSettled.
+  absl::StatusOr<std::vector<AreaTotal>> BatchGetAreaTotals(
+      const std::vector<stats::v1::Area>& areas, const std::string& field, int year,
+      int64_t version) override {
+    absl::MutexLock lock(&mu_);
+    IMDI_FAKE_CHECK("BatchGetAreaTotals");
+    const State& state = At(version);
+    const auto* descriptor = stats::v1::Figures::descriptor()->FindFieldByName(field);
+    if (descriptor == nullptr) return absl::InvalidArgumentError("no such field " + field);
+    std::vector<AreaTotal> out;
+    for (const stats::v1::Area& area : areas) {
+      AreaTotal& total = out.emplace_back();
+      total.area_name = area.kind() == stats::v1::AREA_KIND_COUNTRY ? "Norge"
+                        : area.kind() == stats::v1::AREA_KIND_COUNTY
+                            ? "county " + area.county_code()
+                            : stats::v1::ImdiRegion_Name(area.imdi_region());
+      for (const auto& [code, info] : state.municipalities) {
+        const bool in = area.kind() == stats::v1::AREA_KIND_COUNTRY ||
+                        (area.kind() == stats::v1::AREA_KIND_IMDI_REGION &&
+                         info.imdi_region == area.imdi_region()) ||
+                        (area.kind() == stats::v1::AREA_KIND_COUNTY &&
+                         info.CodeIn(year).substr(0, 2) == area.county_code());
+        if (!in) continue;
+        const stats::v1::Figures* f = nullptr;
+        if (auto m = state.figures.find(code); m != state.figures.end()) {
+          if (auto y = m->second.find(year); y != m->second.end()) f = &y->second;
+        }
+        if (f == nullptr || !f->GetReflection()->HasField(*f, descriptor)) {
+          ++total.municipalities_missing;
+          continue;
+        }
+        ++total.municipalities_reported;
+        total.sum = total.sum.value_or(0) + f->GetReflection()->GetInt32(*f, descriptor);
+      }
+      if (area.kind() == stats::v1::AREA_KIND_IMDI_REGION && field == "refugees_settled") {
+        auto it = state.regions.find({area.imdi_region(), year});
+        if (it != state.regions.end()) {
+          total.published = it->second.published;
+          if (!it->second.region_name.empty()) total.area_name = it->second.region_name;
+        }
+      }
+    }
+    return out;
+  }
+
   absl::Status CheckHealth() override {
     absl::MutexLock lock(&mu_);
     IMDI_FAKE_CHECK("CheckHealth");

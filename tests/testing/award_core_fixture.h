@@ -51,6 +51,11 @@ class HookedStatsClient final : public StatsClient {
       const std::vector<stats::v1::ImdiRegion>& regions, int year, int64_t version) override {
     return inner_->BatchGetRegionSettled(regions, year, version);
   }
+  absl::StatusOr<std::vector<AreaTotal>> BatchGetAreaTotals(
+      const std::vector<stats::v1::Area>& areas, const std::string& field, int year,
+      int64_t version) override {
+    return inner_->BatchGetAreaTotals(areas, field, year, version);
+  }
   absl::Status CheckHealth() override { return inner_->CheckHealth(); }
 
  private:

@@ -162,5 +162,48 @@ TEST(ImdictlInputs, NominationsByIdCodeOrName) {
   EXPECT_EQ(ResolveNomination("Bergen", list).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(CitationFile, ReasonsInOrderWithTheirFigures) {
+  award::v1::RecordCitationRequest request;
+  ASSERT_TRUE(ParseCitationFile(
+                  "# the jury\n"
+                  "reason = Godt forankret i planene\n"
+                  "reason = Bosetter om lag 25 % av regionens flyktninger ({2} av anmodningen)\n"
+                  "figure = share_of_region 1601 2016 refugees_settled stated=25 tolerance=2,5\n"
+                  "figure = ratio 1601 2016 refugees_settled of=refugees_requested\n"
+                  "reason = Det ble bosatt {1} i landet\n"
+                  "figure = country_total 2016 refugees_settled\n",
+                  request)
+                  .ok());
+  ASSERT_EQ(request.reasons_size(), 3);
+  EXPECT_EQ(request.reasons(0).figures_size(), 0);
+  const auto& share = request.reasons(1).figures(0);
+  EXPECT_EQ(share.kind(), award::v1::CITED_FIGURE_KIND_SHARE_OF_REGION);
+  EXPECT_EQ(share.municipality_code(), "1601");
+  EXPECT_EQ(share.year(), 2016);
+  EXPECT_EQ(share.field(), "refugees_settled");
+  EXPECT_EQ(share.stated_value(), 25);
+  EXPECT_EQ(share.tolerance(), 2.5);
+  EXPECT_EQ(request.reasons(1).figures(1).denominator_field(), "refugees_requested");
+  EXPECT_FALSE(request.reasons(1).figures(1).has_stated_value());
+  const auto& total = request.reasons(2).figures(0);
+  EXPECT_EQ(total.kind(), award::v1::CITED_FIGURE_KIND_COUNTRY_TOTAL);
+  EXPECT_TRUE(total.municipality_code().empty());
+}
+
+TEST(CitationFile, SaysWhichLineIsWrong) {
+  award::v1::RecordCitationRequest request;
+  EXPECT_EQ(ParseCitationFile("figure = value 1601 2016 refugees_settled\n", request).message(),
+            "line 1: a figure belongs to the reason before it");
+  EXPECT_EQ(ParseCitationFile("reason = x\nfigure = guess 1601 2016 f\n", request)
+                .message()
+                .substr(0, 36),
+            "line 2: unknown figure kind \"guess\";");
+  EXPECT_EQ(ParseCitationFile("reason = x\nfigure = value 1601 2016 f stated=many\n", request)
+                .message(),
+            "line 2: stated \"many\" is not a number");
+  EXPECT_EQ(ParseCitationFile("# nothing\n", request).message(),
+            "the file holds no reason (reason = TEXT)");
+}
+
 }  // namespace
 }  // namespace imdi::imdictl

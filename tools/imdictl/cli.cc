@@ -223,6 +223,31 @@ const std::vector<Command>& Commands() {
        .flags = {"cycle", "format", "out"},
        .handler = CycleResults},
       {.group = "cycle",
+       .name = "cite",
+       .args = "FILE",
+       .summary = "Record the jury's citation of the winner: reasons citing figures by reference.",
+       .details = "A citation file holds key = value lines, in order:\n"
+                  "  reason = Kommunen bosatte {1} av alle flyktningene i regionen\n"
+                  "  figure = share_of_region 1601 2016 refugees_settled stated=25 tolerance=2.5\n"
+                  "Each figure belongs to the reason before it; {1}, {2} in the text stand for "
+                  "its figures. Kinds: value, share_of_region, share_of_county, "
+                  "share_of_country, ratio (of=FIELD) and country_total (no code). The service "
+                  "reads every figure at the cycle's frozen data version and refuses a stated "
+                  "number the figures contradict, printing the computed value.",
+       .service = S::kAward,
+       .flags = {"cycle", "etag"},
+       .handler = CycleCite},
+      {.group = "cycle",
+       .name = "announcement",
+       .args = "",
+       .summary = "Print the nominees' or the winner's announcement (--kind=nominees|winner, "
+                  "--format=markdown|html, --out=FILE).",
+       .details = "In Norwegian bokmål, every figure with a numbered note of its source and "
+                  "data version. The HTML form is one self-contained page.",
+       .service = S::kAward,
+       .flags = {"cycle", "kind", "format", "out"},
+       .handler = CycleAnnouncement},
+      {.group = "cycle",
        .name = "export",
        .args = "",
        .summary = "Write the whole cycle as one JSON document: cycle, nominations, audit trail.",

@@ -38,6 +38,8 @@ int CycleCancel(Client& client, const Args& args);
 int CycleArchive(Client& client, const Args& args);
 int CycleExport(Client& client, const Args& args);
 int CycleResults(Client& client, const Args& args);
+int CycleCite(Client& client, const Args& args);
+int CycleAnnouncement(Client& client, const Args& args);
 
 // Award service, nominations, jury, votes, winners, audit
 // (award_commands.cc).

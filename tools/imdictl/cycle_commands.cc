@@ -353,4 +353,97 @@ int CycleResults(Client& client, const Args& args) {
   return kExitOk;
 }
 
+int CycleCite(Client& client, const Args& args) {
+  if (args.size() != 1) return UsageError("cycle cite takes one citation file");
+  std::optional<std::string> cycle = CycleFromFlags();
+  if (!cycle) return kExitUsage;
+  std::optional<std::string> text = ReadInputFile(args[0]);
+  if (!text) return kExitFile;
+  api::RecordCitationRequest request;
+  if (absl::Status s = ParseCitationFile(*text, request); !s.ok()) {
+    std::cerr << "imdictl: " << args[0] << ": " << s.message() << "\n";
+    return kExitFile;
+  }
+  request.set_cycle_id(*cycle);
+  request.set_etag(absl::GetFlag(FLAGS_etag));
+  api::RecordCitationResponse response;
+  if (int rc = Mutate(client, "cycle cite", &Stub::RecordCitation, "RecordCitation", request,
+                      response)) {
+    return rc;
+  }
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+    return kExitOk;
+  }
+  const api::Citation& citation = response.citation();
+  std::cout << "cycle " << response.cycle().cycle_id() << ": the jury's citation, "
+            << citation.reasons_size() << " reasons, figures at data version "
+            << citation.data_version() << "\n";
+  for (int i = 0; i < citation.reasons_size(); ++i) {
+    const api::CitationReason& reason = citation.reasons(i);
+    std::cout << i + 1 << ". " << reason.text() << "\n";
+    for (int j = 0; j < reason.figures_size(); ++j) {
+      const api::CitedFigure& f = reason.figures(j);
+      std::cout << "   {" << j + 1 << "} " << f.municipality_name()
+                << (f.code_at_the_time().empty() ? "" : absl::StrCat(" (", f.code_at_the_time(), ")"))
+                << " " << f.field() << " " << f.year() << ": ";
+      const bool percent = f.kind() != api::CITED_FIGURE_KIND_VALUE &&
+                           f.kind() != api::CITED_FIGURE_KIND_COUNTRY_TOTAL;
+      std::cout << (percent ? absl::StrFormat("%.1f %%", f.value()) : absl::StrFormat("%.0f", f.value()));
+      if (f.has_numerator() && f.has_denominator()) {
+        std::cout << absl::StrFormat(" (%.0f of %.0f", f.numerator(), f.denominator())
+                  << (f.area_name().empty() ? "" : absl::StrCat(" in ", f.area_name()))
+                  << (f.denominator_source().empty() ? "" : absl::StrCat(", ", f.denominator_source()))
+                  << ")";
+      }
+      if (f.has_stated_value()) {
+        std::cout << absl::StrFormat(", stated %g", f.stated_value())
+                  << (f.tolerance() > 0 ? absl::StrFormat(" ± %g", f.tolerance()) : "");
+      }
+      std::cout << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+int CycleAnnouncement(Client& client, const Args& args) {
+  if (!args.empty()) return UsageError("cycle announcement takes no arguments");
+  std::optional<std::string> cycle = CycleFromFlags();
+  if (!cycle) return kExitUsage;
+  api::RenderAnnouncementRequest request;
+  request.set_cycle_id(*cycle);
+  const std::string kind = absl::GetFlag(FLAGS_kind);
+  if (kind == "nominees") {
+    request.set_kind(api::ANNOUNCEMENT_KIND_NOMINEES);
+  } else if (kind == "winner") {
+    request.set_kind(api::ANNOUNCEMENT_KIND_WINNER);
+  } else {
+    return UsageError("--kind: nominees or winner");
+  }
+  const std::string format = absl::GetFlag(FLAGS_format);
+  if (format.empty() || format == "markdown" || format == "md") {
+    request.set_format(api::ANNOUNCEMENT_FORMAT_MARKDOWN);
+  } else if (format == "html") {
+    request.set_format(api::ANNOUNCEMENT_FORMAT_HTML);
+  } else {
+    return UsageError(absl::StrCat("--format: an announcement is markdown or html, not \"",
+                                   format, "\""));
+  }
+  api::RenderAnnouncementResponse response;
+  if (int rc = Read(client, &Stub::RenderAnnouncement, "RenderAnnouncement", request, response)) {
+    return rc;
+  }
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+    return kExitOk;
+  }
+  if (!WriteOutput(response.text(), absl::GetFlag(FLAGS_out))) return kExitFile;
+  std::cerr << "imdictl: cycle " << response.cycle_id() << ": the "
+            << (kind == "winner" ? "winner's" : "nominees'") << " announcement"
+            << (response.draft() ? " (draft: the winner is not announced yet)" : "") << ", "
+            << response.sources_size() << " figures at data version " << response.data_version()
+            << "\n";
+  return kExitOk;
+}
+
 }  // namespace imdi::imdictl

@@ -59,7 +59,9 @@ ABSL_FLAG(std::string, as_of_known_date, "",
 ABSL_FLAG(std::string, format, "",
           "figures export: csv (the format imdictl import reads back) or jsonstat (JSON-stat "
           "2.0), rendered by the service; empty: the older per-record CSV or JSON lines. "
-          "cycle results: csv.");
+          "cycle results: csv. cycle announcement: markdown (default) or html.");
+ABSL_FLAG(std::string, kind, "",
+          "cycle announcement: nominees (the nominees' announcement) or winner (the winner's).");
 ABSL_FLAG(std::string, year, "",
           "figures export --format: years, e.g. 2015 or 2015,2016, or a range 2012-2017.");
 ABSL_FLAG(std::string, municipalities, "",

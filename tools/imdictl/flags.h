@@ -39,6 +39,7 @@ ABSL_DECLARE_FLAG(int64_t, as_of_version);
 ABSL_DECLARE_FLAG(std::string, as_of_known_date);
 ABSL_DECLARE_FLAG(bool, sources);
 ABSL_DECLARE_FLAG(std::string, format);
+ABSL_DECLARE_FLAG(std::string, kind);
 ABSL_DECLARE_FLAG(std::string, year);
 ABSL_DECLARE_FLAG(std::string, municipalities);
 ABSL_DECLARE_FLAG(std::string, language);

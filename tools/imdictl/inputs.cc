@@ -323,6 +323,111 @@ absl::Status ParseNominationFile(absl::string_view text, api::SubmitNominationRe
   return absl::OkStatus();
 }
 
+namespace {
+
+// "25", "2.5" or "2,5".
+std::optional<double> ParseDecimal(absl::string_view text) {
+  std::string s(text);
+  for (char& c : s) {
+    if (c == ',') c = '.';
+  }
+  double x = 0;
+  if (!absl::SimpleAtod(s, &x) || !std::isfinite(x)) return std::nullopt;
+  return x;
+}
+
+absl::Status ParseCitedFigure(absl::string_view spec, api::CitedFigure& figure) {
+  std::vector<std::string> words = absl::StrSplit(spec, ' ', absl::SkipWhitespace());
+  if (words.empty()) return absl::InvalidArgumentError("a figure needs KIND [CODE] YEAR FIELD");
+  const std::string kind_name = absl::AsciiStrToUpper(words[0]);
+  api::CitedFigureKind kind;
+  if (!api::CitedFigureKind_Parse("CITED_FIGURE_KIND_" + kind_name, &kind) ||
+      kind == api::CITED_FIGURE_KIND_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown figure kind \"", CleanText(words[0], 32),
+                     "\"; expected value, share_of_region, share_of_county, share_of_country, "
+                     "ratio or country_total"));
+  }
+  figure.set_kind(kind);
+  const size_t positional = kind == api::CITED_FIGURE_KIND_COUNTRY_TOTAL ? 3 : 4;
+  if (words.size() < positional) {
+    return absl::InvalidArgumentError(
+        kind == api::CITED_FIGURE_KIND_COUNTRY_TOTAL
+            ? "country_total needs YEAR FIELD"
+            : absl::StrCat(words[0], " needs CODE YEAR FIELD"));
+  }
+  size_t i = 1;
+  if (kind != api::CITED_FIGURE_KIND_COUNTRY_TOTAL) figure.set_municipality_code(words[i++]);
+  int year = 0;
+  if (!absl::SimpleAtoi(words[i], &year)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("year \"", CleanText(words[i], 16), "\" is not a number"));
+  }
+  figure.set_year(year);
+  figure.set_field(words[i + 1]);
+  for (size_t k = positional; k < words.size(); ++k) {
+    const size_t eq = words[k].find('=');
+    const std::string key = eq == std::string::npos ? words[k] : words[k].substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : words[k].substr(eq + 1);
+    if (key == "of") {
+      figure.set_denominator_field(value);
+    } else if (key == "stated" || key == "tolerance") {
+      std::optional<double> x = ParseDecimal(value);
+      if (!x) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(key, " \"", CleanText(value, 16), "\" is not a number"));
+      }
+      if (key == "stated") {
+        figure.set_stated_value(*x);
+      } else {
+        figure.set_tolerance(*x);
+      }
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown figure option \"", CleanText(words[k], 32),
+                       "\"; expected of=, stated= or tolerance="));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ParseCitationFile(absl::string_view text, api::RecordCitationRequest& request) {
+  if (text.size() > size_t{256} * 1024) {
+    return absl::InvalidArgumentError("the file is larger than 256 KiB");
+  }
+  if (FirstInvalidUtf8(text)) return absl::InvalidArgumentError("the file is not UTF-8");
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    line = absl::StripAsciiWhitespace(line);
+    if (line.empty() || line[0] == '#') continue;
+    auto fail = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat("line ", line_number, ": ", why));
+    };
+    const size_t eq = line.find('=');
+    if (eq == absl::string_view::npos) return fail("expected reason = TEXT or figure = SPEC");
+    const std::string key = Trimmed(line.substr(0, eq));
+    const std::string value = Trimmed(line.substr(eq + 1));
+    if (key == "reason") {
+      request.add_reasons()->set_text(value);
+    } else if (key == "figure") {
+      if (request.reasons().empty()) return fail("a figure belongs to the reason before it");
+      absl::Status s = ParseCitedFigure(
+          value, *request.mutable_reasons(request.reasons_size() - 1)->add_figures());
+      if (!s.ok()) return fail(s.message());
+    } else {
+      return fail(absl::StrCat("unknown key \"", CleanText(key, 64),
+                               "\"; expected reason or figure"));
+    }
+  }
+  if (request.reasons().empty()) {
+    return absl::InvalidArgumentError("the file holds no reason (reason = TEXT)");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> ResolveNomination(
     absl::string_view ref, const google::protobuf::RepeatedPtrField<api::Nomination>& nominations) {
   std::vector<const api::Nomination*> matches;

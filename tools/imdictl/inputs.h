@@ -96,6 +96,15 @@ std::vector<VotesRow> ParseVotes(absl::string_view text, std::vector<InputProble
 absl::Status ParseNominationFile(absl::string_view text,
                                  award::v1::SubmitNominationRequest& request);
 
+// The jury's citation file, `key = value` lines in order: each
+// `reason = text` starts a reason; each `figure = KIND [CODE] YEAR FIELD
+// [of=FIELD] [stated=NUMBER] [tolerance=NUMBER]` cites a figure of the
+// reason before it. KIND is value, share_of_region, share_of_county,
+// share_of_country, ratio (with of=) or country_total (without CODE);
+// numbers take a decimal point or comma. Fills `request`'s reasons.
+absl::Status ParseCitationFile(absl::string_view text,
+                               award::v1::RecordCitationRequest& request);
+
 // "MIDT_NORGE", "midt-norge" or "IMDI_REGION_MIDT_NORGE".
 std::optional<stats::v1::ImdiRegion> ParseRegion(absl::string_view text);
 
