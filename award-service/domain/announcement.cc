@@ -241,15 +241,16 @@ void AppendHtmlEscaped(std::string* out, absl::string_view text) {
 }
 
 // Text as Markdown that prints exactly that text: characters that could
-// start inline markup (emphasis, links, images, code, raw HTML, entities,
-// footnotes, autolinks, strikethrough, tables) are backslash-escaped, and at
+// start inline markup (emphasis, links, images, code, footnotes, autolinks,
+// strikethrough, tables) are backslash-escaped, '<', '>' and '&' written as
+// entities (no raw HTML, no entity of the record's own), and at
 // the start of a line those that could start a block (heading, list, quote,
 // thematic break, ordered list "1." or "1)").
 void AppendMarkdownEscaped(std::string* out, absl::string_view text, bool line_start) {
   size_t i = 0;
   if (line_start && !text.empty()) {
     const char first = text[0];
-    if (first == '-' || first == '+' || first == '=' || first == '>') {
+    if (first == '-' || first == '+' || first == '=') {
       out->push_back('\\');
     } else if (absl::ascii_isdigit(static_cast<unsigned char>(first))) {
       size_t j = 0;
@@ -264,15 +265,27 @@ void AppendMarkdownEscaped(std::string* out, absl::string_view text, bool line_s
   for (; i < text.size(); ++i) {
     const char c = text[i];
     switch (c) {
+      case '<':
+        // As entities, so that the Markdown holds no '<' of the record at
+        // all (CommonMark decodes them back to the characters).
+        out->append("&lt;");
+        continue;
+      case '>':
+        out->append("&gt;");
+        continue;
+      case '&':
+        out->append("&amp;");
+        continue;
+      case '(':
+        // "](": not even an escaped link.
+        if (i > 0 && text[i - 1] == ']') out->push_back('\\');
+        break;
       case '\\':
       case '`':
       case '*':
       case '_':
       case '[':
       case ']':
-      case '<':
-      case '>':
-      case '&':
       case '|':
       case '~':
       case '#':

@@ -19,9 +19,8 @@ std::string GroupDigits(absl::string_view digits) {
   if (digits.size() < 4) return std::string(digits);
   std::string out;
   out.reserve(digits.size() + digits.size() / 3);
-  const size_t head = digits.size() % 3;
   for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (i - head) % 3 == 0) out.push_back(' ');
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(' ');
     out.push_back(digits[i]);
   }
   return out;
