@@ -130,10 +130,10 @@ class Notes {
       absl::StrAppend(&text, " (", FormatCount(figure.numerator()), " av ",
                       FormatCount(figure.denominator()), ")");
     }
-    const Key key{figure.kind(),
-                  figure.resolved_code().empty() ? figure.municipality_code()
-                                                 : figure.resolved_code(),
-                  figure.year(), figure.field(), figure.denominator_field()};
+    const Key key{
+        figure.kind(),
+        figure.resolved_code().empty() ? figure.municipality_code() : figure.resolved_code(),
+        figure.year(), figure.field(), figure.denominator_field()};
     auto it = std::find_if(keys_.begin(), keys_.end(), [&](const Key& k) { return k == key; });
     int number = 0;
     if (it != keys_.end()) {
@@ -156,10 +156,10 @@ class Notes {
   using Key = std::tuple<v1::CitedFigureKind, std::string, int32_t, std::string, std::string>;
 
   static std::string Place(const v1::CitedFigure& f) {
-    const std::string& name = f.municipality_name().empty()
-                                  ? (f.resolved_code().empty() ? f.municipality_code()
-                                                               : f.resolved_code())
-                                  : f.municipality_name();
+    const std::string& name =
+        f.municipality_name().empty()
+            ? (f.resolved_code().empty() ? f.municipality_code() : f.resolved_code())
+            : f.municipality_name();
     if (f.code_at_the_time().empty() || f.code_at_the_time() == name) return name;
     return absl::StrCat(name, " (", f.code_at_the_time(), ")");
   }
@@ -173,7 +173,7 @@ class Notes {
       case v1::CITED_FIGURE_KIND_SHARE_OF_COUNTRY: {
         std::string area = f.area_name();
         if (area.empty()) {
-          area = f.kind() == v1::CITED_FIGURE_KIND_SHARE_OF_COUNTRY ? "hele landet"
+          area = f.kind() == v1::CITED_FIGURE_KIND_SHARE_OF_COUNTRY  ? "hele landet"
                  : f.kind() == v1::CITED_FIGURE_KIND_SHARE_OF_REGION ? "regionen"
                                                                      : "fylket";
         }
@@ -627,8 +627,8 @@ Item RequirementItem(const v1::CycleConfig& config, const v1::Requirement& op, i
     return item;
   }
   const std::string quantifier = Quantifier(op);
-  item.line.push_back(Text(label.empty() ? Capitalized(quantifier)
-                                         : absl::StrCat(label, ": ", quantifier)));
+  item.line.push_back(
+      Text(label.empty() ? Capitalized(quantifier) : absl::StrCat(label, ": ", quantifier)));
   if (depth < kMaxRequirementDepth) item.children = RequirementItems(config, op, depth + 1);
   return item;
 }
@@ -659,13 +659,14 @@ void CriteriaSection(const v1::CycleConfig& config, Builder& doc) {
 
 // "I 2016 bosatte kommunen 627 flyktninger, hvorav 123 enslige
 // mindreårige." and the other figures as "Innbyggere: 187 353."
-void NomineeFigures(const std::vector<v1::CitedFigure>& figures, int32_t figures_year,
-                    Notes& notes, Builder& doc) {
+void NomineeFigures(const std::vector<v1::CitedFigure>& figures, int32_t figures_year, Notes& notes,
+                    Builder& doc) {
   const v1::CitedFigure* settled =
       FindFigure(figures, v1::CITED_FIGURE_KIND_VALUE, "refugees_settled");
-  const v1::CitedFigure* minors = FindFigure(figures, v1::CITED_FIGURE_KIND_VALUE, "minors_settled");
+  const v1::CitedFigure* minors =
+      FindFigure(figures, v1::CITED_FIGURE_KIND_VALUE, "minors_settled");
   if (settled != nullptr || minors != nullptr) {
-    const int32_t year = settled != nullptr ? settled->year()
+    const int32_t year = settled != nullptr    ? settled->year()
                          : minors->year() != 0 ? minors->year()
                                                : figures_year;
     Line line{Text(absl::StrCat("I ", year, " bosatte kommunen "))};
@@ -724,7 +725,8 @@ absl::StatusOr<RenderedAnnouncement> Nominees(const AnnouncementInput& input,
   if (!schedule.winner_announce_date().empty()) {
     std::string when =
         absl::StrCat("Vinneren kunngjøres ", FormatDate(OneLine(schedule.winner_announce_date())));
-    if (!OneLine(schedule.event()).empty()) absl::StrAppend(&when, " på ", OneLine(schedule.event()));
+    if (!OneLine(schedule.event()).empty())
+      absl::StrAppend(&when, " på ", OneLine(schedule.event()));
     when.push_back('.');
     doc.Paragraph(when);
   }
@@ -812,7 +814,8 @@ absl::StatusOr<RenderedAnnouncement> Nominees(const AnnouncementInput& input,
     std::vector<std::string> who;
     if (!by.empty()) who.push_back(absl::StrCat("Nominert av ", by));
     const std::string region = RegionName(n->imdi_region());
-    if (!region.empty()) who.push_back(region);
+    // "Nominert av IMDi Sør", not "..., IMDi Sør" twice.
+    if (!region.empty() && region != by) who.push_back(region);
     if (!who.empty()) {
       std::string line = who[0];
       for (size_t i = 1; i < who.size(); ++i) absl::StrAppend(&line, ", ", who[i]);
@@ -850,7 +853,8 @@ Line ReasonLine(const v1::CitationReason& reason, Notes& notes) {
   for (size_t i = 0; i < text.size();) {
     if (text[i] == '{') {
       size_t j = i + 1;
-      while (j < text.size() && j - i <= 3 && absl::ascii_isdigit(static_cast<unsigned char>(text[j])))
+      while (j < text.size() && j - i <= 3 &&
+             absl::ascii_isdigit(static_cast<unsigned char>(text[j])))
         ++j;
       if (j > i + 1 && j < text.size() && text[j] == '}') {
         int n = 0;
@@ -942,8 +946,7 @@ absl::StatusOr<RenderedAnnouncement> WinnerText(const AnnouncementInput& input,
   if (others.size() == 1) {
     doc.Paragraph(absl::StrCat("Den andre nominerte kommunen var ", Names(others)[0], "."));
   } else if (!others.empty()) {
-    doc.Paragraph(
-        absl::StrCat("De andre nominerte kommunene var ", JoinList(Names(others)), "."));
+    doc.Paragraph(absl::StrCat("De andre nominerte kommunene var ", JoinList(Names(others)), "."));
   }
   doc.Heading(2, absl::StrCat("Derfor mener juryen at ", name, " kommune fortjener prisen"));
   std::vector<Item> reasons;

@@ -94,9 +94,7 @@ std::string JoinList(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string RegionName(stats::v1::ImdiRegion region) {
-  return std::string(ImdiRegionName(region));
-}
+std::string RegionName(stats::v1::ImdiRegion region) { return std::string(ImdiRegionName(region)); }
 
 std::string FieldPhrase(absl::string_view field) {
   struct Phrase {
@@ -114,8 +112,7 @@ std::string FieldPhrase(absl::string_view field) {
       {"family_reunified", "familiegjenforente"},
       {"intro_finished", "deltakere som avsluttet introduksjonsprogrammet"},
       {"intro_to_work_or_education", "deltakere som gikk direkte over i arbeid eller utdanning"},
-      {"intro_followup_total",
-       "deltakere som ble fulgt opp ett år etter introduksjonsprogrammet"},
+      {"intro_followup_total", "deltakere som ble fulgt opp ett år etter introduksjonsprogrammet"},
       {"intro_followup_work_or_education",
        "deltakere som var i arbeid eller utdanning ett år etter introduksjonsprogrammet"},
       {"intro_to_work_or_education_pct",

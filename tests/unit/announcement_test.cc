@@ -136,8 +136,7 @@ v1::CitedFigure TrondheimShare() {
 }
 
 v1::CitedFigure TrondheimMinors() {
-  v1::CitedFigure f =
-      Resolved(v1::CITED_FIGURE_KIND_VALUE, "1601", "Trondheim", "minors_settled");
+  v1::CitedFigure f = Resolved(v1::CITED_FIGURE_KIND_VALUE, "1601", "Trondheim", "minors_settled");
   f.set_value(123);
   return f;
 }
@@ -154,8 +153,9 @@ storage::v1::CycleRecord Cycle2016() {
   config->mutable_schedule()->set_winner_announce_date("2017-04-26");
   config->mutable_schedule()->set_event("FFKFs landsmøte i Trondheim");
   for (auto [name, title] : std::vector<std::pair<const char*, const char*>>{
-           {"housing", "Kommuner som har gjort en ekstraordinær innsats for å bosette mange "
-                       "flyktninger i 2016."},
+           {"housing",
+            "Kommuner som har gjort en ekstraordinær innsats for å bosette mange "
+            "flyktninger i 2016."},
            {"intro", "Rask overgang til arbeid eller utdanning."},
            {"planning", "Planmessig og langsiktig bosettings- og integreringsarbeid."}}) {
     v1::Criterion* criterion = config->add_criteria();
@@ -210,10 +210,15 @@ storage::v1::CycleRecord Cycle2016() {
 std::vector<v1::Winner> EarlierWinners() {
   std::vector<v1::Winner> winners;
   // Not in order on purpose.
-  for (auto [year, name] : std::vector<std::pair<int, const char*>>{
-           {2010, "Kristiansand"}, {2008, "Vadsø"}, {2015, "Grimstad"}, {2012, "Molde"},
-           {2009, "Levanger"}, {2014, "Drammen"}, {2011, "Kragerø"}, {2013, "Hammerfest"},
-           {2017, "Asker"}}) {
+  for (auto [year, name] : std::vector<std::pair<int, const char*>>{{2010, "Kristiansand"},
+                                                                    {2008, "Vadsø"},
+                                                                    {2015, "Grimstad"},
+                                                                    {2012, "Molde"},
+                                                                    {2009, "Levanger"},
+                                                                    {2014, "Drammen"},
+                                                                    {2011, "Kragerø"},
+                                                                    {2013, "Hammerfest"},
+                                                                    {2017, "Asker"}}) {
     v1::Winner& w = winners.emplace_back();
     w.set_award_year(year);
     w.set_municipality_name(name);
@@ -232,7 +237,8 @@ struct Fixture {
         Resolved(v1::CITED_FIGURE_KIND_COUNTRY_TOTAL, "", "", "refugees_settled");
     settled.set_value(15291);
     settled.set_denominator_source("published total");
-    v1::CitedFigure minors = Resolved(v1::CITED_FIGURE_KIND_COUNTRY_TOTAL, "", "", "minors_settled");
+    v1::CitedFigure minors =
+        Resolved(v1::CITED_FIGURE_KIND_COUNTRY_TOTAL, "", "", "minors_settled");
     minors.set_value(1599);
     input.country_figures = {settled, minors};
     v1::CitedFigure trondheim_settled =
@@ -270,13 +276,13 @@ TEST(NomineesAnnouncementTest, NomineesInNorwegianOrderWithTheirRegions) {
   EXPECT_THAT(md, HasSubstr("Nominert er Arendal, Bergen, Bodø, Rælingen, Trondheim og Tynset."));
   EXPECT_THAT(md, HasSubstr("Vinneren kunngjøres 26. april 2017 på FFKFs landsmøte i Trondheim."));
   EXPECT_THAT(md, Not(HasSubstr("Molde kommune"))) << "withdrawn";
-  ExpectInOrder(md, {"### Arendal kommune\n\n*Nominert av IMDi Sør, IMDi Sør*",
-                     "### Bergen kommune\n\n*Nominert av IMDi Vest, IMDi Vest*",
-                     "### Bodø kommune\n\n*Nominert av IMDi Nord, IMDi Nord*",
-                     "### Rælingen kommune\n\n*Nominert av IMDi Øst, IMDi Øst*",
+  ExpectInOrder(md, {"### Arendal kommune\n\n*Nominert av IMDi Sør*",
+                     "### Bergen kommune\n\n*Nominert av IMDi Vest*",
+                     "### Bodø kommune\n\n*Nominert av IMDi Nord*",
+                     "### Rælingen kommune\n\n*Nominert av IMDi Øst*",
                      "### Trondheim kommune\n\n*Nominert av IMDi Midt-Norge ved Anne, "
                      "IMDi Midt-Norge*",
-                     "### Tynset kommune\n\n*Nominert av IMDi Indre Øst, IMDi Indre Øst*"});
+                     "### Tynset kommune\n\n*Nominert av IMDi Indre Øst*"});
   EXPECT_THAT(md, HasSubstr("Én kommune fra hver av de seks IMDi-regionene er nominert."));
   EXPECT_THAT(md, HasSubstr("Vedlegg: nominasjon-trondheim.pdf (1,2 MB)."));
   EXPECT_TRUE(absl::EndsWith(md, "\n"));
@@ -365,6 +371,21 @@ TEST(NomineesAnnouncementTest, TwoFromOneRegionAreCountedNotPerRegion) {
       Render(f.input, v1::ANNOUNCEMENT_KIND_NOMINEES, v1::ANNOUNCEMENT_FORMAT_MARKDOWN);
   EXPECT_THAT(md, HasSubstr("Sju kommuner er nominert."));
   EXPECT_THAT(md, Not(HasSubstr("Én kommune fra hver")));
+}
+
+TEST(NomineesAnnouncementTest, SelfNominatedWithItsRegion) {
+  Fixture f;
+  v1::Nominator* tynset = f.record.mutable_nominations(2)->mutable_nominator();
+  tynset->Clear();
+  tynset->set_kind(v1::NOMINATOR_KIND_MUNICIPALITY);
+  tynset->set_municipality_code("0437");
+  const std::string md =
+      Render(f.input, v1::ANNOUNCEMENT_KIND_NOMINEES, v1::ANNOUNCEMENT_FORMAT_MARKDOWN);
+  EXPECT_THAT(md, HasSubstr("### Tynset kommune\n\n*Nominert av kommunen selv, IMDi Indre Øst*"));
+  EXPECT_THAT(md, HasSubstr("Seks kommuner er nominert."));
+  tynset->set_display_name("Tynset kommune");
+  EXPECT_THAT(Render(f.input, v1::ANNOUNCEMENT_KIND_NOMINEES, v1::ANNOUNCEMENT_FORMAT_MARKDOWN),
+              HasSubstr("*Nominert av Tynset kommune, IMDi Indre Øst*"));
 }
 
 // ---------------------------------------------------------------------------
@@ -463,8 +484,7 @@ TEST(WinnerAnnouncementTest, RefusedWithoutDecisionOrCitation) {
 
   Fixture g;
   g.record.mutable_cycle()->clear_citation();
-  out = RenderAnnouncementText(g.input, v1::ANNOUNCEMENT_KIND_WINNER,
-                               v1::ANNOUNCEMENT_FORMAT_HTML);
+  out = RenderAnnouncementText(g.input, v1::ANNOUNCEMENT_KIND_WINNER, v1::ANNOUNCEMENT_FORMAT_HTML);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReason(out.status()), "NO_CITATION");
@@ -499,11 +519,12 @@ TEST(AnnouncementFormsTest, HtmlIsOneSelfContainedPage) {
     EXPECT_THAT(html, Not(HasSubstr("http://")));
     EXPECT_THAT(html, Not(HasSubstr("https://")));
     EXPECT_THAT(html, HasSubstr("<sup><a href=\"#kilde-1\">1</a></sup>"));
-    EXPECT_THAT(html, HasSubstr("<ol class=\"kilder\">\n<li id=\"kilde-1\">IMDis statistikktjeneste"));
+    EXPECT_THAT(html,
+                HasSubstr("<ol class=\"kilder\">\n<li id=\"kilde-1\">IMDis statistikktjeneste"));
     EXPECT_TRUE(absl::EndsWith(html, "</html>\n"));
   }
-  const std::string winner = Render(f.input, v1::ANNOUNCEMENT_KIND_WINNER,
-                                    v1::ANNOUNCEMENT_FORMAT_HTML);
+  const std::string winner =
+      Render(f.input, v1::ANNOUNCEMENT_KIND_WINNER, v1::ANNOUNCEMENT_FORMAT_HTML);
   EXPECT_THAT(winner, HasSubstr("<title>Trondheim vant Bosettingsprisen 2016</title>"));
   EXPECT_THAT(winner, HasSubstr("(23,2 % (627 av 2 702)<sup><a href=\"#kilde-1\">1</a></sup>)"));
 }
