@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -134,13 +135,10 @@ class Notes {
         figure.kind(),
         figure.resolved_code().empty() ? figure.municipality_code() : figure.resolved_code(),
         figure.year(), figure.field(), figure.denominator_field()};
-    auto it = std::find_if(keys_.begin(), keys_.end(), [&](const Key& k) { return k == key; });
-    int number = 0;
-    if (it != keys_.end()) {
-      number = static_cast<int>(it - keys_.begin()) + 1;
-    } else {
-      keys_.push_back(key);
-      number = static_cast<int>(keys_.size());
+    // The same figure printed again reuses its note.
+    const auto [it, added] = numbers_.try_emplace(key, static_cast<int>(sources_.size()) + 1);
+    const int number = it->second;
+    if (added) {
       v1::AnnouncementSource& source = sources_.emplace_back();
       source.set_number(number);
       source.set_note(NoteText(figure));
@@ -209,7 +207,7 @@ class Notes {
     return note;
   }
 
-  std::vector<Key> keys_;
+  std::map<Key, int> numbers_;
   std::vector<v1::AnnouncementSource> sources_;
 };
 
