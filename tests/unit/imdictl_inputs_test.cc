@@ -201,7 +201,8 @@ TEST(CitationFile, SaysWhichLineIsWrong) {
   EXPECT_EQ(ParseCitationFile("reason = x\nfigure = value 1601 2016 f stated=many\n", request)
                 .message(),
             "line 2: stated \"many\" is not a number");
-  EXPECT_EQ(ParseCitationFile("# nothing\n", request).message(),
+  award::v1::RecordCitationRequest empty;
+  EXPECT_EQ(ParseCitationFile("# nothing\n", empty).message(),
             "the file holds no reason (reason = TEXT)");
 }
 
