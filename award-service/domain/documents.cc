@@ -8,6 +8,7 @@
 #include "award-service/domain/cycle_config.h"
 #include "award-service/domain/field_checks.h"
 #include "award-service/domain/request_checks.h"
+#include "common/auth/sha256.h"
 #include "common/errors.h"
 #include "common/limits.h"
 #include "common/utf8.h"
@@ -109,13 +110,7 @@ absl::Status DocumentTooLarge(size_t received) {
                                 " bytes arrived); nothing was stored"));
 }
 
-std::string Sha256Hex(absl::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
-}
+std::string Sha256Hex(absl::string_view bytes) { return auth::Sha256Hex(bytes); }
 
 struct Sha256Hasher::Context {
   EVP_MD_CTX* md = EVP_MD_CTX_new();
