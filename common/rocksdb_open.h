@@ -34,7 +34,7 @@ struct RocksDbOpenOptions {
   // blob files (RocksDB's integrated BlobDB) when at least `min_blob_bytes`:
   // large values (documents) stay out of the LSM tree, so compactions do
   // not rewrite them.
-  std::vector<int> blob_families;
+  std::vector<int> blob_families = {};
   uint64_t min_blob_bytes = uint64_t{64} << 10;
   // The environment RocksDB works in; nullptr is the default one. Tests pass
   // one that fails writes (a full disk).

@@ -202,7 +202,7 @@ TEST_F(AwardDocumentsTest, DocumentsRoundTripByteForByte) {
   ASSERT_TRUE(stub_->ListAuditEvents(&context, audit, &events).ok());
   ASSERT_GT(events.events_size(), 0);
   EXPECT_THAT(events.events(events.events_size() - 1).detail(),
-              HasSubstr(absl::StrCat("added document nominasjon-trondheim.pdf (3 157 073 bytes, "
+              HasSubstr(absl::StrCat("added document nominasjon-trondheim.pdf (3 158 073 bytes, "
                                      "sha256 ",
                                      sha256.substr(0, 12))));
 
