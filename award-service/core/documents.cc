@@ -1,6 +1,8 @@
 // A nomination's documents: added through the commit protocol (the bytes,
 // stored once by their SHA-256, land in the same write as the cycle record
 // that lists them), read back with their description.
+#include "award-service/domain/documents.h"
+
 #include <string>
 #include <utility>
 
@@ -8,7 +10,6 @@
 #include "award-service/core/use_case.h"
 #include "award-service/domain/actor_rules.h"
 #include "award-service/domain/cycle_config.h"
-#include "award-service/domain/documents.h"
 #include "award-service/domain/field_checks.h"
 #include "award-service/domain/refusal.h"
 #include "award-service/domain/workflow.h"
@@ -64,9 +65,9 @@ absl::StatusOr<v1::UploadNominationDocumentResponse> AddNominationDocument(
   if (!header.sha256().empty() && header.sha256() != sha256) {
     return InvalidArgumentError(
         "DOCUMENT_CHECKSUM_MISMATCH",
-        {{"header.sha256", absl::StrCat("declares ", header.sha256(), " but the ",
-                                        upload.bytes.size(), " bytes received have SHA-256 ",
-                                        sha256, "; nothing was stored")}});
+        {{"header.sha256",
+          absl::StrCat("declares ", header.sha256(), " but the ", upload.bytes.size(),
+                       " bytes received have SHA-256 ", sha256, "; nothing was stored")}});
   }
   // What the request is, for retries with its request id: the header with
   // the SHA-256 of the bytes that arrived (the bytes themselves are not
@@ -102,10 +103,10 @@ absl::StatusOr<v1::UploadNominationDocumentResponse> AddNominationDocument(
           return absl::AlreadyExistsError("listed already");
         }
         if (n->documents_size() >= kMaxDocumentsPerNomination) {
-          return MakeError(absl::StatusCode::kResourceExhausted, "TOO_MANY_DOCUMENTS",
-                           absl::StrCat("nomination ", n->nomination_id(), " lists ",
-                                        n->documents_size(), " documents; at most ",
-                                        kMaxDocumentsPerNomination));
+          return MakeError(
+              absl::StatusCode::kResourceExhausted, "TOO_MANY_DOCUMENTS",
+              absl::StrCat("nomination ", n->nomination_id(), " lists ", n->documents_size(),
+                           " documents; at most ", kMaxDocumentsPerNomination));
         }
         const absl::Time now = ctx.now();
         v1::NominationDocument& d = *n->add_documents();
@@ -117,10 +118,10 @@ absl::StatusOr<v1::UploadNominationDocumentResponse> AddNominationDocument(
         d.set_uploaded_by(caller.actor);
         Touch(*n, record, now);
         if (!bytes_stored) step.documents.emplace_back(sha256, upload.bytes);
-        step.detail = absl::StrCat("added document ", header.file_name(), " (",
-                                   GroupDigits(upload.bytes.size()), " bytes, sha256 ",
-                                   sha256.substr(0, 12), "...) to the nomination of ",
-                                   n->municipality_name());
+        step.detail =
+            absl::StrCat("added document ", header.file_name(), " (",
+                         GroupDigits(upload.bytes.size()), " bytes, sha256 ", sha256.substr(0, 12),
+                         "...) to the nomination of ", n->municipality_name());
         return absl::OkStatus();
       },
       response,
@@ -155,9 +156,8 @@ absl::StatusOr<NominationDocumentBytes> ReadNominationDocument(
   }
   const v1::NominationDocument* d = FindDocument(*n, request.sha256());
   if (d == nullptr) {
-    return NotFound("DOCUMENT_NOT_FOUND",
-                    absl::StrCat("nomination ", n->nomination_id(), " lists no document ",
-                                 request.sha256()));
+    return NotFound("DOCUMENT_NOT_FOUND", absl::StrCat("nomination ", n->nomination_id(),
+                                                       " lists no document ", request.sha256()));
   }
   IMDI_ASSIGN_OR_RETURN(std::optional<std::string> bytes, ctx.store->ReadDocument(d->sha256()));
   if (!bytes) {

@@ -66,10 +66,9 @@ absl::Status CheckFullText(absl::string_view text) {
                                           Excerpt(text.substr(*bad >= 20 ? *bad - 20 : 0))));
   }
   if (text.size() > kMaxFullTextBytes) {
-    return InvalidFieldError("full_text",
-                             absl::StrCat("is ", text.size(), " bytes long; at most ",
-                                          kMaxFullTextBytes, " (64 KiB); it begins ",
-                                          Excerpt(text)));
+    return InvalidFieldError(
+        "full_text", absl::StrCat("is ", text.size(), " bytes long; at most ", kMaxFullTextBytes,
+                                  " (64 KiB); it begins ", Excerpt(text)));
   }
   if (auto violation = CheckText(text, "full_text", kMaxFullTextBytes, TextKind::kParagraphs)) {
     return InvalidArgumentError("INVALID_FIELD", {*violation});
@@ -81,8 +80,8 @@ absl::Status CheckSha256Hex(absl::string_view sha256, absl::string_view field) {
   bool ok = sha256.size() == 64;
   for (char c : sha256) ok = ok && (absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f'));
   if (ok) return absl::OkStatus();
-  return InvalidFieldError(field, absl::StrCat(Excerpt(sha256),
-                                               " must be a SHA-256: 64 lower-case hex digits"));
+  return InvalidFieldError(
+      field, absl::StrCat(Excerpt(sha256), " must be a SHA-256: 64 lower-case hex digits"));
 }
 
 absl::Status CheckDocumentHeader(const v1::DocumentUploadHeader& header) {
@@ -104,10 +103,10 @@ absl::Status CheckDocumentHeader(const v1::DocumentUploadHeader& header) {
 }
 
 absl::Status DocumentTooLarge(size_t received) {
-  return MakeError(absl::StatusCode::kResourceExhausted, "DOCUMENT_TOO_LARGE",
-                   absl::StrCat("the document is more than ", kMaxDocumentBytes,
-                                " bytes (10 MiB) long (", received,
-                                " bytes arrived); nothing was stored"));
+  return MakeError(
+      absl::StatusCode::kResourceExhausted, "DOCUMENT_TOO_LARGE",
+      absl::StrCat("the document is more than ", kMaxDocumentBytes, " bytes (10 MiB) long (",
+                   received, " bytes arrived); nothing was stored"));
 }
 
 std::string Sha256Hex(absl::string_view bytes) { return auth::Sha256Hex(bytes); }
@@ -133,8 +132,7 @@ std::string Sha256Hasher::HexDigest() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(context_->md, digest, &length);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 std::string GroupDigits(size_t n) {

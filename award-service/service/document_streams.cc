@@ -79,9 +79,9 @@ class DocumentUploader final : public grpc::ServerReadReactor<grpc::ByteBuffer> 
     }
     const std::string& chunk = message.chunk();
     if (chunk.size() > kMaxUploadChunkBytes) {
-      return InvalidFieldError("chunk", absl::StrCat("is ", chunk.size(), " bytes; at most ",
-                                                     kMaxUploadChunkBytes,
-                                                     " per message. Nothing was stored"));
+      return InvalidFieldError(
+          "chunk", absl::StrCat("is ", chunk.size(), " bytes; at most ", kMaxUploadChunkBytes,
+                                " per message. Nothing was stored"));
     }
     const size_t received = upload_->bytes.size() + chunk.size();
     if (received > kMaxDocumentBytes) return DocumentTooLarge(received);
@@ -98,8 +98,8 @@ class DocumentUploader final : public grpc::ServerReadReactor<grpc::ByteBuffer> 
       return;
     }
     if (!upload_.has_value()) {
-      Finish(scope_.Finish(InvalidFieldError(
-          "header", "the upload ended without a header; nothing was stored")));
+      Finish(scope_.Finish(
+          InvalidFieldError("header", "the upload ended without a header; nothing was stored")));
       return;
     }
     upload_->sha256 = hasher_.HexDigest();

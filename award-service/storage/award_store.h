@@ -63,8 +63,7 @@ class AwardStore {
   // The bytes of the document with this SHA-256 (64 lower-case hex
   // digits); nothing when none is stored. UNIMPLEMENTED for a store that
   // keeps no documents.
-  virtual absl::StatusOr<std::optional<std::string>> ReadDocument(
-      const std::string& sha256) const;
+  virtual absl::StatusOr<std::optional<std::string>> ReadDocument(const std::string& sha256) const;
 
   // Takes a backup into `backups` (common/rocksdb_backup.h) while reads and
   // commits go on; it holds every commit made before it, and none partly.

@@ -39,9 +39,9 @@ class AwardDocumentsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(imdi::testing::LoadBundledMunicipalities(stats_.stub()));
-    for (const char* file : {"imdikator/bosatt_anmodede.csv", "imdikator/befolkning_alder.csv",
-                             "imdikator/intro_avslutning_direkte.csv",
-                             "published/figures-2016-2017.csv"}) {
+    for (const char* file :
+         {"imdikator/bosatt_anmodede.csv", "imdikator/befolkning_alder.csv",
+          "imdikator/intro_avslutning_direkte.csv", "published/figures-2016-2017.csv"}) {
       auto parsed = import::ParseFiguresPath(kData + file);
       ASSERT_TRUE(parsed.ok()) << parsed.status();
       grpc::ClientContext context;
@@ -107,8 +107,7 @@ class AwardDocumentsTest : public ::testing::Test {
     return stub_->SubmitNomination(&context, nominate, out);
   }
 
-  api::DocumentUploadHeader Header(const std::string& nomination_id,
-                                   const std::string& file_name) {
+  api::DocumentUploadHeader Header(const std::string& nomination_id, const std::string& file_name) {
     api::DocumentUploadHeader header;
     header.set_cycle_id("2016");
     header.set_nomination_id(nomination_id);
@@ -158,8 +157,7 @@ TEST_F(AwardDocumentsTest, DocumentsRoundTripByteForByte) {
   const std::string bytes = PseudoRandomBytes((size_t{3} << 20) + 12345, 2016);
   const std::string sha256 = award::Sha256Hex(bytes);
   api::UploadNominationDocumentResponse uploaded;
-  status = UploadDocument(*stub_, Header(id, "nominasjon-trondheim.pdf"), bytes, 100000,
-                          &uploaded);
+  status = UploadDocument(*stub_, Header(id, "nominasjon-trondheim.pdf"), bytes, 100000, &uploaded);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(uploaded.document().sha256(), sha256);
   EXPECT_EQ(uploaded.document().size_bytes(), static_cast<int64_t>(bytes.size()));
@@ -247,7 +245,8 @@ TEST_F(AwardDocumentsTest, ABrokenOrOversizedUploadStoresNothing) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   {
     std::vector<std::string> fields;
-    for (const FieldViolation& v : FieldViolations(FromGrpcStatus(status))) fields.push_back(v.field);
+    for (const FieldViolation& v : FieldViolations(FromGrpcStatus(status)))
+      fields.push_back(v.field);
     EXPECT_THAT(fields, ::testing::ElementsAre("header.file_name", "header.media_type"));
   }
 

@@ -568,8 +568,8 @@ TEST_F(AwardBackupTest, ARestoredBackupServesTheSameDocuments) {
   EXPECT_FALSE(before.nominations(0).full_text().empty());
   award.reset();
 
-  auto restored = RestoreRocksDbBackup(
-      {.backup_dir = tmp_.Sub("backups"), .data_dir = tmp_.Sub("restored")});
+  auto restored =
+      RestoreRocksDbBackup({.backup_dir = tmp_.Sub("backups"), .data_dir = tmp_.Sub("restored")});
   ASSERT_TRUE(restored.ok()) << restored.status();
   // The large document came back as a blob file.
   int blob_files = 0;
