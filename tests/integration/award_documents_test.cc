@@ -284,6 +284,54 @@ TEST_F(AwardDocumentsTest, ABrokenOrOversizedUploadStoresNothing) {
   EXPECT_EQ(Listed().documents_size(), 1);
 }
 
+TEST_F(AwardDocumentsTest, RetriesReplayAndBoundsAndStatesRefuse) {
+  api::SubmitNominationResponse nominated;
+  ASSERT_TRUE(Submit("", &nominated).ok());
+  const std::string id = nominated.nomination().nomination_id();
+
+  // A retry with the request id answers as the first call did.
+  api::DocumentUploadHeader header = Header(id, "vedlegg-0.pdf");
+  header.set_request_id("upload-0");
+  api::UploadNominationDocumentResponse first, retried;
+  ASSERT_TRUE(UploadDocument(*stub_, header, "document 0", 4, &first).ok());
+  ASSERT_TRUE(UploadDocument(*stub_, header, "document 0", 4, &retried).ok());
+  EXPECT_EQ(retried.SerializeAsString(), first.SerializeAsString());
+  // The same id with other bytes is another request.
+  grpc::Status status = UploadDocument(*stub_, header, "document 1", 4, &retried);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(status)), "REQUEST_ID_REUSED");
+
+  // At most 20 documents a nomination.
+  api::UploadNominationDocumentResponse response;
+  for (int i = 1; i < 20; ++i) {
+    status = UploadDocument(*stub_, Header(id, absl::StrCat("vedlegg-", i, ".pdf")),
+                            absl::StrCat("document ", i), 1024, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  status = UploadDocument(*stub_, Header(id, "vedlegg-20.pdf"), "document 20", 1024, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(status)), "TOO_MANY_DOCUMENTS");
+
+  // An empty document.
+  status = UploadDocument(*stub_, Header(id, "tom.pdf"), "", 1024, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  // No documents for a withdrawn nomination; the refusal is audited.
+  {
+    grpc::ClientContext context;
+    api::WithdrawNominationRequest withdraw;
+    withdraw.set_cycle_id("2016");
+    withdraw.set_nomination_id(id);
+    api::WithdrawNominationResponse withdrawn;
+    ASSERT_TRUE(stub_->WithdrawNomination(&context, withdraw, &withdrawn).ok());
+  }
+  status = UploadDocument(*stub_, Header(id, "sent.pdf"), "late", 1024, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(status)), "WRONG_STATE");
+  // An unknown nomination.
+  status = UploadDocument(*stub_, Header("n99", "x.pdf"), "bytes", 1024, &response);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(status)), "NOMINATION_NOT_FOUND");
+}
+
 TEST_F(AwardDocumentsTest, AFullTextOver64KiBIsRefused) {
   api::SubmitNominationResponse nominated;
   grpc::Status status = Submit(std::string(65537, 'x'), &nominated);
