@@ -1,5 +1,6 @@
 #include "common/rocksdb_open.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -99,9 +100,16 @@ absl::StatusOr<OpenedRocksDb> OpenRocksDb(const RocksDbOpenOptions& options) {
   table.block_cache = rocksdb::NewLRUCache(size_t{8} << 20);
   rocksdb::ColumnFamilyOptions family_options;
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  rocksdb::ColumnFamilyOptions blob_options = family_options;
+  blob_options.enable_blob_files = true;
+  blob_options.min_blob_size = options.min_blob_bytes;
+  blob_options.enable_blob_garbage_collection = true;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (absl::string_view name : options.column_families) {
-    families.emplace_back(std::string(name), family_options);
+  for (size_t i = 0; i < options.column_families.size(); ++i) {
+    const bool blobs = std::find(options.blob_families.begin(), options.blob_families.end(),
+                                 static_cast<int>(i)) != options.blob_families.end();
+    families.emplace_back(std::string(options.column_families[i]),
+                          blobs ? blob_options : family_options);
   }
   OpenedRocksDb opened;
   rocksdb::DB* raw = nullptr;

@@ -30,6 +30,12 @@ struct RocksDbOpenOptions {
   // `schema_version`). A store of an older readable version is marked
   // `schema_version` on open, so older builds refuse it from then on.
   uint64_t oldest_readable_schema_version = 0;
+  // Column families (indexes into column_families) whose values are kept in
+  // blob files (RocksDB's integrated BlobDB) when at least `min_blob_bytes`:
+  // large values (documents) stay out of the LSM tree, so compactions do
+  // not rewrite them.
+  std::vector<int> blob_families = {};
+  uint64_t min_blob_bytes = uint64_t{64} << 10;
   // The environment RocksDB works in; nullptr is the default one. Tests pass
   // one that fails writes (a full disk).
   rocksdb::Env* env = nullptr;

@@ -168,4 +168,14 @@ absl::StatusOr<v1::RenderAnnouncementResponse> AwardCore::RenderAnnouncement(
   return use_case::RenderAnnouncement(context_, request);
 }
 
+absl::StatusOr<v1::UploadNominationDocumentResponse> AwardCore::AddNominationDocument(
+    const use_case::DocumentUpload& upload, const Caller& caller) {
+  return use_case::AddNominationDocument(context_, upload, caller);
+}
+
+absl::StatusOr<use_case::NominationDocumentBytes> AwardCore::ReadNominationDocument(
+    const v1::DownloadNominationDocumentRequest& request) {
+  return use_case::ReadNominationDocument(context_, request);
+}
+
 }  // namespace imdi::award

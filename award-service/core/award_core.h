@@ -120,6 +120,13 @@ class AwardCore {
   absl::StatusOr<v1::RenderAnnouncementResponse> RenderAnnouncement(
       const v1::RenderAnnouncementRequest& request);
 
+  // A nomination's documents (core/documents.cc): the bytes arrive whole,
+  // at most kMaxDocumentBytes, with their SHA-256 as computed on arrival.
+  absl::StatusOr<v1::UploadNominationDocumentResponse> AddNominationDocument(
+      const use_case::DocumentUpload& upload, const Caller& caller);
+  absl::StatusOr<use_case::NominationDocumentBytes> ReadNominationDocument(
+      const v1::DownloadNominationDocumentRequest& request);
+
  private:
   Transactions transactions_;  // the commit protocol and the mutex
   Evaluator evaluator_;        // every read of the statistics service

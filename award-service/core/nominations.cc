@@ -9,6 +9,7 @@
 #include "award-service/core/use_case.h"
 #include "award-service/domain/actor_rules.h"
 #include "award-service/domain/criteria.h"
+#include "award-service/domain/documents.h"
 #include "award-service/domain/field_checks.h"
 #include "award-service/domain/nomination_policy.h"
 #include "award-service/domain/refusal.h"
@@ -30,6 +31,7 @@ absl::StatusOr<v1::SubmitNominationResponse> SubmitNomination(
                                 kMaxJustificationBytes, TextKind::kParagraphs));
     checks.Add(CheckRequestText(request.override_reason(), "override_reason", false, kMaxNoteBytes,
                                 TextKind::kParagraphs));
+    checks.Add(CheckFullText(request.full_text()));
     checks.Add(
         CheckRequestText(nominator.display_name(), "nominator.display_name", false, kMaxNameBytes));
     switch (nominator.kind()) {
@@ -123,6 +125,7 @@ absl::StatusOr<v1::SubmitNominationResponse> SubmitNomination(
         n.set_imdi_region(info.imdi_region);
         *n.mutable_nominator() = nominator;
         n.set_justification(request.justification());
+        n.set_full_text(request.full_text());
         for (const auto& claim : request.claims()) {
           v1::AssessmentClaim* c = n.add_claims();
           c->set_criterion(claim.criterion());

@@ -206,6 +206,7 @@ absl::Status Transactions::Mutate(
   AwardCommit commit;
   commit.audit_events.push_back(std::move(event));
   commit.winners = step.winners;
+  commit.documents = std::move(step.documents);
   if (!request_id.empty()) {
     commit.request.emplace(request_id, StoredRequest(method, request, caller, response));
   }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -39,6 +40,8 @@ struct Step {
   std::vector<v1::Winner> winners;
   // Dates of the schedule the change went against (DEADLINE_RULE_WARN).
   std::vector<std::string> warnings;
+  // Nomination documents to store with the change: (sha256 hex, bytes).
+  std::vector<std::pair<std::string, std::string>> documents;
 };
 
 uint64_t Fnv1a(absl::string_view bytes);

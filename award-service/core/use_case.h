@@ -11,6 +11,7 @@
 //   citation.cc     the jury's citation, its figures resolved and checked
 //   announcements.cc the public texts of a cycle
 //   audit.cc        the audit trail
+//   documents.cc    a nomination's documents: add one, read one
 //
 // A change goes through Transactions::Mutate (core/transaction.h); reads of
 // the statistics service through the Evaluator (core/evaluator.h), before
@@ -241,6 +242,33 @@ absl::StatusOr<v1::RenderAnnouncementResponse> RenderAnnouncement(
 
 absl::StatusOr<v1::ListAuditEventsResponse> ListAuditEvents(
     const Context& ctx, const v1::ListAuditEventsRequest& request);
+
+// --------------------------------------------------------------------------
+// documents.cc
+
+// What an upload delivered: its header, its bytes and their SHA-256 as
+// computed while they arrived (computed here when empty).
+struct DocumentUpload {
+  v1::DocumentUploadHeader header;
+  std::string bytes;
+  std::string sha256;
+};
+
+// A document's description with its bytes.
+struct NominationDocumentBytes {
+  v1::NominationDocument document;
+  std::string bytes;
+};
+
+// Adds a document to an active nomination while the cycle is in
+// NOMINATIONS_OPEN or NOMINEES_ANNOUNCED, by its nominator or an
+// administrator. The same bytes on the same nomination again return the
+// existing entry and write nothing.
+absl::StatusOr<v1::UploadNominationDocumentResponse> AddNominationDocument(
+    const Context& ctx, const DocumentUpload& upload, const Caller& caller);
+// NOT_FOUND (DOCUMENT_NOT_FOUND) when the nomination does not list it.
+absl::StatusOr<NominationDocumentBytes> ReadNominationDocument(
+    const Context& ctx, const v1::DownloadNominationDocumentRequest& request);
 
 }  // namespace imdi::award::use_case
 

@@ -31,6 +31,8 @@ void ApplyNominationView(v1::NominationView view, v1::Nomination& nomination) {
   if (view == v1::NOMINATION_VIEW_FULL) return;
   nomination.clear_justification();
   nomination.clear_override_reason();
+  // Up to 64 KiB each; the documents' descriptions are small and stay.
+  nomination.clear_full_text();
   for (v1::AssessmentClaim& claim : *nomination.mutable_claims()) {
     claim.clear_justification();
     claim.clear_jury_note();

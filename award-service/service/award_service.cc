@@ -14,7 +14,6 @@
 #include "common/rpc_scope.h"
 
 namespace imdi::award {
-namespace {
 
 constexpr size_t kMaxActorLength = 64;
 
@@ -40,6 +39,8 @@ Caller CallerOf(grpc::CallbackServerContext* context, const RpcScope& scope,
   }
   return caller;
 }
+
+namespace {
 
 // Runs `call(request, caller)` (returning StatusOr<Response>) on the pool
 // with ServeUnaryOn: an unreadable request is refused on the callback

@@ -22,6 +22,12 @@ inline constexpr char kAwardErrorDomain[] = "award.imdi.no";
 // authenticated principal is the actor.
 inline constexpr char kActorHeader[] = "x-actor";
 
+// Who makes the call: the authenticated principal when credentials are
+// checked, else the x-actor metadata (award_service.cc; the document
+// streams use it too).
+Caller CallerOf(grpc::CallbackServerContext* context, const RpcScope& scope,
+                const CallPolicy& policy);
+
 // Every method is a raw callback method: the handlers decode the request
 // bytes themselves (common/raw_message.h), so that an unreadable request is
 // a clear INVALID_ARGUMENT rather than gRPC's UNIMPLEMENTED.

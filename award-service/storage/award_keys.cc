@@ -26,6 +26,8 @@ std::optional<uint64_t> AuditSequence(absl::string_view key) {
 
 std::string RequestKey(absl::string_view request_id) { return std::string(request_id); }
 
+std::string DocumentKey(absl::string_view sha256_hex) { return std::string(sha256_hex); }
+
 std::string WinnerKey(int award_year) {
   std::string key;
   PutBigEndian(key, static_cast<uint64_t>(award_year), 2);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -33,6 +34,9 @@ struct AwardCommit {
   std::vector<v1::AuditEvent> audit_events;  // sequences already assigned
   std::optional<std::pair<std::string, storage::v1::RequestRecord>> request;
   std::vector<v1::Winner> winners;
+  // Nomination documents: (sha256 hex, bytes), written content-addressed
+  // with the cycle record that lists them.
+  std::vector<std::pair<std::string, std::string>> documents;
 };
 
 // Thread-safe. Errors are INTERNAL (with the storage message, for the log)
@@ -55,6 +59,11 @@ class AwardStore {
   virtual absl::StatusOr<std::vector<v1::Winner>> ReadWinners() const = 0;
 
   virtual absl::Status Commit(const AwardCommit& commit) = 0;
+
+  // The bytes of the document with this SHA-256 (64 lower-case hex
+  // digits); nothing when none is stored. UNIMPLEMENTED for a store that
+  // keeps no documents.
+  virtual absl::StatusOr<std::optional<std::string>> ReadDocument(const std::string& sha256) const;
 
   // Takes a backup into `backups` (common/rocksdb_backup.h) while reads and
   // commits go on; it holds every commit made before it, and none partly.

@@ -91,6 +91,16 @@ class RocksDbAwardStore final : public AwardStore {
     return out;
   }
 
+  absl::StatusOr<std::optional<std::string>> ReadDocument(
+      const std::string& sha256) const override {
+    rocksdb::PinnableSlice value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family(ColumnFamily::kDocuments),
+                                 ToSlice(keys::DocumentKey(sha256)), &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return FromRocks(s, "reading a document");
+    return std::optional<std::string>(value.ToString());
+  }
+
   StorageFigures ReadStorageFigures() const override { return imdi::ReadStorageFigures(*db_); }
 
   absl::Status Commit(const AwardCommit& commit) override {
@@ -111,6 +121,12 @@ class RocksDbAwardStore final : public AwardStore {
       s = batch.Put(family(ColumnFamily::kRequests), keys::RequestKey(commit.request->first),
                     commit.request->second.SerializeAsString());
       if (!s.ok()) return FromRocks(s, "batching the request outcome");
+    }
+    // The documents go in the same batch as the cycle record that lists
+    // them: a nomination never lists bytes that are not there.
+    for (const auto& [sha256, bytes] : commit.documents) {
+      s = batch.Put(family(ColumnFamily::kDocuments), keys::DocumentKey(sha256), bytes);
+      if (!s.ok()) return FromRocks(s, "batching a document");
     }
     for (const v1::Winner& winner : commit.winners) {
       s = batch.Put(family(ColumnFamily::kWinners), keys::WinnerKey(winner.award_year()),
@@ -150,6 +166,10 @@ class RocksDbAwardStore final : public AwardStore {
 
 }  // namespace
 
+absl::StatusOr<std::optional<std::string>> AwardStore::ReadDocument(const std::string&) const {
+  return absl::UnimplementedError("this store keeps no documents");
+}
+
 absl::StatusOr<BackupRecord> AwardStore::Backup(RocksDbBackups&) {
   return absl::UnimplementedError("this store keeps no backups");
 }
@@ -163,6 +183,9 @@ absl::StatusOr<std::unique_ptr<AwardStore>> OpenRocksDbAwardStore(
        .meta_family = static_cast<int>(ColumnFamily::kMeta),
        .schema_key = keys::kSchemaVersionKey,
        .schema_version = keys::kSchemaVersion,
+       .oldest_readable_schema_version = keys::kOldestReadableSchemaVersion,
+       .blob_families = {static_cast<int>(ColumnFamily::kDocuments)},
+       .min_blob_bytes = keys::kDocumentMinBlobBytes,
        .env = options.env});
   if (!opened.ok()) return opened.status();
   return std::unique_ptr<AwardStore>(new RocksDbAwardStore(

@@ -6,6 +6,7 @@
 // every figure with all its revisions and the data version (statistics);
 // every cycle, nomination, audit event and winner (award).
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -32,6 +33,7 @@
 #include "imdi/stats/v1/stats_admin.grpc.pb.h"
 #include "stats-service/server.h"
 #include "tests/testing/bundled_data.h"
+#include "tests/testing/documents.h"
 #include "tests/testing/temp_dir.h"
 #include "tools/award/award_files.h"
 #include "tools/import/figures_source.h"
@@ -498,6 +500,98 @@ TEST_F(AwardBackupTest, ARestoredBackupHasTheSameCyclesAuditTrailAndWinners) {
   EXPECT_EQ(after.size(), before.size());
   EXPECT_TRUE(after == before);
   std::cout << "award: " << before.size() << " dumped messages identical after restore\n";
+}
+
+// Documents live in their own column family, the large ones in BlobDB's
+// blob files: a backup carries both, and a service started on the
+// restored store serves the same bytes.
+TEST_F(AwardBackupTest, ARestoredBackupServesTheSameDocuments) {
+  auto award = StartAward(tmp_.Sub("award"), tmp_.Sub("backups"));
+  ASSERT_NE(award, nullptr);
+  auto channel = ChannelTo(award->port());
+  auto stub = aapi::AwardService::NewStub(channel);
+  auto admin = aapi::AwardAdminService::NewStub(channel);
+  auto config = award_files::LoadCycleConfig(kData + "award/bosettingsprisen-2016.json");
+  ASSERT_TRUE(config.ok()) << config.status();
+  aapi::CreateCycleRequest create;
+  create.set_cycle_id("2016");
+  *create.mutable_config() = *config;
+  aapi::CreateCycleResponse created;
+  ASSERT_TRUE(Call(*stub, &aapi::AwardService::Stub::CreateCycle, create, &created).ok());
+  aapi::OpenNominationsRequest open;
+  open.set_cycle_id("2016");
+  aapi::OpenNominationsResponse opened;
+  ASSERT_TRUE(Call(*stub, &aapi::AwardService::Stub::OpenNominations, open, &opened).ok());
+  aapi::SubmitNominationRequest nominate;
+  nominate.set_cycle_id("2016");
+  nominate.set_municipality_code("5001");
+  nominate.mutable_nominator()->set_kind(aapi::NOMINATOR_KIND_REGIONAL_OFFICE);
+  nominate.mutable_nominator()->set_imdi_region(sapi::IMDI_REGION_MIDT_NORGE);
+  nominate.set_justification("Settled more than asked, with housing found in every district.");
+  nominate.set_full_text("# Trondheim\n\nHele nominasjonen.\n");
+  aapi::SubmitNominationResponse nominated;
+  grpc::Status status =
+      Call(*stub, &aapi::AwardService::Stub::SubmitNomination, nominate, &nominated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  // One document large enough for a blob file, one small enough for the LSM.
+  const std::string large = imdi::testing::PseudoRandomBytes(size_t{2} << 20, 42);
+  const std::string small = imdi::testing::PseudoRandomBytes(1000, 43);
+  std::vector<std::string> shas;
+  for (const std::string* bytes : {&large, &small}) {
+    aapi::DocumentUploadHeader header;
+    header.set_cycle_id("2016");
+    header.set_nomination_id(nominated.nomination().nomination_id());
+    header.set_file_name(absl::StrCat("vedlegg-", shas.size() + 1, ".pdf"));
+    header.set_media_type("application/pdf");
+    aapi::UploadNominationDocumentResponse uploaded;
+    status = imdi::testing::UploadDocument(*stub, header, *bytes, 256 << 10, &uploaded);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    shas.push_back(uploaded.document().sha256());
+  }
+  aapi::CreateBackupResponse backup;
+  status = Call(*admin, &aapi::AwardAdminService::Stub::CreateBackup, aapi::CreateBackupRequest(),
+                &backup);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  // The nomination with its full text and its documents' list.
+  auto nominations = [](aapi::AwardService::Stub& from) {
+    aapi::ListNominationsRequest request;
+    request.set_cycle_id("2016");
+    request.set_view(aapi::NOMINATION_VIEW_FULL);
+    aapi::ListNominationsResponse response;
+    EXPECT_TRUE(Call(from, &aapi::AwardService::Stub::ListNominations, request, &response).ok());
+    return response;
+  };
+  const aapi::ListNominationsResponse before = nominations(*stub);
+  ASSERT_EQ(before.nominations_size(), 1);
+  EXPECT_EQ(before.nominations(0).documents_size(), 2);
+  EXPECT_FALSE(before.nominations(0).full_text().empty());
+  award.reset();
+
+  auto restored =
+      RestoreRocksDbBackup({.backup_dir = tmp_.Sub("backups"), .data_dir = tmp_.Sub("restored")});
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  // The large document came back as a blob file.
+  int blob_files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(tmp_.Sub("restored"))) {
+    blob_files += entry.path().extension() == ".blob";
+  }
+  EXPECT_GE(blob_files, 1);
+  auto again = StartAward(tmp_.Sub("restored"), "");
+  ASSERT_NE(again, nullptr);
+  auto restored_stub = aapi::AwardService::NewStub(ChannelTo(again->port()));
+  EXPECT_EQ(nominations(*restored_stub).SerializeAsString(), before.SerializeAsString());
+  for (size_t i = 0; i < shas.size(); ++i) {
+    aapi::DownloadNominationDocumentRequest download;
+    download.set_cycle_id("2016");
+    download.set_nomination_id(nominated.nomination().nomination_id());
+    download.set_sha256(shas[i]);
+    aapi::NominationDocument document;
+    std::string bytes;
+    status = imdi::testing::DownloadDocument(*restored_stub, download, &document, &bytes);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_TRUE(bytes == (i == 0 ? large : small)) << document.file_name();
+  }
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "common/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
 #include "tests/testing/full_disk.h"
 #include "tests/testing/temp_dir.h"
 
@@ -130,6 +131,61 @@ TEST_F(AwardStoreTest, WinnersComeBackByYear) {
   std::vector<int> years;
   for (const auto& w : *winners) years.push_back(w.award_year());
   EXPECT_THAT(years, ElementsAre(2008, 2015, 2016));
+}
+
+TEST_F(AwardStoreTest, DocumentsAreStoredByTheirHashWithTheRecordThatListsThem) {
+  const std::string large(size_t{200} << 10, 'p');  // past the blob threshold
+  const std::string sha(64, 'a');
+  {
+    auto store = Open();
+    AwardCommit commit;
+    commit.cycle.emplace();
+    commit.cycle->mutable_cycle()->set_cycle_id("2016");
+    commit.documents.emplace_back(sha, large);
+    commit.documents.emplace_back(std::string(64, 'b'), "small");
+    ASSERT_TRUE(store->Commit(commit).ok());
+  }
+  auto store = Open();
+  auto read = store->ReadDocument(sha);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_TRUE(read->has_value());
+  EXPECT_TRUE(**read == large);
+  EXPECT_EQ(**store->ReadDocument(std::string(64, 'b')), "small");
+  EXPECT_FALSE(store->ReadDocument(std::string(64, 'c'))->has_value());
+}
+
+// A store written by the release before documents (schema 1, without the
+// documents family) opens: the family is created and the store marked 2.
+TEST_F(AwardStoreTest, ASchemaOneStoreOpensAndGainsTheDocumentsFamily) {
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (absl::string_view name : {"default", "meta", "cycles", "audit", "requests", "winners"}) {
+      families.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir_.Sub("award"), families, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), handles[1], "schema_version", keys::EncodeU64(1)).ok());
+    storage::v1::CycleRecord record;
+    record.mutable_cycle()->set_cycle_id("2015");
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), handles[2], "2015", record.SerializeAsString()).ok());
+    for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  auto cycle = store->ReadCycle("2015");
+  ASSERT_TRUE(cycle.ok() && cycle->has_value());
+  AwardCommit commit;
+  commit.documents.emplace_back(std::string(64, 'd'), "bytes");
+  ASSERT_TRUE(store->Commit(commit).ok());
+  EXPECT_EQ(**store->ReadDocument(std::string(64, 'd')), "bytes");
 }
 
 TEST_F(AwardStoreTest, ASecondOpenOfALockedStoreIsUnavailable) {

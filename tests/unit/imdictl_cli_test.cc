@@ -48,7 +48,8 @@ TEST(ImdictlCommandTable, TheIssuesCommandsAreAllThere) {
       "cycle status", "cycle open", "cycle announce", "cycle start-jury", "cycle decide",
       "cycle announce-winner", "cycle cancel", "cycle archive", "cycle export", "cycle results",
       "nomination submit",
-      "nomination list", "nomination withdraw", "jury register", "jury conflict", "jury confirm",
+      "nomination list", "nomination withdraw", "nomination document",
+      "jury register", "jury conflict", "jury confirm",
       "jury scores", "votes record", "votes correct", "winners list", "winners load", "audit list",
       "data-version", "backup create", "backup list", "backup verify", "hash-token", "completion",
       // Earlier releases' names, kept as deprecated aliases.
@@ -173,6 +174,9 @@ TEST(ImdictlCommandLine, UsageErrorsExitWithTwo) {
   EXPECT_EQ(imdictl::Run({"imdictl", "nonsense"}), kExitUsage);
   EXPECT_EQ(imdictl::Run({"imdictl", "cycle"}), kExitUsage);
   EXPECT_EQ(imdictl::Run({"imdictl", "cycle", "nonsense"}), kExitUsage);
+  // `nomination document` takes upload FILE or download, nothing else.
+  EXPECT_EQ(imdictl::Run({"imdictl", "nomination", "document", "nonsense"}), kExitUsage);
+  EXPECT_EQ(imdictl::Run({"imdictl", "nomination", "document", "upload"}), kExitUsage);
   EXPECT_EQ(imdictl::Run({"imdictl", "cycle", "get", "--no_such_flag"}), kExitUsage);
   EXPECT_EQ(imdictl::Run({"imdictl", "figures", "get", "--as_of_version=many", "0301", "2016"}),
             kExitUsage);

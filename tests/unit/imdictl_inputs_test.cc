@@ -138,6 +138,29 @@ TEST(ImdictlInputs, NominationFile) {
             "the file names no municipality (municipality = CODE)");
 }
 
+TEST(ImdictlInputs, NominationFileNamesItsFullText) {
+  award::v1::SubmitNominationRequest request;
+  std::string full_text_file;
+  ASSERT_TRUE(ParseNominationFile("municipality = 1601\nfull_text_file = trondheim.md\n", request,
+                                  &full_text_file)
+                  .ok());
+  EXPECT_EQ(full_text_file, "trondheim.md");
+  // Where no file can be read, the key is refused.
+  award::v1::SubmitNominationRequest bare;
+  EXPECT_FALSE(ParseNominationFile("municipality = 1601\nfull_text_file = t.md\n", bare).ok());
+  EXPECT_EQ(NominationFullTextPath("data/nominations/trondheim.txt", "trondheim.md"),
+            "data/nominations/trondheim.md");
+  EXPECT_EQ(NominationFullTextPath("trondheim.txt", "texts/t.md"), "texts/t.md");
+  EXPECT_EQ(NominationFullTextPath("data/trondheim.txt", "/abs/t.md"), "/abs/t.md");
+}
+
+TEST(ImdictlInputs, DocumentMediaTypes) {
+  EXPECT_EQ(GuessMediaType("nominasjon-trondheim.PDF"), "application/pdf");
+  EXPECT_EQ(GuessMediaType("tekst.md"), "text/markdown");
+  EXPECT_EQ(GuessMediaType("noname"), "application/octet-stream");
+  EXPECT_EQ(GuessMediaType("archive.tar.zst"), "application/octet-stream");
+}
+
 TEST(ImdictlInputs, NominationsByIdCodeOrName) {
   google::protobuf::RepeatedPtrField<award::v1::Nomination> list;
   auto add = [&](const char* id, const char* code, const char* then, const char* name,

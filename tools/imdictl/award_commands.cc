@@ -1,6 +1,8 @@
 // The award service's commands on nominations, the jury, votes, winners and
 // the audit trail. Files given to them are checked whole, with line
 // numbers, before the first call.
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -10,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/auth/sha256.h"
 #include "tools/award/award_files.h"
 #include "tools/imdictl/award_helpers.h"
 #include "tools/imdictl/commands.h"
@@ -18,6 +21,12 @@
 
 namespace imdi::imdictl {
 namespace {
+
+// The bounds of the award service (award-service/domain/documents.h).
+constexpr size_t kMaxFullTextBytes = size_t{64} << 10;
+constexpr size_t kMaxDocumentBytes = size_t{10} << 20;
+// Bytes of one upload message.
+constexpr size_t kDocumentChunkBytes = size_t{256} << 10;
 
 namespace api = ::imdi::award::v1;
 using Stub = api::AwardService::Stub;
@@ -101,9 +110,21 @@ int NominationSubmit(Client& client, const Args& files) {
       std::optional<std::string> text = ReadInputFile(path);
       if (!text) return kExitFile;
       api::SubmitNominationRequest& r = requests.emplace_back();
-      if (absl::Status parsed = ParseNominationFile(*text, r); !parsed.ok()) {
+      std::string full_text_file;
+      if (absl::Status parsed = ParseNominationFile(*text, r, &full_text_file); !parsed.ok()) {
         std::cerr << "imdictl: " << path << ": " << parsed.message() << "\n";
         return kExitFile;
+      }
+      if (!full_text_file.empty()) {
+        const std::string full_path = NominationFullTextPath(path, full_text_file);
+        std::optional<std::string> full_text = ReadInputFile(full_path);
+        if (!full_text) return kExitFile;
+        if (full_text->size() > kMaxFullTextBytes) {
+          std::cerr << "imdictl: " << full_path << ": the full text is " << full_text->size()
+                    << " bytes; at most " << kMaxFullTextBytes << " (64 KiB)\n";
+          return kExitFile;
+        }
+        r.set_full_text(*std::move(full_text));
       }
     }
   }
@@ -524,6 +545,164 @@ int AuditList(Client& client, const Args& args) {
   }
   std::cout << table.Render() << all.events_size() << " events\n";
   return kExitOk;
+}
+
+// --------------------------------------------------------------------------
+// Nomination documents: streamed up and down.
+
+namespace {
+
+int DocumentUpload(Client& client, const std::string& cycle, const std::string& nomination,
+                   const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "imdictl: " << path << ": cannot be read\n";
+    return kExitFile;
+  }
+  // Read whole (at most 10 MiB and one byte more, to tell a larger file),
+  // so the SHA-256 goes in the header and the service checks the bytes.
+  std::string bytes(kMaxDocumentBytes + 1, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  if (in.bad()) {
+    std::cerr << "imdictl: " << path << ": cannot be read\n";
+    return kExitFile;
+  }
+  if (bytes.size() > kMaxDocumentBytes) {
+    std::cerr << "imdictl: " << path << ": larger than " << kMaxDocumentBytes
+              << " bytes (10 MiB); nothing was sent\n";
+    return kExitFile;
+  }
+  if (bytes.empty()) {
+    std::cerr << "imdictl: " << path << ": empty; nothing was sent\n";
+    return kExitFile;
+  }
+  api::DocumentUploadHeader header;
+  header.set_cycle_id(cycle);
+  header.set_nomination_id(nomination);
+  header.set_file_name(std::filesystem::path(path).filename().string());
+  const std::string media_type = absl::GetFlag(FLAGS_media_type);
+  header.set_media_type(media_type.empty() ? GuessMediaType(header.file_name()) : media_type);
+  header.set_sha256(auth::Sha256Hex(bytes));
+  // The same file to the same nomination sends the same id.
+  header.set_request_id(InputRequestId("nomination document upload", header));
+
+  Stub* stub = client.Award();
+  if (stub == nullptr) return kExitFile;
+  grpc::ClientContext context;
+  client.Prepare(context);
+  api::UploadNominationDocumentResponse response;
+  auto writer = stub->UploadNominationDocument(&context, &response);
+  api::UploadNominationDocumentRequest message;
+  *message.mutable_header() = header;
+  bool ok = writer->Write(message);
+  for (size_t offset = 0; ok && offset < bytes.size(); offset += kDocumentChunkBytes) {
+    message.set_chunk(bytes.substr(offset, std::min(kDocumentChunkBytes, bytes.size() - offset)));
+    ok = writer->Write(message);
+  }
+  if (ok) writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  if (!status.ok()) {
+    std::cerr << FormatRpcError("UploadNominationDocument", status);
+    return ExitCodeFor(status);
+  }
+  if (client.json()) {
+    std::cout << ToJson(response) << "\n";
+  } else {
+    std::cout << path << ": uploaded, " << response.document().size_bytes() << " bytes, sha256 "
+              << response.document().sha256() << "\n";
+  }
+  return kExitOk;
+}
+
+int DocumentDownload(Client& client, const std::string& cycle, const std::string& nomination) {
+  const std::string sha256 = absl::GetFlag(FLAGS_sha256);
+  const std::string out = absl::GetFlag(FLAGS_out);
+  if (sha256.empty()) return UsageError("nomination document download needs --sha256=HEX");
+  if (out.empty()) return UsageError("nomination document download needs --out=FILE");
+  Stub* stub = client.Award();
+  if (stub == nullptr) return kExitFile;
+  const std::string tmp = out + ".tmp";
+  std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+  if (!file) {
+    std::cerr << "imdictl: " << tmp << ": cannot be written\n";
+    return kExitFile;
+  }
+  auto discard = [&](int rc) {
+    file.close();
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    return rc;
+  };
+  api::DownloadNominationDocumentRequest request;
+  request.set_cycle_id(cycle);
+  request.set_nomination_id(nomination);
+  request.set_sha256(sha256);
+  grpc::ClientContext context;
+  client.Prepare(context);
+  auto reader = stub->DownloadNominationDocument(&context, request);
+  api::DownloadNominationDocumentResponse message;
+  api::NominationDocument document;
+  std::string bytes;
+  while (reader->Read(&message)) {
+    if (message.has_document()) {
+      document = message.document();
+      continue;
+    }
+    if (bytes.size() + message.chunk().size() > kMaxDocumentBytes) {
+      context.TryCancel();
+      reader->Finish().ok();  // cancelled: the error is ours
+      std::cerr << "imdictl: the document is larger than " << kMaxDocumentBytes
+                << " bytes; nothing was written\n";
+      return discard(kExitRpc);
+    }
+    bytes.append(message.chunk());
+    file.write(message.chunk().data(), static_cast<std::streamsize>(message.chunk().size()));
+  }
+  const grpc::Status status = reader->Finish();
+  if (!status.ok()) {
+    std::cerr << FormatRpcError("DownloadNominationDocument", status);
+    return discard(ExitCodeFor(status));
+  }
+  const std::string got = auth::Sha256Hex(bytes);
+  if (got != sha256 || static_cast<int64_t>(bytes.size()) != document.size_bytes()) {
+    std::cerr << "imdictl: the " << bytes.size() << " bytes received have SHA-256 " << got
+              << ", not the " << document.size_bytes() << " bytes of " << sha256
+              << "; nothing was written\n";
+    return discard(kExitRpc);
+  }
+  file.close();
+  std::error_code ec;
+  if (!file || (std::filesystem::rename(tmp, out, ec), ec)) {
+    std::cerr << "imdictl: " << out << ": cannot be written\n";
+    return discard(kExitFile);
+  }
+  if (client.json()) {
+    std::cout << ToJson(document) << "\n";
+  } else {
+    std::cout << out << ": " << document.file_name() << ", " << bytes.size() << " bytes, sha256 "
+              << got << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int NominationDocument(Client& client, const Args& args) {
+  const bool upload = !args.empty() && args[0] == "upload";
+  const bool download = !args.empty() && args[0] == "download";
+  if ((!upload && !download) || (upload && args.size() != 2) || (download && args.size() != 1)) {
+    return UsageError(
+        "usage: nomination document upload FILE | nomination document download --sha256=HEX "
+        "--out=FILE");
+  }
+  std::optional<std::string> cycle = CycleFromFlags();
+  if (!cycle) return kExitUsage;
+  int rc = kExitOk;
+  std::optional<std::string> id = NominationFromFlag(client, *cycle, rc);
+  if (!id) return rc;
+  return upload ? DocumentUpload(client, *cycle, *id, args[1])
+                : DocumentDownload(client, *cycle, *id);
 }
 
 }  // namespace imdi::imdictl

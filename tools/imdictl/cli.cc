@@ -265,7 +265,9 @@ const std::vector<Command>& Commands() {
                   "  justification = Why it deserves the prize.\n"
                   "  claim.creative_housing = The text for an assessed criterion.\n"
                   "Optional keys: nominator_kind (regional_office or municipality), "
-                  "nominator_municipality, override_reason. Without a file the flags give "
+                  "nominator_municipality, override_reason, full_text_file (the nomination's "
+                  "full text in Markdown, at most 64 KiB; a path relative to the nomination "
+                  "file). Without a file the flags give "
                   "one nomination (claims need a file). Prints each nomination's verdict with "
                   "every criterion's verdict and explanation.",
        .service = S::kAward,
@@ -287,6 +289,20 @@ const std::vector<Command>& Commands() {
        .service = S::kAward,
        .flags = {"cycle", "nomination", "etag"},
        .handler = NominationWithdraw},
+      {.group = "nomination",
+       .name = "document",
+       .args = "upload FILE | download",
+       .summary = "Upload a document of a nomination (at most 10 MiB), or download one by its "
+                  "SHA-256 (--sha256, --out=FILE).",
+       .details = "upload FILE streams the file in 256 KiB chunks, declaring its SHA-256, and "
+                  "prints 'FILE: uploaded, N bytes, sha256 HEX'; the same bytes again change "
+                  "nothing. --media_type defaults from the file name (.pdf: application/pdf).\n"
+                  "download writes the document to --out (through --out.tmp, renamed once its "
+                  "SHA-256 is checked); a broken stream leaves no file and exits non-zero. "
+                  "nomination list --output=json lists each nomination's documents.",
+       .service = S::kAward,
+       .flags = {"cycle", "nomination", "media_type", "sha256", "out"},
+       .handler = NominationDocument},
       {.group = "jury",
        .name = "register",
        .args = "[JURORS.csv]",

@@ -46,6 +46,8 @@ int CycleAnnouncement(Client& client, const Args& args);
 int NominationSubmit(Client& client, const Args& args);
 int NominationList(Client& client, const Args& args);
 int NominationWithdraw(Client& client, const Args& args);
+// `nomination document upload FILE` and `nomination document download`.
+int NominationDocument(Client& client, const Args& args);
 int JuryRegister(Client& client, const Args& args);
 int JuryConflict(Client& client, const Args& args);
 int JuryConfirm(Client& client, const Args& args);

@@ -108,3 +108,8 @@ ABSL_FLAG(int64_t, votes, -1,
           "Votes: to add (votes record) or the corrected total; required without a CSV file.");
 ABSL_FLAG(int, from_year, 2008, "First award year to load (winners load).");
 ABSL_FLAG(int, to_year, 2100, "Last award year to load (winners load).");
+// Nomination documents.
+ABSL_FLAG(std::string, media_type, "",
+          "nomination document upload: the document's media type; by default from the file "
+          "name (.pdf: application/pdf).");
+ABSL_FLAG(std::string, sha256, "", "nomination document download: the document's SHA-256.");

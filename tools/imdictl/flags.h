@@ -74,5 +74,8 @@ ABSL_DECLARE_FLAG(bool, details);
 ABSL_DECLARE_FLAG(int64_t, votes);
 ABSL_DECLARE_FLAG(int, from_year);
 ABSL_DECLARE_FLAG(int, to_year);
+// Nomination documents.
+ABSL_DECLARE_FLAG(std::string, media_type);
+ABSL_DECLARE_FLAG(std::string, sha256);
 
 #endif  // IMDI_TOOLS_IMDICTL_FLAGS_H_

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -258,7 +259,8 @@ std::optional<stats::v1::ImdiRegion> ParseRegion(absl::string_view text) {
   return region;
 }
 
-absl::Status ParseNominationFile(absl::string_view text, api::SubmitNominationRequest& request) {
+absl::Status ParseNominationFile(absl::string_view text, api::SubmitNominationRequest& request,
+                                 std::string* full_text_file) {
   if (text.size() > size_t{256} * 1024) {
     return absl::InvalidArgumentError("the file is larger than 256 KiB");
   }
@@ -303,6 +305,9 @@ absl::Status ParseNominationFile(absl::string_view text, api::SubmitNominationRe
       request.set_justification(value);
     } else if (key == "override_reason") {
       request.set_override_reason(value);
+    } else if (key == "full_text_file" && full_text_file != nullptr) {
+      if (value.empty()) return fail("full_text_file names no file");
+      *full_text_file = value;
     } else if (absl::StartsWith(key, "claim.") && key.size() > 6) {
       api::AssessmentClaim* claim = request.add_claims();
       claim->set_criterion(key.substr(6));
@@ -310,8 +315,8 @@ absl::Status ParseNominationFile(absl::string_view text, api::SubmitNominationRe
     } else {
       return fail(absl::StrCat("unknown key \"", CleanText(key, 64),
                                "\"; expected municipality, region, nominator, nominator_kind, "
-                               "nominator_municipality, justification, override_reason or "
-                               "claim.<criterion>"));
+                               "nominator_municipality, justification, override_reason, "
+                               "full_text_file or claim.<criterion>"));
     }
   }
   if (request.municipality_code().empty()) {
@@ -450,6 +455,36 @@ absl::StatusOr<std::string> ResolveNomination(
   for (const api::Nomination* n : matches) ids.push_back(n->nomination_id());
   return absl::InvalidArgumentError(absl::StrCat(
       "\"", CleanText(ref, 64), "\" names several nominations: ", absl::StrJoin(ids, ", ")));
+}
+
+// --------------------------------------------------------------------------
+// Nomination documents and full texts.
+
+std::string NominationFullTextPath(absl::string_view nomination_file, absl::string_view named) {
+  const std::filesystem::path path{std::string(named)};
+  if (path.is_absolute()) return path.string();
+  return (std::filesystem::path(std::string(nomination_file)).parent_path() / path).string();
+}
+
+std::string GuessMediaType(absl::string_view file_name) {
+  const size_t dot = file_name.rfind('.');
+  const std::string ext =
+      dot == absl::string_view::npos ? "" : absl::AsciiStrToLower(file_name.substr(dot + 1));
+  static const auto* const kTypes = new std::map<std::string, std::string>{
+      {"pdf", "application/pdf"},
+      {"md", "text/markdown"},
+      {"txt", "text/plain"},
+      {"csv", "text/csv"},
+      {"html", "text/html"},
+      {"png", "image/png"},
+      {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},
+      {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+      {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+      {"odt", "application/vnd.oasis.opendocument.text"},
+  };
+  auto it = kTypes->find(ext);
+  return it == kTypes->end() ? "application/octet-stream" : it->second;
 }
 
 }  // namespace imdi::imdictl

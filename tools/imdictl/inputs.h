@@ -93,8 +93,24 @@ std::vector<VotesRow> ParseVotes(absl::string_view text, std::vector<InputProble
 // (a name), nominator_kind (regional_office or municipality),
 // justification, override_reason, and claim.<criterion> = text for each
 // assessed criterion claimed. Fills `request` but for cycle and request id.
+// With `full_text_file`, the key full_text_file = PATH names a file of the
+// nomination's full text (Markdown), which the caller reads
+// (NominationFullTextPath); without it the key is refused.
 absl::Status ParseNominationFile(absl::string_view text,
-                                 award::v1::SubmitNominationRequest& request);
+                                 award::v1::SubmitNominationRequest& request,
+                                 std::string* full_text_file = nullptr);
+
+// --------------------------------------------------------------------------
+// Nomination documents and full texts.
+
+// The path `named` in the nomination file `nomination_file`: as it is when
+// absolute, else relative to the nomination file's directory.
+std::string NominationFullTextPath(absl::string_view nomination_file, absl::string_view named);
+
+// A document's media type from its file name's extension (.pdf
+// application/pdf, .md text/markdown, ...); application/octet-stream for
+// any other.
+std::string GuessMediaType(absl::string_view file_name);
 
 // The jury's citation file, `key = value` lines in order: each
 // `reason = text` starts a reason; each `figure = KIND [CODE] YEAR FIELD
