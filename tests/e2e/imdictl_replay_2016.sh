@@ -110,6 +110,17 @@ expect_out "met  *region_share: .*settled 627 of 2702 in IMDi Midt-Norge (publis
 expect_out "insufficient data  *settled_as_requested: .*requested not known in 2016 (settled 627)"
 expect_out "claim creative_housing (pending)"
 
+say "-- the nomination's full text and a document, byte for byte"
+# A document of 3 MB of random bytes (a PDF's size), streamed in chunks.
+head -c 3000000 /dev/urandom >"$WORK/nominasjon-trondheim.pdf"
+sha="$(sha256sum "$WORK/nominasjon-trondheim.pdf" | cut -d' ' -f1)"
+record_ctl nomination document upload --cycle=2016 --nomination=Trondheim "$WORK/nominasjon-trondheim.pdf"
+expect_rc 0
+expect_out "uploaded, 3000000 bytes, sha256 $sha"
+record_ctl nomination list --cycle=2016 --output=json
+expect_rc 0
+expect_json '[.[0].nominations[] | select(.municipalityName == "Trondheim")][0].documents | length == 1 and .[0].sha256 == "'"$sha"'" and .[0].sizeBytes == "3000000" and .[0].mediaType == "application/pdf"'
+
 say "-- nominees announced; the jury"
 ctl cycle announce --cycle=2016
 expect_rc 0
@@ -140,6 +151,14 @@ notes="$(grep -c '^\[^[0-9]*\]: ' "$NOMINEES")"
 [ "$notes" -ge 7 ] || fail "the nominees' text has $notes source notes"
 expect_eq "notes at another data version" 0 \
   "$(grep '^\[^[0-9]*\]: ' "$NOMINEES" | grep -vc "dataversjon $frozen_version" || true)"
+expect_in "$NOMINEES" "Vedlegg: nominasjon-trondheim.pdf (3,0 MB)"
+record_ctl nomination document download --cycle=2016 --nomination=Trondheim --sha256="$sha" --out="$WORK/downloaded.pdf"
+expect_rc 0
+cmp -s "$WORK/nominasjon-trondheim.pdf" "$WORK/downloaded.pdf" || fail "the document did not come back byte for byte"
+record_ctl cycle export --cycle=2016
+expect_rc 0
+expect_json '[.[0].nominations[] | select(.municipalityName == "Trondheim")][0].fullText | startswith("# Trondheim kommune – nominasjon fra IMDi Midt-Norge")'
+expect_json '[.[0].nominations[].fullText | length > 200] | all'
 record_ctl cycle announcement --cycle=2016 --kind=winner
 expect_rc 4
 grep -q "WRONG_STATE" "$ERR" || fail "the winner's text before the decision is not refused as WRONG_STATE"
