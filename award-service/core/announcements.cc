@@ -77,7 +77,11 @@ absl::StatusOr<v1::RenderAnnouncementResponse> RenderAnnouncement(
   input.draft = cycle.state() == v1::CYCLE_STATE_JURY_DELIBERATION;
   IMDI_ASSIGN_OR_RETURN(std::vector<v1::Winner> winners, ctx.store->ReadWinners());
   for (v1::Winner& w : winners) {
-    if (w.award_year() < cycle.config().award_year()) input.earlier_winners.push_back(std::move(w));
+    if (w.award_year() < cycle.config().award_year()) {
+      input.earlier_winners.push_back(std::move(w));
+    } else if (w.cycle_id() == cycle.cycle_id()) {
+      input.announced = std::move(w);
+    }
   }
   if (request.kind() == v1::ANNOUNCEMENT_KIND_NOMINEES) {
     const int year = cycle.config().figures_year();

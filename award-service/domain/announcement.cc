@@ -928,10 +928,15 @@ absl::StatusOr<RenderedAnnouncement> WinnerText(const AnnouncementInput& input,
   }
   doc.Paragraph(absl::StrCat(name, " kommune har fått ", title,
                              " for sin innsats for å bosette og integrere flyktninger."));
-  const std::string date = OneLine(config.schedule().winner_announce_date());
-  const std::string event = OneLine(config.schedule().event());
+  const bool given_row = input.announced.has_value();
+  const std::string date = OneLine(given_row && !input.announced->announce_date().empty()
+                                       ? input.announced->announce_date()
+                                       : config.schedule().winner_announce_date());
+  const std::string event = OneLine(given_row && !input.announced->event().empty()
+                                        ? input.announced->event()
+                                        : config.schedule().event());
   if (!date.empty() || !event.empty()) {
-    std::string given = "Prisen ble delt ut";
+    std::string given = input.draft ? "Prisen deles ut" : "Prisen ble delt ut";
     if (!date.empty()) absl::StrAppend(&given, " ", FormatDate(date));
     if (!event.empty()) absl::StrAppend(&given, " på ", event);
     given.push_back('.');

@@ -9,6 +9,7 @@
 #define IMDI_AWARD_DOMAIN_ANNOUNCEMENT_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct AnnouncementInput {
   std::map<std::string, std::vector<v1::CitedFigure>> nominee_figures;
   // The winner's text before AnnounceWinner: marked as not public yet.
   bool draft = false;
+  // The winner's text after AnnounceWinner: the history row it added, whose
+  // date and event (perhaps not the schedule's) the text gives.
+  std::optional<v1::Winner> announced;
 };
 
 struct RenderedAnnouncement {

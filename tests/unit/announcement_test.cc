@@ -471,6 +471,20 @@ TEST(WinnerAnnouncementTest, DraftIsMarked) {
   const std::string html =
       Render(f.input, v1::ANNOUNCEMENT_KIND_WINNER, v1::ANNOUNCEMENT_FORMAT_HTML);
   EXPECT_THAT(html, HasSubstr("<p><strong>Utkast – ikke offentliggjort.</strong></p>"));
+  // The prize is still to be given.
+  EXPECT_THAT(md, HasSubstr("Prisen deles ut 26. april 2017"));
+}
+
+TEST(WinnerAnnouncementTest, TheAnnouncedDateAndEventOverTheSchedules) {
+  Fixture f;
+  v1::Winner row;
+  row.set_award_year(2016);
+  row.set_announce_date("2017-04-27");
+  row.set_event("Landsmøtet i Trondheim");
+  f.input.announced = row;
+  const std::string md =
+      Render(f.input, v1::ANNOUNCEMENT_KIND_WINNER, v1::ANNOUNCEMENT_FORMAT_MARKDOWN);
+  EXPECT_THAT(md, HasSubstr("Prisen ble delt ut 27. april 2017 på Landsmøtet i Trondheim."));
 }
 
 TEST(WinnerAnnouncementTest, RefusedWithoutDecisionOrCitation) {
