@@ -102,6 +102,30 @@ TEST_F(AwardCitationTest, ResolvesEveryFigureAtTheFrozenVersion) {
   EXPECT_FALSE(recorded->cycle().has_citation());
 }
 
+TEST_F(AwardCitationTest, SharesOfTheCountyAndTheCountryAndTheCountrysTotal) {
+  ToDecision();
+  v1::CitedFigure county = Share(100, 0);
+  county.set_kind(v1::CITED_FIGURE_KIND_SHARE_OF_COUNTY);  // Sør-Trøndelag (16) in 2016
+  v1::CitedFigure country = Share(46.5, 0.1);
+  country.set_kind(v1::CITED_FIGURE_KIND_SHARE_OF_COUNTRY);
+  v1::CitedFigure total;
+  total.set_kind(v1::CITED_FIGURE_KIND_COUNTRY_TOTAL);
+  total.set_year(2016);
+  total.set_field("refugees_settled");
+  total.set_stated_value(1347);
+  auto recorded = core_->RecordCitation(Citation({county, country, total}, "{1}, {2}, {3}"),
+                                        caller_);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  const auto& figures = recorded->citation().reasons(1).figures();
+  EXPECT_EQ(figures[0].denominator(), 627);
+  EXPECT_EQ(figures[0].area_name(), "county 16");
+  // Bodø has no figure: the sum of the two that have one, and says so.
+  EXPECT_EQ(figures[1].denominator(), 627 + 720);
+  EXPECT_EQ(figures[1].denominator_source(), "sum of 2 municipalities, 1 without a value");
+  EXPECT_EQ(figures[2].value(), 1347);
+  EXPECT_FALSE(figures[2].has_numerator());
+}
+
 TEST_F(AwardCitationTest, RefusesAClaimTheFiguresContradictWithTheComputedValue) {
   ToDecision();
   auto refused = core_->RecordCitation(Citation({Share(35, 2)}), caller_);
