@@ -158,6 +158,8 @@ constexpr Traits kTraits[kNumMethods] = {
     {"SubmitScoreSheet", kIA | kNF | kFP | kPD | kRE, true, false},
     {"CorrectVotes", kIA | kNF | kFP | kRE, true, false},
     {"GetCycleProgress", kIA | kNF, false, false},
+    {"RecordCitation", kIA | kNF | kFP | kAB | kPD | kRE, true, true},
+    {"RenderAnnouncement", kIA | kNF | kFP, false, true},
 };
 
 bool Verbose() {
@@ -1118,6 +1120,10 @@ Outcome Call(Method method, const std::string& bytes, const Caller& caller) {
       return Run(&AwardCore::CorrectVotes, bytes, caller);
     case kGetCycleProgress:
       return Run(&AwardCore::GetCycleProgress, bytes, caller);
+    case kRecordCitation:
+      return Run(&AwardCore::RecordCitation, bytes, caller);
+    case kRenderAnnouncement:
+      return Run(&AwardCore::RenderAnnouncement, bytes, caller);
     case kNumMethods:
       break;
   }

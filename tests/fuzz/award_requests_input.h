@@ -38,6 +38,8 @@ enum Method : uint8_t {
   kSubmitScoreSheet,
   kCorrectVotes,
   kGetCycleProgress,
+  kRecordCitation,
+  kRenderAnnouncement,
   kNumMethods,
 };
 

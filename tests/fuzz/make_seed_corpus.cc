@@ -739,6 +739,36 @@ void AwardRequests() {
   seed(kListAuditEvents, kAuditor, Text<av1::ListAuditEventsRequest>(R"pb(
          cycle_id: "open"
          page_token: "bm90LWEtdG9rZW4")pb"));
+
+  // The public record: the jury's citation and the announcements.
+  seed(kRecordCitation, kJurorChair, Text<av1::RecordCitationRequest>(R"pb(
+         cycle_id: "decided"
+         reasons { text: "Godt forankret i kommunens planer" }
+         reasons {
+           text: "bosetter om lag 25 % av flyktningene i regionen ({1})"
+           figures {
+             kind: CITED_FIGURE_KIND_SHARE_OF_REGION
+             municipality_code: "1601"
+             year: 2016
+             field: "refugees_settled"
+             stated_value: 25
+             tolerance: 2.5
+           }
+           figures {
+             kind: CITED_FIGURE_KIND_COUNTRY_TOTAL
+             year: 2016
+             field: "minors_settled"
+           }
+         }
+         request_id: "cite-decided")pb"));
+  for (const char* cycle : {"announced", "decided", "winner"}) {
+    seed(kRenderAnnouncement, kAuditor,
+         Text<av1::RenderAnnouncementRequest>(absl::StrCat(
+             "cycle_id: \"", cycle, "\" kind: ANNOUNCEMENT_KIND_NOMINEES format: ANNOUNCEMENT_FORMAT_HTML")));
+    seed(kRenderAnnouncement, kAdmin,
+         Text<av1::RenderAnnouncementRequest>(
+             absl::StrCat("cycle_id: \"", cycle, "\" kind: ANNOUNCEMENT_KIND_WINNER")));
+  }
 }
 
 }  // namespace
