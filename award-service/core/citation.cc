@@ -116,12 +116,27 @@ absl::StatusOr<v1::RecordCitationResponse> RecordCitation(const Context& ctx,
                                                           const v1::RecordCitationRequest& request,
                                                           const Caller& caller) {
   IMDI_RETURN_IF_ERROR(CheckCitationRequest(request));
+  {
+    // A retry of a citation already recorded gets its reply, whatever the
+    // statistics service's state.
+    v1::RecordCitationResponse stored;
+    IMDI_ASSIGN_OR_RETURN(bool replayed, ctx.tx->Replay("RecordCitation", request,
+                                                        request.request_id(), caller, stored));
+    if (replayed) return WithCycleHeader(stored);
+  }
   // The figures are read at the frozen version before the lock is taken;
-  // the change checks the version is still the cycle's.
+  // the change checks the version is still the cycle's. Who may record is
+  // checked first, so that no one else makes the service read.
   IMDI_ASSIGN_OR_RETURN(Record before, ctx.tx->LoadCycle(request.cycle_id()));
+  IMDI_RETURN_IF_ERROR(CheckCallsDecision(caller, before.cycle()));
   const int64_t version = before.cycle().data_version();
   v1::Citation citation;
-  for (const v1::CitationReason& reason : request.reasons()) *citation.add_reasons() = reason;
+  for (const v1::CitationReason& reason : request.reasons()) {
+    // Only what the jury says: every output field is the service's.
+    v1::CitationReason& stored = *citation.add_reasons();
+    stored.set_text(reason.text());
+    for (const v1::CitedFigure& f : reason.figures()) *stored.add_figures() = FigureReference(f);
+  }
   citation.set_data_version(version);
   const bool resolved = version > 0 && before.cycle().has_decision();
   if (resolved) IMDI_RETURN_IF_ERROR(ResolveFigures(*ctx.evaluator, version, citation));

@@ -71,11 +71,13 @@ std::optional<double> Total(const AreaTotal& total, std::string* source) {
     *source = "published total";
     return static_cast<double>(*total.published);
   }
-  if (total.sum) {
-    *source = absl::StrCat("sum of ", total.municipalities_reported, " municipalities");
-    if (total.municipalities_missing > 0) {
-      absl::StrAppend(source, ", ", total.municipalities_missing, " without a value");
-    }
+  // Without a published total the sum is the total only when every
+  // municipality of the area has a value: a sum with values missing is not
+  // known, never the missing counted as 0.
+  if (total.sum && total.municipalities_missing == 0) {
+    *source = total.municipalities_reported == 1
+                  ? std::string("sum of 1 municipality")
+                  : absl::StrCat("sum of ", total.municipalities_reported, " municipalities");
     return static_cast<double>(*total.sum);
   }
   return std::nullopt;
@@ -145,6 +147,18 @@ absl::Status CheckFigureRef(const v1::CitedFigure& figure, absl::string_view pat
   return InvalidArgumentError("INVALID_FIELD", violations);
 }
 
+v1::CitedFigure FigureReference(const v1::CitedFigure& figure) {
+  v1::CitedFigure out;
+  out.set_kind(figure.kind());
+  out.set_municipality_code(figure.municipality_code());
+  out.set_year(figure.year());
+  out.set_field(figure.field());
+  out.set_denominator_field(figure.denominator_field());
+  if (figure.has_stated_value()) out.set_stated_value(figure.stated_value());
+  out.set_tolerance(figure.tolerance());
+  return out;
+}
+
 bool IsPercentFigure(const v1::CitedFigure& figure) {
   if (IsShare(figure.kind()) || figure.kind() == v1::CITED_FIGURE_KIND_RATIO) return true;
   const FieldDescriptor* field = CitableField(figure.field());
@@ -163,14 +177,11 @@ absl::Status ResolveFigureList(Evaluator& evaluator, int64_t version,
                                std::vector<v1::CitedFigure*>& figures) {
   // The municipalities, by the codes the figures name.
   std::vector<std::string> codes;
-  int first_year = kMaxYear, last_year = kMinYear;
   for (const v1::CitedFigure* f : figures) {
     if (f->kind() == v1::CITED_FIGURE_KIND_COUNTRY_TOTAL) continue;
     if (std::find(codes.begin(), codes.end(), f->municipality_code()) == codes.end()) {
       codes.push_back(f->municipality_code());
     }
-    first_year = std::min(first_year, f->year());
-    last_year = std::max(last_year, f->year());
   }
   std::map<std::string, MunicipalityInfo> by_code;
   FiguresByMunicipality records;
@@ -178,12 +189,24 @@ absl::Status ResolveFigureList(Evaluator& evaluator, int64_t version,
     Evaluator::Listing listing;
     IMDI_ASSIGN_OR_RETURN(std::vector<MunicipalityInfo> infos,
                           evaluator.Resolve(codes, version, listing));
-    std::vector<std::string> current;
     for (size_t i = 0; i < codes.size() && i < infos.size(); ++i) {
-      current.push_back(infos[i].code);
       by_code.emplace(codes[i], infos[i]);
     }
-    IMDI_ASSIGN_OR_RETURN(records, evaluator.Figures(current, first_year, last_year, version));
+    // One batch per year cited, of the municipalities cited in it.
+    std::map<int, std::vector<std::string>> codes_by_year;
+    for (const v1::CitedFigure* f : figures) {
+      if (f->kind() == v1::CITED_FIGURE_KIND_COUNTRY_TOTAL) continue;
+      std::vector<std::string>& list = codes_by_year[f->year()];
+      const std::string& code = by_code.at(f->municipality_code()).code;
+      if (std::find(list.begin(), list.end(), code) == list.end()) list.push_back(code);
+    }
+    for (const auto& [year, list] : codes_by_year) {
+      IMDI_ASSIGN_OR_RETURN(FiguresByMunicipality read,
+                            evaluator.Figures(list, year, year, version));
+      for (auto& [code, years] : read) {
+        for (auto& [y, record] : years) records[code][y] = std::move(record);
+      }
+    }
   }
   // The areas each share or total is taken of, read in one call per field
   // and year.
@@ -220,9 +243,7 @@ absl::Status ResolveFigureList(Evaluator& evaluator, int64_t version,
 
   for (size_t i = 0; i < figures.size(); ++i) {
     v1::CitedFigure& f = *figures[i];
-    f.clear_value();
-    f.clear_numerator();
-    f.clear_denominator();
+    f = FigureReference(f);  // every resolved field from the read alone
     f.set_data_version(version);
     std::optional<double> numerator;
     std::optional<double> denominator;

@@ -27,6 +27,10 @@ std::vector<int> Placeholders(absl::string_view text);
 // (a count for shares and totals), and a count denominator for a ratio.
 absl::Status CheckFigureRef(const v1::CitedFigure& figure, absl::string_view path);
 
+// The reference alone: kind, municipality code, year, fields, the stated
+// value and tolerance; none of the resolved (output) fields.
+v1::CitedFigure FigureReference(const v1::CitedFigure& figure);
+
 // Whether the figure is a percentage (a share, a ratio, a *_pct field).
 bool IsPercentFigure(const v1::CitedFigure& figure);
 

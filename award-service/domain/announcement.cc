@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/string_view.h"
 #include "award-service/domain/norwegian.h"
 #include "award-service/domain/refusal.h"
@@ -202,7 +203,9 @@ class Notes {
         break;
     }
     absl::StrAppend(&note, "; dataversjon ", f.data_version());
-    if (!f.known_date().empty()) absl::StrAppend(&note, ", tall kjent ", f.known_date());
+    if (!f.known_date().empty()) {
+      absl::StrAppend(&note, ", tall kjent ", FormatDate(f.known_date()));
+    }
     note.push_back('.');
     return note;
   }
@@ -263,6 +266,11 @@ void AppendMarkdownEscaped(std::string* out, absl::string_view text, bool line_s
   for (; i < text.size(); ++i) {
     const char c = text[i];
     switch (c) {
+      case '\n':
+      case '\r':
+        // Text of the record never starts a block of its own.
+        out->push_back(' ');
+        continue;
       case '<':
         // As entities, so that the Markdown holds no '<' of the record at
         // all (CommonMark decodes them back to the characters).
@@ -447,7 +455,14 @@ class HtmlWriter {
     for (const Span& span : line) {
       switch (span.style) {
         case Span::Style::kPlain:
-          AppendHtmlEscaped(&out_, span.text);
+          if (span.note > 0) {
+            // A figure never breaks across lines: "2 702", "23,2 %".
+            std::string figure;
+            AppendHtmlEscaped(&figure, span.text);
+            out_.append(absl::StrReplaceAll(figure, {{" ", "&#160;"}}));
+          } else {
+            AppendHtmlEscaped(&out_, span.text);
+          }
           break;
         case Span::Style::kEmphasis:
           out_.append("<em>");
@@ -524,10 +539,14 @@ std::vector<const v1::Nomination*> ActiveNominees(const storage::v1::CycleRecord
   for (const v1::Nomination& n : record.nominations()) {
     if (n.state() == v1::NOMINATION_STATE_ACTIVE) out.push_back(&n);
   }
-  std::sort(out.begin(), out.end(), [](const v1::Nomination* a, const v1::Nomination* b) {
-    return std::tie(a->municipality_name(), a->nomination_id()) <
-           std::tie(b->municipality_name(), b->nomination_id());
+  std::vector<std::pair<std::string, const v1::Nomination*>> keyed;
+  keyed.reserve(out.size());
+  for (const v1::Nomination* n : out) keyed.emplace_back(norwegian::SortKey(n->municipality_name()), n);
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first, a.second->nomination_id()) <
+           std::tie(b.first, b.second->nomination_id());
   });
+  for (size_t i = 0; i < keyed.size(); ++i) out[i] = keyed[i].second;
   return out;
 }
 

@@ -23,6 +23,10 @@ inline constexpr size_t kMaxDocumentBytes = size_t{10} << 20;
 inline constexpr int kMaxDocumentsPerNomination = 20;
 // Bytes of one upload chunk, and of one download chunk.
 inline constexpr size_t kMaxUploadChunkBytes = size_t{1} << 20;
+// Bytes all uploads of a process may hold in memory at once (a few
+// documents at full size); an upload past it is refused, RESOURCE_EXHAUSTED
+// UPLOADS_BUSY, and may be retried.
+inline constexpr size_t kMaxUploadBytesInFlight = size_t{64} << 20;
 inline constexpr size_t kDownloadChunkBytes = size_t{256} << 10;
 // A document's file name and media type.
 inline constexpr size_t kMaxDocumentFileNameBytes = 200;

@@ -155,6 +155,29 @@ bool IsPercentFigure(const v1::CitedFigure& figure) {
   }
 }
 
+std::string SortKey(absl::string_view name) {
+  std::string key;
+  key.reserve(name.size());
+  for (size_t i = 0; i < name.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c == 0xC3 && i + 1 < name.size()) {
+      // Æ æ, Ø ø, Å å: after every ASCII letter ('{' follows 'z').
+      const unsigned char d = static_cast<unsigned char>(name[i + 1]);
+      const char* letter = (d == 0x86 || d == 0xA6)   ? "{a"
+                           : (d == 0x98 || d == 0xB8) ? "{b"
+                           : (d == 0x85 || d == 0xA5) ? "{c"
+                                                      : nullptr;
+      if (letter != nullptr) {
+        key.append(letter);
+        ++i;
+        continue;
+      }
+    }
+    key.push_back(static_cast<char>(absl::ascii_tolower(c)));
+  }
+  return key;
+}
+
 std::string FormatFigure(const v1::CitedFigure& figure) {
   if (!figure.has_value()) return "";
   return IsPercentFigure(figure) ? FormatPercent(figure.value()) : FormatCount(figure.value());

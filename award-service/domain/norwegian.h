@@ -32,6 +32,10 @@ std::string FormatDate(absl::string_view iso_date);
 // {} -> "".
 std::string JoinList(const std::vector<std::string>& items);
 
+// A key that sorts names in Norwegian order: letters without regard to
+// case, Æ, Ø and Å after Z, in that order ("Ørsta" before "Ålesund").
+std::string SortKey(absl::string_view name);
+
 // "IMDi Øst", "IMDi Indre Øst", "IMDi Sør", "IMDi Vest", "IMDi Midt-Norge",
 // "IMDi Nord"; "" for IMDI_REGION_UNSPECIFIED and values not known.
 std::string RegionName(stats::v1::ImdiRegion region);

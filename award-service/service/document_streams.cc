@@ -4,6 +4,7 @@
 // one; the download reads the document on the store pool and writes it a
 // chunk at a time.
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,7 +58,10 @@ class DocumentUploader final : public grpc::ServerReadReactor<grpc::ByteBuffer> 
     StartRead(&raw_request_);
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    Release();
+    delete this;
+  }
 
  private:
   absl::Status Take(v1::UploadNominationDocumentRequest& message) {
@@ -85,9 +89,30 @@ class DocumentUploader final : public grpc::ServerReadReactor<grpc::ByteBuffer> 
     }
     const size_t received = upload_->bytes.size() + chunk.size();
     if (received > kMaxDocumentBytes) return DocumentTooLarge(received);
+    // Every upload's bytes count against one budget of the process, so
+    // that many slow uploads cannot hold more memory than it.
+    if (BytesInFlight().fetch_add(chunk.size()) + chunk.size() > kMaxUploadBytesInFlight) {
+      BytesInFlight().fetch_sub(chunk.size());
+      return MakeError(absl::StatusCode::kResourceExhausted, "UPLOADS_BUSY",
+                       "too many documents are being uploaded at once; nothing was stored, "
+                       "retry shortly");
+    }
+    held_ += chunk.size();
     hasher_.Update(chunk);
     upload_->bytes.append(chunk);
     return absl::OkStatus();
+  }
+
+  // What uploads hold in memory now, in bytes.
+  static std::atomic<size_t>& BytesInFlight() {
+    static std::atomic<size_t> bytes{0};
+    return bytes;
+  }
+
+  // Gives the budget back once the bytes are let go.
+  void Release() {
+    BytesInFlight().fetch_sub(held_);
+    held_ = 0;
   }
 
   // The client half-closed or went away.
@@ -120,6 +145,7 @@ class DocumentUploader final : public grpc::ServerReadReactor<grpc::ByteBuffer> 
         }
       }
       upload_.reset();
+      Release();
       Finish(scope_.Finish(status));
     });
   }
@@ -133,6 +159,7 @@ class DocumentUploader final : public grpc::ServerReadReactor<grpc::ByteBuffer> 
   grpc::ByteBuffer raw_request_;
   // Absent until the header has arrived.
   std::optional<use_case::DocumentUpload> upload_;
+  size_t held_ = 0;  // bytes counted in BytesInFlight
   Sha256Hasher hasher_;
 };
 

@@ -225,6 +225,7 @@ expect_rc 0
 expect_out "the jury's citation, 10 reasons, figures at data version $frozen_version"
 expect_out "Trondheim (1601) refugees_settled 2016: 23.2 % (627 of 2702 in IMDi Midt-Norge, published total), stated 25 ± 2.5"
 expect_out "Trondheim (1601) minors_settled 2016: 123, stated 123"
+expect_out "Trondheim (1601) intro_to_work_or_education_pct 2016: 53.0 %, stated 53 ± 0.5"
 record_ctl cycle announcement --cycle=2016 --kind=winner
 expect_rc 0
 grep -q "draft: the winner is not announced yet" "$ERR" || fail "the winner's text before AnnounceWinner is not a draft"

@@ -3,6 +3,7 @@
 // 2016-like cycle built by hand.
 #include "award-service/domain/announcement.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,12 @@ TEST(NorwegianTest, DatesInBokmal) {
 }
 
 TEST(NorwegianTest, ListsJoinWithOg) {
+  std::vector<std::string> names = {"Ålesund", "Ørsta", "Ærø", "Zuid", "bergen", "Arendal"};
+  std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
+    return norwegian::SortKey(a) < norwegian::SortKey(b);
+  });
+  EXPECT_EQ(names, (std::vector<std::string>{"Arendal", "bergen", "Zuid", "Ærø", "Ørsta",
+                                             "Ålesund"}));
   EXPECT_EQ(norwegian::JoinList({}), "");
   EXPECT_EQ(norwegian::JoinList({"a"}), "a");
   EXPECT_EQ(norwegian::JoinList({"a", "b"}), "a og b");
@@ -315,10 +322,10 @@ TEST(NomineesAnnouncementTest, CountryAndNomineeFiguresCarryNotes) {
   EXPECT_EQ(out->sources[0].data_version(), kDataVersion);
   EXPECT_EQ(out->sources[2].note(),
             "IMDis statistikktjeneste: bosatte flyktninger, Trondheim (1601), 2016; "
-            "dataversjon 7, tall kjent 2017-02-01.");
+            "dataversjon 7, tall kjent 1. februar 2017.");
   EXPECT_THAT(out->text, HasSubstr("## Kilder\n\n[^1]: IMDis statistikktjeneste: bosatte "
                                    "flyktninger, hele landet, 2016 (publisert totaltall); "
-                                   "dataversjon 7, tall kjent 2017-02-01.\n"));
+                                   "dataversjon 7, tall kjent 1. februar 2017.\n"));
 }
 
 TEST(NomineesAnnouncementTest, CriteriaAsTheConfigStatesThem) {
@@ -415,7 +422,7 @@ TEST(WinnerAnnouncementTest, CitationFiguresWithNotesNamingTheDataVersion) {
   EXPECT_EQ(out->sources[0].printed(), "23,2 %");
   EXPECT_EQ(out->sources[0].note(),
             "IMDis statistikktjeneste: bosatte flyktninger 2016, Trondheim (1601) 627 av 2 702 "
-            "i IMDi Midt-Norge (publisert totaltall); dataversjon 7, tall kjent 2017-02-01.");
+            "i IMDi Midt-Norge (publisert totaltall); dataversjon 7, tall kjent 1. februar 2017.");
   EXPECT_EQ(out->sources[1].printed(), "123");
   EXPECT_THAT(out->sources[1].note(), HasSubstr("dataversjon 7"));
   EXPECT_THAT(md, HasSubstr("[^1]: IMDis statistikktjeneste: bosatte flyktninger 2016"));
@@ -540,7 +547,7 @@ TEST(AnnouncementFormsTest, HtmlIsOneSelfContainedPage) {
   const std::string winner =
       Render(f.input, v1::ANNOUNCEMENT_KIND_WINNER, v1::ANNOUNCEMENT_FORMAT_HTML);
   EXPECT_THAT(winner, HasSubstr("<title>Trondheim vant Bosettingsprisen 2016</title>"));
-  EXPECT_THAT(winner, HasSubstr("(23,2 % (627 av 2 702)<sup><a href=\"#kilde-1\">1</a></sup>)"));
+  EXPECT_THAT(winner, HasSubstr("(23,2&#160;%&#160;(627&#160;av&#160;2&#160;702)<sup><a href=\"#kilde-1\">1</a></sup>)"));
 }
 
 TEST(AnnouncementFormsTest, MarkdownAndHtmlCarryTheSameSources) {

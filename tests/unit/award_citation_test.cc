@@ -106,24 +106,60 @@ TEST_F(AwardCitationTest, SharesOfTheCountyAndTheCountryAndTheCountrysTotal) {
   ToDecision();
   v1::CitedFigure county = Share(100, 0);
   county.set_kind(v1::CITED_FIGURE_KIND_SHARE_OF_COUNTY);  // Sør-Trøndelag (16) in 2016
+  auto recorded = core_->RecordCitation(Citation({county}, "{1}"), caller_);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  const v1::CitedFigure& share = recorded->citation().reasons(1).figures(0);
+  EXPECT_EQ(share.denominator(), 627);
+  EXPECT_EQ(share.area_name(), "county 16");
+  EXPECT_EQ(share.denominator_source(), "sum of 1 municipality");
+
+  // Bodø has no figure and the country no published total: the country's
+  // sum is not its total, so neither the share nor the total is known.
   v1::CitedFigure country = Share(46.5, 0.1);
   country.set_kind(v1::CITED_FIGURE_KIND_SHARE_OF_COUNTRY);
+  auto share_refused = core_->RecordCitation(Citation({country}), caller_);
+  EXPECT_EQ(ErrorReason(share_refused.status()), "FIGURE_NOT_KNOWN") << share_refused.status();
   v1::CitedFigure total;
   total.set_kind(v1::CITED_FIGURE_KIND_COUNTRY_TOTAL);
   total.set_year(2016);
   total.set_field("refugees_settled");
-  total.set_stated_value(1347);
-  auto recorded = core_->RecordCitation(Citation({county, country, total}, "{1}, {2}, {3}"),
-                                        caller_);
+  auto total_refused = core_->RecordCitation(Citation({total}), caller_);
+  EXPECT_EQ(ErrorReason(total_refused.status()), "FIGURE_NOT_KNOWN") << total_refused.status();
+}
+
+TEST_F(AwardCitationTest, OnlyTheServiceFillsTheResolvedFields) {
+  ToDecision();
+  v1::CitedFigure forged = Share(25, 2.5);
+  forged.set_kind(v1::CITED_FIGURE_KIND_VALUE);
+  forged.clear_stated_value();
+  forged.set_tolerance(0);
+  forged.set_area_name("Hele verden\n- injected");
+  forged.set_denominator_source("forged");
+  forged.set_known_date("1999-01-01");
+  forged.set_numerator(1);
+  forged.set_data_version(1);
+  auto recorded = core_->RecordCitation(Citation({forged}, "{1}"), caller_);
   ASSERT_TRUE(recorded.ok()) << recorded.status();
-  const auto& figures = recorded->citation().reasons(1).figures();
-  EXPECT_EQ(figures[0].denominator(), 627);
-  EXPECT_EQ(figures[0].area_name(), "county 16");
-  // Bodø has no figure: the sum of the two that have one, and says so.
-  EXPECT_EQ(figures[1].denominator(), 627 + 720);
-  EXPECT_EQ(figures[1].denominator_source(), "sum of 2 municipalities, 1 without a value");
-  EXPECT_EQ(figures[2].value(), 1347);
-  EXPECT_FALSE(figures[2].has_numerator());
+  const v1::CitedFigure& f = recorded->citation().reasons(1).figures(0);
+  EXPECT_EQ(f.value(), 627);
+  EXPECT_TRUE(f.area_name().empty());
+  EXPECT_TRUE(f.denominator_source().empty());
+  EXPECT_FALSE(f.has_numerator());
+  EXPECT_NE(f.known_date(), "1999-01-01");
+  EXPECT_EQ(f.data_version(), Cycle("c").data_version());
+}
+
+TEST_F(AwardCitationTest, ARetryGetsItsReplyWithoutTheStatisticsService) {
+  ToDecision();
+  v1::RecordCitationRequest request = Citation({Share(25, 2.5)});
+  request.set_request_id("cite-1");
+  auto first = core_->RecordCitation(request, caller_);
+  ASSERT_TRUE(first.ok()) << first.status();
+  stats_.SetUnavailable(true);
+  auto retried = core_->RecordCitation(request, caller_);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->citation().reasons(1).figures(0).numerator(), 627);
+  EXPECT_EQ(retried->cycle().etag(), first->cycle().etag());
 }
 
 TEST_F(AwardCitationTest, RefusesAClaimTheFiguresContradictWithTheComputedValue) {

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -387,8 +388,9 @@ int CycleCite(Client& client, const Args& args) {
       std::cout << "   {" << j + 1 << "} " << f.municipality_name()
                 << (f.code_at_the_time().empty() ? "" : absl::StrCat(" (", f.code_at_the_time(), ")"))
                 << " " << f.field() << " " << f.year() << ": ";
-      const bool percent = f.kind() != api::CITED_FIGURE_KIND_VALUE &&
-                           f.kind() != api::CITED_FIGURE_KIND_COUNTRY_TOTAL;
+      const bool percent = (f.kind() != api::CITED_FIGURE_KIND_VALUE &&
+                            f.kind() != api::CITED_FIGURE_KIND_COUNTRY_TOTAL) ||
+                           absl::EndsWith(f.field(), "_pct");
       std::cout << (percent ? absl::StrFormat("%.1f %%", f.value()) : absl::StrFormat("%.0f", f.value()));
       if (f.has_numerator() && f.has_denominator()) {
         std::cout << absl::StrFormat(" (%.0f of %.0f", f.numerator(), f.denominator())
