@@ -284,6 +284,51 @@ TEST_F(AwardDocumentsTest, ABrokenOrOversizedUploadStoresNothing) {
   EXPECT_EQ(Listed().documents_size(), 1);
 }
 
+TEST_F(AwardDocumentsTest, UploadsHeldAtOnceAreBoundedAndTheBudgetComesBack) {
+  api::SubmitNominationResponse nominated;
+  ASSERT_TRUE(Submit("", &nominated).ok());
+  const std::string id = nominated.nomination().nomination_id();
+  const std::string chunk_bytes = PseudoRandomBytes(size_t{1} << 20, 5);
+  // Seven uploads of 10 MiB, none finished: 70 MiB would be held at once,
+  // more than the process's 64 MiB, so one of them is refused.
+  constexpr int kUploads = 7;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientWriter<api::UploadNominationDocumentRequest>>> writers;
+  std::vector<api::UploadNominationDocumentResponse> responses(kUploads);
+  for (int i = 0; i < kUploads; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    writers.push_back(stub_->UploadNominationDocument(contexts.back().get(), &responses[i]));
+    api::UploadNominationDocumentRequest first;
+    *first.mutable_header() = Header(id, absl::StrCat("part-", i, ".pdf"));
+    bool ok = writers.back()->Write(first);
+    for (int c = 0; ok && c < 10; ++c) {
+      api::UploadNominationDocumentRequest chunk;
+      chunk.set_chunk(chunk_bytes);
+      ok = writers.back()->Write(chunk);
+    }
+  }
+  int busy = 0, stored = 0;
+  for (auto& writer : writers) {
+    writer->WritesDone();
+    const grpc::Status status = writer->Finish();
+    if (status.ok()) {
+      ++stored;
+    } else {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+      EXPECT_EQ(ErrorReason(FromGrpcStatus(status)), "UPLOADS_BUSY");
+      ++busy;
+    }
+  }
+  EXPECT_GE(busy, 1);
+  EXPECT_GE(stored, 1);
+  // Everything held was given back: a new upload of the same size goes in.
+  api::UploadNominationDocumentResponse response;
+  grpc::Status status = UploadDocument(*stub_, Header(id, "after.pdf"),
+                                       PseudoRandomBytes(size_t{10} << 20, 6), size_t{1} << 20,
+                                       &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
 TEST_F(AwardDocumentsTest, RetriesReplayAndBoundsAndStatesRefuse) {
   api::SubmitNominationResponse nominated;
   ASSERT_TRUE(Submit("", &nominated).ok());
