@@ -11,6 +11,7 @@
 #include "common/errors.h"
 #include "common/grpc_status.h"
 #include "common/log.h"
+#include "common/status_macros.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 
@@ -234,33 +235,21 @@ absl::StatusOr<StatsSnapshot> GrpcStatsClient::StreamSnapshot(int first_year, in
 
 absl::StatusOr<RegionSettledByRegion> GrpcStatsClient::BatchGetRegionSettled(
     const std::vector<stats::v1::ImdiRegion>& regions, int year, int64_t version) {
-  RegionSettledByRegion out;
-  if (regions.empty()) return out;
-  stats::v1::BatchGetAggregatesRequest request;
+  std::vector<stats::v1::Area> areas;
   for (stats::v1::ImdiRegion region : regions) {
-    stats::v1::Area* area = request.add_areas();
-    area->set_kind(stats::v1::AREA_KIND_IMDI_REGION);
-    area->set_imdi_region(region);
+    stats::v1::Area& area = areas.emplace_back();
+    area.set_kind(stats::v1::AREA_KIND_IMDI_REGION);
+    area.set_imdi_region(region);
   }
-  request.set_year(year);
-  request.set_as_of_version(version);
-  stats::v1::BatchGetAggregatesResponse response;
-  absl::Status status = Invoke("BatchGetAggregates", options_.deadline, [&](auto& context) {
-    return stub_->BatchGetAggregates(&context, request, &response);
-  });
-  if (!status.ok()) return status;
-  if (response.aggregates_size() != request.areas_size()) {
-    return MakeError(absl::StatusCode::kInternal, "STATS_ERROR",
-                     "the statistics service answered a batch of aggregates incompletely");
-  }
-  for (int i = 0; i < response.aggregates_size(); ++i) {
-    const stats::v1::GetAggregateResponse& aggregate = response.aggregates(i);
+  IMDI_ASSIGN_OR_RETURN(std::vector<AreaTotal> totals,
+                        BatchGetAreaTotals(areas, "refugees_settled", year, version));
+  RegionSettledByRegion out;
+  for (size_t i = 0; i < regions.size() && i < totals.size(); ++i) {
     RegionSettled& settled = out[regions[i]];
-    settled.region_name = aggregate.area().name();
-    const auto& value = aggregate.refugees_settled();
-    if (value.has_published()) settled.published = value.published();
-    if (value.has_sum()) settled.sum = value.sum();
-    settled.municipalities_missing = value.municipalities_missing();
+    settled.region_name = std::move(totals[i].area_name);
+    settled.published = totals[i].published;
+    settled.sum = totals[i].sum;
+    settled.municipalities_missing = totals[i].municipalities_missing;
   }
   return out;
 }
